@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "ces-audit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ces-audit", targets: ["CESAuditCLI"]),
+        .library(name: "DirectoryAccess", targets: ["DirectoryAccess"]),
+        .library(name: "ADModel", targets: ["ADModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // connect: the only place C declarations (OpenLDAP, Cyrus SASL, MIT Kerberos) enter.
+        .systemLibrary(
+            name: "CLDAP",
+            pkgConfig: "ldap",
+            providers: [.apt(["libldap-dev", "libsasl2-dev", "libkrb5-dev", "libsasl2-modules-gssapi-mit"])]
+        ),
+        // connect: the only code that touches C pointers; safe, typed Swift above it.
+        .target(name: "DirectoryAccess", dependencies: ["CLDAP"], swiftSettings: strict),
+        // model: SIDs, security descriptors, access checks, AD CS semantics, evidence parsers (pure Swift, no I/O).
+        .target(
+            name: "ADModel",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "CESAuditCLI",
+            dependencies: [
+                "DirectoryAccess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "CLDAP"], swiftSettings: strict),
+        .testTarget(
+            name: "ADModelTests",
+            dependencies: ["ADModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI"], swiftSettings: strict),
+    ]
+)

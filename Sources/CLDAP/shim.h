@@ -1,0 +1,17 @@
+#ifndef CES_AUDIT_CLDAP_SHIM_H
+#define CES_AUDIT_CLDAP_SHIM_H
+
+// The only place C declarations enter the package. LDAP_DEPRECATED is deliberately not defined,
+// so only the _ext / _len / sasl forms of the API are visible.
+#include <ldap.h>
+#include <lber.h>
+#include <sasl/sasl.h>
+#include <krb5.h>
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_krb5.h>
+
+// LDAP_OPT_ON is &ber_pvt_opt_on: taking that address from Swift 6 is a concurrency error.
+static inline void *cldap_opt_on(void) { return LDAP_OPT_ON; }
+static inline void *cldap_opt_off(void) { return LDAP_OPT_OFF; }
+
+#endif
