@@ -9,9 +9,21 @@
 #include <krb5.h>
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
+#include <netinet/in.h>
+#include <arpa/nameser.h>
+#include <resolv.h>
 
 // LDAP_OPT_ON is &ber_pvt_opt_on: taking that address from Swift 6 is a concurrency error.
 static inline void *cldap_opt_on(void) { return LDAP_OPT_ON; }
 static inline void *cldap_opt_off(void) { return LDAP_OPT_OFF; }
+
+// res_query and dn_expand may be macros over versioned symbols; call them through functions.
+static inline int cldap_res_query(const char *name, int class_, int type, unsigned char *answer, int length) {
+    return res_query(name, class_, type, answer, length);
+}
+static inline int cldap_dn_expand(const unsigned char *message, const unsigned char *end, const unsigned char *source,
+                                  char *name, int length) {
+    return dn_expand(message, end, source, name, length);
+}
 
 #endif

@@ -1,0 +1,54 @@
+/// Builds LDAP filters with RFC 4515 value escaping: a value can never change a filter's structure.
+public enum LDAPFilter {
+    /// Escapes `*`, `(`, `)`, `\`, NUL and the other ASCII control characters as `\XX`.
+    /// Multi-byte UTF-8 passes through unchanged (RFC 4515 allows it).
+    public static func escape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar.value {
+            case 0x2A, 0x28, 0x29, 0x5C, 0..<0x20, 0x7F: out += "\\" + hex(UInt8(scalar.value))
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Escapes raw bytes (e.g. an objectSid) as `\XX` for every byte.
+    public static func escape(bytes: [UInt8]) -> String { bytes.map { "\\" + hex($0) }.joined() }
+
+    /// `(attribute=value)` with the value escaped.
+    public static func equals(_ attribute: String, _ value: String) -> String { "(\(attribute)=\(escape(value)))" }
+
+    public static func and(_ filters: [String]) -> String { filters.count == 1 ? filters[0] : "(&\(filters.joined()))" }
+
+    public static func or(_ filters: [String]) -> String { filters.count == 1 ? filters[0] : "(|\(filters.joined()))" }
+
+    static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}
+
+/// Builds distinguished names with RFC 4514 attribute-value escaping.
+public enum DistinguishedName {
+    /// Escapes a value for use in an RDN: `,` `+` `"` `\` `<` `>` `;` `=` anywhere, `#` or space at the start,
+    /// space at the end, and NUL as `\00`.
+    public static func escapeValue(_ value: String) -> String {
+        var out = ""
+        let scalars = Array(value.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            switch scalar {
+            case ",", "+", "\"", "\\", "<", ">", ";", "=": out += "\\" + String(scalar)
+            case "#" where index == 0: out += "\\#"
+            case " " where index == 0 || index == scalars.count - 1: out += "\\ "
+            case "\u{0}": out += "\\00"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `attribute=escaped value`, e.g. `CN=Smith\, John`.
+    public static func rdn(_ attribute: String, _ value: String) -> String { "\(attribute)=\(escapeValue(value))" }
+}
