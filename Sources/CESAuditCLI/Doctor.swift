@@ -26,9 +26,12 @@ struct Doctor: AsyncParsableCommand {
             guard let session = await directory.session, let root = await directory.rootDSE else {
                 throw LDAPError(kind: .other, code: 1, operation: "read RootDSE", message: "no RootDSE returned")
             }
-            report = DoctorReport(bound: true, session: session, rootDSE: root, base: connection.base, error: nil)
+            let visibility = await PKIVisibility.probe(directory, configurationNC: root.configurationNamingContext)
+            report = DoctorReport(
+                bound: true, session: session, rootDSE: root, base: connection.base, pki: visibility, error: nil)
         } catch let error as LDAPError {
-            report = DoctorReport(bound: false, session: nil, rootDSE: nil, base: connection.base, error: error.description)
+            report = DoctorReport(
+                bound: false, session: nil, rootDSE: nil, base: connection.base, pki: nil, error: error.description)
             if format == .text { Console.error("ces-audit: cannot bind: \(error)") }
         }
         switch format {
@@ -47,6 +50,7 @@ struct DoctorReport: Encodable {
     let session: SessionInfo?
     let rootDSE: RootDSE?
     let base: String?
+    let pki: PKIVisibility?
     let error: String?
 
     struct ToolInfo: Encodable {
@@ -93,7 +97,60 @@ struct DoctorReport: Encodable {
         rows.append(("forest level", level(rootDSE.forestFunctionality)))
         rows.append(("DC level", level(rootDSE.domainControllerFunctionality)))
         rows.append(("SASL mechanisms", rootDSE.supportedSASLMechanisms.joined(separator: ", ")))
+        if let pki { rows.append(("AD CS objects", pki.summary)) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}
+
+/// What the bound identity can see of AD CS: enough to tell "nothing published" from "not allowed to read".
+struct PKIVisibility: Encodable {
+    var enrollmentServices: Int?
+    var certificateTemplates: Int?
+    var securityDescriptorsReadable: Bool?
+    var error: String?
+
+    var summary: String {
+        if let error { return "not readable: \(error)" }
+        let descriptors: String
+        switch securityDescriptorsReadable {
+        case true?: descriptors = "security descriptors readable"
+        case false?: descriptors = "security descriptors NOT readable (rules that need them will be unknown)"
+        case nil: descriptors = "no objects to read security descriptors from"
+        }
+        return "\(enrollmentServices ?? 0) enrollment service(s), \(certificateTemplates ?? 0) certificate template(s); \(descriptors)"
+    }
+
+    static func probe(_ directory: DirectoryConnection, configurationNC: String?) async -> PKIVisibility {
+        guard let configurationNC else { return PKIVisibility(error: "no configurationNamingContext in the RootDSE") }
+        let services = "CN=Public Key Services,CN=Services," + configurationNC
+        var result = PKIVisibility()
+        do {
+            var withDescriptor = 0
+            var count = 0
+            let request = SearchRequest(
+                base: "CN=Enrollment Services," + services, scope: .oneLevel, filter: "(objectClass=pKIEnrollmentService)",
+                attributes: ["cn", "nTSecurityDescriptor"], securityDescriptorParts: .withoutSACL)
+            for try await batch in directory.search(request) {
+                count += batch.count
+                withDescriptor += batch.filter { $0.contains("nTSecurityDescriptor") }.count
+            }
+            result.enrollmentServices = count
+            var templates = 0
+            let templateRequest = SearchRequest(
+                base: "CN=Certificate Templates," + services, scope: .oneLevel,
+                filter: "(objectClass=pKICertificateTemplate)", attributes: ["cn", "nTSecurityDescriptor"],
+                securityDescriptorParts: .withoutSACL)
+            for try await batch in directory.search(templateRequest) {
+                templates += batch.count
+                withDescriptor += batch.filter { $0.contains("nTSecurityDescriptor") }.count
+                count += batch.count
+            }
+            result.certificateTemplates = templates
+            result.securityDescriptorsReadable = count > 0 ? withDescriptor == count : nil
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
     }
 }

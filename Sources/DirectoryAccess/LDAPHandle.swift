@@ -10,6 +10,9 @@ final class LDAPHandle {
     private let ld: OpaquePointer
     let uri: LDAPURI
     private let timeout: timeval
+    /// Outlives the handle: libldap calls it on every (re)connect and once more while unbinding.
+    private let connectCallback: UnsafeMutablePointer<ldap_conncb>
+    private let watchdog = SocketWatchdog()
 
     /// Serialises libldap's global initialisation, which is not thread-safe, across handles.
     private static let initialisation = NSLock()
@@ -18,11 +21,16 @@ final class LDAPHandle {
         self.uri = uri
         let seconds = max(configuration.timeoutSeconds, 0.001)
         timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        connectCallback = .allocate(capacity: 1)
+        connectCallback.initialize(
+            to: ldap_conncb(
+                lc_add: recordSocket, lc_del: forgetSocket, lc_arg: Unmanaged.passUnretained(watchdog).toOpaque()))
         var handle: OpaquePointer?
         Self.initialisation.lock()
         let rc = ldap_initialize(&handle, uri.description)
         Self.initialisation.unlock()
         guard rc == LDAP_SUCCESS, let handle else {
+            connectCallback.deallocate()
             throw LDAPError(
                 kind: .connectError, code: rc, operation: "initialise \(uri)", message: String(cString: ldap_err2string(rc)))
         }
@@ -32,6 +40,7 @@ final class LDAPHandle {
 
     deinit {
         ldap_unbind_ext_s(ld, nil, nil)
+        connectCallback.deallocate()
     }
 
     // MARK: Options
@@ -45,6 +54,7 @@ final class LDAPHandle {
         var limit = timeout
         try setOption(LDAP_OPT_NETWORK_TIMEOUT, &limit, "network timeout")
         try setOption(LDAP_OPT_TIMEOUT, &limit, "operation timeout")
+        try setOptionPointer(LDAP_OPT_CONNECT_CB, connectCallback, "connect callback")
 
         var requireCertificate: Int32
         switch configuration.tls {
@@ -82,6 +92,16 @@ final class LDAPHandle {
     // MARK: Errors
 
     /// The handle's last result code and diagnostic, as a typed error.
+    /// Runs a blocking libldap call under the watchdog. libldap's timeouts do not cover every wait (a TLS
+    /// handshake with a server that accepts but never answers blocks in read()), so after `timeout` the
+    /// watchdog shuts the socket down, which ends the wait with an error we then report as a timeout.
+    private func guarded(_ call: () -> Int32) -> Int32 {
+        watchdog.arm(after: Double(timeout.tv_sec) + Double(timeout.tv_usec) / 1_000_000)
+        let rc = call()
+        if watchdog.disarm() && rc != LDAP_SUCCESS { return -5 }  // LDAP_TIMEOUT
+        return rc
+    }
+
     private func lastError(_ operation: String, code explicitCode: Int32? = nil) -> LDAPError {
         var code: Int32 = explicitCode ?? 0
         if explicitCode == nil { ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code) }
@@ -97,10 +117,16 @@ final class LDAPHandle {
 
     private func makeError(_ operation: String, code: Int32, diagnostic: String?, matchedDN: String?) -> LDAPError {
         var kind = LDAPError.kind(forResultCode: code)
-        if let diagnostic, kind == .connectError || kind == .serverDown,
-            diagnostic.contains("TLS") || diagnostic.contains("certificate")
+        var diagnostic = diagnostic
+        if kind == .timeout {
+            diagnostic = "no answer within \(timeout.tv_sec)s"
+        } else if kind == .connectError || kind == .serverDown, watchdog.hasConnected,
+            uri.scheme == .ldaps || operation.hasPrefix("StartTLS")
         {
+            // TCP worked, so the TLS handshake failed; libldap's own text is often "(unknown error code)".
             kind = .tlsFailure
+            diagnostic = "TLS handshake failed (server certificate not trusted by the CA file, or issued for "
+                + "another host name than '\(uri.host)')" + (diagnostic.map { "; libldap: \($0)" } ?? "")
         }
         return LDAPError(
             kind: kind, code: code, operation: operation, message: String(cString: ldap_err2string(code)),
@@ -110,7 +136,7 @@ final class LDAPHandle {
     // MARK: TLS and binds
 
     func startTLS() throws(LDAPError) {
-        let rc = ldap_start_tls_s(ld, nil, nil)
+        let rc = guarded { ldap_start_tls_s(ld, nil, nil) }
         guard rc == LDAP_SUCCESS else { throw lastError("StartTLS on \(uri)", code: rc) }
     }
 
@@ -125,7 +151,7 @@ final class LDAPHandle {
                 bv_len: ber_len_t(buffer.count),
                 bv_val: UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self))
             // mechanism nil = LDAP_SASL_SIMPLE
-            return ldap_sasl_bind_s(ld, dn, nil, &credential, nil, nil, nil)
+            return guarded { ldap_sasl_bind_s(ld, dn, nil, &credential, nil, nil, nil) }
         }
         guard rc == LDAP_SUCCESS else { throw lastError("simple bind as \(dn) to \(uri)", code: rc) }
     }
@@ -167,8 +193,10 @@ final class LDAPHandle {
         // The authorization identity: empty = act as the authenticated principal.
         let emptyAuthzid = strdup("")
         defer { free(emptyAuthzid) }
-        let rc = ldap_sasl_interactive_bind_s(
-            ld, nil, "GSSAPI", nil, nil, UInt32(LDAP_SASL_QUIET), saslInteract, UnsafeMutableRawPointer(emptyAuthzid))
+        let rc = guarded {
+            ldap_sasl_interactive_bind_s(
+                ld, nil, "GSSAPI", nil, nil, UInt32(LDAP_SASL_QUIET), saslInteract, UnsafeMutableRawPointer(emptyAuthzid))
+        }
         guard rc == LDAP_SUCCESS else { throw lastError("SASL/GSSAPI bind to \(uri)", code: rc) }
     }
 
@@ -190,7 +218,7 @@ final class LDAPHandle {
     /// RFC 4532 "Who am I?". Callers check the server advertises it first (Samba 4.17 does not).
     func whoAmI() throws(LDAPError) -> String {
         var authzid: UnsafeMutablePointer<berval>?
-        let rc = ldap_whoami_s(ld, &authzid, nil, nil)
+        let rc = guarded { ldap_whoami_s(ld, &authzid, nil, nil) }
         guard rc == LDAP_SUCCESS else { throw lastError("WhoAmI on \(uri)", code: rc) }
         defer { ber_bvfree(authzid) }
         guard let value = authzid?.pointee, let bytes = value.bv_val else { return "" }
@@ -350,6 +378,26 @@ private let saslInteract: @convention(c) (OpaquePointer?, UInt32, UnsafeMutableR
         prompt = prompt.successor()
     }
     return LDAP_SUCCESS
+}
+
+/// Runs after every TCP connect: tells the watchdog which socket to cut if an operation hangs.
+private let recordSocket: @convention(c) (
+    OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<LDAPURLDesc>?, UnsafeMutablePointer<sockaddr>?,
+    UnsafeMutablePointer<ldap_conncb>?
+) -> Int32 = { _, socketBuffer, _, _, callback in
+    var descriptor: Int32 = -1
+    guard ber_sockbuf_ctrl(socketBuffer, LBER_SB_OPT_GET_FD, &descriptor) == 1, descriptor >= 0,
+        let argument = callback?.pointee.lc_arg
+    else { return 0 }
+    Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketOpened(descriptor)
+    return 0
+}
+
+/// Runs before a connection closes (and once with no socket while the handle is freed).
+private let forgetSocket: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<ldap_conncb>?) -> Void = {
+    _, _, callback in
+    guard let argument = callback?.pointee.lc_arg else { return }
+    Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketClosed()
 }
 
 /// Calls `body` with a NULL-terminated `char **` of the strings (NULL itself for an empty list).
