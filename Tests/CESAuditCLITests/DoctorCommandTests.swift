@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// The `ces-audit` binary as users run it: exit statuses, one-line errors, stdout vs stderr.
+@Suite struct CommandLineTests {
+    @Test func printsItsVersion() throws {
+        let result = try CLI.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
+
+    @Test(arguments: [
+        ["doctor", "--bogus"],
+        ["doctor", "--uri", "http://dc01"],
+        ["doctor", "--password", "secret"],
+        ["doctor", "--uri", "ldap://dc01", "--keytab", "/nonexistent"],
+        ["doctor", "--uri", "ldap://dc01", "--timeout", "0"],
+        ["doctor", "--uri", "ldaps://dc01", "--tls-insecure", "--ca-file", "/x"],
+        ["doctor", "--uri", "ldap://dc01", "--format", "xml"],
+        ["no-such-command"],
+    ])
+    func badInputIsOneLineAndExit64(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(arguments): \(result.stderr)")
+        #expect(lines.first?.hasPrefix("ces-audit: ") == true)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func bindDNWithoutPasswordIsAUsageError() throws {
+        let result = try CLI.run(["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--password-file"))
+    }
+
+    @Test func unreachableDirectoryIsUnknownExit3() throws {
+        let port = try closedPort()
+        let result = try CLI.run(
+            ["doctor", "--uri", "ldap://127.0.0.1:\(port)", "--timeout", "2", "--format", "json"])
+        #expect(result.status == 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["bound"] as? Bool == false)
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect((json["error"] as? String)?.contains("Can't contact LDAP server") == true)
+    }
+}
+
+@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct DoctorAgainstTestBedTests {
+    @Test func doctorOverVerifiedLDAPS() throws {
+        let env = try TestBedEnvironment()
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
+             "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("LDAPS, certificate verified"))
+        #expect(result.stdout.contains(env["CES_TEST_READER_DN"]))
+        #expect(result.stdout.contains("the server does not support WhoAmI"))
+        #expect(result.stdout.contains("CN=Configuration," + env["CES_TEST_BASE_DN"]))
+        #expect(result.stdout.contains("1 enrollment service(s)"))
+        #expect(result.stdout.contains("security descriptors readable"))
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
+    @Test func doctorJSONWithPasswordFromTheEnvironment() throws {
+        let env = try TestBedEnvironment()
+        let password = try String(contentsOfFile: env["CES_TEST_READER_PASSWORD_FILE"], encoding: .utf8)
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--starttls", "--ca-file", env["CES_TEST_CA_FILE"],
+             "--bind-dn", env["CES_TEST_READER_DN"], "--format", "json"],
+            environment: ["CES_AUDIT_PASSWORD": password])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains(password))
+        #expect(!result.stderr.contains(password))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["command"] as? String == "doctor")
+        #expect(json["bound"] as? Bool == true)
+        let session = try #require(json["session"] as? [String: Any])
+        #expect(session["tls"] as? String == "startTLS")
+        #expect(session["tlsVerified"] as? Bool == true)
+        let root = try #require(json["rootDSE"] as? [String: Any])
+        #expect(root["defaultNamingContext"] as? String == env["CES_TEST_BASE_DN"])
+        #expect(root["domainFunctionality"] as? Int == 4)
+    }
+
+    @Test func doctorOverGSSAPIWithAKeytabIsSealed() throws {
+        let env = try TestBedEnvironment()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-cc-\(UUID().uuidString)")
+        // A FILE: cache that must stay untouched: the keytab path uses an in-memory cache only.
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--keytab", env["CES_TEST_KEYTAB"],
+             "--principal", env["CES_TEST_PRINCIPAL"]],
+            environment: ["KRB5CCNAME": "FILE:\(scratch.path)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("SASL/GSSAPI (security layer: sealed"))
+        #expect(result.stdout.contains(env["CES_TEST_PRINCIPAL"]))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path), "no ticket file may be left behind")
+    }
+
+    @Test func doctorOverGSSAPIWithTheCallersCredentialCache() throws {
+        let env = try TestBedEnvironment()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-cc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let kinit = try CLI.run(
+            ["kinit", "-k", "-t", env["CES_TEST_KEYTAB"], env["CES_TEST_PRINCIPAL"]], executable: "/usr/bin/env",
+            environment: ["KRB5CCNAME": "FILE:\(cache.path)"])
+        #expect(kinit.status == 0, "\(kinit.stderr)")
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--format", "json"],
+            environment: ["KRB5CCNAME": "FILE:\(cache.path)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let session = try #require(json["session"] as? [String: Any])
+        #expect(session["mechanism"] as? String == "GSSAPI")
+        #expect((session["saslSecurityStrength"] as? Int ?? 0) > 1)
+    }
+
+    @Test func withoutCredentialsGSSAPIFailsWithExit3() throws {
+        let env = try TestBedEnvironment()
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAP_URI"]], environment: ["KRB5CCNAME": "FILE:/nonexistent/cache"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("GSSAPI"))
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    @Test func insecureTLSWarnsOnStderr() throws {
+        let env = try TestBedEnvironment()
+        let result = try CLI.run(
+            ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--tls-insecure", "--bind-dn", env["CES_TEST_READER_DN"],
+             "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: TLS certificate verification is OFF"))
+        #expect(result.stdout.contains("certificate NOT verified"))
+    }
+
+    @Test func failoverIsReported() throws {
+        let env = try TestBedEnvironment()
+        let dead = "ldaps://127.0.0.1:\(try closedPort())"
+        let result = try CLI.run(
+            ["doctor", "--uri", dead, "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
+             "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("skipped"))
+        #expect(result.stdout.contains(dead))
+    }
+}
