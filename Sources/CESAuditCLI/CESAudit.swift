@@ -14,7 +14,20 @@ struct CESAudit: AsyncParsableCommand {
         subcommands: [Doctor.self]
     )
 
-    static func main() async {
+    /// A synchronous entry point that waits for the async command: no `dispatchMain()`, whose parked main
+    /// thread makes valgrind crash at exit (and the leak check is part of the test plan).
+    static func main() {
+        let done = DispatchSemaphore(value: 0)
+        // Detached: main() runs on the main thread, which the semaphore blocks.
+        Task.detached {
+            await runCommand()
+            done.signal()
+        }
+        done.wait()
+        Foundation.exit(0)
+    }
+
+    private static func runCommand() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
