@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // connect: the only place C declarations (OpenLDAP, Cyrus SASL, MIT Kerberos) enter.
@@ -35,20 +36,31 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // evaluate + report: the rule catalogue, findings, (next) snapshot, collector and rules.
+        .target(
+            name: "CESAuditCore",
+            dependencies: ["ADModel", "DirectoryAccess", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "CESAuditCLI",
             dependencies: [
+                "CESAuditCore",
+                "ADModel",
                 "DirectoryAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "CLDAP"], swiftSettings: strict),
+        // Shared by the test targets: the test bed's variables, processes, sockets.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ADModelTests",
             dependencies: ["ADModel", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI"], swiftSettings: strict),
+        .testTarget(name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -29,8 +29,10 @@ public enum AccessDecision: Sendable, Hashable, CustomStringConvertible {
 /// (Everyone, Authenticated Users). Owner-implied rights (READ_CONTROL/WRITE_DAC for the owner) and
 /// privileges are not modelled.
 public struct AccessToken: Sendable, Hashable {
+  /// The user or computer SID and every group SID, including implicit ones.
   public var sids: Set<SID>
 
+  /// Creates a token from an explicit SID set.
   public init(sids: Set<SID>) { self.sids = sids }
 
   /// An authenticated network logon: `user` + `groups` + Everyone + Authenticated Users.
@@ -38,6 +40,7 @@ public struct AccessToken: Sendable, Hashable {
     AccessToken(sids: Set(groups).union([user, .everyone, .authenticatedUsers]))
   }
 
+  /// Whether the token holds `sid`.
   public func contains(_ sid: SID) -> Bool { sids.contains(sid) }
 }
 

@@ -52,11 +52,16 @@ public struct AccessMask: OptionSet, Sendable, Hashable, CustomStringConvertible
 
 /// How generic rights map to specific rights before an access check (MS-DTYP 2.4.3).
 public struct GenericMapping: Sendable, Hashable {
+  /// What GENERIC_READ means.
   public var read: AccessMask
+  /// What GENERIC_WRITE means.
   public var write: AccessMask
+  /// What GENERIC_EXECUTE means.
   public var execute: AccessMask
+  /// What GENERIC_ALL means.
   public var all: AccessMask
 
+  /// Creates a mapping.
   public init(read: AccessMask, write: AccessMask, execute: AccessMask, all: AccessMask) {
     self.read = read
     self.write = write

@@ -46,6 +46,7 @@ public struct CAPermissions: Sendable, Hashable {
   /// The decision for explicit Read (see ``effective`` for implied Read).
   public var read: AccessDecision
 
+  /// Evaluates the CA `Security` descriptor for `token`.
   public init(descriptor: SecurityDescriptor, token: AccessToken) {
     let rights = AccessCheck.effectiveRights(dacl: descriptor.dacl, token: token)
     let known = CAAccessMask.namedFlags.reduce(UInt32(0)) { $0 | $1.value }

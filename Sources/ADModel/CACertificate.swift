@@ -17,7 +17,9 @@ public enum PolicyOID {
 
 /// A CA certificate (`cACertificate`) reduced to what the policy rules need.
 public struct CACertificate: Sendable, Hashable {
+  /// The subject distinguished name as text.
   public var subject: String
+  /// The issuer distinguished name as text.
   public var issuer: String
   /// From basicConstraints; nil when the extension is absent.
   public var isCA: Bool?
@@ -117,6 +119,35 @@ public struct CACertificate: Sendable, Hashable {
       for oid in requested where !list.contains(oid) && !disallowed.contains(oid) { disallowed.append(oid) }
     }
     return disallowed
+  }
+}
+
+/// One CA certificate in a chain that does not permit some of a template's policies (CES-F6 / F6b).
+public struct ChainPolicyViolation: Sendable, Hashable {
+  /// Position in the chain as given (0 = issuing CA).
+  public var index: Int
+  /// The restricting certificate's subject.
+  public var subject: String
+  /// Template issuance policies this certificate does not permit.
+  public var disallowedIssuancePolicies: [String]
+  /// Template application policies / EKUs this certificate does not permit.
+  public var disallowedApplicationPolicies: [String]
+}
+
+extension CACertificate {
+  /// Checks a template's issuance and application policies against every CA certificate of a chain
+  /// (issuing CA first); returns the certificates that restrict them (empty = permitted everywhere).
+  public static func policyViolations(
+    chain: [CACertificate], issuancePolicies: [String], applicationPolicies: [String]
+  ) -> [ChainPolicyViolation] {
+    chain.enumerated().compactMap { index, certificate in
+      let issuance = certificate.disallowedIssuancePolicies(issuancePolicies)
+      let application = certificate.disallowedApplicationPolicies(applicationPolicies)
+      guard !issuance.isEmpty || !application.isEmpty else { return nil }
+      return ChainPolicyViolation(
+        index: index, subject: certificate.subject, disallowedIssuancePolicies: issuance,
+        disallowedApplicationPolicies: application)
+    }
   }
 }
 

@@ -46,8 +46,11 @@ public struct CertificateTemplate: Sendable, Hashable {
   public var name: String
   /// `msPKI-Template-Schema-Version` (1–4).
   public var schemaVersion: Int?
+  /// `msPKI-Certificate-Name-Flag`.
   public var nameFlags: CertificateNameFlags
+  /// `msPKI-Enrollment-Flag`.
   public var enrollmentFlags: EnrollmentFlags
+  /// `msPKI-Private-Key-Flag`.
   public var privateKeyFlags: PrivateKeyFlags
   /// `msPKI-RA-Signature`: number of enrollment-agent signatures required (CES-F5).
   public var raSignatures: Int
@@ -63,13 +66,19 @@ public struct CertificateTemplate: Sendable, Hashable {
   public var extendedKeyUsages: [String]
   /// `nTSecurityDescriptor`, when it could be read.
   public var securityDescriptor: SecurityDescriptor?
+  /// `pKIExpirationPeriod`.
+  public var validityPeriod: TemplatePeriod?
+  /// `pKIOverlapPeriod`.
+  public var renewalPeriod: TemplatePeriod?
 
+  /// Creates a template model; omitted attributes take their empty values.
   public init(
     name: String, schemaVersion: Int? = nil, nameFlags: CertificateNameFlags = [],
     enrollmentFlags: EnrollmentFlags = [], privateKeyFlags: PrivateKeyFlags = PrivateKeyFlags(rawValue: 0),
     raSignatures: Int = 0, raIssuancePolicies: [String] = [], raApplicationPolicies: [String] = [],
     issuancePolicies: [String] = [], applicationPolicies: [String] = [], extendedKeyUsages: [String] = [],
-    securityDescriptor: SecurityDescriptor? = nil
+    securityDescriptor: SecurityDescriptor? = nil, validityPeriod: TemplatePeriod? = nil,
+    renewalPeriod: TemplatePeriod? = nil
   ) {
     self.name = name
     self.schemaVersion = schemaVersion
@@ -83,6 +92,8 @@ public struct CertificateTemplate: Sendable, Hashable {
     self.applicationPolicies = applicationPolicies
     self.extendedKeyUsages = extendedKeyUsages
     self.securityDescriptor = securityDescriptor
+    self.validityPeriod = validityPeriod
+    self.renewalPeriod = renewalPeriod
   }
 
   /// True when requests need enrollment-agent co-signatures (0x80094809 / 0x8009480A otherwise).

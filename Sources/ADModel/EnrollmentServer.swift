@@ -22,14 +22,18 @@ public enum EnrollmentAuthentication: UInt32, Sendable, Hashable, CaseIterable {
 
 /// One value of `msPKI-Enrollment-Servers`: `<priority>\n<authFlags>\n<renewalOnly>\n<URI>[\n<keyBasedRenewal>]`.
 public struct EnrollmentServerEntry: Sendable, Hashable {
+  /// Lower numbers are tried first.
   public var priority: Int
   /// The raw auth flag (kept even when it is not one of the defined values, CES-E4).
   public var authenticationFlag: UInt32
+  /// Renewal-only endpoint: CES submits under its own identity (no delegation).
   public var renewalOnly: Bool
+  /// The endpoint URL as stored.
   public var url: String
   /// The optional fifth field; nil when the value has the older four-field form.
   public var keyBasedRenewal: Bool?
 
+  /// Creates an entry from its fields.
   public init(priority: Int, authenticationFlag: UInt32, renewalOnly: Bool, url: String, keyBasedRenewal: Bool?) {
     self.priority = priority
     self.authenticationFlag = authenticationFlag
@@ -53,7 +57,8 @@ public struct EnrollmentServerEntry: Sendable, Hashable {
     let url = fields[3].trimmingASCIISpaces()
     guard !url.isEmpty else { throw .invalidField(name: "URL", value: fields[3]) }
     var keyBased: Bool?
-    if fields.count == 5 {
+    // A trailing LF leaves an empty fifth field: the older four-field form (testbed.md §7).
+    if fields.count == 5, !fields[4].trimmingASCIISpaces().isEmpty {
       guard let value = Self.bit(fields[4]) else { throw .invalidField(name: "key-based renewal", value: fields[4]) }
       keyBased = value
     }
@@ -106,12 +111,16 @@ public struct EnrollmentServerEntry: Sendable, Hashable {
 
 /// An absolute http(s) URL split into the parts the rules need.
 public struct EndpointURL: Sendable, Hashable {
+  /// `https` or `http`, lower case.
   public var scheme: String
+  /// The host, lower case.
   public var host: String
+  /// The explicit port, if any.
   public var port: Int?
   /// The path, percent-decoded (`/Contoso Root CA_CES_Kerberos/service.svc/CES`).
   public var path: String
 
+  /// Parses an absolute http(s) URL.
   public init(_ text: String) throws(EnrollmentServerError) {
     guard let schemeEnd = text.firstRange(of: "://") else { throw .invalidURL(text) }
     let scheme = text[..<schemeEnd.lowerBound].lowercased()
@@ -150,7 +159,15 @@ public struct EndpointURL: Sendable, Hashable {
 
 /// A CES IIS application: `<CAName>_CES_<Kerberos|UsernamePassword|Certificate>`.
 public struct CESInstance: Sendable, Hashable {
+  /// Creates an instance name from its parts.
+  public init(caName: String, authenticationSuffix: String) {
+    self.caName = caName
+    self.authenticationSuffix = authenticationSuffix
+  }
+
+  /// The CA common name (percent-decoded).
   public var caName: String
+  /// `Kerberos`, `UsernamePassword` or `Certificate`.
   public var authenticationSuffix: String
 }
 

@@ -22,7 +22,9 @@ public enum FlagParseError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// A flag with its symbolic name, for display and for tables in tests.
 public struct NamedFlag: Sendable, Hashable {
+  /// The symbolic name (`ADS_UF_NOT_DELEGATED`).
   public let name: String
+  /// The bit value.
   public let value: UInt32
 }
 

@@ -9,6 +9,7 @@ public struct SDDLContext: Sendable, Hashable {
   /// Forest root domain SID for `EA`, `SA`, `EK`, `RO` (defaults to ``domain``).
   public var forestRoot: SID?
 
+  /// Creates a context; without a domain SID, domain-relative aliases are errors.
   public init(domain: SID? = nil, forestRoot: SID? = nil) {
     self.domain = domain
     self.forestRoot = forestRoot
@@ -202,18 +203,32 @@ struct SDDLParser {
   private mutating func parseOwnerSID() throws(SDDLError) -> SID {
     let start = position
     if peek() == UInt8(ascii: "S") && peek(1) == UInt8(ascii: "-") {
-      while let c = peek(), isSIDCharacter(c) { position += 1 }
+      // Digits and dashes only, plus a `-0x…` hex authority: a following `D:` must not be eaten as hex.
+      position += 2
+      while let c = peek() {
+        if isDecimalDigit(c) || c == UInt8(ascii: "-") {
+          position += 1
+        } else if c == UInt8(ascii: "x") || c == UInt8(ascii: "X"), peek(-1) == UInt8(ascii: "0"),
+          peek(-2) == UInt8(ascii: "-")
+        {
+          // Windows writes hex authorities as exactly 12 digits; stopping there keeps `…D:` unambiguous.
+          position += 1
+          var digits = 0
+          while digits < 12, let h = peek(), HexDump.hexValue(h) != nil {
+            position += 1
+            digits += 1
+          }
+        } else {
+          break
+        }
+      }
     } else {
       position = min(chars.count, position + 2)
     }
     return try sid(from: start, to: position)
   }
 
-  private func isSIDCharacter(_ c: UInt8) -> Bool {
-    (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "S")
-      || c == UInt8(ascii: "x") || c == UInt8(ascii: "X")
-      || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F"))
-  }
+  private func isDecimalDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
   private func text(_ start: Int, _ end: Int) -> String {
     guard start >= 0, start <= end, end <= chars.count else { return "" }

@@ -69,9 +69,13 @@ public struct ACEFlags: OptionSet, Sendable, Hashable {
 /// this library does not interpret keep their body in ``opaqueBody`` so they survive a
 /// binary round trip.
 public struct ACE: Sendable, Hashable {
+  /// The ACE type.
   public var type: ACEType
+  /// Inheritance and audit flags.
   public var flags: ACEFlags
+  /// The access mask.
   public var mask: AccessMask
+  /// The trustee.
   public var sid: SID
   /// Object ACEs only: the object type the ACE applies to (nil = all).
   public var objectType: GUID?
@@ -126,8 +130,10 @@ public struct ACE: Sendable, Hashable {
 public struct ACL: Sendable, Hashable {
   /// 2 (ACL_REVISION) or 4 (ACL_REVISION_DS, needed for object ACEs).
   public var revision: UInt8
+  /// The ACEs in the order written (the order the access check walks).
   public var aces: [ACE]
 
+  /// Creates an ACL; the revision defaults to 4 when an object ACE is present, else 2.
   public init(revision: UInt8? = nil, aces: [ACE]) {
     self.aces = aces
     self.revision = revision ?? (aces.contains { $0.type.hasObjectLayout } ? 4 : 2)
@@ -163,12 +169,18 @@ public struct SecurityDescriptorControl: OptionSet, Sendable, Hashable {
 /// ACEs grants nothing. The ``control`` flags are kept as found, except that the present flags and
 /// `selfRelative` are derived from the ACLs when encoding.
 public struct SecurityDescriptor: Sendable, Hashable {
+  /// Control flags as found.
   public var control: SecurityDescriptorControl
+  /// The owner SID.
   public var owner: SID?
+  /// The primary group SID.
   public var group: SID?
+  /// The system ACL (audit), if present.
   public var sacl: ACL?
+  /// The discretionary ACL; nil = NULL or absent DACL (grants everything).
   public var dacl: ACL?
 
+  /// Creates a descriptor.
   public init(
     control: SecurityDescriptorControl = [], owner: SID? = nil, group: SID? = nil, sacl: ACL? = nil, dacl: ACL?
   ) {

@@ -3,11 +3,16 @@
 /// Comparison is case-insensitive. `HTTP/ces01` and `HTTP/ces01.corp.example` are different SPNs;
 /// ``matches(serviceClass:host:)`` lets callers accept either form on purpose (CES-C2, CES-C8).
 public struct ServicePrincipalName: Sendable, Hashable, CustomStringConvertible {
+  /// `HOST`, `RPCSS`, `HTTP`, …
   public let serviceClass: String
+  /// The host part (short name or FQDN), as written.
   public let host: String
+  /// The optional port.
   public let port: Int?
+  /// The optional service name after a second `/`.
   public let serviceName: String?
 
+  /// Creates an SPN from its parts.
   public init(serviceClass: String, host: String, port: Int? = nil, serviceName: String? = nil) {
     self.serviceClass = serviceClass
     self.host = host

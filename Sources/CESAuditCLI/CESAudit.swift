@@ -11,7 +11,7 @@ struct CESAudit: AsyncParsableCommand {
         commandName: "ces-audit",
         abstract: "Audit Active Directory Certificate Services enrollment through CES (0x803D0013 causes).",
         version: version,
-        subcommands: [Doctor.self]
+        subcommands: [Doctor.self, RulesCommand.self, ExplainCommand.self]
     )
 
     /// A synchronous entry point that waits for the async command: no `dispatchMain()`, whose parked main
@@ -40,16 +40,22 @@ struct CESAudit: AsyncParsableCommand {
         }
     }
 
-    /// Help and version go to stdout with exit 0; any other parse error is one line and exit 64 (EX_USAGE).
+    /// Help and version go to stdout with exit 0. Usage errors are one line on stderr and exit 64 (EX_USAGE);
+    /// anything else that escapes a command is one line and exit 3 (UNKNOWN: never a silent "ok").
     static func exit(with error: any Error) -> Never {
+        if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
+        if let usage = error as? UsageError {
+            Console.error("ces-audit: \(usage.description)")
+            Foundation.exit(ExitStatus.usage)
+        }
         let code = exitCode(for: error)
         if code == .success {
             Console.out(fullMessage(for: error))
             Foundation.exit(0)
         }
-        if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
-        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        Console.error("ces-audit: \(message.replacingOccurrences(of: "Error: ", with: ""))")
-        Foundation.exit(code == .failure ? ExitStatus.usage : code.rawValue)
+        let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        Console.error("ces-audit: \(firstLine.replacingOccurrences(of: "Error: ", with: ""))")
+        // ArgumentParser reports its own errors (unknown flag, failed validation) as validationFailure (64).
+        Foundation.exit(code == .validationFailure ? ExitStatus.usage : ExitStatus.unknown)
     }
 }

@@ -53,16 +53,7 @@ struct DoctorReport: Encodable {
     let pki: PKIVisibility?
     let error: String?
 
-    struct ToolInfo: Encodable {
-        let name = "ces-audit"
-        let version = CESAudit.version
-    }
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func json() throws -> String { try JSONOutput.encode(self) }
 
     var text: String {
         guard let session, let rootDSE else { return "" }

@@ -119,7 +119,7 @@ final class LDAPHandle {
         var kind = LDAPError.kind(forResultCode: code)
         var diagnostic = diagnostic
         if kind == .timeout {
-            diagnostic = "no answer within \(timeout.tv_sec)s"
+            diagnostic = "no answer within \(Self.seconds(timeout))s"
         } else if kind == .connectError || kind == .serverDown, watchdog.hasConnected,
             uri.scheme == .ldaps || operation.hasPrefix("StartTLS")
         {
@@ -279,7 +279,7 @@ final class LDAPHandle {
                 ldap_abandon_ext(ld, messageID, nil, nil)
                 throw makeError(
                     operation, code: -5,
-                    diagnostic: "no answer within \(timeout.tv_sec)s; operation abandoned", matchedDN: nil)
+                    diagnostic: "no answer within \(Self.seconds(timeout))s; operation abandoned", matchedDN: nil)
             }
             guard type > 0, let message else { throw lastError(operation) }
             defer { ldap_msgfree(message) }
@@ -357,6 +357,11 @@ final class LDAPHandle {
             entry.append(decoded, to: Self.string(name))
         }
         return entry
+    }
+
+    private static func seconds(_ value: timeval) -> String {
+        let seconds = Double(value.tv_sec) + Double(value.tv_usec) / 1_000_000
+        return seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
     }
 
     private static func string(_ value: berval) -> String {

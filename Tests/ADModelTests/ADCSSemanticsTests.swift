@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ADModel
+import ADModel
 
 @Suite("AD CS semantics")
 struct ADCSSemanticsTests {

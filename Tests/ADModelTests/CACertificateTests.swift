@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ADModel
+import ADModel
 
 @Suite("CA certificates (X.509)")
 struct CACertificateTests {
@@ -29,6 +29,22 @@ struct CACertificateTests {
     #expect(certificate.applicationPolicies == nil)
     #expect(certificate.disallowedIssuancePolicies(["1.2.3.4"]).isEmpty)
     #expect(certificate.disallowedApplicationPolicies(["1.3.6.1.5.5.7.3.2"]).isEmpty)
+  }
+
+  @Test("chain check names the restricting CA (issuing CA first)")
+  func chain() throws {
+    let issuing = try CACertificate(bytes: Array(Fixtures.restrictedCAPEM.utf8))
+    let root = try CACertificate(bytes: Array(Fixtures.anyPolicyCAPEM.utf8))
+    let violations = CACertificate.policyViolations(
+      chain: [issuing, root], issuancePolicies: ["1.3.6.1.4.1.99999.1.3"], applicationPolicies: ["1.3.6.1.5.5.7.3.2"])
+    #expect(violations.count == 1)
+    #expect(violations.first?.index == 0)
+    #expect(violations.first?.disallowedIssuancePolicies == ["1.3.6.1.4.1.99999.1.3"])
+    #expect(violations.first?.disallowedApplicationPolicies == [])
+    #expect(
+      CACertificate.policyViolations(
+        chain: [issuing, root], issuancePolicies: ["1.3.6.1.4.1.99999.1.2"], applicationPolicies: []
+      ).isEmpty)
   }
 
   @Test("DER input is accepted (cACertificate is DER)")

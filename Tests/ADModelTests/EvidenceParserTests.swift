@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ADModel
+import ADModel
 
 @Suite("Evidence parsers")
 struct EvidenceParserTests {
@@ -179,6 +179,22 @@ struct EvidenceParserTests {
     }
   }
 
+  @Test("evidence files redirected by PowerShell (UTF-16LE + BOM) parse like UTF-8")
+  func utf16Evidence() throws {
+    let editFlags = try EditFlagsParser.parse(bytes: Self.utf16LEWithBOM(Fixtures.editFlagsDefault))
+    #expect(editFlags.value == .observedEnterpriseDefault)
+    let security = try CertutilSecurityParser.parse(bytes: Self.utf16LEWithBOM(Fixtures.certutilCASecurity))
+    #expect(security == (try CertutilSecurityParser.parse(Fixtures.certutilCASecurity)))
+    guard case .certutil(let viaEvidence) = try CASecurityEvidence.parse(Self.utf16LEWithBOM(Fixtures.certutilCASecurity))
+    else {
+      Issue.record("expected certutil text")
+      return
+    }
+    #expect(viaEvidence.entries.count == 10)
+    #expect(throws: CertutilParseError.undecodableText) { try EditFlagsParser.parse(bytes: [0xFF, 0xFE, 0x00]) }
+    #expect(throws: CertutilParseError.undecodableText) { try CertutilSecurityParser.parse(bytes: [0xC3]) }
+  }
+
   @Test("-setreg output: Old Value / New Value blocks")
   func editFlagsSetreg() throws {
     let text = """
@@ -224,15 +240,18 @@ struct EvidenceParserTests {
     #expect(rights.holders(of: "SeDenyBatchLogonRight") == nil)
     #expect(rights.holders(of: "seimpersonateprivilege") == impersonate)
     let appPool = AccessToken(sids: [try SID(string: "S-1-5-82-1-2-3-4-5"), .iisIUSRS])
-    #expect(rights.isGranted("SeImpersonatePrivilege", to: appPool) == true)
-    #expect(rights.isGranted("SeDenyBatchLogonRight", to: appPool) == nil)
+    #expect(rights.decide("SeImpersonatePrivilege", for: appPool) == .granted(by: .iisIUSRS))
+    #expect(rights.decide("SeDenyBatchLogonRight", for: appPool) == .notDefined)
+    #expect(rights.decide("SeEnableDelegationPrivilege", for: appPool) == .notGranted)
+    // Guest is a bare name: without resolving it, "not denied" cannot be claimed.
+    #expect(rights.decide("SeDenyNetworkLogonRight", for: appPool) == .unresolved(names: ["Guest"]))
   }
 
   @Test("secedit export, UTF-8 with LF; hardened baseline drops IIS_IUSRS (CES-D1)")
   func seceditUTF8() throws {
     let rights = try SeceditParser.parse(Array(Fixtures.seceditHardened.utf8))
     let appPool = AccessToken(sids: [.iisIUSRS])
-    #expect(rights.isGranted("SeImpersonatePrivilege", to: appPool) == false)
+    #expect(rights.decide("SeImpersonatePrivilege", for: appPool) == .notGranted)
     let withBOM = try SeceditParser.parse([0xEF, 0xBB, 0xBF] + Array(Fixtures.seceditHardened.utf8))
     #expect(withBOM == rights)
     let utf16LF = try SeceditParser.parse(Self.utf16LEWithBOM(Fixtures.seceditHardened, crlf: false))

@@ -1,7 +1,7 @@
 import PropertyBased
 import Testing
 
-@testable import ADModel
+import ADModel
 
 /// Generators for random but valid model values.
 enum ModelGen {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ADModel
+import ADModel
 
 /// Hex helper for fixtures.
 func bytes(hex: String) -> [UInt8] {
@@ -117,12 +117,15 @@ struct SecurityDescriptorTests {
   }
 
   @Test("SDDL output uses letters when every bit has one, hex otherwise (0x200 has no alias)")
-  func rightsOutput() {
-    #expect(SDDLFormatter.rights(AccessMask(rawValue: 0x200)) == "0x200")
-    #expect(SDDLFormatter.rights(AccessMask(rawValue: 0x201)) == "0x201")
-    #expect(SDDLFormatter.rights(AccessMask(rawValue: 0x100)) == "CR")
-    #expect(SDDLFormatter.rights(AccessMask(rawValue: 0xF01FF)) == "CCDCLCSWRPWPDTLOCRSDRCWDWO")
-    #expect(SDDLFormatter.rights([]) == "")
+  func rightsOutput() throws {
+    func rights(_ raw: UInt32) throws -> String {
+      try SecurityDescriptor(dacl: ACL(aces: [.allow(.authenticatedUsers, AccessMask(rawValue: raw))])).sddl()
+    }
+    #expect(try rights(0x200) == "D:(A;;0x200;;;AU)")
+    #expect(try rights(0x201) == "D:(A;;0x201;;;AU)")
+    #expect(try rights(0x100) == "D:(A;;CR;;;AU)")
+    #expect(try rights(0xF01FF) == "D:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;AU)")
+    #expect(try rights(0) == "D:(A;;;;;AU)")
   }
 
   @Test("SID aliases: fixed ones resolve alone, domain ones need the domain SID")
@@ -154,6 +157,23 @@ struct SecurityDescriptorTests {
     ])
   func malformed(text: String) {
     #expect(throws: SDDLError.self) { try SecurityDescriptor(sddl: text) }
+  }
+
+  @Test("fuzz regression: a full SID owner/group followed by D: (D is not a hex digit here)")
+  func sidThenComponent() throws {
+    let sddl = "O:BAG:S-1-5-33554464-32D:(A;;0x200;;;AU)(A;;CCDC;;;S-1-5-268435488-544)"
+    let descriptor = try SecurityDescriptor(sddl: sddl)
+    #expect(descriptor.group == (try SID(string: "S-1-5-33554464-32")))
+    #expect(descriptor.dacl?.aces.count == 2)
+    #expect(try descriptor.sddl() == sddl)
+    let hexAuthority = try SecurityDescriptor(sddl: "O:S-1-0x000100000000-7D:")
+    #expect(hexAuthority.owner?.identifierAuthority == 0x1_0000_0000)
+    #expect(hexAuthority.dacl == ACL(aces: []))
+    // Fuzz regression: a hex authority ending in D followed by D: (12 digits are read, no more).
+    let hexThenD = try SecurityDescriptor(sddl: "O:S-1-0x000BFDDDD771D:(A;;;;;WD)")
+    #expect(hexThenD.owner?.identifierAuthority == 0x000B_FDDD_D771)
+    #expect(hexThenD.dacl?.aces.count == 1)
+    #expect(try hexThenD.sddl() == "O:S-1-0x000BFDDDD771D:(A;;;;;WD)")
   }
 
   @Test("SACL with audit flags round-trips")

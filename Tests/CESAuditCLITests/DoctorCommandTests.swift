@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `ces-audit` binary as users run it: exit statuses, one-line errors, stdout vs stderr.
@@ -49,7 +50,7 @@ import Testing
 @Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct DoctorAgainstTestBedTests {
     @Test func doctorOverVerifiedLDAPS() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let result = try CLI.run(
             ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
              "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
@@ -64,7 +65,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func doctorJSONWithPasswordFromTheEnvironment() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let password = try String(contentsOfFile: env["CES_TEST_READER_PASSWORD_FILE"], encoding: .utf8)
         let result = try CLI.run(
             ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--starttls", "--ca-file", env["CES_TEST_CA_FILE"],
@@ -85,7 +86,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func doctorOverGSSAPIWithAKeytabIsSealed() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-cc-\(UUID().uuidString)")
         // A FILE: cache that must stay untouched: the keytab path uses an in-memory cache only.
         let result = try CLI.run(
@@ -99,7 +100,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func doctorOverGSSAPIWithTheCallersCredentialCache() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-cc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: cache) }
         let kinit = try CLI.run(
@@ -117,7 +118,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func withoutCredentialsGSSAPIFailsWithExit3() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let result = try CLI.run(
             ["doctor", "--uri", env["CES_TEST_LDAP_URI"]], environment: ["KRB5CCNAME": "FILE:/nonexistent/cache"])
         #expect(result.status == 3)
@@ -126,7 +127,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func insecureTLSWarnsOnStderr() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let result = try CLI.run(
             ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--tls-insecure", "--bind-dn", env["CES_TEST_READER_DN"],
              "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
@@ -136,7 +137,7 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func failoverIsReported() throws {
-        let env = try TestBedEnvironment()
+        let env = try TestBed()
         let dead = "ldaps://127.0.0.1:\(try closedPort())"
         let result = try CLI.run(
             ["doctor", "--uri", dead, "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
@@ -144,5 +145,71 @@ struct DoctorAgainstTestBedTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("skipped"))
         #expect(result.stdout.contains(dead))
+    }
+}
+
+@Suite struct CatalogueCommandTests {
+    @Test func rulesListsTheCatalogue() throws {
+        let result = try CLI.run(["rules"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("CES-A1"))
+        #expect(result.stdout.contains("CES-G5"))
+        #expect(result.stdout.split(separator: "\n").count == 43)
+    }
+
+    @Test func rulesAsJSON() throws {
+        let result = try CLI.run(["rules", "--format", "json"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rules = try #require(json["rules"] as? [[String: Any]])
+        #expect(rules.count == 43)
+        #expect(rules.first?["id"] as? String == "CES-A1")
+        #expect(rules.first?["severity"] as? String == "fail")
+    }
+
+    @Test func rulesWithABrokenPolicyDirectoryIsAUsageError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ces-policies-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "schemaVersion: 1\nrules:\n  - id: CES-A1\n    bogus: 1\n".write(
+            to: directory.appendingPathComponent("catalogue.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["rules", "--policies", directory.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("catalogue.yaml:4: rules[0].bogus: unknown key"), "\(result.stderr)")
+    }
+
+    @Test(arguments: ["0x803d0013", "803D0013", "-2143485933", "2151481363", "WS_E_ENDPOINT_FAULT_RECEIVED", "ws_e_endpoint_fault_received"])
+    func explainNormalisesEveryForm(code: String) throws {
+        let result = try CLI.run(["explain", code, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let codes = try #require(json["codes"] as? [[String: Any]])
+        #expect(codes.first?["symbol"] as? String == "WS_E_ENDPOINT_FAULT_RECEIVED")
+        #expect(codes.first?["code"] as? String == "0x803D0013")
+        #expect(codes.first?["signedDecimal"] as? Int == -2_143_485_933)
+        let rules = try #require(codes.first?["rules"] as? [[String: Any]])
+        #expect(rules.contains { $0["id"] as? String == "CES-A1" && $0["title"] is String })
+    }
+
+    @Test func explainTextNamesCausesAndRules() throws {
+        let result = try CLI.run(["explain", "WIN32: 1722"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("RPC_S_SERVER_UNAVAILABLE"))
+        #expect(result.stdout.contains("0x800706BA"))
+        #expect(result.stdout.contains("CES-G1"))
+    }
+
+    @Test func explainKerberosNumber() throws {
+        let result = try CLI.run(["explain", "13", "--kerberos"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("KDC_ERR_BADOPTION"))
+    }
+
+    @Test(arguments: ["0x12345678", "garbage", ""])
+    func unknownCodesExit64WithOneLine(code: String) throws {
+        let result = try CLI.run(["explain", code])
+        #expect(result.status == 64)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
     }
 }

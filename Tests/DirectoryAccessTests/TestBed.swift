@@ -1,25 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DirectoryAccess
 
-/// The Samba AD DC started by `scripts/testbed up`, described by the variables `scripts/testbed env` prints.
-///
-/// Locally, integration suites are skipped (with a reason) when those variables are absent. With CI=true
-/// they are required: the suites run and fail, never skip.
+/// Connection settings for the test bed (variables from `scripts/testbed env`, via TestSupport).
 struct TestBed {
-    static let environment = ProcessInfo.processInfo.environment
-    static let isRequired = environment["CI"] == "true" || environment["CES_REQUIRE_TESTBED"] == "1"
-    static let isConfigured = environment["CES_TEST_LDAPS_URI"] != nil
-    /// Gate for integration suites: run when configured, and always in CI (where a missing test bed fails).
-    static let shouldRun = isConfigured || isRequired
+    static let shouldRun = TestBedEnvironment.shouldRun
 
-    static func value(_ name: String) throws -> String {
-        guard let value = environment[name], !value.isEmpty else {
-            throw TestBedError(description: "\(name) is not set: run `eval \"$(scripts/testbed env)\"` after `scripts/testbed up`")
-        }
-        return value
-    }
+    static func value(_ name: String) throws -> String { try TestBedEnvironment.value(name) }
 
     static func uri(_ name: String) throws -> LDAPURI { try LDAPURI(parsing: try value(name)) }
     static var ldapURI: LDAPURI { get throws { try uri("CES_TEST_LDAP_URI") } }
@@ -27,10 +16,7 @@ struct TestBed {
     static var caFile: String { get throws { try value("CES_TEST_CA_FILE") } }
     static var baseDN: String { get throws { try value("CES_TEST_BASE_DN") } }
 
-    static func password(_ variable: String) throws -> Secret {
-        let path = try value(variable)
-        return Secret(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines))
-    }
+    static func password(_ variable: String) throws -> Secret { Secret(try TestBedEnvironment.fileContents(variable)) }
 
     static var admin: ConnectionConfiguration.Credentials {
         get throws { .simple(bindDN: try value("CES_TEST_ADMIN_DN"), password: try password("CES_TEST_ADMIN_PASSWORD_FILE")) }
@@ -61,29 +47,8 @@ struct TestBed {
     }
 }
 
-struct TestBedError: Error, CustomStringConvertible {
-    let description: String
-}
 
-/// Runs a command without standard input; returns its exit status, stdout and stderr.
-func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-    // stderr goes to a file so a chatty child can never block on a full pipe while we read stdout.
-    let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-test-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorURL) }
-    let errorHandle = try FileHandle(forWritingTo: errorURL)
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = errorHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errorHandle.close()
-    let errorText = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-    return (process.terminationStatus, data, errorText)
+/// Runs a command found on PATH.
+func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
+    try runProcess("/usr/bin/env", arguments, environment: environment)
 }

@@ -10,9 +10,11 @@ public struct ErrorCodeEntry: Sendable, Hashable {
     case kerberos
   }
 
+  /// The namespace of ``code``.
   public let kind: Kind
   /// The unsigned 32-bit value (the Kerberos number for Kerberos errors).
   public let code: UInt32
+  /// The symbolic name (`WS_E_ENDPOINT_FAULT_RECEIVED`).
   public let symbol: String
   /// The system message (winerror.h / webservices.h text), or a meaning for Kerberos codes.
   public let message: String

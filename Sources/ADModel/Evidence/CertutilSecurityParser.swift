@@ -67,6 +67,8 @@ public enum CertutilParseError: Error, Sendable, Hashable, CustomStringConvertib
   case valueNotFound(expected: String)
   /// The value line was found but could not be read.
   case malformedValue(line: Int, text: String)
+  /// The file is neither UTF-8 nor UTF-16 with a BOM.
+  case undecodableText
 
   public var description: String {
     switch self {
@@ -74,6 +76,7 @@ public enum CertutilParseError: Error, Sendable, Hashable, CustomStringConvertib
       "certutil failed (line \(line))\(code.map { ": 0x" + String($0, radix: 16, uppercase: true) } ?? ""): \(text)"
     case .valueNotFound(let expected): "certutil output has no '\(expected)' value line"
     case .malformedValue(let line, let text): "line \(line): cannot read the value in '\(text)'"
+    case .undecodableText: "certutil output is neither UTF-8 nor UTF-16 with a byte-order mark"
     }
   }
 }
@@ -90,6 +93,13 @@ public enum CertutilSecurityParser {
     ("Read", .read),
   ]
 
+  /// Parses a `ca-security.txt` evidence file: UTF-8, or UTF-16LE with BOM as PowerShell's `>` writes it.
+  public static func parse(bytes: [UInt8]) throws(CertutilParseError) -> CertutilSecurityReport {
+    guard let text = TextDecoding.decode(bytes) else { throw .undecodableText }
+    return try parse(text)
+  }
+
+  /// Parses the output; throws when certutil reported a failure or no value block is present.
   public static func parse(_ text: String) throws(CertutilParseError) -> CertutilSecurityReport {
     let lines = text.replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false)
     var report = CertutilSecurityReport(registryPath: nil, entries: [], unparsedLines: [])

@@ -13,6 +13,13 @@ public struct EditFlagsReading: Sendable, Hashable {
 /// Parses certutil EditFlags output. The number is hex without `0x`; the decimal in parentheses is
 /// optional and signed for values ≥ 0x80000000 (ces-rules.md §8.6), so the hex is authoritative.
 public enum EditFlagsParser {
+  /// Parses an `editflags.txt` evidence file: UTF-8, or UTF-16LE with BOM as PowerShell's `>` writes it.
+  public static func parse(bytes: [UInt8]) throws(CertutilParseError) -> EditFlagsReading {
+    guard let text = TextDecoding.decode(bytes) else { throw .undecodableText }
+    return try parse(text)
+  }
+
+  /// Parses `-getreg` or `-setreg` output.
   public static func parse(_ text: String) throws(CertutilParseError) -> EditFlagsReading {
     let lines = text.replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false)
     var registryPath: String?

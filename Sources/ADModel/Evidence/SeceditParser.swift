@@ -19,7 +19,7 @@ public struct UserRightsAssignment: Sendable, Hashable {
   /// Right name (as written) → holders, in file order. A right that is absent is "not defined"; a
   /// right with an empty list is assigned to nobody.
   public var rights: [String: [RightHolder]]
-  /// Other sections, keyed by section name, as raw `key = value` pairs (for diagnostics).
+  /// The names of every section found, in file order (for diagnostics).
   public var sectionNames: [String]
 
   /// Holders of `right` (case-insensitive name), or nil when the right is not defined.
@@ -28,11 +28,34 @@ public struct UserRightsAssignment: Sendable, Hashable {
     return rights.first { $0.key.lowercased() == right.lowercased() }?.value
   }
 
-  /// Whether any SID of `token` holds `right`; nil when the right is not defined in this file.
-  public func isGranted(_ right: String, to token: AccessToken) -> Bool? {
-    guard let list = holders(of: right) else { return nil }
-    return list.contains { if case .sid(let sid) = $0 { token.contains(sid) } else { false } }
+  /// Whether `token` holds `right`, naming the SID that matched.
+  ///
+  /// Unresolved bare names make a non-match ``UserRightDecision/unresolved(names:)`` rather than
+  /// ``UserRightDecision/notGranted``: one of them may be the account (unknown is never pass or fail).
+  public func decide(_ right: String, for token: AccessToken) -> UserRightDecision {
+    guard let list = holders(of: right) else { return .notDefined }
+    var names: [String] = []
+    for holder in list {
+      switch holder {
+      case .sid(let sid) where token.contains(sid): return .granted(by: sid)
+      case .sid: continue
+      case .name(let name): names.append(name)
+      }
+    }
+    return names.isEmpty ? .notGranted : .unresolved(names: names)
   }
+}
+
+/// The answer to "does this token hold that user right?".
+public enum UserRightDecision: Sendable, Hashable {
+  /// A SID of the token is listed.
+  case granted(by: SID)
+  /// The right is defined and no entry matches.
+  case notGranted
+  /// No SID matches, but bare names that were not resolved are listed.
+  case unresolved(names: [String])
+  /// The right is not defined in this template (a GPO template then leaves the local setting in force).
+  case notDefined
 }
 
 /// Why a security template could not be parsed.
@@ -54,11 +77,13 @@ public enum SeceditParseError: Error, Sendable, Hashable, CustomStringConvertibl
 
 /// Parses `secedit /export` INF files: UTF-16LE with BOM (as MS-GPSB requires) or UTF-8, CRLF or LF.
 public enum SeceditParser {
+  /// Parses the raw file bytes (encoding detected from the BOM).
   public static func parse(_ bytes: [UInt8]) throws(SeceditParseError) -> UserRightsAssignment {
     guard let text = TextDecoding.decode(bytes) else { throw .undecodableText }
     return try parse(text: text)
   }
 
+  /// Parses already decoded text.
   public static func parse(text: String) throws(SeceditParseError) -> UserRightsAssignment {
     var rights: [String: [RightHolder]] = [:]
     var sections: [String] = []

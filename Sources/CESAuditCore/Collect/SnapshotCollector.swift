@@ -1,0 +1,174 @@
+import ADModel
+import DirectoryAccess
+import Foundation
+
+/// Reads AD into a `DirectorySnapshot`. Read-only: it only searches.
+///
+/// Transport and bind failures abort (the caller exits 3); a search the bound identity may not make, or an
+/// attribute it may not read, becomes a `Collected.missing` reason that turns the dependent rules `unknown`.
+public struct SnapshotCollector: Sendable {
+    public let directory: DirectoryConnection
+
+    public init(directory: DirectoryConnection) { self.directory = directory }
+
+    /// The configuration side: domain facts, enterprise CAs with endpoints, templates, OID objects.
+    public func collectInfrastructure() async throws(LDAPError) -> DirectorySnapshot {
+        guard let root = await directory.rootDSE, let defaultNC = root.defaultNamingContext,
+            let configurationNC = root.configurationNamingContext
+        else {
+            throw LDAPError(kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
+        }
+        let domainEntry = try await directory.read(defaultNC, attributes: ["objectSid"])
+        let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
+        let domain = DirectorySnapshot.Domain(
+            defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
+            dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
+            domainController: root.dnsHostName)
+        let services = "CN=Public Key Services,CN=Services," + configurationNC
+        return DirectorySnapshot(
+            collectedAt: Date(), domain: domain,
+            enrollmentServices: try await collect(
+                SearchRequest(
+                    base: "CN=Enrollment Services," + services, scope: .oneLevel,
+                    filter: "(objectClass=pKIEnrollmentService)", attributes: EnrollmentServiceRecord.attributes,
+                    securityDescriptorParts: .withoutSACL),
+                Self.enrollmentService),
+            templates: try await collect(
+                SearchRequest(
+                    base: "CN=Certificate Templates," + services, scope: .oneLevel,
+                    filter: "(objectClass=pKICertificateTemplate)", attributes: TemplateRecord.attributes,
+                    securityDescriptorParts: .withoutSACL),
+                Self.template),
+            oids: try await collect(
+                SearchRequest(
+                    base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
+                    attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
+                Self.oid),
+            accounts: [:])
+    }
+
+    /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
+    public func findAccount(_ name: String, base: String) async throws(LDAPError) -> AccountRecord? {
+        if name.contains("="), name.contains(",") {
+            return try await account(dn: name)
+        }
+        let filter = LDAPFilter.and([
+            "(|(objectClass=user)(objectClass=computer))",
+            LDAPFilter.or([LDAPFilter.equals("sAMAccountName", name), LDAPFilter.equals("userPrincipalName", name)]),
+        ])
+        var found: [LDAPEntry] = []
+        do {
+            for try await batch in directory.search(
+                SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
+            {
+                found += batch
+            }
+        } catch let error as LDAPError {
+            throw error
+        } catch {
+            throw LDAPError(kind: .other, code: 1, operation: "find \(name)", message: "\(error)")
+        }
+        guard let entry = found.first else { return nil }
+        return try await account(from: entry)
+    }
+
+    /// Reads one account by DN, with its token groups. nil when it does not exist.
+    public func account(dn: String) async throws(LDAPError) -> AccountRecord? {
+        guard let entry = try await directory.read(dn, attributes: AccountRecord.attributes) else { return nil }
+        return try await account(from: entry)
+    }
+
+    private func account(from entry: LDAPEntry) async throws(LDAPError) -> AccountRecord {
+        // tokenGroups is computed by the DC and only returned for BASE searches.
+        var tokenGroups: Collected<[String]>
+        do {
+            if let groups = try await directory.read(entry.dn, attributes: ["tokenGroups"]) {
+                let sids = groups.values("tokenGroups").compactMap { try? SID(bytes: Array($0)) }.map(\.description)
+                tokenGroups = groups.contains("tokenGroups") ? .value(sids) : .missing(reason: "tokenGroups not returned (no read access)")
+            } else {
+                tokenGroups = .missing(reason: "account vanished while reading tokenGroups")
+            }
+        } catch where !error.isConnectivityFailure {
+            tokenGroups = .missing(reason: "tokenGroups not readable: \(error)")
+        }
+        func number(_ name: String) -> Collected<UInt32> {
+            guard let value = entry.integer(name) else { return .missing(reason: "\(name) not returned (no read access)") }
+            return .value(UInt32(truncatingIfNeeded: value))
+        }
+        return AccountRecord(
+            dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn,
+            objectClasses: entry.strings("objectClass"),
+            sid: entry.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description,
+            userAccountControl: number("userAccountControl"),
+            userAccountControlComputed: number("msDS-User-Account-Control-Computed"),
+            mail: entry.string("mail"), userPrincipalName: entry.string("userPrincipalName"),
+            dnsHostName: entry.string("dNSHostName"), servicePrincipalNames: entry.strings("servicePrincipalName"),
+            allowedToDelegateTo: entry.strings("msDS-AllowedToDelegateTo"),
+            allowedToActOnBehalfOf: entry.values("msDS-AllowedToActOnBehalfOfOtherIdentity").first,
+            tokenGroups: tokenGroups)
+    }
+
+    // MARK: Configuration partition
+
+    private func collect<Record>(
+        _ request: SearchRequest, _ transform: @Sendable (LDAPEntry) -> Record
+    ) async throws(LDAPError) -> Collected<[Record]> {
+        var records: [Record] = []
+        do {
+            for try await batch in directory.search(request) { records += batch.map(transform) }
+        } catch let error as LDAPError {
+            if error.isConnectivityFailure { throw error }
+            return .missing(reason: "\(request.base) not readable: \(error)")
+        } catch {
+            return .missing(reason: "\(request.base) not readable: \(error)")
+        }
+        return .value(records)
+    }
+
+    private static func securityDescriptor(_ entry: LDAPEntry) -> Collected<Data> {
+        guard let value = entry.values("nTSecurityDescriptor").first else {
+            return .missing(reason: "nTSecurityDescriptor not returned (no READ_CONTROL on \(entry.dn))")
+        }
+        return .value(value)
+    }
+
+    @Sendable static func enrollmentService(_ entry: LDAPEntry) -> EnrollmentServiceRecord {
+        EnrollmentServiceRecord(
+            dn: entry.dn, name: entry.string("cn") ?? entry.dn, dnsHostName: entry.string("dNSHostName"),
+            certificateTemplates: entry.strings("certificateTemplates"),
+            endpoints: entry.strings("msPKI-Enrollment-Servers").map(EnrollmentServiceRecord.Endpoint.init(raw:)),
+            caCertificate: entry.values("cACertificate").first, securityDescriptor: securityDescriptor(entry))
+    }
+
+    @Sendable static func template(_ entry: LDAPEntry) -> TemplateRecord {
+        func flag(_ name: String) -> UInt32 { UInt32(truncatingIfNeeded: entry.integer(name) ?? 0) }
+        return TemplateRecord(
+            dn: entry.dn, name: entry.string("cn") ?? entry.dn, displayName: entry.string("displayName"),
+            schemaVersion: entry.integer("msPKI-Template-Schema-Version").map(Int.init),
+            nameFlags: flag("msPKI-Certificate-Name-Flag"), enrollmentFlags: flag("msPKI-Enrollment-Flag"),
+            privateKeyFlags: flag("msPKI-Private-Key-Flag"),
+            raSignatures: Int(entry.integer("msPKI-RA-Signature") ?? 0),
+            issuancePolicies: entry.strings("msPKI-Certificate-Policy"),
+            applicationPolicies: entry.strings("msPKI-Certificate-Application-Policy"),
+            extendedKeyUsages: entry.strings("pKIExtendedKeyUsage"),
+            minimalKeySize: entry.integer("msPKI-Minimal-Key-Size").map(Int.init),
+            validityPeriod: entry.values("pKIExpirationPeriod").first,
+            renewalPeriod: entry.values("pKIOverlapPeriod").first, securityDescriptor: securityDescriptor(entry))
+    }
+
+    @Sendable static func oid(_ entry: LDAPEntry) -> OIDRecord {
+        OIDRecord(
+            dn: entry.dn, oid: entry.string("msPKI-Cert-Template-OID") ?? "", displayName: entry.string("displayName"),
+            flags: entry.integer("flags").map(Int.init))
+    }
+
+    /// `DC=corp,DC=example,DC=test` → `corp.example.test`.
+    static func dnsName(of dn: String) -> String? {
+        let labels = dn.split(separator: ",").compactMap { part -> String? in
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).uppercased() == "DC" else { return nil }
+            return String(pair[1])
+        }
+        return labels.isEmpty ? nil : labels.joined(separator: ".")
+    }
+}

@@ -1,0 +1,34 @@
+import ADModel
+
+/// CES-A1: a requester marked "sensitive and cannot be delegated" gets no forwardable ticket, so the
+/// KDC refuses the CES principal's S4U2proxy to the CA (KDC_ERR_BADOPTION) and the client sees 0x803D0013.
+public struct A1RequesterNotDelegated: RequesterRule {
+    public static let id = "CES-A1"
+    public init() {}
+
+    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        guard let required = path.delegationRequired else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
+        }
+        guard required else {
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message: "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
+        }
+        guard let control = path.requester.userAccountControl.value else {
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")
+        }
+        let evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
+        if UserAccountControl(rawValue: control).contains(.notDelegated) {
+            return context.finding(
+                Self.id, .fail, path: path,
+                message: "userAccountControl \(control.hex) has NOT_DELEGATED (0x100000)", evidence: evidence)
+        }
+        return context.finding(
+            Self.id, .pass, path: path, message: "userAccountControl \(control.hex) has no NOT_DELEGATED",
+            evidence: evidence)
+    }
+}

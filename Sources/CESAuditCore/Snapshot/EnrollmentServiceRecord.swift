@@ -1,0 +1,50 @@
+import ADModel
+import Foundation
+
+/// An enterprise CA as published in AD (`pKIEnrollmentService`), with its CES endpoints.
+public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
+    /// One `msPKI-Enrollment-Servers` value: parsed, or kept raw with the parse error.
+    public struct Endpoint: Sendable, Codable, Equatable {
+        public var raw: String
+        public var priority: Int?
+        public var authenticationFlag: UInt32?
+        public var renewalOnly: Bool?
+        public var url: String?
+        public var keyBasedRenewal: Bool?
+        /// Why the value could not be parsed ("malformed"), nil when it could.
+        public var malformed: String?
+
+        init(raw: String) {
+            self.raw = raw
+            do {
+                let entry = try EnrollmentServerEntry(value: raw)
+                priority = entry.priority
+                authenticationFlag = entry.authenticationFlag
+                renewalOnly = entry.renewalOnly
+                url = entry.url
+                keyBasedRenewal = entry.keyBasedRenewal
+            } catch {
+                malformed = error.description
+            }
+        }
+
+        /// Host of the endpoint URL, lower-cased.
+        public var host: String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
+    }
+
+    public var dn: String
+    /// The CA's common name (`cn`).
+    public var name: String
+    public var dnsHostName: String?
+    public var certificateTemplates: [String]
+    public var endpoints: [Endpoint]
+    public var caCertificate: Data?
+    public var securityDescriptor: Collected<Data>
+
+    /// `<host>\<name>`, the CA config string certutil takes.
+    public var configString: String { "\(dnsHostName ?? "?")\\\(name)" }
+
+    static let attributes = [
+        "cn", "dNSHostName", "certificateTemplates", "msPKI-Enrollment-Servers", "cACertificate", "nTSecurityDescriptor",
+    ]
+}

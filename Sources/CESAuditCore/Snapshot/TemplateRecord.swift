@@ -1,0 +1,36 @@
+import Foundation
+
+/// A certificate template (`pKICertificateTemplate`), raw values as AD stores them.
+public struct TemplateRecord: Sendable, Codable, Equatable {
+    public var dn: String
+    public var name: String
+    public var displayName: String?
+    public var schemaVersion: Int?
+    /// msPKI-Certificate-Name-Flag, masked to 32 bits (AD stores it signed).
+    public var nameFlags: UInt32
+    public var enrollmentFlags: UInt32
+    public var privateKeyFlags: UInt32
+    public var raSignatures: Int
+    public var issuancePolicies: [String]
+    public var applicationPolicies: [String]
+    public var extendedKeyUsages: [String]
+    public var minimalKeySize: Int?
+    public var validityPeriod: Data?
+    public var renewalPeriod: Data?
+    public var securityDescriptor: Collected<Data>
+
+    static let attributes = [
+        "cn", "displayName", "msPKI-Template-Schema-Version", "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag",
+        "msPKI-Private-Key-Flag", "msPKI-RA-Signature", "msPKI-Certificate-Policy",
+        "msPKI-Certificate-Application-Policy", "pKIExtendedKeyUsage", "msPKI-Minimal-Key-Size", "pKIExpirationPeriod",
+        "pKIOverlapPeriod", "nTSecurityDescriptor",
+    ]
+}
+
+/// An enterprise OID object (`msPKI-Enterprise-Oid`): issuance policies must be defined here (CES-F7).
+public struct OIDRecord: Sendable, Codable, Equatable {
+    public var dn: String
+    public var oid: String
+    public var displayName: String?
+    public var flags: Int?
+}

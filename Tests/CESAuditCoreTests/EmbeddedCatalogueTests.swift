@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import CESAuditCore
+
+/// The catalogue the binary carries is exactly `Policies/catalogue.yaml`, and complete.
+@Suite struct EmbeddedCatalogueTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Every rule of ces-rules.md §3.
+    static let expectedIDs: [String] =
+        (1...3).map { "CES-A\($0)" } + (1...5).map { "CES-B\($0)" } + (1...11).map { "CES-C\($0)" }
+        + (1...4).map { "CES-D\($0)" } + (1...6).map { "CES-E\($0)" } + (1...8).map { "CES-F\($0)" } + ["CES-F6b"]
+        + (1...5).map { "CES-G\($0)" }
+
+    @Test func embeddedCopyIsCurrent() throws {
+        let source = try String(
+            contentsOf: Self.repository.appendingPathComponent("Policies/catalogue.yaml"), encoding: .utf8)
+        let trimmed = { (text: String) in text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(trimmed(EmbeddedCatalogue.yaml) == trimmed(source), "run scripts/embed-policies")
+    }
+
+    @Test func everyRuleOfTheDomainReferenceIsThere() {
+        let ids = Set(RuleCatalogue.embedded.rules.map(\.id))
+        #expect(Self.expectedIDs.count == 43)
+        for id in Self.expectedIDs { #expect(ids.contains(id), "\(id) missing") }
+    }
+
+    @Test func everyRuleHasRemediationAndReferencesItsCodes() {
+        for rule in RuleCatalogue.embedded.rules {
+            #expect(!rule.remediation.summary.isEmpty, "\(rule.id)")
+            #expect(rule.id.dropFirst(4).hasPrefix(rule.family), "\(rule.id) family \(rule.family)")
+            for code in rule.errorCodes {
+                let isHex = code.hasPrefix("0x") && code.count == 10 && UInt32(code.dropFirst(2), radix: 16) != nil
+                let isSymbol = code.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" }
+                #expect(isHex || isSymbol, "\(rule.id): \(code)")
+            }
+        }
+    }
+
+    @Test func wrongPublicConstantsAreNotUsed() {
+        // ces-rules.md §8: EDITF_ENABLERENEWONBEHALFOF is 0x04000000, not 0x00010000.
+        let e2 = RuleCatalogue.embedded["CES-E2"]
+        #expect(e2?.check.contains("0x04000000") == true)
+        #expect(e2?.check.contains("0x00010000") == false)
+        #expect(RuleCatalogue.embedded["CES-C3"]?.check.contains("0x01000000") == true)
+    }
+}

@@ -1,0 +1,162 @@
+import DirectoryAccess
+import Foundation
+import TestSupport
+import Testing
+
+@testable import CESAuditCore
+
+/// Families A rules against the test bed's users, and the `unknown` cases on snapshots with missing data.
+@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct RequesterRulesAgainstTestBedTests {
+    struct Fixture {
+        let context: RuleContext
+        let ca: EnrollmentServiceRecord
+        let collector: SnapshotCollector
+
+        func path(_ account: String, authFlag: UInt32) async throws -> EnrollmentPath {
+            let requester = try #require(
+                try await collector.findAccount(account, base: context.snapshot.domain.defaultNamingContext))
+            let endpoint = try #require(ca.endpoints.first { $0.authenticationFlag == authFlag && $0.renewalOnly == false })
+            return EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)
+        }
+    }
+
+    static func fixture() async throws -> Fixture {
+        let configuration = ConnectionConfiguration(
+            uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
+            tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
+            credentials: .simple(
+                bindDN: try TestBedEnvironment.value("CES_TEST_READER_DN"),
+                password: Secret(try TestBedEnvironment.fileContents("CES_TEST_READER_PASSWORD_FILE"))))
+        let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
+        let snapshot = try await collector.collectInfrastructure()
+        let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
+        return Fixture(context: RuleContext(snapshot: snapshot, catalogue: .embedded), ca: ca, collector: collector)
+    }
+
+    @Test func snapshotHoldsTheCAEndpointsTemplatesAndDomain() async throws {
+        let fixture = try await Self.fixture()
+        let snapshot = fixture.context.snapshot
+        #expect(snapshot.domain.sid?.hasPrefix("S-1-5-21-") == true)
+        #expect(snapshot.domain.dnsName == "corp.example.test")
+        #expect(fixture.ca.dnsHostName == "ca01.corp.example.test")
+        #expect(Set(fixture.ca.certificateTemplates) == ["User", "WebServer"])
+        #expect(fixture.ca.endpoints.count >= 4)
+        #expect(fixture.ca.endpoints.allSatisfy { $0.malformed == nil })
+        #expect(fixture.ca.securityDescriptor.value != nil, "SD flags control lets a non-admin read the CA object's SD")
+        let templates = try #require(snapshot.templates.value)
+        let user = try #require(templates.first { $0.name == "User" })
+        #expect(user.nameFlags == 0xA600_0000)
+        #expect(user.securityDescriptor.value != nil)
+        #expect(snapshot.oids.value?.isEmpty == false)
+    }
+
+    @Test func notDelegatedRequesterFailsA1AndNormalUserPasses() async throws {
+        let fixture = try await Self.fixture()
+        let bob = A1RequesterNotDelegated().evaluate(try await fixture.path("bob", authFlag: 2), in: fixture.context)
+        #expect(bob.status == .fail)
+        #expect(bob.message == "userAccountControl 0x00100200 has NOT_DELEGATED (0x100000)")
+        #expect(bob.evidence["userAccountControl"] == .integer(0x100200))
+        #expect(bob.remediation?.contains("Set-ADAccountControl -Identity 'bob'") == true)
+        #expect(bob.endpoint?.contains("_CES_Kerberos") == true)
+        let alice = A1RequesterNotDelegated().evaluate(try await fixture.path("alice", authFlag: 2), in: fixture.context)
+        #expect(alice.status == .pass)
+        #expect(alice.remediation == nil)
+    }
+
+    @Test func usernamePasswordEndpointNeedsNoDelegation() async throws {
+        let fixture = try await Self.fixture()
+        let finding = A1RequesterNotDelegated().evaluate(try await fixture.path("bob", authFlag: 4), in: fixture.context)
+        #expect(finding.status == .skipped)
+    }
+
+    @Test func protectedUsersMemberWarnsBelowLevel6AndFailsAtIt() async throws {
+        let fixture = try await Self.fixture()
+        let carolPath = try await fixture.path("carol", authFlag: 2)
+        #expect(fixture.context.snapshot.domain.functionalLevel == 4)
+        let belowLevel = A2RequesterInProtectedUsers().evaluate(carolPath, in: fixture.context)
+        #expect(belowLevel.status == .warn)
+        #expect(belowLevel.message.contains("-525"))
+        var raised = fixture.context
+        raised.snapshot.domain.functionalLevel = 6
+        #expect(A2RequesterInProtectedUsers().evaluate(carolPath, in: raised).status == .fail)
+        let alice = A2RequesterInProtectedUsers().evaluate(try await fixture.path("alice", authFlag: 2), in: raised)
+        #expect(alice.status == .pass)
+    }
+
+    @Test func enabledRequesterPassesA3() async throws {
+        let fixture = try await Self.fixture()
+        let alice = A3RequesterCannotLogOn().evaluate(try await fixture.path("alice", authFlag: 2), in: fixture.context)
+        #expect(alice.status == .pass, "\(alice.message)")
+    }
+
+    @Test func accountNamesAreEscapedInFilters() async throws {
+        let fixture = try await Self.fixture()
+        let base = fixture.context.snapshot.domain.defaultNamingContext
+        #expect(try await fixture.collector.findAccount("*", base: base) == nil)
+        #expect(try await fixture.collector.findAccount("alice)(sAMAccountName=bob", base: base) == nil)
+        #expect(try await fixture.collector.findAccount("ALICE", base: base)?.samAccountName == "alice")
+    }
+}
+
+/// Missing data makes a rule `unknown`, never `pass`.
+@Suite struct RequesterRulesWithMissingDataTests {
+    static func path(
+        userAccountControl: Collected<UInt32> = .value(0x200), tokenGroups: Collected<[String]> = .value([]),
+        endpoint: String = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+    ) -> EnrollmentPath {
+        let requester = AccountRecord(
+            dn: "CN=x,DC=corp", samAccountName: "x", objectClasses: ["user"], sid: "S-1-5-21-1-2-3-1105",
+            userAccountControl: userAccountControl, userAccountControlComputed: .value(0), mail: nil,
+            userPrincipalName: nil, dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: [],
+            allowedToActOnBehalfOf: nil, tokenGroups: tokenGroups)
+        let ca = EnrollmentServiceRecord(
+            dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
+            endpoints: [.init(raw: endpoint)], caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        return EnrollmentPath(requester: requester, ca: ca, endpoint: ca.endpoints.first)
+    }
+
+    static let context = RuleContext(
+        snapshot: DirectorySnapshot(
+            collectedAt: Date(),
+            domain: .init(
+                defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp", dnsName: "corp",
+                sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil),
+            enrollmentServices: .value([]), templates: .value([]), oids: .value([]), accounts: [:]),
+        catalogue: .embedded)
+
+    @Test func unreadableUserAccountControlIsUnknown() {
+        let finding = A1RequesterNotDelegated().evaluate(
+            Self.path(userAccountControl: .missing(reason: "userAccountControl not returned (no read access)")),
+            in: Self.context)
+        #expect(finding.status == .unknown)
+        #expect(finding.message.contains("no read access"))
+        #expect(A3RequesterCannotLogOn().evaluate(Self.path(userAccountControl: .missing(reason: "x")), in: Self.context).status == .unknown)
+    }
+
+    @Test func unreadableTokenGroupsIsUnknown() {
+        let finding = A2RequesterInProtectedUsers().evaluate(
+            Self.path(tokenGroups: .missing(reason: "tokenGroups not returned")), in: Self.context)
+        #expect(finding.status == .unknown)
+    }
+
+    @Test func malformedEndpointIsUnknownNotPass() {
+        let finding = A1RequesterNotDelegated().evaluate(Self.path(endpoint: "garbage"), in: Self.context)
+        #expect(finding.status == .unknown)
+        #expect(Self.path(endpoint: "garbage").endpoint?.malformed != nil)
+    }
+
+    @Test func protectedUsersAtLevel7Fails() {
+        let finding = A2RequesterInProtectedUsers().evaluate(
+            Self.path(tokenGroups: .value(["S-1-5-21-1-2-3-525", "S-1-5-21-1-2-3-513"])), in: Self.context)
+        #expect(finding.status == .fail)
+    }
+
+    @Test func disabledLockedAndExpiredAreNamed() {
+        var path = Self.path(userAccountControl: .value(0x202))
+        path.requester.userAccountControlComputed = .value(0x80_0010)
+        let finding = A3RequesterCannotLogOn().evaluate(path, in: Self.context)
+        #expect(finding.status == .fail)
+        #expect(finding.message == "account is disabled (ACCOUNTDISABLE 0x2), locked out (LOCKOUT 0x10), password expired (PASSWORD_EXPIRED 0x800000)")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@testable import CESAuditCore
+
+@Suite struct RuleCatalogueLoadingTests {
+    static let minimal = """
+        schemaVersion: 1
+        rules:
+          - id: CES-A1
+            family: A
+            title: Requester is sensitive and cannot be delegated
+            severity: fail
+            appliesWhen: Kerberos or certificate endpoint
+            data: [ad]
+            check: NOT_DELEGATED set
+            rationale: The KDC refuses S4U2proxy.
+            remediation:
+              summary: Clear the flag.
+              commands:
+                - shell: powershell
+                  text: Set-ADUser -Identity '{account}' -Add @{'msDS-AllowedToDelegateTo'=@('HOST/{caHost}')}
+            errorCodes: ["0x803D0013"]
+        """
+
+    @Test func loadsAValidCatalogue() throws {
+        let catalogue = try RuleCatalogue(yaml: Self.minimal, file: "test.yaml")
+        #expect(catalogue.rules.count == 1)
+        let rule = try #require(catalogue["a1"])
+        #expect(rule.id == "CES-A1")
+        #expect(rule.severity == .fail)
+        #expect(rule.remediation.commands.first?.shell == "powershell")
+        #expect(catalogue["CES-A1"]?.title == rule.title)
+        #expect(catalogue["CES-Z9"] == nil)
+    }
+
+    @Test func rendersPlaceholdersButNotPowerShellBraces() throws {
+        let catalogue = try RuleCatalogue(yaml: Self.minimal, file: "test.yaml")
+        let command = try #require(catalogue["CES-A1"]?.remediation.commands.first)
+        #expect(RuleCatalogue.placeholderNames(in: command.text) == ["account", "caHost"])
+        #expect(
+            command.rendered(["account": "bob", "caHost": "ca01.corp.example.test"])
+                == "Set-ADUser -Identity 'bob' -Add @{'msDS-AllowedToDelegateTo'=@('HOST/ca01.corp.example.test')}")
+        #expect(command.rendered([:]) == command.text)
+    }
+
+    @Test(arguments: [
+        ("severity: fail", "severity: fatal", "rules[0].severity", "expected fail, warn or info"),
+        ("    family: A\n", "    family: A\n    famliy: B\n", "rules[0].famliy", "unknown key"),
+        ("-Identity '{account}'", "-Identity '{acount}'", "rules[0].remediation.commands[0].text", "unknown placeholder {acount}"),
+        ("    data: [ad]", "    data: [ldap]", "rules[0].data", "unknown data source 'ldap'"),
+        ("    title: Requester is sensitive and cannot be delegated\n", "", "rules[0].title", "missing required key"),
+        ("schemaVersion: 1", "schemaVersion: 2", "schemaVersion", "unsupported schemaVersion 2"),
+    ])
+    func badFilesNameFileLineAndField(original: String, replacement: String, field: String, message: String) {
+        let yaml = Self.minimal.replacingOccurrences(of: original, with: replacement)
+        #expect(yaml != Self.minimal)
+        #expect {
+            _ = try RuleCatalogue(yaml: yaml, file: "site/catalogue.yaml")
+        } throws: { error in
+            guard let error = error as? PolicyFileError else { return false }
+            return error.file == "site/catalogue.yaml" && error.field == field && error.message.contains(message)
+                && error.line != nil && error.description.hasPrefix("site/catalogue.yaml:")
+        }
+    }
+
+    @Test func duplicateIDsAreRejected() {
+        let rule = Self.minimal.components(separatedBy: "rules:\n")[1]
+        let yaml = Self.minimal + "\n" + rule
+        #expect(throws: PolicyFileError.self) { try RuleCatalogue(yaml: yaml, file: "x.yaml") }
+    }
+
+    @Test func invalidYAMLIsAnErrorWithALine() {
+        #expect {
+            _ = try RuleCatalogue(yaml: "schemaVersion: 1\nrules: [\n", file: "broken.yaml")
+        } throws: { error in
+            (error as? PolicyFileError)?.message.hasPrefix("not valid YAML") == true
+        }
+    }
+}
