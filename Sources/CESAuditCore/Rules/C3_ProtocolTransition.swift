@@ -1,0 +1,38 @@
+import ADModel
+
+/// CES-C3: certificate authentication needs protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION) with the
+/// constrained delegation of C2 — or RBCD on the CA, where the KDC always allows protocol transition.
+public struct C3ProtocolTransition: DelegationRule {
+    public static let id = "CES-C3"
+    public init() {}
+
+    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+        guard path.endpoint.authenticationFlag == 8 else {
+            return context.finding(Self.id, .skipped, path: path, message: "not a certificate-authentication endpoint")
+        }
+        let (early, account) = context.delegationPreconditions(Self.id, path)
+        if let early { return early }
+        guard let account, let control = account.userAccountControl.value else {
+            return context.finding(
+                Self.id, .unknown, path: path, message: account?.userAccountControl.missingReason ?? "not read")
+        }
+        let evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
+        let transition = UserAccountControl(rawValue: control).contains(.trustedToAuthenticateForDelegation)
+        if transition && path.missingTargets?.isEmpty == true {
+            return context.finding(
+                Self.id, .pass, path: path,
+                message: "userAccountControl \(control.hex) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) with HOST/RPCSS targets",
+                evidence: evidence)
+        }
+        if path.resourceBasedDelegationAllowsPrincipal == true {
+            return context.finding(
+                Self.id, .pass, path: path, message: "resource-based delegation on the CA computer allows protocol transition",
+                evidence: evidence)
+        }
+        let reason = transition
+            ? "has TRUSTED_TO_AUTH_FOR_DELEGATION but lacks the HOST/RPCSS targets of CES-C2"
+            : "lacks TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"
+        return context.finding(
+            Self.id, .fail, path: path, message: "userAccountControl \(control.hex) \(reason)", evidence: evidence)
+    }
+}

@@ -1,0 +1,28 @@
+/// CES-C5: resource-based constrained delegation on the CA computer as the alternative to C2/C3
+/// (not mentioned in Microsoft's CES documentation: reported as a pass with a note).
+public struct C5ResourceBasedDelegation: DelegationRule {
+    public static let id = "CES-C5"
+    public init() {}
+
+    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+        let (early, account) = context.delegationPreconditions(Self.id, path)
+        if let early { return early }
+        guard let caComputer = path.caComputer else {
+            return context.finding(
+                Self.id, .unknown, path: path, message: "no computer account with dNSHostName \(path.ca.dnsHostName ?? "?")")
+        }
+        switch path.resourceBasedDelegationAllowsPrincipal {
+        case true?:
+            return context.finding(
+                Self.id, .pass, path: path,
+                message: "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) allows \(account?.samAccountName ?? "?") (RBCD is not covered by Microsoft's CES documentation)")
+        case false?:
+            return context.finding(
+                Self.id, .skipped, path: path, message: "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides")
+        case nil:
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed or the principal's SID is unknown")
+        }
+    }
+}

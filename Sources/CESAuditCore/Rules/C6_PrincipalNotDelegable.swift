@@ -1,0 +1,23 @@
+import ADModel
+
+/// CES-C6: the CES principal itself should not be "sensitive" or in Protected Users.
+public struct C6PrincipalNotDelegable: DelegationRule {
+    public static let id = "CES-C6"
+    public init() {}
+
+    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+        let (early, account) = context.delegationPreconditions(Self.id, path)
+        if let early { return early }
+        guard let account, let flags = account.flags, let groups = account.tokenGroups.value else {
+            let reason = account?.userAccountControl.missingReason ?? account?.tokenGroups.missingReason ?? "not read"
+            return context.finding(Self.id, .unknown, path: path, message: reason)
+        }
+        var problems: [String] = []
+        if flags.contains(.notDelegated) { problems.append("NOT_DELEGATED (0x100000) is set") }
+        if let domain = context.snapshot.domain.sid, groups.contains("\(domain)-525") { problems.append("member of Protected Users") }
+        if problems.isEmpty {
+            return context.finding(Self.id, .pass, path: path, message: "\(account.samAccountName) is neither sensitive nor in Protected Users")
+        }
+        return context.finding(Self.id, .warn, path: path, message: "\(account.samAccountName): " + problems.joined(separator: ", "))
+    }
+}

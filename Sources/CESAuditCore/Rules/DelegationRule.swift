@@ -1,0 +1,106 @@
+import ADModel
+import Foundation
+
+/// One CES endpoint and who stands behind it: the CES principal and the CA's computer account.
+public struct DelegationPath: Sendable {
+    public var ca: EnrollmentServiceRecord
+    public var endpoint: EnrollmentServiceRecord.Endpoint
+    public var principal: PrincipalResolution
+    public var caComputer: AccountRecord?
+
+    public init(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint, principal: PrincipalResolution,
+        caComputer: AccountRecord?
+    ) {
+        self.ca = ca
+        self.endpoint = endpoint
+        self.principal = principal
+        self.caComputer = caComputer
+    }
+
+    /// C1: delegation is needed for Kerberos (2) and Certificate (8) endpoints that are not renewal-only,
+    /// when the CA runs on another host. nil when that cannot be decided.
+    public var delegationRequired: Bool? {
+        guard endpoint.malformed == nil, let flag = endpoint.authenticationFlag, let renewalOnly = endpoint.renewalOnly
+        else { return nil }
+        guard flag == 2 || flag == 8, !renewalOnly else { return false }
+        guard let cesHost = endpoint.host, let caHost = ca.dnsHostName?.lowercased() else { return nil }
+        return cesHost != caHost
+    }
+
+    /// The SPNs the CES principal must be allowed to delegate to (ces-rules.md C2: HOST and RPCSS, FQDN form).
+    public var requiredTargets: [String] {
+        guard let host = ca.dnsHostName else { return [] }
+        return ["HOST/\(host)", "RPCSS/\(host)"]
+    }
+
+    /// Required targets missing from the principal's msDS-AllowedToDelegateTo (case-insensitive).
+    public var missingTargets: [String]? {
+        guard let account = principal.account else { return nil }
+        let allowed = Set(account.allowedToDelegateTo.map { $0.lowercased() })
+        return requiredTargets.filter { !allowed.contains($0.lowercased()) }
+    }
+
+    /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity has an allow ACE for the principal.
+    /// nil when it cannot be told (no CA computer, unparsable descriptor, principal SID unknown).
+    public var resourceBasedDelegationAllowsPrincipal: Bool? {
+        guard let caComputer, let sidText = principal.account?.sid, let sid = try? SID(string: sidText) else { return nil }
+        guard let bytes = caComputer.allowedToActOnBehalfOf else { return false }
+        guard let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes)) else { return nil }
+        return descriptor.dacl?.aces.contains { $0.type.isAllow && $0.sid == sid } ?? false
+    }
+}
+
+/// A rule about the CES principal's delegation to the CA on one endpoint (family C).
+public protocol DelegationRule: Sendable {
+    static var id: String { get }
+    func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding
+}
+
+extension RuleContext {
+    func finding(
+        _ ruleID: String, _ status: Status, path: DelegationPath, message: String,
+        evidence: [String: EvidenceValue] = [:]
+    ) -> Finding {
+        let rule = catalogue[ruleID]
+        var values = ["caName": path.ca.name, "caConfig": path.ca.configString]
+        if let host = path.ca.dnsHostName {
+            values["caHost"] = host
+            values["caShort"] = String(host.split(separator: ".").first ?? Substring(host))
+        }
+        if let url = path.endpoint.url { values["url"] = url }
+        if let host = path.endpoint.host { values["cesHost"] = host }
+        if let domain = snapshot.domain.dnsName { values["domain"] = domain }
+        if let account = path.principal.account {
+            values["principal"] = account.samAccountName
+            values["principalDN"] = account.dn
+        }
+        var remediation: String?
+        if status == .fail || status == .warn, let rule {
+            remediation = ([rule.remediation.summary] + rule.remediation.commands.map { $0.rendered(values) })
+                .joined(separator: "\n")
+        }
+        let account = path.principal.account
+        let subject = Subject(
+            kind: .servicePrincipal, name: account?.samAccountName ?? "(unresolved CES principal)", dn: account?.dn,
+            sid: account?.sid)
+        return Finding(
+            ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject,
+            endpoint: path.endpoint.url ?? path.endpoint.raw, message: message, evidence: evidence,
+            remediation: remediation, errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+    }
+
+    /// The common preamble of C2–C7: delegation must be required and the principal known.
+    func delegationPreconditions(_ ruleID: String, _ path: DelegationPath) -> (Finding?, AccountRecord?) {
+        guard let required = path.delegationRequired else {
+            return (finding(ruleID, .unknown, path: path, message: "cannot tell whether this endpoint needs delegation (malformed endpoint or CA host unknown)"), nil)
+        }
+        guard required else {
+            return (finding(ruleID, .skipped, path: path, message: "no delegation on this endpoint (CES-C1)"), nil)
+        }
+        guard let account = path.principal.account else {
+            return (finding(ruleID, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved"), nil)
+        }
+        return (nil, account)
+    }
+}

@@ -1,0 +1,178 @@
+import ADModel
+import DirectoryAccess
+import Foundation
+import TestSupport
+import Testing
+
+@testable import CESAuditCore
+
+/// Family C against the test bed: svc-ces (constrained to HOST+RPCSS, protocol transition), CES01$ (no
+/// delegation), WEB01$ (unconstrained only); the principal resolution order of the contract.
+@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct DelegationRulesAgainstTestBedTests {
+    struct Fixture {
+        let context: RuleContext
+        let collector: SnapshotCollector
+        let ca: EnrollmentServiceRecord
+        let caComputer: AccountRecord?
+
+        var base: String { context.snapshot.domain.defaultNamingContext }
+
+        func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws -> DelegationPath {
+            let endpoint = try #require(ca.endpoints.first { $0.authenticationFlag == authFlag && $0.renewalOnly == renewalOnly })
+            let principal = try await collector.resolvePrincipal(
+                endpointHost: try #require(endpoint.host), configured: serviceAccount, base: base)
+            return DelegationPath(ca: ca, endpoint: endpoint, principal: principal, caComputer: caComputer)
+        }
+    }
+
+    static func fixture() async throws -> Fixture {
+        let configuration = ConnectionConfiguration(
+            uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
+            tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
+            credentials: .simple(
+                bindDN: try TestBedEnvironment.value("CES_TEST_READER_DN"),
+                password: Secret(try TestBedEnvironment.fileContents("CES_TEST_READER_PASSWORD_FILE"))))
+        let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
+        let snapshot = try await collector.collectInfrastructure()
+        let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
+        let caComputer = try await collector.caComputer(host: try #require(ca.dnsHostName), base: snapshot.domain.defaultNamingContext)
+        return Fixture(
+            context: RuleContext(snapshot: snapshot, catalogue: .embedded), collector: collector, ca: ca, caComputer: caComputer)
+    }
+
+    @Test func principalIsTheSingleHTTPSPNHolder() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 2)
+        #expect(path.principal.source == .httpSPN)
+        #expect(path.principal.account?.samAccountName == "svc-ces")
+        #expect(path.principal.httpSPNHolders == ["svc-ces"])
+        #expect(fixture.caComputer?.samAccountName == "CA01$")
+    }
+
+    @Test func configuredServiceAccountWinsAndUnknownOneIsUnknown() async throws {
+        let fixture = try await Self.fixture()
+        let configured = try await fixture.path(authFlag: 2, serviceAccount: "CES01$")
+        #expect(configured.principal.source == .configured)
+        #expect(configured.principal.account?.samAccountName == "CES01$")
+        let missing = try await fixture.path(authFlag: 2, serviceAccount: "no-such-account")
+        #expect(missing.principal.account == nil)
+        #expect(C2ConstrainedDelegationToCA().evaluate(missing, in: fixture.context).status == .unknown)
+    }
+
+    @Test func kerberosEndpointNeedsDelegationAndSvcCesHasIt() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 2)
+        #expect(C1DelegationRequired().evaluate(path, in: fixture.context).status == .pass)
+        let c2 = C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context)
+        #expect(c2.status == .pass, "\(c2.message)")
+        #expect(C3ProtocolTransition().evaluate(path, in: fixture.context).status == .skipped)
+        #expect(C4UnconstrainedDelegationOnly().evaluate(path, in: fixture.context).status == .pass)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: fixture.context).status == .skipped)
+        #expect(C6PrincipalNotDelegable().evaluate(path, in: fixture.context).status == .pass)
+        #expect(C7PrincipalUsable().evaluate(path, in: fixture.context).status == .pass)
+    }
+
+    @Test func certificateEndpointNeedsProtocolTransition() async throws {
+        let fixture = try await Self.fixture()
+        let good = try await fixture.path(authFlag: 8)
+        #expect(C3ProtocolTransition().evaluate(good, in: fixture.context).status == .pass)
+        let bad = try await fixture.path(authFlag: 8, serviceAccount: "CES01$")
+        let finding = C3ProtocolTransition().evaluate(bad, in: fixture.context)
+        #expect(finding.status == .fail)
+        #expect(finding.message.contains("lacks TRUSTED_TO_AUTH_FOR_DELEGATION"))
+    }
+
+    @Test func computerWithoutDelegationFailsC2WithPasteableFix() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 2, serviceAccount: "CES01$")
+        let finding = C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context)
+        #expect(finding.status == .fail)
+        #expect(finding.message == "msDS-AllowedToDelegateTo of CES01$ lacks HOST/ca01.corp.example.test and RPCSS/ca01.corp.example.test")
+        #expect(finding.subject.kind == .servicePrincipal)
+        #expect(finding.remediation?.contains("RPCSS/ca01.corp.example.test") == true)
+        let remediation = try #require(finding.remediation)
+        #expect(RuleCatalogue.placeholderNames(in: remediation).isEmpty, "placeholders filled: \(remediation)")
+        #expect(remediation.contains("CN=CES01,CN=Computers,DC=corp,DC=example,DC=test") || remediation.contains("CES01$"))
+    }
+
+    @Test func unconstrainedOnlyWarns() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 2, serviceAccount: "WEB01$")
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context).status == .warn)
+        #expect(C4UnconstrainedDelegationOnly().evaluate(path, in: fixture.context).status == .warn)
+    }
+
+    @Test func renewalOnlyEndpointNeedsNoDelegation() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 8, renewalOnly: true)
+        #expect(C1DelegationRequired().evaluate(path, in: fixture.context).status == .skipped)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context).status == .skipped)
+    }
+}
+
+/// Resource-based delegation and missing data, on hand-made paths.
+@Suite struct DelegationRulesOfflineTests {
+    static let principalSID = "S-1-5-21-1-2-3-1105"
+
+    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws -> DelegationPath {
+        let principal = AccountRecord(
+            dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
+            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil, userPrincipalName: nil,
+            dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: allowedToDelegateTo,
+            allowedToActOnBehalfOf: nil, tokenGroups: .value([]))
+        var caComputer = principal
+        caComputer.samAccountName = "CA01$"
+        caComputer.allowedToActOnBehalfOf = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
+        let ca = EnrollmentServiceRecord(
+            dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
+            endpoints: [.init(raw: "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0")],
+            caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        return DelegationPath(
+            ca: ca, endpoint: ca.endpoints[0],
+            principal: PrincipalResolution(account: principal, source: .configured, httpSPNHolders: [], problem: nil),
+            caComputer: caComputer)
+    }
+
+    static let context = RequesterRulesWithMissingDataTests.context
+
+    @Test func rbcdOnTheCASatisfiesC2C3AndC5() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.principalSID))")
+        #expect(path.resourceBasedDelegationAllowsPrincipal == true)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: Self.context).status == .pass)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .pass)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .pass)
+    }
+
+    @Test func rbcdForSomeoneElseDoesNot() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;S-1-5-21-1-2-3-9999)")
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .fail)
+    }
+
+    @Test func deniedRBCDEntryIsNoGrant() throws {
+        let path = try Self.path(rbcd: "O:BAD:(D;;0xf01ff;;;\(Self.principalSID))")
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+    }
+
+    @Test func targetsMatchCaseInsensitively() throws {
+        let path = try Self.path(
+            rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"], control: 0x0100_0200)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .pass)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .pass)
+    }
+
+    @Test func malformedEndpointIsUnknown() throws {
+        var path = try Self.path(rbcd: nil)
+        path.endpoint = .init(raw: "1\nX\n0\nhttps://x")
+        #expect(C1DelegationRequired().evaluate(path, in: Self.context).status == .unknown)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .unknown)
+    }
+
+    @Test func unreadableControlIsUnknown() throws {
+        var path = try Self.path(rbcd: nil)
+        path.principal.account?.userAccountControl = .missing(reason: "no read access")
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .unknown)
+        #expect(C7PrincipalUsable().evaluate(path, in: Self.context).status == .unknown)
+    }
+}
