@@ -39,10 +39,10 @@ public struct RuleContext: Sendable {
     /// A finding with the catalogue's title, remediation (placeholders filled) and error codes.
     func finding(
         _ ruleID: String, _ status: Status, path: EnrollmentPath, message: String,
-        evidence: [String: EvidenceValue] = [:]
+        evidence: [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
     ) -> Finding {
         let rule = catalogue[ruleID]
-        let values = placeholderValues(path)
+        let values = placeholderValues(path).merging(extraValues) { $1 }
         var remediation: String?
         if status == .fail || status == .warn, let rule {
             let commands = rule.remediation.commands.map { $0.rendered(values) }

@@ -1,0 +1,14 @@
+import ADModel
+
+/// CES-F1: a template that puts the e-mail address into the subject or SAN needs `mail` on the requester
+/// (CERTSRV_E_SUBJECT_EMAIL_REQUIRED). EDITF_EMAILOPTIONAL may soften this; EditFlags come from evidence.
+public struct F1EmailRequired: TemplateRule {
+    public static let id = "CES-F1"
+    public init() {}
+
+    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        RequiredAttributeCheck(
+            ruleID: Self.id, flags: [.subjectRequireEmail, .subjectAltRequireEmail], attribute: "mail", value: \.mail
+        ).evaluate(path, in: context)
+    }
+}

@@ -1,0 +1,70 @@
+import ADModel
+
+/// A requester asking a CA for one template (optionally through a CES endpoint).
+public struct TemplatePath: Sendable {
+    public var requester: AccountRecord
+    public var ca: EnrollmentServiceRecord
+    public var template: TemplateRecord
+    public var endpoint: EnrollmentServiceRecord.Endpoint?
+
+    public init(
+        requester: AccountRecord, ca: EnrollmentServiceRecord, template: TemplateRecord,
+        endpoint: EnrollmentServiceRecord.Endpoint? = nil
+    ) {
+        self.requester = requester
+        self.ca = ca
+        self.template = template
+        self.endpoint = endpoint
+    }
+
+    var nameFlags: CertificateNameFlags { CertificateNameFlags(rawValue: template.nameFlags) }
+
+    /// The CA builds the subject from AD only when the enrollee does not supply it (MS-WCCE 3.2.2.6.2.1.4.5.9).
+    var subjectFromDirectory: Bool { !nameFlags.contains(.enrolleeSuppliesSubject) }
+}
+
+/// A rule about a requester and a template on a CA (families B and F).
+public protocol TemplateRule: Sendable {
+    static var id: String { get }
+    func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding
+}
+
+extension RuleContext {
+    func finding(
+        _ ruleID: String, _ status: Status, path: TemplatePath, message: String, evidence: [String: EvidenceValue] = [:]
+    ) -> Finding {
+        var finding = finding(
+            ruleID, status, path: EnrollmentPath(requester: path.requester, ca: path.ca, endpoint: path.endpoint),
+            message: message, evidence: evidence, extraValues: ["template": path.template.name])
+        finding.evidence["template"] = .string(path.template.name)
+        return finding
+    }
+}
+
+/// Shared shape of F1–F3: a name flag demands a directory attribute the requester lacks.
+struct RequiredAttributeCheck {
+    let ruleID: String
+    let flags: CertificateNameFlags
+    let attribute: String
+    let value: (AccountRecord) -> String?
+
+    func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        let demanded = path.nameFlags.intersection(flags)
+        let evidence: [String: EvidenceValue] = ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
+        guard path.subjectFromDirectory, !demanded.isEmpty else {
+            return context.finding(
+                ruleID, .skipped, path: path,
+                message: "template \(path.template.name) does not take \(attribute) from the directory", evidence: evidence)
+        }
+        if let present = value(path.requester), !present.isEmpty {
+            return context.finding(
+                ruleID, .pass, path: path,
+                message: "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(path.requester.samAccountName) has it",
+                evidence: evidence)
+        }
+        return context.finding(
+            ruleID, .fail, path: path,
+            message: "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) has none",
+            evidence: evidence)
+    }
+}
