@@ -18,11 +18,11 @@ struct DelegationRulesAgainstTestBedTests {
 
         var base: String { context.snapshot.domain.defaultNamingContext }
 
-        func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws -> DelegationPath {
+        func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws -> EndpointPath {
             let endpoint = try #require(ca.endpoints.first { $0.authenticationFlag == authFlag && $0.renewalOnly == renewalOnly })
             let principal = try await collector.resolvePrincipal(
                 endpointHost: try #require(endpoint.host), configured: serviceAccount, base: base)
-            return DelegationPath(ca: ca, endpoint: endpoint, principal: principal, caComputer: caComputer)
+            return EndpointPath(ca: ca, endpoint: endpoint, principal: principal, caComputer: caComputer)
         }
     }
 
@@ -115,7 +115,7 @@ struct DelegationRulesAgainstTestBedTests {
 @Suite struct DelegationRulesOfflineTests {
     static let principalSID = "S-1-5-21-1-2-3-1105"
 
-    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws -> DelegationPath {
+    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws -> EndpointPath {
         let principal = AccountRecord(
             dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
             userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil, userPrincipalName: nil,
@@ -128,7 +128,7 @@ struct DelegationRulesAgainstTestBedTests {
             dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
             endpoints: [.init(raw: "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0")],
             caCertificate: nil, securityDescriptor: .missing(reason: "test"))
-        return DelegationPath(
+        return EndpointPath(
             ca: ca, endpoint: ca.endpoints[0],
             principal: PrincipalResolution(account: principal, source: .configured, httpSPNHolders: [], problem: nil),
             caComputer: caComputer)

@@ -47,3 +47,11 @@ import Testing
         #expect(RuleCatalogue.embedded["CES-C3"]?.check.contains("0x01000000") == true)
     }
 }
+
+@Suite struct RuleRegistryTests {
+    @Test func everyImplementedRuleIsInTheCatalogueOnce() {
+        let ids = RuleRegistry.implementedIDs
+        #expect(Set(ids).count == ids.count, "a rule is registered twice")
+        for id in ids { #expect(RuleCatalogue.embedded[id] != nil, "\(id) is not in Policies/catalogue.yaml") }
+    }
+}

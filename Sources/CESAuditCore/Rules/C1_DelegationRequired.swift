@@ -1,9 +1,9 @@
 /// CES-C1: decides whether the endpoint needs delegation at all; C2–C7 apply only when it does.
-public struct C1DelegationRequired: DelegationRule {
+public struct C1DelegationRequired: EndpointRule {
     public static let id = "CES-C1"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let evidence: [String: EvidenceValue] = [
             "authFlag": .integer(Int64(path.endpoint.authenticationFlag ?? 0)),
             "renewalOnly": .bool(path.endpoint.renewalOnly ?? false),

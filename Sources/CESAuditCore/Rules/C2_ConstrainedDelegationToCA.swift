@@ -2,11 +2,11 @@ import ADModel
 
 /// CES-C2: the CES principal needs constrained delegation to HOST/ and RPCSS/ on the CA — unless RBCD on
 /// the CA allows it (C5). Unconstrained delegation alone is a warning (Credential Guard blocks it, C4).
-public struct C2ConstrainedDelegationToCA: DelegationRule {
+public struct C2ConstrainedDelegationToCA: EndpointRule {
     public static let id = "CES-C2"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account, let missing = path.missingTargets, !path.requiredTargets.isEmpty else {

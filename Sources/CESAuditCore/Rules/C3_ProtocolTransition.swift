@@ -2,11 +2,11 @@ import ADModel
 
 /// CES-C3: certificate authentication needs protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION) with the
 /// constrained delegation of C2 — or RBCD on the CA, where the KDC always allows protocol transition.
-public struct C3ProtocolTransition: DelegationRule {
+public struct C3ProtocolTransition: EndpointRule {
     public static let id = "CES-C3"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard path.endpoint.authenticationFlag == 8 else {
             return context.finding(Self.id, .skipped, path: path, message: "not a certificate-authentication endpoint")
         }

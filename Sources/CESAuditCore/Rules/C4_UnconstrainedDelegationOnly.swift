@@ -2,11 +2,11 @@ import ADModel
 
 /// CES-C4: unconstrained delegation without C2/C5 works only until Credential Guard runs on the client or
 /// the CES host (default on Windows 11 22H2 and Server 2025): a warning, since that state is not in AD.
-public struct C4UnconstrainedDelegationOnly: DelegationRule {
+public struct C4UnconstrainedDelegationOnly: EndpointRule {
     public static let id = "CES-C4"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account, let control = account.userAccountControl.value else {

@@ -1,10 +1,10 @@
 /// CES-C5: resource-based constrained delegation on the CA computer as the alternative to C2/C3
 /// (not mentioned in Microsoft's CES documentation: reported as a pass with a note).
-public struct C5ResourceBasedDelegation: DelegationRule {
+public struct C5ResourceBasedDelegation: EndpointRule {
     public static let id = "CES-C5"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let caComputer = path.caComputer else {

@@ -1,11 +1,11 @@
 import ADModel
 
 /// CES-C6: the CES principal itself should not be "sensitive" or in Protected Users.
-public struct C6PrincipalNotDelegable: DelegationRule {
+public struct C6PrincipalNotDelegable: EndpointRule {
     public static let id = "CES-C6"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account, let flags = account.flags, let groups = account.tokenGroups.value else {

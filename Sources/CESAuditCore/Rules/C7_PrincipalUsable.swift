@@ -1,11 +1,11 @@
 import ADModel
 
 /// CES-C7: a disabled CES principal stops the application pool.
-public struct C7PrincipalUsable: DelegationRule {
+public struct C7PrincipalUsable: EndpointRule {
     public static let id = "CES-C7"
     public init() {}
 
-    public func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding {
+    public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard let account = path.principal.account else {
             return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }

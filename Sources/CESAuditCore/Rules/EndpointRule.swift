@@ -2,7 +2,7 @@ import ADModel
 import Foundation
 
 /// One CES endpoint and who stands behind it: the CES principal and the CA's computer account.
-public struct DelegationPath: Sendable {
+public struct EndpointPath: Sendable {
     public var ca: EnrollmentServiceRecord
     public var endpoint: EnrollmentServiceRecord.Endpoint
     public var principal: PrincipalResolution
@@ -51,15 +51,15 @@ public struct DelegationPath: Sendable {
     }
 }
 
-/// A rule about the CES principal's delegation to the CA on one endpoint (family C).
-public protocol DelegationRule: Sendable {
+/// A rule about one CES endpoint: its principal, its CA, their hosts (families C, D, E).
+public protocol EndpointRule: Sendable {
     static var id: String { get }
-    func evaluate(_ path: DelegationPath, in context: RuleContext) -> Finding
+    func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding
 }
 
 extension RuleContext {
     func finding(
-        _ ruleID: String, _ status: Status, path: DelegationPath, message: String,
+        _ ruleID: String, _ status: Status, path: EndpointPath, message: String,
         evidence: [String: EvidenceValue] = [:]
     ) -> Finding {
         let rule = catalogue[ruleID]
@@ -91,7 +91,7 @@ extension RuleContext {
     }
 
     /// The common preamble of C2–C7: delegation must be required and the principal known.
-    func delegationPreconditions(_ ruleID: String, _ path: DelegationPath) -> (Finding?, AccountRecord?) {
+    func delegationPreconditions(_ ruleID: String, _ path: EndpointPath) -> (Finding?, AccountRecord?) {
         guard let required = path.delegationRequired else {
             return (finding(ruleID, .unknown, path: path, message: "cannot tell whether this endpoint needs delegation (malformed endpoint or CA host unknown)"), nil)
         }
