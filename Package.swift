@@ -60,7 +60,9 @@ let package = Package(
             dependencies: ["ADModel", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI", "TestSupport"], swiftSettings: strict),
     ]
 )

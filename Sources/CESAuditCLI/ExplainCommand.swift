@@ -83,8 +83,35 @@ struct ExplainReport: Encodable {
             Code(
                 kind: entry.kind.rawValue, code: entry.kind == .kerberos ? String(entry.code) : entry.hex,
                 signedDecimal: entry.kind == .kerberos ? nil : entry.signedDecimal, unsignedDecimal: entry.code,
-                symbol: entry.symbol, message: entry.message, context: entry.context, likelyCauses: entry.likelyCauses,
+                symbol: entry.symbol, message: entry.message,
+                context: Self.isBareRuleList(entry.context) ? "" : entry.context,
+                likelyCauses: Self.causes(entry, catalogue),
                 rules: entry.ruleIDs.map { Rule(id: $0, title: catalogue[$0]?.title) })
+        }
+    }
+
+    /// Causes as the error table gives them; a cause that is only rule IDs ("F1") becomes those rules'
+    /// titles and checks from the catalogue, which say what is actually wrong.
+    static func causes(_ entry: ErrorCodeEntry, _ catalogue: RuleCatalogue) -> [String] {
+        entry.likelyCauses.flatMap { cause -> [String] in
+            guard isBareRuleList(cause) else { return [cause] }
+            return ruleTokens(cause).compactMap { id in catalogue[id].map { "\($0.title) (\($0.id): \($0.check))" } }
+        }
+    }
+
+    static func ruleTokens(_ text: String) -> [String] {
+        text.split(whereSeparator: { " ,;/".contains($0) }).map(String.init)
+    }
+
+    /// "F1", "B4, G1", "CES-C2/CES-C3": nothing but rule IDs.
+    static func isBareRuleList(_ text: String) -> Bool {
+        let tokens = ruleTokens(text)
+        return !tokens.isEmpty && tokens.allSatisfy { token in
+            let id = token.uppercased().hasPrefix("CES-") ? String(token.dropFirst(4)) : token
+            guard let family = id.first, "ABCDEFGK".contains(family) else { return false }
+            let rest = id.dropFirst()
+            let digits = rest.hasSuffix("b") ? rest.dropLast() : rest
+            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
         }
     }
 

@@ -11,34 +11,21 @@ import Testing
 @Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct DelegationRulesAgainstTestBedTests {
     struct Fixture {
-        let context: RuleContext
-        let collector: SnapshotCollector
-        let ca: EnrollmentServiceRecord
+        let bed: TestBedSnapshot
         let caComputer: AccountRecord?
-
-        var base: String { context.snapshot.domain.defaultNamingContext }
+        var context: RuleContext { bed.context }
 
         func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws -> EndpointPath {
-            let endpoint = try #require(ca.endpoints.first { $0.authenticationFlag == authFlag && $0.renewalOnly == renewalOnly })
-            let principal = try await collector.resolvePrincipal(
-                endpointHost: try #require(endpoint.host), configured: serviceAccount, base: base)
-            return EndpointPath(ca: ca, endpoint: endpoint, principal: principal, caComputer: caComputer)
+            let endpoint = try bed.endpoint(authFlag: authFlag, renewalOnly: renewalOnly)
+            let principal = try await bed.collector.resolvePrincipal(
+                endpointHost: try #require(endpoint.host), configured: serviceAccount, base: bed.base)
+            return EndpointPath(ca: bed.ca, endpoint: endpoint, principal: principal, caComputer: caComputer)
         }
     }
 
     static func fixture() async throws -> Fixture {
-        let configuration = ConnectionConfiguration(
-            uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
-            tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
-            credentials: .simple(
-                bindDN: try TestBedEnvironment.value("CES_TEST_READER_DN"),
-                password: Secret(try TestBedEnvironment.fileContents("CES_TEST_READER_PASSWORD_FILE"))))
-        let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
-        let snapshot = try await collector.collectInfrastructure()
-        let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
-        let caComputer = try await collector.caComputer(host: try #require(ca.dnsHostName), base: snapshot.domain.defaultNamingContext)
-        return Fixture(
-            context: RuleContext(snapshot: snapshot, catalogue: .embedded), collector: collector, ca: ca, caComputer: caComputer)
+        let bed = try await TestBedSnapshot.collect()
+        return Fixture(bed: bed, caComputer: try await bed.collector.caComputer(host: try #require(bed.ca.dnsHostName), base: bed.base))
     }
 
     @Test func principalIsTheSingleHTTPSPNHolder() async throws {

@@ -9,30 +9,17 @@ import Testing
 @Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct RequesterRulesAgainstTestBedTests {
     struct Fixture {
-        let context: RuleContext
-        let ca: EnrollmentServiceRecord
-        let collector: SnapshotCollector
+        let bed: TestBedSnapshot
+        var context: RuleContext { bed.context }
+        var ca: EnrollmentServiceRecord { bed.ca }
+        var collector: SnapshotCollector { bed.collector }
 
         func path(_ account: String, authFlag: UInt32) async throws -> EnrollmentPath {
-            let requester = try #require(
-                try await collector.findAccount(account, base: context.snapshot.domain.defaultNamingContext))
-            let endpoint = try #require(ca.endpoints.first { $0.authenticationFlag == authFlag && $0.renewalOnly == false })
-            return EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)
+            EnrollmentPath(requester: try await bed.account(account), ca: ca, endpoint: try bed.endpoint(authFlag: authFlag))
         }
     }
 
-    static func fixture() async throws -> Fixture {
-        let configuration = ConnectionConfiguration(
-            uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
-            tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
-            credentials: .simple(
-                bindDN: try TestBedEnvironment.value("CES_TEST_READER_DN"),
-                password: Secret(try TestBedEnvironment.fileContents("CES_TEST_READER_PASSWORD_FILE"))))
-        let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
-        let snapshot = try await collector.collectInfrastructure()
-        let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
-        return Fixture(context: RuleContext(snapshot: snapshot, catalogue: .embedded), ca: ca, collector: collector)
-    }
+    static func fixture() async throws -> Fixture { Fixture(bed: try await TestBedSnapshot.collect()) }
 
     @Test func snapshotHoldsTheCAEndpointsTemplatesAndDomain() async throws {
         let fixture = try await Self.fixture()

@@ -10,30 +10,16 @@ import Testing
 @Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct TemplateRulesAgainstTestBedTests {
     struct Fixture {
-        let context: RuleContext
-        let collector: SnapshotCollector
-        let ca: EnrollmentServiceRecord
+        let bed: TestBedSnapshot
+        var context: RuleContext { bed.context }
 
         func path(_ account: String, _ templateName: String) async throws -> TemplatePath {
-            let requester = try #require(
-                try await collector.findAccount(account, base: context.snapshot.domain.defaultNamingContext))
             let template = try #require(context.snapshot.templates.value?.first { $0.name == templateName })
-            return TemplatePath(requester: requester, ca: ca, template: template)
+            return TemplatePath(requester: try await bed.account(account), ca: bed.ca, template: template)
         }
     }
 
-    static func fixture() async throws -> Fixture {
-        let configuration = ConnectionConfiguration(
-            uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
-            tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
-            credentials: .simple(
-                bindDN: try TestBedEnvironment.value("CES_TEST_READER_DN"),
-                password: Secret(try TestBedEnvironment.fileContents("CES_TEST_READER_PASSWORD_FILE"))))
-        let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
-        let snapshot = try await collector.collectInfrastructure()
-        let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
-        return Fixture(context: RuleContext(snapshot: snapshot, catalogue: .embedded), collector: collector, ca: ca)
-    }
+    static func fixture() async throws -> Fixture { Fixture(bed: try await TestBedSnapshot.collect()) }
 
     @Test func domainUsersMayEnrollForUserButNotWebServer() async throws {
         let fixture = try await Self.fixture()

@@ -154,13 +154,21 @@ public struct RuleCatalogue: Sendable {
     }
 }
 
-extension RuleDefinition.Command {
-    /// The command with its placeholders filled in; unknown values stay as `{name}` so nothing is guessed.
-    public func rendered(_ values: [String: String]) -> String {
+extension RuleCatalogue {
+    /// `text` with its placeholders filled in; unknown values stay as `{name}` so nothing is guessed.
+    static func render(_ text: String, _ values: [String: String]) -> String {
         var result = text
-        for name in RuleCatalogue.placeholderNames(in: text) {
+        for name in placeholderNames(in: text) {
             if let value = values[name] { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
         }
         return result
     }
+}
+
+extension RuleDefinition.Command {
+    public func rendered(_ values: [String: String]) -> String { RuleCatalogue.render(text, values) }
+}
+
+extension RuleDefinition.Remediation {
+    public func renderedSummary(_ values: [String: String]) -> String { RuleCatalogue.render(summary, values) }
 }

@@ -60,6 +60,21 @@ public struct Finding: Sendable, Codable, Hashable {
     public var evidence: [String: EvidenceValue]
     public var remediation: String?
     public var errorCodes: [String]
+    /// Set when a site policy overrides the catalogue severity.
+    public var severity: Severity?
+    /// Set when a site-policy waiver matches: active waivers accept the finding; expired ones are reported.
+    public var waiver: WaiverNote?
+
+    public struct WaiverNote: Sendable, Codable, Hashable {
+        public var reason: String
+        public var expires: String
+        public var expired: Bool
+    }
+
+    /// Counts against the exit status: not passed, not skipped, not accepted by an active waiver.
+    public var isOpen: Bool {
+        status != .pass && status != .skipped && (waiver == nil || waiver?.expired == true)
+    }
 
     public init(
         ruleId: String, status: Status, title: String, subject: Subject, endpoint: String? = nil, message: String,

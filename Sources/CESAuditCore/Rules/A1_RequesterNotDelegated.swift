@@ -7,16 +7,7 @@ public struct A1RequesterNotDelegated: RequesterRule {
     public init() {}
 
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        guard let required = path.delegationRequired else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message: "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
-        }
-        guard required else {
-            return context.finding(
-                Self.id, .skipped, path: path,
-                message: "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
-        }
+        if let gate = context.delegationGate(Self.id, path) { return gate }
         guard let control = path.requester.userAccountControl.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")

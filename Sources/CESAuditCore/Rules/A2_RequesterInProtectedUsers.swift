@@ -9,14 +9,7 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
     public init() {}
 
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        guard let required = path.delegationRequired else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message: "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
-        }
-        guard required else {
-            return context.finding(Self.id, .skipped, path: path, message: "no delegation on this path")
-        }
+        if let gate = context.delegationGate(Self.id, path) { return gate }
         guard let groups = path.requester.tokenGroups.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.requester.tokenGroups.missingReason ?? "tokenGroups not read")

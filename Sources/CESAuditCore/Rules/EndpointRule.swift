@@ -77,7 +77,7 @@ extension RuleContext {
         }
         var remediation: String?
         if status == .fail || status == .warn, let rule {
-            remediation = ([rule.remediation.summary] + rule.remediation.commands.map { $0.rendered(values) })
+            remediation = ([rule.remediation.renderedSummary(values)] + rule.remediation.commands.map { $0.rendered(values) })
                 .joined(separator: "\n")
         }
         let account = path.principal.account

@@ -46,7 +46,7 @@ public struct RuleContext: Sendable {
         var remediation: String?
         if status == .fail || status == .warn, let rule {
             let commands = rule.remediation.commands.map { $0.rendered(values) }
-            remediation = ([rule.remediation.summary] + commands).joined(separator: "\n")
+            remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }
         let requester = path.requester
         return Finding(
@@ -56,6 +56,23 @@ public struct RuleContext: Sendable {
                 sid: requester.sid),
             endpoint: path.endpoint?.url ?? path.endpoint?.raw, message: message, evidence: evidence,
             remediation: remediation, errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+    }
+
+    /// The gate of the requester-side delegation rules (A1, A2): a finding when the path needs no delegation
+    /// (`skipped`) or that cannot be told (`unknown`); nil when the rule applies.
+    func delegationGate(_ ruleID: String, _ path: EnrollmentPath) -> Finding? {
+        switch path.delegationRequired {
+        case nil:
+            return finding(
+                ruleID, .unknown, path: path,
+                message: "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
+        case false?:
+            return finding(
+                ruleID, .skipped, path: path,
+                message: "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
+        case true?:
+            return nil
+        }
     }
 
     private func placeholderValues(_ path: EnrollmentPath) -> [String: String] {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything the rules read from AD (and, later, from host evidence), typed and Codable so a run can be
+/// Everything the rules read from AD and from host evidence (`--evidence DIR`), typed and Codable so a run can be
 /// saved and evaluated offline. Each datum says whether it was collected.
 public struct DirectorySnapshot: Sendable, Codable, Equatable {
     public struct Domain: Sendable, Codable, Equatable {
@@ -21,6 +21,23 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     public var oids: Collected<[OIDRecord]>
     /// Accounts read so far, keyed by lower-cased DN (requesters, CES principals, CA computers).
     public var accounts: [String: AccountRecord]
+    /// Host-local evidence keyed by lower-cased host folder name (FQDN or short name); see `evidence(for:)`.
+    public var evidence: [String: HostEvidence] = [:]
 
     public func account(dn: String) -> AccountRecord? { accounts[dn.lowercased()] }
+}
+
+extension DirectorySnapshot {
+    /// Snapshots saved before host evidence existed have no `evidence` key: they decode with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        collectedAt = try container.decode(Date.self, forKey: .collectedAt)
+        domain = try container.decode(Domain.self, forKey: .domain)
+        enrollmentServices = try container.decode(Collected<[EnrollmentServiceRecord]>.self, forKey: .enrollmentServices)
+        templates = try container.decode(Collected<[TemplateRecord]>.self, forKey: .templates)
+        oids = try container.decode(Collected<[OIDRecord]>.self, forKey: .oids)
+        accounts = try container.decode([String: AccountRecord].self, forKey: .accounts)
+        evidence = try container.decodeIfPresent([String: HostEvidence].self, forKey: .evidence) ?? [:]
+    }
 }
