@@ -36,6 +36,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // fuzz: libFuzzer entry point for every ADModel parser; scripts/fuzz builds it with -sanitize=fuzzer.
+        // A plain build gives a replay tool: ADModelFuzz PARSER FILE…
+        .executableTarget(
+            name: "ADModelFuzz",
+            dependencies: ["ADModel"],
+            path: "Fuzz/Sources/ADModelFuzz",
+            swiftSettings: strict
+        ),
         // evaluate + report: the rule catalogue, findings, (next) snapshot, collector and rules.
         .target(
             name: "CESAuditCore",
