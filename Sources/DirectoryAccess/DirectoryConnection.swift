@@ -49,7 +49,7 @@ public actor DirectoryConnection {
                 kind: lastError.kind, code: lastError.code, operation: "connect",
                 message: "no URI answered", diagnostic: skipped.map { "\($0.uri): \($0.error)" }.joined(separator: "; "))
         }
-        throw lastError!
+        throw lastError ?? LDAPError(kind: .connectError, code: -11, operation: "connect", message: "no URI answered")
     }
 
     private func open(_ uri: LDAPURI) throws(LDAPError) {
@@ -88,11 +88,11 @@ public actor DirectoryConnection {
         let (entries, _) = try candidate.searchPage(
             SearchRequest(base: "", scope: .base, attributes: RootDSE.attributes), pageSize: nil, cookie: [])
         let root = entries.first.map(RootDSE.init(entry:))
-        if root?.supportsWhoAmI == true, case .anonymous = configuration.credentials {} else if root?.supportsWhoAmI == true {
-            if let authzid = try? candidate.whoAmI(), !authzid.isEmpty {
-                identity = authzid
-                identitySource = .whoAmI
-            }
+        if root?.supportsWhoAmI == true, identitySource != .anonymous, let authzid = try? candidate.whoAmI(),
+            !authzid.isEmpty
+        {
+            identity = authzid
+            identitySource = .whoAmI
         }
         let tlsMode: SessionInfo.TLSMode = uri.scheme == .ldaps ? .ldaps : (configuration.startTLS ? .startTLS : .none)
         session = SessionInfo(

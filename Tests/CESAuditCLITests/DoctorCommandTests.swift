@@ -199,6 +199,14 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stdout.contains("CES-G1"))
     }
 
+    @Test func explainSpellsOutRuleOnlyCauses() throws {
+        // The error table names only "F1" for this code; explain must say what F1 means.
+        let result = try CLI.run(["explain", "0x80094812"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("1. Template requires an e-mail address the requester does not have (CES-F1: "))
+        #expect(!result.stdout.contains("shows up: F1"))
+    }
+
     @Test func explainKerberosNumber() throws {
         let result = try CLI.run(["explain", "13", "--kerberos"])
         #expect(result.status == 0)

@@ -105,7 +105,8 @@ public struct SnapshotCollector: Sendable {
             dnsHostName: entry.string("dNSHostName"), servicePrincipalNames: entry.strings("servicePrincipalName"),
             allowedToDelegateTo: entry.strings("msDS-AllowedToDelegateTo"),
             allowedToActOnBehalfOf: entry.values("msDS-AllowedToActOnBehalfOfOtherIdentity").first,
-            tokenGroups: tokenGroups)
+            tokenGroups: tokenGroups,
+            supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map { UInt32(truncatingIfNeeded: $0) })
     }
 
     // MARK: Configuration partition

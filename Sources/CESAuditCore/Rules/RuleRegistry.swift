@@ -3,6 +3,7 @@ public enum RuleRegistry {
     /// Requester on an enrollment path (families A, B1).
     public static let requesterRules: [any RequesterRule] = [
         A1RequesterNotDelegated(), A2RequesterInProtectedUsers(), A3RequesterCannotLogOn(), B1CAEnrollPermission(),
+        B4RequesterDCOMOnCA(), B5EnrollmentServiceEnroll(),
     ]
 
     /// One CES endpoint with its principal and CA (families C, D, E).
@@ -11,11 +12,17 @@ public enum RuleRegistry {
         C5ResourceBasedDelegation(), C6PrincipalNotDelegable(), C7PrincipalUsable(), D1ImpersonatePrivilege(),
         D2IISUsersMembership(), D3ApplicationPoolLogonRight(), D4NetworkLogonOnCA(), E1PrincipalReadOnCA(),
         E2RenewOnBehalfOf(),
+        C8HTTPServicePrincipalName(), C9PrincipalEncryptionTypes(), C10S4U2SelfGroupRead(), C11CrossForestAuthentication(),
+        E4EndpointConsistency(), G1RPCFromCESToCA(), G2RPCFromCAToDomainControllers(), G3MultipleSiteBindings(),
+        G4CANameWithSpaces(), G5SilentContextExplainOnly(),
     ]
 
-    /// Requester, template and CA (families B, F).
+    /// Requester, template and CA (families B, E3/E5/E6, F).
     public static let templateRules: [any TemplateRule] = [
         B2TemplateEnrollPermission(), B3TemplatePublished(), F1EmailRequired(), F2UPNRequired(), F3DNSNameRequired(),
+        F4DirectoryNameRequired(), F5RASignaturesRequired(), F6IssuancePolicyAllowedByCA(),
+        F6bApplicationPolicyAllowedByCA(), F7IssuancePolicyDefined(), F8OtherTemplateConstraints(),
+        E3KeyBasedRenewalTemplate(), E5TemplateCompatibility(), E6ValidityAndRenewalPeriod(),
     ]
 
     public static var implementedIDs: [String] {

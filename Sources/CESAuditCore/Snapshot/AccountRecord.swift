@@ -20,6 +20,8 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     public var allowedToActOnBehalfOf: Data?
     /// Transitive group SIDs (tokenGroups, BASE search only).
     public var tokenGroups: Collected<[String]>
+    /// msDS-SupportedEncryptionTypes; nil when the attribute is absent (the domain default applies, CES-C9).
+    public var supportedEncryptionTypes: UInt32? = nil
 
     public var isComputer: Bool { objectClasses.contains { $0.caseInsensitiveCompare("computer") == .orderedSame } }
 
@@ -35,6 +37,6 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     static let attributes = [
         "sAMAccountName", "objectClass", "objectSid", "userAccountControl", "msDS-User-Account-Control-Computed",
         "mail", "userPrincipalName", "dNSHostName", "servicePrincipalName", "msDS-AllowedToDelegateTo",
-        "msDS-AllowedToActOnBehalfOfOtherIdentity",
+        "msDS-AllowedToActOnBehalfOfOtherIdentity", "msDS-SupportedEncryptionTypes",
     ]
 }

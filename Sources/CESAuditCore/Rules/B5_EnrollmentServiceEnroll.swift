@@ -1,0 +1,41 @@
+import ADModel
+
+/// CES-B5: clients and policy servers read the Enroll extended right on the CA's pKIEnrollmentService object
+/// to decide which CAs to offer; the CA itself enforces its registry DACL (CES-B1). A missing grant is
+/// therefore a warning, decided with the same access check as template Enroll (deny ACEs honoured).
+public struct B5EnrollmentServiceEnroll: RequesterRule {
+    public static let id = "CES-B5"
+    public init() {}
+
+    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        guard let bytes = path.ca.securityDescriptor.value else {
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.ca.securityDescriptor.missingReason ?? "nTSecurityDescriptor not read")
+        }
+        guard let token = path.requester.token else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")")
+        }
+        let descriptor: SecurityDescriptor
+        do {
+            descriptor = try SecurityDescriptor(selfRelative: Array(bytes))
+        } catch {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "the enrollment service object of \(path.ca.name) has a malformed nTSecurityDescriptor: \(error)")
+        }
+        let decision = descriptor.check(
+            token, desired: .controlAccess, objectType: ExtendedRight.certificateEnrollment, mapping: .directoryService)
+        let evidence: [String: EvidenceValue] = ["decision": .string(decision.description)]
+        let subject = "Enroll (0e10c968-78fb-11d2-90d4-00c04f79dc55) on the enrollment service object of \(path.ca.name) for \(path.requester.samAccountName)"
+        if decision.isGranted {
+            return context.finding(Self.id, .pass, path: path, message: "\(subject): \(decision)", evidence: evidence)
+        }
+        var message = "\(subject): \(decision)"
+        if case .denied(let index, _) = decision, let ace = descriptor.dacl?.aces[safe: index] {
+            message += " — deny ACE for \(ace.sid)"
+        }
+        return context.finding(Self.id, .warn, path: path, message: message, evidence: evidence)
+    }
+}

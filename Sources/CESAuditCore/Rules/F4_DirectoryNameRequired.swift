@@ -1,0 +1,47 @@
+import ADModel
+
+/// CES-F4: SUBJECT_ALT_REQUIRE_DIRECTORY_GUID / _SPN / _DOMAIN_DNS make the CA read the requester's
+/// objectGUID, servicePrincipalName or DNS name from AD; without it the CA refuses the request
+/// (CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED for the GUID). Every directory object has an objectGUID, so
+/// that part only fails when the requester was not read from the directory at all.
+public struct F4DirectoryNameRequired: TemplateRule {
+    public static let id = "CES-F4"
+    public init() {}
+
+    /// One check per flag, in the order the message lists them.
+    static var checks: [RequiredAttributeCheck] {
+        [
+            // The record came from a directory read by DN, and every directory object has an objectGUID.
+            RequiredAttributeCheck(
+                ruleID: id, flags: .subjectAltRequireDirectoryGUID, attribute: "objectGUID",
+                value: { $0.dn.isEmpty ? nil : $0.dn }),
+            RequiredAttributeCheck(
+                ruleID: id, flags: .subjectAltRequireSPN, attribute: "servicePrincipalName",
+                value: { $0.servicePrincipalNames.first }),
+            RequiredAttributeCheck(
+                ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "a domain DNS name (dNSHostName)",
+                value: \.dnsHostName),
+        ]
+    }
+
+    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        let evidence: [String: EvidenceValue] = ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
+        if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, path.requester.dn.isEmpty {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) was not read from the directory",
+                evidence: evidence)
+        }
+        let findings = Self.checks.map { $0.evaluate(path, in: context) }.filter { $0.status != .skipped }
+        guard !findings.isEmpty else {
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message: "template \(path.template.name) takes no directory GUID, SPN or domain DNS name from the directory",
+                evidence: evidence)
+        }
+        let failed = findings.filter { $0.status == .fail }
+        let status: Status = failed.isEmpty ? .pass : .fail
+        let message = (failed.isEmpty ? findings : failed).map(\.message).joined(separator: "; ")
+        return context.finding(Self.id, status, path: path, message: message, evidence: evidence)
+    }
+}
