@@ -22,16 +22,19 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
         if let problem = endpoint.malformed {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "cannot tell whether the endpoint is a key-based-renewal endpoint: \(problem)", evidence: evidence)
+                message: "cannot tell whether the endpoint is a key-based-renewal endpoint: \(problem)",
+                evidence: evidence)
         }
         guard endpoint.keyBasedRenewal == true else {
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "endpoint \(endpoint.url ?? endpoint.raw) is not a key-based-renewal endpoint", evidence: evidence)
+                message: "endpoint \(endpoint.url ?? endpoint.raw) is not a key-based-renewal endpoint",
+                evidence: evidence)
         }
         let enrollment = EnrollmentFlags(rawValue: template.enrollmentFlags)
         let names = CertificateNameFlags(rawValue: template.nameFlags)
-        let values = "msPKI-Enrollment-Flag \(template.enrollmentFlags.hex), msPKI-Certificate-Name-Flag \(template.nameFlags.hex)"
+        let values =
+            "msPKI-Enrollment-Flag \(template.enrollmentFlags.hex), msPKI-Certificate-Name-Flag \(template.nameFlags.hex)"
         let notJudged = "the CES principal's Read and Enroll on the template are not checked here"
         var warnings: [String] = []
         if !enrollment.contains(.pendAllRequests) {
@@ -47,18 +50,21 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
             let others = warnings.isEmpty ? "" : "; also " + warnings.joined(separator: ", ")
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "template \(template.name) is used for key-based renewal but lacks 'Allow key based renewal' (enrollment flag 0x00010000)\(others) (\(values)); \(notJudged)",
+                message:
+                    "template \(template.name) is used for key-based renewal but lacks 'Allow key based renewal' (enrollment flag 0x00010000)\(others) (\(values)); \(notJudged)",
                 evidence: evidence)
         }
         guard warnings.isEmpty else {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "template \(template.name) allows key-based renewal but has \(warnings.joined(separator: ", ")) (\(values)); \(notJudged)",
+                message:
+                    "template \(template.name) allows key-based renewal but has \(warnings.joined(separator: ", ")) (\(values)); \(notJudged)",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "template \(template.name) allows key-based renewal with manager approval and the subject from the request / existing certificate (\(values)); \(notJudged)",
+            message:
+                "template \(template.name) allows key-based renewal with manager approval and the subject from the request / existing certificate (\(values)); \(notJudged)",
             evidence: evidence)
     }
 }

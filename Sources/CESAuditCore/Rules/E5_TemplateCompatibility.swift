@@ -14,7 +14,8 @@ public struct E5TemplateCompatibility: TemplateRule {
         let flags = PrivateKeyFlags(rawValue: path.template.privateKeyFlags)
         let evidence: [String: EvidenceValue] = [
             "msPKI-Private-Key-Flag": .integer(Int64(path.template.privateKeyFlags)),
-            "serverVersion": .integer(Int64(flags.serverVersion)), "clientVersion": .integer(Int64(flags.clientVersion)),
+            "serverVersion": .integer(Int64(flags.serverVersion)),
+            "clientVersion": .integer(Int64(flags.clientVersion)),
         ]
         let threshold = "threshold \(Self.maximumVersion) = Windows Server 2012 R2 / Windows 8.1, inferred [I]"
         var problems: [String] = []
@@ -22,18 +23,21 @@ public struct E5TemplateCompatibility: TemplateRule {
             problems.append("CA compatibility \(flags.serverVersion) is newer than Windows Server 2012 R2")
         }
         if flags.clientVersion > Self.maximumVersion {
-            problems.append("recipient compatibility \(flags.clientVersion) is newer than Windows 8.1 / Windows Server 2012 R2")
+            problems.append(
+                "recipient compatibility \(flags.clientVersion) is newer than Windows 8.1 / Windows Server 2012 R2")
         }
         let values = "msPKI-Private-Key-Flag \(path.template.privateKeyFlags.hex)"
         guard problems.isEmpty else {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "template \(path.template.name): \(problems.joined(separator: "; ")) (\(values); \(threshold)); CEP/CES will not offer it",
+                message:
+                    "template \(path.template.name): \(problems.joined(separator: "; ")) (\(values); \(threshold)); CEP/CES will not offer it",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "template \(path.template.name): CA compatibility \(flags.serverVersion), recipient compatibility \(flags.clientVersion) (\(values); \(threshold))",
+            message:
+                "template \(path.template.name): CA compatibility \(flags.serverVersion), recipient compatibility \(flags.clientVersion) (\(values); \(threshold))",
             evidence: evidence)
     }
 }

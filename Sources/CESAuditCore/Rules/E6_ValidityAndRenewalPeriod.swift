@@ -12,7 +12,9 @@ public struct E6ValidityAndRenewalPeriod: TemplateRule {
         let template = path.template.name
         var evidence: [String: EvidenceValue] = [:]
         var periods: [TemplatePeriod] = []
-        for (attribute, value) in [("pKIExpirationPeriod", path.template.validityPeriod), ("pKIOverlapPeriod", path.template.renewalPeriod)] {
+        for (attribute, value) in [
+            ("pKIExpirationPeriod", path.template.validityPeriod), ("pKIOverlapPeriod", path.template.renewalPeriod),
+        ] {
             guard let value else {
                 return context.finding(
                     Self.id, .unknown, path: path, message: "\(attribute) of template \(template) was not returned",
@@ -25,7 +27,8 @@ public struct E6ValidityAndRenewalPeriod: TemplateRule {
             } catch {
                 return context.finding(
                     Self.id, .unknown, path: path,
-                    message: "\(attribute) of template \(template) cannot be parsed (\(value.map { String(format: "%02X", Int($0)) }.joined())): \(error)",
+                    message:
+                        "\(attribute) of template \(template) cannot be parsed (\(value.map { String(format: "%02X", Int($0)) }.joined())): \(error)",
                     evidence: evidence)
             }
         }
@@ -34,11 +37,13 @@ public struct E6ValidityAndRenewalPeriod: TemplateRule {
         guard problems.isEmpty else {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "template \(template): \(problems.joined(separator: "; ")) (autoenrollment/KBR need validity ≥ 5 days, renewal ≥ 1 day)",
+                message:
+                    "template \(template): \(problems.joined(separator: "; ")) (autoenrollment/KBR need validity ≥ 5 days, renewal ≥ 1 day)",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "template \(template): validity \(validity), renewal \(renewal) (minimums 5 days / 1 day)", evidence: evidence)
+            message: "template \(template): validity \(validity), renewal \(renewal) (minimums 5 days / 1 day)",
+            evidence: evidence)
     }
 }

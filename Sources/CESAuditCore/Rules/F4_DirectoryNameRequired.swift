@@ -19,29 +19,45 @@ public struct F4DirectoryNameRequired: TemplateRule {
                 ruleID: id, flags: .subjectAltRequireSPN, attribute: "servicePrincipalName",
                 value: { $0.servicePrincipalNames.first }),
             RequiredAttributeCheck(
-                ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "a domain DNS name (dNSHostName)",
+                ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "domain DNS name (dNSHostName)",
                 value: \.dnsHostName),
         ]
     }
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        let evidence: [String: EvidenceValue] = ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
+        let evidence: [String: EvidenceValue] = [
+            "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
+        ]
         if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, path.requester.dn.isEmpty {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) was not read from the directory",
+                message:
+                    "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) was not read from the directory",
                 evidence: evidence)
         }
-        let findings = Self.checks.map { $0.evaluate(path, in: context) }.filter { $0.status != .skipped }
-        guard !findings.isEmpty else {
+        let judged = Self.checks.map { ($0.attribute, $0.evaluate(path, in: context).status) }.filter {
+            $0.1 != .skipped
+        }
+        guard !judged.isEmpty else {
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "template \(path.template.name) takes no directory GUID, SPN or domain DNS name from the directory",
+                message:
+                    "template \(path.template.name) takes no directory GUID, SPN or domain DNS name from the directory",
                 evidence: evidence)
         }
-        let failed = findings.filter { $0.status == .fail }
-        let status: Status = failed.isEmpty ? .pass : .fail
-        let message = (failed.isEmpty ? findings : failed).map(\.message).joined(separator: "; ")
-        return context.finding(Self.id, status, path: path, message: message, evidence: evidence)
+        let needs =
+            "template \(path.template.name) needs \(judged.map(\.0).joined(separator: " and ")) (name flags \(path.template.nameFlags.hex))"
+        let missing = judged.filter { $0.1 == .fail }.map(\.0)
+        guard missing.isEmpty else {
+            return context.finding(
+                Self.id, .fail, path: path,
+                message:
+                    "\(needs) but \(path.requester.samAccountName) has no \(missing.joined(separator: " and no "))",
+                evidence: evidence)
+        }
+        return context.finding(
+            Self.id, .pass, path: path,
+            message: "\(needs); \(path.requester.samAccountName) has \(judged.count == 1 ? "it" : "them")",
+            evidence: evidence)
     }
 }

@@ -13,7 +13,8 @@ public struct F5RASignaturesRequired: TemplateRule {
         guard count >= 0 else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "template \(path.template.name) has an invalid msPKI-RA-Signature \(count)", evidence: evidence)
+                message: "template \(path.template.name) has an invalid msPKI-RA-Signature \(count)", evidence: evidence
+            )
         }
         guard count > 0 else {
             return context.finding(
@@ -23,7 +24,8 @@ public struct F5RASignaturesRequired: TemplateRule {
         }
         return context.finding(
             Self.id, .warn, path: path,
-            message: "template \(path.template.name) requires \(count) enrollment-agent signature(s) (msPKI-RA-Signature \(count)); a CES request carries none unless it is co-signed",
+            message:
+                "template \(path.template.name) requires \(count) enrollment-agent signature(s) (msPKI-RA-Signature \(count)); a CES request carries none unless it is co-signed",
             evidence: evidence)
     }
 }

@@ -29,26 +29,30 @@ public struct F6IssuancePolicyAllowedByCA: TemplateRule {
         guard let policies = certificate.certificatePolicies else {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "the CA certificate of \(path.ca.name) (\(certificate.subject)) has no certificatePolicies extension, so it does not restrict template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
+                message:
+                    "the CA certificate of \(path.ca.name) (\(certificate.subject)) has no certificatePolicies extension, so it does not restrict template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
                 evidence: evidence)
         }
         evidence["caCertificatePolicies"] = .list(policies.map { .string($0) })
         if policies.contains(PolicyOID.anyPolicy) {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "the CA certificate of \(path.ca.name) (\(certificate.subject)) asserts anyPolicy (2.5.29.32.0), so template \(template)'s \(asserted) is permitted; \(CACertificateProblem.parentsNotChecked)",
+                message:
+                    "the CA certificate of \(path.ca.name) (\(certificate.subject)) asserts anyPolicy (2.5.29.32.0), so template \(template)'s \(asserted) is permitted; \(CACertificateProblem.parentsNotChecked)",
                 evidence: evidence)
         }
         let disallowed = certificate.disallowedIssuancePolicies(requested)
         guard disallowed.isEmpty else {
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "template \(template) asserts issuance \(policyPhrase("policy", "policies", disallowed)), which the CA certificate's policies (\(policies.joined(separator: ", "))) do not include (CA certificate of \(path.ca.name): \(certificate.subject)); \(CACertificateProblem.parentsNotChecked)",
+                message:
+                    "template \(template) asserts issuance \(policyPhrase("policy", "policies", disallowed)), which the CA certificate's policies (\(policies.joined(separator: ", "))) do not include (CA certificate of \(path.ca.name): \(certificate.subject)); \(CACertificateProblem.parentsNotChecked)",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "the CA certificate's policies (\(policies.joined(separator: ", "))) include template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
+            message:
+                "the CA certificate's policies (\(policies.joined(separator: ", "))) include template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
             evidence: evidence)
     }
 }
@@ -64,12 +68,14 @@ extension TemplatePath {
     /// The CA's `cACertificate`, decoded; a failure names what is missing or why it does not decode.
     var issuingCACertificate: Result<CACertificate, CACertificateProblem> {
         guard let bytes = ca.caCertificate, !bytes.isEmpty else {
-            return .failure(CACertificateProblem(message: "\(ca.name) has no cACertificate in AD; its policies cannot be checked"))
+            return .failure(
+                CACertificateProblem(message: "\(ca.name) has no cACertificate in AD; its policies cannot be checked"))
         }
         do {
             return .success(try CACertificate(bytes: Array(bytes)))
         } catch {
-            return .failure(CACertificateProblem(message: "the cACertificate of \(ca.name) cannot be decoded: \(error)"))
+            return .failure(
+                CACertificateProblem(message: "the cACertificate of \(ca.name) cannot be decoded: \(error)"))
         }
     }
 }

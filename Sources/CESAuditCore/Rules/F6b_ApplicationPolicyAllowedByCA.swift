@@ -35,7 +35,9 @@ public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
             ("EKU list", false, certificate.extendedKeyUsages),
             ("application policies", true, certificate.applicationPolicies),
         ]
-        if let ekus = certificate.extendedKeyUsages { evidence["caExtendedKeyUsages"] = .list(ekus.map { .string($0) }) }
+        if let ekus = certificate.extendedKeyUsages {
+            evidence["caExtendedKeyUsages"] = .list(ekus.map { .string($0) })
+        }
         if let policies = certificate.applicationPolicies {
             evidence["caApplicationPolicies"] = .list(policies.map { .string($0) })
         }
@@ -44,14 +46,17 @@ public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
         for (name, isPlural, oids) in lists {
             guard let oids else { continue }
             if oids.contains(PolicyOID.anyExtendedKeyUsage) {
-                restrictions.append("its \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "include" : "includes") anyExtendedKeyUsage")
+                restrictions.append(
+                    "its \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "include" : "includes") anyExtendedKeyUsage"
+                )
                 continue
             }
             restrictions.append("its \(name) \(isPlural ? "are" : "is") \(oids.joined(separator: ", "))")
             let missing = requested.filter { !oids.contains($0) }
             if !missing.isEmpty {
                 problems.append(
-                    "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", missing)), which the CA certificate's \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "do" : "does") not include")
+                    "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", missing)), which the CA certificate's \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "do" : "does") not include"
+                )
             }
         }
         let subject = "CA certificate of \(path.ca.name): \(certificate.subject)"
@@ -61,12 +66,14 @@ public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
                 message: problems.joined(separator: "; ") + " (\(subject)); \(CACertificateProblem.parentsNotChecked)",
                 evidence: evidence)
         }
-        let why = restrictions.isEmpty
+        let why =
+            restrictions.isEmpty
             ? "the CA certificate has no EKU or application-policies extension"
             : "the CA certificate permits them: " + restrictions.joined(separator: "; ")
         return context.finding(
             Self.id, .pass, path: path,
-            message: "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", requested)); \(why) (\(subject)); \(CACertificateProblem.parentsNotChecked)",
+            message:
+                "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", requested)); \(why) (\(subject)); \(CACertificateProblem.parentsNotChecked)",
             evidence: evidence)
     }
 }

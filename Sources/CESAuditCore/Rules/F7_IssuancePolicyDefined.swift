@@ -13,12 +13,14 @@ public struct F7IssuancePolicyDefined: TemplateRule {
         let template = path.template.name
         guard !requested.isEmpty else {
             return context.finding(
-                Self.id, .skipped, path: path, message: "template \(template) asserts no issuance policy", evidence: evidence)
+                Self.id, .skipped, path: path, message: "template \(template) asserts no issuance policy",
+                evidence: evidence)
         }
         guard let records = context.snapshot.oids.value else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the OID objects (CN=OID) were not read: \(context.snapshot.oids.missingReason ?? "not collected")",
+                message:
+                    "the OID objects (CN=OID) were not read: \(context.snapshot.oids.missingReason ?? "not collected")",
                 evidence: evidence)
         }
         // CN=OID itself carries the forest's base OID in msPKI-Cert-Template-OID; it defines no policy.
@@ -35,12 +37,14 @@ public struct F7IssuancePolicyDefined: TemplateRule {
         guard undefined.isEmpty else {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "template \(template) asserts issuance \(policyPhrase("policy", "policies", undefined)) with no msPKI-Enterprise-Oid object under CN=OID (\(definitions.count) OID object(s) read)",
+                message:
+                    "template \(template) asserts issuance \(policyPhrase("policy", "policies", undefined)) with no msPKI-Enterprise-Oid object under CN=OID (\(definitions.count) OID object(s) read)",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "template \(template)'s issuance \(requested.count == 1 ? "policy is" : "policies are") defined in AD: \(defined.joined(separator: ", "))",
+            message:
+                "template \(template)'s issuance \(requested.count == 1 ? "policy is" : "policies are") defined in AD: \(defined.joined(separator: ", "))",
             evidence: evidence)
     }
 }

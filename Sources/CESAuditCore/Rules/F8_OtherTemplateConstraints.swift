@@ -24,10 +24,12 @@ public struct F8OtherTemplateConstraints: TemplateRule {
         evidence["msPKI-Minimal-Key-Size"] = .integer(Int64(keySize))
         var notes = ["minimal key size \(keySize) bits (a shorter key gives 0x80094811 CERTSRV_E_KEY_LENGTH)"]
         if template.privateKeyFlags & Self.requirePrivateKeyArchival != 0 {
-            notes.append("key archival required (msPKI-Private-Key-Flag 0x1; a request without the key gives 0x80094804)")
+            notes.append(
+                "key archival required (msPKI-Private-Key-Flag 0x1; a request without the key gives 0x80094804)")
         }
         if EnrollmentFlags(rawValue: template.enrollmentFlags).contains(.issuancePoliciesFromRequest) {
-            let conflict = template.issuancePolicies.isEmpty
+            let conflict =
+                template.issuancePolicies.isEmpty
                 ? "issuance policies come from the request"
                 : "issuance policies come from the request although msPKI-Certificate-Policy is set (0x80094802 CERTSRV_E_TEMPLATE_CONFLICT)"
             notes.append(conflict)
