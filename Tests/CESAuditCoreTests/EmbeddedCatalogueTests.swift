@@ -49,6 +49,12 @@ import Testing
 }
 
 @Suite struct RuleRegistryTests {
+    @Test func everyCatalogueRuleIsImplemented() {
+        let implemented = Set(RuleRegistry.implementedIDs)
+        let missing = RuleCatalogue.embedded.rules.map(\.id).filter { !implemented.contains($0) }
+        #expect(missing.isEmpty, "not implemented: \(missing)")
+    }
+
     @Test func everyImplementedRuleIsInTheCatalogueOnce() {
         let ids = RuleRegistry.implementedIDs
         #expect(Set(ids).count == ids.count, "a rule is registered twice")

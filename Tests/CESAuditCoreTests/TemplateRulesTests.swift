@@ -75,6 +75,16 @@ struct TemplateRulesAgainstTestBedTests {
         .value(Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes()))
     }
 
+    @Test func flagAttributesMissingFromTheEntryAreUnknownNotZero() {
+        var path = Self.path(nameFlags: 0)
+        path.template.unreadAttributes = ["msPKI-Certificate-Name-Flag", "msPKI-RA-Signature", "msPKI-Private-Key-Flag"]
+        #expect(F1EmailRequired().evaluate(path, in: Self.context).status == .unknown)
+        #expect(F5RASignaturesRequired().evaluate(path, in: Self.context).status == .unknown)
+        #expect(E5TemplateCompatibility().evaluate(path, in: Self.context).status == .unknown)
+        path.template.unreadAttributes = []
+        #expect(F5RASignaturesRequired().evaluate(path, in: Self.context).status == .pass)
+    }
+
     @Test func unpublishedTemplateFailsB3() {
         let finding = B3TemplatePublished().evaluate(Self.path(), in: Self.context)
         #expect(finding.status == .fail)

@@ -154,7 +154,8 @@ public struct SnapshotCollector: Sendable {
             extendedKeyUsages: entry.strings("pKIExtendedKeyUsage"),
             minimalKeySize: entry.integer("msPKI-Minimal-Key-Size").map(Int.init),
             validityPeriod: entry.values("pKIExpirationPeriod").first,
-            renewalPeriod: entry.values("pKIOverlapPeriod").first, securityDescriptor: securityDescriptor(entry))
+            renewalPeriod: entry.values("pKIOverlapPeriod").first, securityDescriptor: securityDescriptor(entry),
+            unreadAttributes: TemplateRecord.flagAttributes.filter { !entry.contains($0) })
     }
 
     @Sendable static func oid(_ entry: LDAPEntry) -> OIDRecord {

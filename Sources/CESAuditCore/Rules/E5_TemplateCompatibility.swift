@@ -11,6 +11,7 @@ public struct E5TemplateCompatibility: TemplateRule {
     static let maximumVersion = 5
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Private-Key-Flag"]) { return gate }
         let flags = PrivateKeyFlags(rawValue: path.template.privateKeyFlags)
         let evidence: [String: EvidenceValue] = [
             "msPKI-Private-Key-Flag": .integer(Int64(path.template.privateKeyFlags)),

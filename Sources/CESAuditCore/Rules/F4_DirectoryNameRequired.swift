@@ -25,6 +25,7 @@ public struct F4DirectoryNameRequired: TemplateRule {
     }
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
         let evidence: [String: EvidenceValue] = [
             "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
         ]

@@ -8,6 +8,7 @@ public struct F5RASignaturesRequired: TemplateRule {
     public init() {}
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-RA-Signature"]) { return gate }
         let count = path.template.raSignatures
         let evidence: [String: EvidenceValue] = ["msPKI-RA-Signature": .integer(Int64(count))]
         guard count >= 0 else {

@@ -41,6 +41,17 @@ extension RuleContext {
     }
 }
 
+extension RuleContext {
+    /// `unknown` when a flag attribute the rule reads was not on the template entry (its field reads 0).
+    func unreadAttributeGate(_ ruleID: String, _ path: TemplatePath, needs attributes: [String]) -> Finding? {
+        let unread = attributes.filter { (path.template.unreadAttributes ?? []).contains($0) }
+        guard !unread.isEmpty else { return nil }
+        return finding(
+            ruleID, .unknown, path: path,
+            message: "template \(path.template.name) has no \(unread.joined(separator: ", ")) (not readable or damaged)")
+    }
+}
+
 /// Shared shape of F1–F3: a name flag demands a directory attribute the requester lacks.
 struct RequiredAttributeCheck {
     let ruleID: String
@@ -49,6 +60,7 @@ struct RequiredAttributeCheck {
     let value: (AccountRecord) -> String?
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        if let gate = context.unreadAttributeGate(ruleID, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
         let demanded = path.nameFlags.intersection(flags)
         let evidence: [String: EvidenceValue] = ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
         guard path.subjectFromDirectory, !demanded.isEmpty else {

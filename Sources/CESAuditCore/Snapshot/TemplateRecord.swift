@@ -18,6 +18,13 @@ public struct TemplateRecord: Sendable, Codable, Equatable {
     public var validityPeriod: Data?
     public var renewalPeriod: Data?
     public var securityDescriptor: Collected<Data>
+    /// Flag attributes the entry did not carry (no read access, or a damaged template): their numeric
+    /// fields above read 0, so rules that need them report `unknown` instead of trusting the 0.
+    public var unreadAttributes: [String]? = nil
+
+    static let flagAttributes = [
+        "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag", "msPKI-Private-Key-Flag", "msPKI-RA-Signature",
+    ]
 
     static let attributes = [
         "cn", "displayName", "msPKI-Template-Schema-Version", "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag",
