@@ -14,6 +14,7 @@ enum FuzzTarget: String, CaseIterable {
   case errorCode = "error-code"
   case enrollmentServer = "enrollment-server"
   case spn
+  case templatePeriod = "template-period"
 
   func run(_ bytes: [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
@@ -40,16 +41,16 @@ enum FuzzTarget: String, CaseIterable {
       }
       exerciseAccessCheck(descriptor)
     case .certutilSecurity:
-      if let report = try? CertutilSecurityParser.parse(text) {
+      if let report = try? CertutilSecurityParser.parse(bytes: bytes) {
         _ = report.decide(.enroll, forNames: Set(report.entries.prefix(3).map(\.principal)))
       }
     case .caSecurity:
       _ = try? CASecurityEvidence.parse(bytes)
     case .editflags:
-      _ = try? EditFlagsParser.parse(text)
+      _ = try? EditFlagsParser.parse(bytes: bytes)
     case .secedit:
       if let rights = try? SeceditParser.parse(bytes) {
-        _ = rights.isGranted("SeImpersonatePrivilege", to: AccessToken(sids: [.iisIUSRS]))
+        _ = rights.decide("SeImpersonatePrivilege", for: AccessToken(sids: [.iisIUSRS]))
       }
     case .x509:
       if let certificate = try? CACertificate(bytes: bytes) {
@@ -69,7 +70,16 @@ enum FuzzTarget: String, CaseIterable {
         requireEqual(try? ServicePrincipalName(spn.description), spn, "SPN")
         _ = spn.matches(serviceClass: "HOST", host: "ca01.corp.example", acceptShortOrFQDN: true)
       }
+    case .templatePeriod:
+      runTemplatePeriod(bytes)
     }
+  }
+
+  private func runTemplatePeriod(_ bytes: [UInt8]) {
+    guard let period = try? TemplatePeriod(attributeValue: bytes) else { return }
+    requireEqual(try? TemplatePeriod(attributeValue: period.attributeValue), period, "template period")
+    _ = TemplatePeriod.autoenrollmentProblems(validity: period, renewal: period)
+    _ = period.description
   }
 
   private func exerciseAccessCheck(_ descriptor: SecurityDescriptor) {
@@ -104,6 +114,13 @@ extension SecurityDescriptor {
     var presence = control.intersection(kept)
     if dacl != nil { presence.insert(.daclPresent) }
     if sacl != nil { presence.insert(.saclPresent) }
+    // SDDL has no place for ACL flags when the ACL itself is absent (documented limitation).
+    if !presence.contains(.daclPresent) {
+      presence.subtract([.daclProtected, .daclAutoInherited, .daclComputedInheritanceRequired])
+    }
+    if !presence.contains(.saclPresent) {
+      presence.subtract([.saclProtected, .saclAutoInherited, .saclComputedInheritanceRequired])
+    }
     return [
       owner?.description ?? "-", group?.description ?? "-", String(presence.rawValue),
       String(describing: dacl?.aces), String(describing: sacl?.aces),

@@ -261,7 +261,7 @@ public enum ErrorCatalogue {
     kerberos(7, "KDC_ERR_S_PRINCIPAL_UNKNOWN", "SPN not registered (C8, HTTP/ or RPCSS alias)", ["C8"], ["SPN not registered (C8, HTTP/ or RPCSS alias)"]),
     kerberos(8, "KDC_ERR_PRINCIPAL_NOT_UNIQUE", "duplicate SPN (C8)", ["C8"], ["duplicate SPN (C8)"]),
     kerberos(12, "KDC_ERR_POLICY", "policy / RBCD with down-level DCs (M9 hotfix note)", ["C5"], ["policy / RBCD with down-level DCs (M9 hotfix note)"]),
-    kerberos(13, "KDC_ERR_BADOPTION", "S4U2proxy refused: target not in A2D2, RBCD check failed, or evidence ticket not forwardable (NOT_DELEGATED / Protected Users / no T2A4D)**", ["A1", "A2", "C2", "C3", "C5", "C6"], ["Target SPN not in msDS-AllowedToDelegateTo of the CES principal (CES-C2).", "RBCD access check on the CA failed (CES-C5).", "Evidence ticket not forwardable: requester NOT_DELEGATED or in Protected Users (CES-A1, CES-A2), or no protocol transition for certificate authentication (CES-C3)."]),
+    kerberos(13, "KDC_ERR_BADOPTION", "S4U2proxy refused: target not in A2D2, RBCD check failed, or evidence ticket not forwardable (NOT_DELEGATED / Protected Users / no T2A4D)", ["A1", "A2", "C2", "C3", "C5", "C6"], ["Target SPN not in msDS-AllowedToDelegateTo of the CES principal (CES-C2).", "RBCD access check on the CA failed (CES-C5).", "Evidence ticket not forwardable: requester NOT_DELEGATED or in Protected Users (CES-A1, CES-A2), or no protocol transition for certificate authentication (CES-C3)."]),
     kerberos(14, "KDC_ERR_ETYPE_NOSUPP", "C9", ["C9"], ["C9"]),
     kerberos(18, "KDC_ERR_CLIENT_REVOKED", "account disabled/locked (A3)", ["A3"], ["account disabled/locked (A3)"]),
     kerberos(24, "KDC_ERR_PREAUTH_FAILED", "wrong password (auth 4)", ["A3"], ["wrong password (auth 4)"]),
