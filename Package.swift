@@ -62,7 +62,8 @@ let package = Package(
         ),
         // Shared by the test targets: the test bed's variables, processes, sockets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ADModelTests",
             dependencies: ["ADModel", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -45,8 +45,12 @@ struct ConnectionOptions: ParsableArguments {
         if (keytab == nil) != (principal == nil) { throw ValidationError("--keytab and --principal go together") }
         if passwordFile != nil && bindDN == nil { throw ValidationError("--password-file needs --bind-dn") }
         if tlsInsecure && caFile != nil { throw ValidationError("--tls-insecure and --ca-file exclude each other") }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
-        guard (1...100_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 100000") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
+        guard (1...100_000).contains(pageSize) else {
+            throw ValidationError("--page-size must be between 1 and 100000")
+        }
         for uri in uris {
             do { _ = try LDAPURI(parsing: uri) } catch { throw ValidationError(error.description) }
         }

@@ -64,18 +64,24 @@ struct DoctorReport: Encodable {
         switch session.tls {
         case .none: tls = "none"
         case .ldaps: tls = session.tlsVerified ? "LDAPS, certificate verified" : "LDAPS, certificate NOT verified"
-        case .startTLS: tls = session.tlsVerified ? "StartTLS, certificate verified" : "StartTLS, certificate NOT verified"
+        case .startTLS:
+            tls = session.tlsVerified ? "StartTLS, certificate verified" : "StartTLS, certificate NOT verified"
         }
         rows.append(("TLS", tls))
         let ssf = session.saslSecurityStrength
         let layer = ssf > 1 ? "sealed" : ssf == 1 ? "signed" : "none"
-        rows.append(("bind", session.mechanism == "GSSAPI" ? "SASL/GSSAPI (security layer: \(layer), SSF \(ssf))" : session.mechanism))
+        rows.append(
+            (
+                "bind",
+                session.mechanism == "GSSAPI" ? "SASL/GSSAPI (security layer: \(layer), SSF \(ssf))" : session.mechanism
+            ))
         let identity = session.boundIdentity ?? "(anonymous)"
         switch session.identitySource {
         case .whoAmI: rows.append(("identity", "\(identity) (WhoAmI)"))
         case .bindDN: rows.append(("identity", "\(identity) (the bind DN; the server does not support WhoAmI)"))
         case .saslPrincipal:
-            rows.append(("identity", "\(identity) (the Kerberos principal of the bind; the server does not support WhoAmI)"))
+            rows.append(
+                ("identity", "\(identity) (the Kerberos principal of the bind; the server does not support WhoAmI)"))
         case .anonymous: rows.append(("identity", "anonymous"))
         }
         rows.append(("DC", rootDSE.dnsHostName ?? "?"))
@@ -90,7 +96,8 @@ struct DoctorReport: Encodable {
         rows.append(("SASL mechanisms", rootDSE.supportedSASLMechanisms.joined(separator: ", ")))
         if let pki { rows.append(("AD CS objects", pki.summary)) }
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(
+            separator: "\n")
     }
 }
 
@@ -109,7 +116,8 @@ struct PKIVisibility: Encodable {
         case false?: descriptors = "security descriptors NOT readable (rules that need them will be unknown)"
         case nil: descriptors = "no objects to read security descriptors from"
         }
-        return "\(enrollmentServices ?? 0) enrollment service(s), \(certificateTemplates ?? 0) certificate template(s); \(descriptors)"
+        return
+            "\(enrollmentServices ?? 0) enrollment service(s), \(certificateTemplates ?? 0) certificate template(s); \(descriptors)"
     }
 
     static func probe(_ directory: DirectoryConnection, configurationNC: String?) async -> PKIVisibility {
@@ -120,7 +128,8 @@ struct PKIVisibility: Encodable {
             var withDescriptor = 0
             var count = 0
             let request = SearchRequest(
-                base: "CN=Enrollment Services," + services, scope: .oneLevel, filter: "(objectClass=pKIEnrollmentService)",
+                base: "CN=Enrollment Services," + services, scope: .oneLevel,
+                filter: "(objectClass=pKIEnrollmentService)",
                 attributes: ["cn", "nTSecurityDescriptor"], securityDescriptorParts: .withoutSACL)
             for try await batch in directory.search(request) {
                 count += batch.count

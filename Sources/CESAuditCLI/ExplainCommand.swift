@@ -9,7 +9,8 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain an error code: symbol, message, where it shows up, likely causes, rules to check.",
-        discussion: "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272 or a symbol name.")
+        discussion: "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272 or a symbol name."
+    )
 
     // Collects unrecognised words too, so negative decimals (-2143485933) and `WIN32: 1722` unquoted work.
     @Argument(parsing: .allUnrecognized, help: "The error code or symbol.")
@@ -106,13 +107,14 @@ struct ExplainReport: Encodable {
     /// "F1", "B4, G1", "CES-C2/CES-C3": nothing but rule IDs.
     static func isBareRuleList(_ text: String) -> Bool {
         let tokens = ruleTokens(text)
-        return !tokens.isEmpty && tokens.allSatisfy { token in
-            let id = token.uppercased().hasPrefix("CES-") ? String(token.dropFirst(4)) : token
-            guard let family = id.first, "ABCDEFGK".contains(family) else { return false }
-            let rest = id.dropFirst()
-            let digits = rest.hasSuffix("b") ? rest.dropLast() : rest
-            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
-        }
+        return !tokens.isEmpty
+            && tokens.allSatisfy { token in
+                let id = token.uppercased().hasPrefix("CES-") ? String(token.dropFirst(4)) : token
+                guard let family = id.first, "ABCDEFGK".contains(family) else { return false }
+                let rest = id.dropFirst()
+                let digits = rest.hasSuffix("b") ? rest.dropLast() : rest
+                return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+            }
     }
 
     var text: String {
@@ -121,7 +123,9 @@ struct ExplainReport: Encodable {
             if code.kind == "kerberos" {
                 lines.append("Kerberos error \(code.code) \(code.symbol)")
             } else {
-                lines.append("\(code.code) (\(code.signedDecimal.map(String.init) ?? "?"), \(code.unsignedDecimal)) \(code.symbol)")
+                lines.append(
+                    "\(code.code) (\(code.signedDecimal.map(String.init) ?? "?"), \(code.unsignedDecimal)) \(code.symbol)"
+                )
             }
             lines.append("  message:  \(code.message)")
             if !code.context.isEmpty { lines.append("  shows up: \(code.context)") }

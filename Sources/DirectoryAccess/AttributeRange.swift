@@ -12,7 +12,11 @@ struct AttributeRange: Equatable {
         var range: Substring?
         var rest: [Substring] = [parts[0]]
         for option in parts.dropFirst() {
-            if option.lowercased().hasPrefix("range=") { range = option.dropFirst("range=".count) } else { rest.append(option) }
+            if option.lowercased().hasPrefix("range=") {
+                range = option.dropFirst("range=".count)
+            } else {
+                rest.append(option)
+            }
         }
         guard let range, let dash = range.firstIndex(of: "-"), let low = Int(range[..<dash]) else { return nil }
         let highText = range[range.index(after: dash)...]

@@ -19,7 +19,8 @@ public actor DirectoryConnection {
 
     /// Connects and binds, trying each URI in order. A URI that cannot be reached (down, timeout, TLS
     /// failure) is noted and the next one tried; an authentication failure stops at once.
-    public static func connect(_ configuration: ConnectionConfiguration) async throws(LDAPError) -> DirectoryConnection {
+    public static func connect(_ configuration: ConnectionConfiguration) async throws(LDAPError) -> DirectoryConnection
+    {
         let connection = DirectoryConnection(configuration: configuration)
         try await connection.establish()
         return connection
@@ -39,7 +40,7 @@ public actor DirectoryConnection {
                 try open(uri)
                 session?.failedURIs = skipped
                 return
-            } catch where error.isConnectivityFailure {
+            } catch  where error.isConnectivityFailure {
                 skipped.append(.init(uri: uri.description, error: error.description))
                 lastError = error
             }
@@ -47,7 +48,8 @@ public actor DirectoryConnection {
         if let lastError, skipped.count > 1 {
             throw LDAPError(
                 kind: lastError.kind, code: lastError.code, operation: "connect",
-                message: "no URI answered", diagnostic: skipped.map { "\($0.uri): \($0.error)" }.joined(separator: "; "))
+                message: "no URI answered", diagnostic: skipped.map { "\($0.uri): \($0.error)" }.joined(separator: "; ")
+            )
         }
         throw lastError ?? LDAPError(kind: .connectError, code: -11, operation: "connect", message: "no URI answered")
     }
@@ -155,12 +157,14 @@ public actor DirectoryConnection {
     }
 
     /// Reads one entry by DN, or nil when it does not exist.
-    public func read(_ dn: String, attributes: [String], securityDescriptorParts: SecurityDescriptorParts? = nil) throws(LDAPError) -> LDAPEntry? {
+    public func read(_ dn: String, attributes: [String], securityDescriptorParts: SecurityDescriptorParts? = nil)
+        throws(LDAPError) -> LDAPEntry?
+    {
         let request = SearchRequest(
             base: dn, scope: .base, attributes: attributes, securityDescriptorParts: securityDescriptorParts)
         do {
             return try page(request, cookie: []).entries.first
-        } catch where error.kind == .noSuchObject {
+        } catch  where error.kind == .noSuchObject {
             return nil
         }
     }

@@ -19,7 +19,8 @@ public enum DomainControllerLocator {
     /// SRV records for a name; empty when DNS has none or cannot be asked.
     public static func serviceRecords(_ name: String) -> [ServiceRecord] {
         var answer = [UInt8](repeating: 0, count: 8192)
-        let length = cldap_res_query(name, Int32(ns_c_in.rawValue), Int32(ns_t_srv.rawValue), &answer, Int32(answer.count))
+        let length = cldap_res_query(
+            name, Int32(ns_c_in.rawValue), Int32(ns_t_srv.rawValue), &answer, Int32(answer.count))
         guard length > 0, length <= answer.count else { return [] }
         var records: [ServiceRecord] = []
         answer.withUnsafeBufferPointer { buffer in
@@ -34,11 +35,14 @@ public enum DomainControllerLocator {
                 else { continue }
                 func field(_ offset: Int) -> UInt16 { UInt16(rdata[offset]) << 8 | UInt16(rdata[offset + 1]) }
                 var target = [CChar](repeating: 0, count: 1025)
-                guard cldap_dn_expand(base, base + Int(length), rdata + 6, &target, Int32(target.count)) > 0 else { continue }
+                guard cldap_dn_expand(base, base + Int(length), rdata + 6, &target, Int32(target.count)) > 0 else {
+                    continue
+                }
                 records.append(
                     ServiceRecord(
                         priority: field(0), weight: field(2), port: field(4),
-                        target: String(decoding: target.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
+                        target: String(decoding: target.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    ))
             }
         }
         return records.filter { $0.target != "." && !$0.target.isEmpty }.sorted {

@@ -32,7 +32,8 @@ final class LDAPHandle {
         guard rc == LDAP_SUCCESS, let handle else {
             connectCallback.deallocate()
             throw LDAPError(
-                kind: .connectError, code: rc, operation: "initialise \(uri)", message: String(cString: ldap_err2string(rc)))
+                kind: .connectError, code: rc, operation: "initialise \(uri)",
+                message: String(cString: ldap_err2string(rc)))
         }
         ld = handle
         try configure(configuration)
@@ -86,7 +87,8 @@ final class LDAPHandle {
     }
 
     private func optionError(_ what: String, _ rc: Int32) -> LDAPError {
-        LDAPError(kind: .other, code: rc, operation: "set \(what) on \(uri)", message: String(cString: ldap_err2string(rc)))
+        LDAPError(
+            kind: .other, code: rc, operation: "set \(what) on \(uri)", message: String(cString: ldap_err2string(rc)))
     }
 
     // MARK: Errors
@@ -125,7 +127,8 @@ final class LDAPHandle {
         {
             // TCP worked, so the TLS handshake failed; libldap's own text is often "(unknown error code)".
             kind = .tlsFailure
-            diagnostic = "TLS handshake failed (server certificate not trusted by the CA file, or issued for "
+            diagnostic =
+                "TLS handshake failed (server certificate not trusted by the CA file, or issued for "
                 + "another host name than '\(uri.host)')" + (diagnostic.map { "; libldap: \($0)" } ?? "")
         }
         return LDAPError(
@@ -195,7 +198,8 @@ final class LDAPHandle {
         defer { free(emptyAuthzid) }
         let rc = guarded {
             ldap_sasl_interactive_bind_s(
-                ld, nil, "GSSAPI", nil, nil, UInt32(LDAP_SASL_QUIET), saslInteract, UnsafeMutableRawPointer(emptyAuthzid))
+                ld, nil, "GSSAPI", nil, nil, UInt32(LDAP_SASL_QUIET), saslInteract,
+                UnsafeMutableRawPointer(emptyAuthzid))
         }
         guard rc == LDAP_SUCCESS else { throw lastError("SASL/GSSAPI bind to \(uri)", code: rc) }
     }
@@ -244,7 +248,9 @@ final class LDAPHandle {
                     bv_len: ber_len_t(buffer.count), bv_val: buffer.baseAddress?.assumingMemoryBound(to: CChar.self))
                 return ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control)
             }
-            guard rc == LDAP_SUCCESS else { throw makeError(operation, code: rc, diagnostic: "paged results control", matchedDN: nil) }
+            guard rc == LDAP_SUCCESS else {
+                throw makeError(operation, code: rc, diagnostic: "paged results control", matchedDN: nil)
+            }
             controls.append(control)
         }
         if let parts = request.securityDescriptorParts {
@@ -255,7 +261,9 @@ final class LDAPHandle {
                     bv_len: ber_len_t(buffer.count), bv_val: buffer.baseAddress?.assumingMemoryBound(to: CChar.self))
                 return ldap_control_create("1.2.840.113556.1.4.801", 1, &value, 1, &control)
             }
-            guard rc == LDAP_SUCCESS else { throw makeError(operation, code: rc, diagnostic: "SD flags control", matchedDN: nil) }
+            guard rc == LDAP_SUCCESS else {
+                throw makeError(operation, code: rc, diagnostic: "SD flags control", matchedDN: nil)
+            }
             controls.append(control)
         }
         controls.append(nil)
@@ -297,7 +305,9 @@ final class LDAPHandle {
         }
     }
 
-    private func parseFinalResult(_ message: OpaquePointer, _ operation: String, expectsPaging: Bool) throws(LDAPError) -> [UInt8] {
+    private func parseFinalResult(_ message: OpaquePointer, _ operation: String, expectsPaging: Bool) throws(LDAPError)
+        -> [UInt8]
+    {
         var resultCode: Int32 = 0
         var matched: UnsafeMutablePointer<CChar>?
         var diagnostic: UnsafeMutablePointer<CChar>?
@@ -342,7 +352,8 @@ final class LDAPHandle {
             var values: UnsafeMutablePointer<berval>?
             let attributeRC = ldap_get_attribute_ber(ld, message, ber, &name, &values)
             guard attributeRC == LDAP_SUCCESS else {
-                throw makeError("decode entry \(entry.dn) in \(operation)", code: attributeRC, diagnostic: nil, matchedDN: nil)
+                throw makeError(
+                    "decode entry \(entry.dn) in \(operation)", code: attributeRC, diagnostic: nil, matchedDN: nil)
             }
             guard name.bv_val != nil else { break }
             var decoded: [Data] = []
@@ -372,41 +383,46 @@ final class LDAPHandle {
 
 /// SASL interaction for GSSAPI: libsasl asks once for the authorization identity (SASL_CB_USER);
 /// `defaults` points at the answer (an empty C string). Captures nothing, as a C callback must.
-private let saslInteract: @convention(c) (OpaquePointer?, UInt32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = {
-    _, _, defaults, interactions in
-    guard let interactions else { return LDAP_SUCCESS }
-    var prompt = interactions.assumingMemoryBound(to: sasl_interact_t.self)
-    while prompt.pointee.id != UInt(bitPattern: Int(SASL_CB_LIST_END)) {
-        let answer = UnsafeRawPointer(defaults) ?? UnsafeRawPointer(prompt.pointee.defresult)
-        prompt.pointee.result = answer
-        prompt.pointee.len = answer.map { UInt32(strlen($0.assumingMemoryBound(to: CChar.self))) } ?? 0
-        prompt = prompt.successor()
+private let saslInteract:
+    @convention(c) (OpaquePointer?, UInt32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = {
+        _, _, defaults, interactions in
+        guard let interactions else { return LDAP_SUCCESS }
+        var prompt = interactions.assumingMemoryBound(to: sasl_interact_t.self)
+        while prompt.pointee.id != UInt(bitPattern: Int(SASL_CB_LIST_END)) {
+            let answer = UnsafeRawPointer(defaults) ?? UnsafeRawPointer(prompt.pointee.defresult)
+            prompt.pointee.result = answer
+            prompt.pointee.len = answer.map { UInt32(strlen($0.assumingMemoryBound(to: CChar.self))) } ?? 0
+            prompt = prompt.successor()
+        }
+        return LDAP_SUCCESS
     }
-    return LDAP_SUCCESS
-}
 
 /// Runs after every TCP connect: tells the watchdog which socket to cut if an operation hangs.
-private let recordSocket: @convention(c) (
-    OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<LDAPURLDesc>?, UnsafeMutablePointer<sockaddr>?,
-    UnsafeMutablePointer<ldap_conncb>?
-) -> Int32 = { _, socketBuffer, _, _, callback in
-    var descriptor: Int32 = -1
-    guard ber_sockbuf_ctrl(socketBuffer, LBER_SB_OPT_GET_FD, &descriptor) == 1, descriptor >= 0,
-        let argument = callback?.pointee.lc_arg
-    else { return 0 }
-    Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketOpened(descriptor)
-    return 0
-}
+private let recordSocket:
+    @convention(c) (
+        OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<LDAPURLDesc>?, UnsafeMutablePointer<sockaddr>?,
+        UnsafeMutablePointer<ldap_conncb>?
+    ) -> Int32 = { _, socketBuffer, _, _, callback in
+        var descriptor: Int32 = -1
+        guard ber_sockbuf_ctrl(socketBuffer, LBER_SB_OPT_GET_FD, &descriptor) == 1, descriptor >= 0,
+            let argument = callback?.pointee.lc_arg
+        else { return 0 }
+        Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketOpened(descriptor)
+        return 0
+    }
 
 /// Runs before a connection closes (and once with no socket while the handle is freed).
-private let forgetSocket: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<ldap_conncb>?) -> Void = {
-    _, _, callback in
-    guard let argument = callback?.pointee.lc_arg else { return }
-    Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketClosed()
-}
+private let forgetSocket: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafeMutablePointer<ldap_conncb>?) -> Void =
+    {
+        _, _, callback in
+        guard let argument = callback?.pointee.lc_arg else { return }
+        Unmanaged<SocketWatchdog>.fromOpaque(argument).takeUnretainedValue().socketClosed()
+    }
 
 /// Calls `body` with a NULL-terminated `char **` of the strings (NULL itself for an empty list).
-private func withCStringArray<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> R) -> R {
+private func withCStringArray<R>(
+    _ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> R
+) -> R {
     guard !strings.isEmpty else { return body(nil) }
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)

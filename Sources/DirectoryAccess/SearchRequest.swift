@@ -1,6 +1,10 @@
 /// A search, as RFC 4511 defines it, plus the controls this tool uses.
 public struct SearchRequest: Sendable, Equatable {
-    public enum Scope: Int32, Sendable { case base = 0, oneLevel = 1, subtree = 2 }
+    public enum Scope: Int32, Sendable {
+        case base = 0
+        case oneLevel = 1
+        case subtree = 2
+    }
 
     public var base: String
     public var scope: Scope

@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func bindDNWithoutPasswordIsAUsageError() throws {
-        let result = try CLI.run(["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])
+        let result = try CLI.run(
+            ["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--password-file"))
     }
@@ -47,13 +48,17 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct DoctorAgainstTestBedTests {
     @Test func doctorOverVerifiedLDAPS() throws {
         let env = try TestBed()
         let result = try CLI.run(
-            ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
-             "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+            [
+                "doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
+                "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"],
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("LDAPS, certificate verified"))
         #expect(result.stdout.contains(env["CES_TEST_READER_DN"]))
@@ -68,8 +73,10 @@ struct DoctorAgainstTestBedTests {
         let env = try TestBed()
         let password = try String(contentsOfFile: env["CES_TEST_READER_PASSWORD_FILE"], encoding: .utf8)
         let result = try CLI.run(
-            ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--starttls", "--ca-file", env["CES_TEST_CA_FILE"],
-             "--bind-dn", env["CES_TEST_READER_DN"], "--format", "json"],
+            [
+                "doctor", "--uri", env["CES_TEST_LDAP_URI"], "--starttls", "--ca-file", env["CES_TEST_CA_FILE"],
+                "--bind-dn", env["CES_TEST_READER_DN"], "--format", "json",
+            ],
             environment: ["CES_AUDIT_PASSWORD": password])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains(password))
@@ -90,8 +97,10 @@ struct DoctorAgainstTestBedTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ces-audit-cc-\(UUID().uuidString)")
         // A FILE: cache that must stay untouched: the keytab path uses an in-memory cache only.
         let result = try CLI.run(
-            ["doctor", "--uri", env["CES_TEST_LDAP_URI"], "--keytab", env["CES_TEST_KEYTAB"],
-             "--principal", env["CES_TEST_PRINCIPAL"]],
+            [
+                "doctor", "--uri", env["CES_TEST_LDAP_URI"], "--keytab", env["CES_TEST_KEYTAB"],
+                "--principal", env["CES_TEST_PRINCIPAL"],
+            ],
             environment: ["KRB5CCNAME": "FILE:\(scratch.path)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("SASL/GSSAPI (security layer: sealed"))
@@ -129,8 +138,10 @@ struct DoctorAgainstTestBedTests {
     @Test func insecureTLSWarnsOnStderr() throws {
         let env = try TestBed()
         let result = try CLI.run(
-            ["doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--tls-insecure", "--bind-dn", env["CES_TEST_READER_DN"],
-             "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+            [
+                "doctor", "--uri", env["CES_TEST_LDAPS_URI"], "--tls-insecure", "--bind-dn", env["CES_TEST_READER_DN"],
+                "--password-file", env["CES_TEST_READER_PASSWORD_FILE"],
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("warning: TLS certificate verification is OFF"))
         #expect(result.stdout.contains("certificate NOT verified"))
@@ -140,8 +151,10 @@ struct DoctorAgainstTestBedTests {
         let env = try TestBed()
         let dead = "ldaps://127.0.0.1:\(try closedPort())"
         let result = try CLI.run(
-            ["doctor", "--uri", dead, "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
-             "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"]])
+            [
+                "doctor", "--uri", dead, "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"],
+                "--bind-dn", env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"],
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("skipped"))
         #expect(result.stdout.contains(dead))
@@ -168,7 +181,8 @@ struct DoctorAgainstTestBedTests {
     }
 
     @Test func rulesWithABrokenPolicyDirectoryIsAUsageError() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ces-policies-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ces-policies-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try "schemaVersion: 1\nrules:\n  - id: CES-A1\n    bogus: 1\n".write(
@@ -178,7 +192,10 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stderr.contains("catalogue.yaml:4: rules[0].bogus: unknown key"), "\(result.stderr)")
     }
 
-    @Test(arguments: ["0x803d0013", "803D0013", "-2143485933", "2151481363", "WS_E_ENDPOINT_FAULT_RECEIVED", "ws_e_endpoint_fault_received"])
+    @Test(arguments: [
+        "0x803d0013", "803D0013", "-2143485933", "2151481363", "WS_E_ENDPOINT_FAULT_RECEIVED",
+        "ws_e_endpoint_fault_received",
+    ])
     func explainNormalisesEveryForm(code: String) throws {
         let result = try CLI.run(["explain", code, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")

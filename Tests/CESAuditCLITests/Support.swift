@@ -5,7 +5,8 @@ import TestSupport
 enum CLI {
     /// The test bundle sits next to the products of the same build.
     static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ces-audit").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ces-audit")
+            .path
     }
 
     static func run(

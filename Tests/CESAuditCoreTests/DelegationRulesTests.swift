@@ -8,14 +8,18 @@ import Testing
 
 /// Family C against the test bed: svc-ces (constrained to HOST+RPCSS, protocol transition), CES01$ (no
 /// delegation), WEB01$ (unconstrained only); the principal resolution order of the contract.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct DelegationRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot
         let caComputer: AccountRecord?
         var context: RuleContext { bed.context }
 
-        func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws -> EndpointPath {
+        func path(authFlag: UInt32, renewalOnly: Bool = false, serviceAccount: String? = nil) async throws
+            -> EndpointPath
+        {
             let endpoint = try bed.endpoint(authFlag: authFlag, renewalOnly: renewalOnly)
             let principal = try await bed.collector.resolvePrincipal(
                 endpointHost: try #require(endpoint.host), configured: serviceAccount, base: bed.base)
@@ -25,7 +29,9 @@ struct DelegationRulesAgainstTestBedTests {
 
     static func fixture() async throws -> Fixture {
         let bed = try await TestBedSnapshot.collect()
-        return Fixture(bed: bed, caComputer: try await bed.collector.caComputer(host: try #require(bed.ca.dnsHostName), base: bed.base))
+        return Fixture(
+            bed: bed,
+            caComputer: try await bed.collector.caComputer(host: try #require(bed.ca.dnsHostName), base: bed.base))
     }
 
     @Test func principalIsTheSingleHTTPSPNHolder() async throws {
@@ -75,12 +81,16 @@ struct DelegationRulesAgainstTestBedTests {
         let path = try await fixture.path(authFlag: 2, serviceAccount: "CES01$")
         let finding = C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context)
         #expect(finding.status == .fail)
-        #expect(finding.message == "msDS-AllowedToDelegateTo of CES01$ lacks HOST/ca01.corp.example.test and RPCSS/ca01.corp.example.test")
+        #expect(
+            finding.message
+                == "msDS-AllowedToDelegateTo of CES01$ lacks HOST/ca01.corp.example.test and RPCSS/ca01.corp.example.test"
+        )
         #expect(finding.subject.kind == .servicePrincipal)
         #expect(finding.remediation?.contains("RPCSS/ca01.corp.example.test") == true)
         let remediation = try #require(finding.remediation)
         #expect(RuleCatalogue.placeholderNames(in: remediation).isEmpty, "placeholders filled: \(remediation)")
-        #expect(remediation.contains("CN=CES01,CN=Computers,DC=corp,DC=example,DC=test") || remediation.contains("CES01$"))
+        #expect(
+            remediation.contains("CN=CES01,CN=Computers,DC=corp,DC=example,DC=test") || remediation.contains("CES01$"))
     }
 
     @Test func unconstrainedOnlyWarns() async throws {
@@ -102,10 +112,13 @@ struct DelegationRulesAgainstTestBedTests {
 @Suite struct DelegationRulesOfflineTests {
     static let principalSID = "S-1-5-21-1-2-3-1105"
 
-    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws -> EndpointPath {
+    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws
+        -> EndpointPath
+    {
         let principal = AccountRecord(
             dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
-            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil, userPrincipalName: nil,
+            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
+            userPrincipalName: nil,
             dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: allowedToDelegateTo,
             allowedToActOnBehalfOf: nil, tokenGroups: .value([]))
         var caComputer = principal
@@ -113,7 +126,9 @@ struct DelegationRulesAgainstTestBedTests {
         caComputer.allowedToActOnBehalfOf = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
         let ca = EnrollmentServiceRecord(
             dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
-            endpoints: [.init(raw: "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0")],
+            endpoints: [
+                .init(raw: "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0")
+            ],
             caCertificate: nil, securityDescriptor: .missing(reason: "test"))
         return EndpointPath(
             ca: ca, endpoint: ca.endpoints[0],
@@ -144,7 +159,8 @@ struct DelegationRulesAgainstTestBedTests {
 
     @Test func targetsMatchCaseInsensitively() throws {
         let path = try Self.path(
-            rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"], control: 0x0100_0200)
+            rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"],
+            control: 0x0100_0200)
         #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .pass)
         #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .pass)
     }

@@ -35,7 +35,8 @@ enum EvidenceFixtures {
     ) -> AccountRecord {
         AccountRecord(
             dn: "CN=\(name),CN=Users,DC=corp", samAccountName: name, objectClasses: classes, sid: sid,
-            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil, userPrincipalName: nil,
+            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
+            userPrincipalName: nil,
             dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: delegateTo, allowedToActOnBehalfOf: nil,
             tokenGroups: .value(groups))
     }
@@ -48,7 +49,9 @@ enum EvidenceFixtures {
         ],
         caCertificate: nil, securityDescriptor: .missing(reason: "test"))
 
-    static func endpoint(renewalOnly: Bool, principal: AccountRecord? = account(), ca: EnrollmentServiceRecord = ca) -> EndpointPath {
+    static func endpoint(renewalOnly: Bool, principal: AccountRecord? = account(), ca: EnrollmentServiceRecord = ca)
+        -> EndpointPath
+    {
         EndpointPath(
             ca: ca, endpoint: ca.endpoints[renewalOnly ? 1 : 0],
             principal: PrincipalResolution(
@@ -81,7 +84,9 @@ enum EvidenceFixtures {
         let ces = try #require(lab["ces01"])
         #expect(ces.host == "CES01")
         #expect(ces.userRights.value?.rights["SeImpersonatePrivilege"]?.contains("*S-1-5-32-568") == true)
-        #expect(ces.userRights.value?.rights["SeImpersonatePrivilege"]?.contains("SQLServerDTSUser$WIN-GGIJGO1UO32") == true)
+        #expect(
+            ces.userRights.value?.rights["SeImpersonatePrivilege"]?.contains("SQLServerDTSUser$WIN-GGIJGO1UO32") == true
+        )
         let directory = try EvidenceFixtures.directory("lab")
         #expect(ces.caSecurity.missingReason == "no ca-security.bin/.sddl/.txt for host CES01 in \(directory)")
         #expect(ces.editFlags.missingReason == "no editflags.txt for host CES01 in \(directory)")
@@ -200,7 +205,8 @@ enum EvidenceFixtures {
     @Test func b1NoGrantFails() throws {
         var evidence = try F.load("hardened")
         let descriptor = try SecurityDescriptor(sddl: "O:BAG:BAD:(A;;CCDC;;;BA)")
-        evidence["ca02"]?.caSecurity = .value(.descriptor(Data(try descriptor.selfRelativeBytes()), file: "ca-security.bin"))
+        evidence["ca02"]?.caSecurity = .value(
+            .descriptor(Data(try descriptor.selfRelativeBytes()), file: "ca-security.bin"))
         var ca = F.ca
         ca.dnsHostName = "ca02"
         let path = EnrollmentPath(requester: F.account("alice"), ca: ca, endpoint: ca.endpoints[0])
@@ -218,19 +224,22 @@ enum EvidenceFixtures {
         var ca03 = F.ca
         ca03.dnsHostName = "ca03.corp.example.test"
         let denied = B1CAEnrollPermission().evaluate(
-            EnrollmentPath(requester: F.account("alice", groups: ["\(F.domain)-513"]), ca: ca03, endpoint: ca03.endpoints[0]),
+            EnrollmentPath(
+                requester: F.account("alice", groups: ["\(F.domain)-513"]), ca: ca03, endpoint: ca03.endpoints[0]),
             in: context)
         #expect(denied.status == .fail)
         #expect(denied.message == "ca-security.txt line 4 denies 0x200 (Enroll) to CORP\\Domain Users")
         // A group certutil text cannot tie to a SID may be the one denied: unknown, not pass.
         let unsure = B1CAEnrollPermission().evaluate(
-            EnrollmentPath(requester: F.account("alice", groups: ["\(F.domain)-1300"]), ca: ca03, endpoint: ca03.endpoints[0]),
+            EnrollmentPath(
+                requester: F.account("alice", groups: ["\(F.domain)-1300"]), ca: ca03, endpoint: ca03.endpoints[0]),
             in: context)
         #expect(unsure.status == .unknown)
         #expect(unsure.message.contains("line 5 (Deny) names CORP\\Contractors"))
         // All token SIDs have names and none is Contractors: decidable.
         let named = B1CAEnrollPermission().evaluate(
-            EnrollmentPath(requester: F.account("alice", groups: []), ca: ca03, endpoint: ca03.endpoints[0]), in: context)
+            EnrollmentPath(requester: F.account("alice", groups: []), ca: ca03, endpoint: ca03.endpoints[0]),
+            in: context)
         #expect(named.status == .pass, "\(named.message)")
     }
 
@@ -241,7 +250,8 @@ enum EvidenceFixtures {
         let malformed = B1CAEnrollPermission().evaluate(F.requester(groups: []), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("malformed ca-security.txt: "))
-        let renewal = B1CAEnrollPermission().evaluate(F.requester(groups: [], renewalOnly: true), in: F.context(try F.load("lab")))
+        let renewal = B1CAEnrollPermission().evaluate(
+            F.requester(groups: [], renewalOnly: true), in: F.context(try F.load("lab")))
         #expect(renewal.status == .skipped)
         var noGroups = F.requester(groups: [])
         noGroups.requester.tokenGroups = .missing(reason: "tokenGroups not returned")
@@ -264,7 +274,8 @@ enum EvidenceFixtures {
         #expect(E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: false), in: context).status == .skipped)
         var transition = F.transitionPrincipal
         transition.sid = "\(F.domain)-1202"
-        let alternative = E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: true, principal: transition), in: context)
+        let alternative = E1PrincipalReadOnCA().evaluate(
+            F.endpoint(renewalOnly: true, principal: transition), in: context)
         #expect(alternative.status == .pass)
         #expect(alternative.message.contains("CES-E2 alternative model"))
     }
@@ -272,14 +283,19 @@ enum EvidenceFixtures {
     @Test func e1DenyReadAndMissingEvidence() throws {
         var evidence = try F.load("lab")
         let descriptor = try SecurityDescriptor(sddl: "O:BAG:BAD:(D;;CR;;;\(F.principalSID))(A;;0x300;;;AU)")
-        evidence["ca01.corp.example.test"]?.caSecurity = .value(.descriptor(Data(try descriptor.selfRelativeBytes()), file: "ca-security.sddl"))
+        evidence["ca01.corp.example.test"]?.caSecurity = .value(
+            .descriptor(Data(try descriptor.selfRelativeBytes()), file: "ca-security.sddl"))
         let denied = E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context(evidence))
         #expect(denied.status == .fail)
         #expect(denied.message == "CA DACL denies 0x100 (Read) to \(F.principalSID) by ACE 0")
         #expect(E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context([:])).status == .unknown)
-        let malformed = E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
+        let malformed = E1PrincipalReadOnCA().evaluate(
+            F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
-        #expect(E1PrincipalReadOnCA().evaluate(F.endpoint(renewalOnly: true, principal: nil), in: F.context(try F.load("lab"))).status == .unknown)
+        #expect(
+            E1PrincipalReadOnCA().evaluate(
+                F.endpoint(renewalOnly: true, principal: nil), in: F.context(try F.load("lab"))
+            ).status == .unknown)
     }
 
     // MARK: E2
@@ -288,11 +304,16 @@ enum EvidenceFixtures {
         let without = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context(try F.load("lab")))
         #expect(without.status == .fail)
         #expect(without.message.hasPrefix("EditFlags 0x0011014E lacks EDITF_ENABLERENEWONBEHALFOF (0x04000000)"))
-        #expect(without.remediation?.contains("certutil -config \"ca01.corp.example.test\\corp-CA01\" -setreg policy\\EditFlags +EDITF_ENABLERENEWONBEHALFOF") == true)
+        #expect(
+            without.remediation?.contains(
+                "certutil -config \"ca01.corp.example.test\\corp-CA01\" -setreg policy\\EditFlags +EDITF_ENABLERENEWONBEHALFOF"
+            ) == true)
         let with = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context(try F.load("hardened")))
         #expect(with.status == .pass)
         #expect(with.message == "EditFlags 0x0411014E has EDITF_ENABLERENEWONBEHALFOF (0x04000000)")
-        #expect(E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: false), in: F.context(try F.load("lab"))).status == .skipped)
+        #expect(
+            E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: false), in: F.context(try F.load("lab"))).status
+                == .skipped)
     }
 
     @Test func e2AlternativeModel() throws {
@@ -306,13 +327,17 @@ enum EvidenceFixtures {
         // Missing evidence and no alternative: unknown, never pass.
         let unknown = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context([:]))
         #expect(unknown.status == .unknown)
-        let malformed = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
+        let malformed = E2RenewOnBehalfOf().evaluate(
+            F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("malformed editflags.txt: "))
         // Half the alternative (protocol transition without RPCSS/) is not the alternative.
         var half = F.transitionPrincipal
         half.allowedToDelegateTo = ["HOST/ca01.corp.example.test"]
-        #expect(E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true, principal: half), in: F.context(try F.load("lab"))).status == .fail)
+        #expect(
+            E2RenewOnBehalfOf().evaluate(
+                F.endpoint(renewalOnly: true, principal: half), in: F.context(try F.load("lab"))
+            ).status == .fail)
     }
 
     // MARK: D1, D2
@@ -323,26 +348,36 @@ enum EvidenceFixtures {
         #expect(pass.status == .pass, "\(pass.message)")
         #expect(pass.message.contains("*S-1-5-32-568"))
         #expect(pass.message.contains("CES-D2"))
-        let hardened = D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context(try F.load("hardened")))
+        let hardened = D1ImpersonatePrivilege().evaluate(
+            F.endpoint(renewalOnly: false), in: F.context(try F.load("hardened")))
         #expect(hardened.status == .fail)
-        #expect(hardened.message == "SeImpersonatePrivilege on ces01.corp.example.test is *S-1-5-19,*S-1-5-20,*S-1-5-32-544,*S-1-5-6: none is svc-ces or one of its groups")
-        #expect(D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context([:])).status == .unknown)
-        let malformed = D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context(try F.load("malformed")))
+        #expect(
+            hardened.message
+                == "SeImpersonatePrivilege on ces01.corp.example.test is *S-1-5-19,*S-1-5-20,*S-1-5-32-544,*S-1-5-6: none is svc-ces or one of its groups"
+        )
+        #expect(
+            D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context([:])).status == .unknown)
+        let malformed = D1ImpersonatePrivilege().evaluate(
+            F.endpoint(renewalOnly: false), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("no secedit.inf for host ces01 in "))
     }
 
     @Test func d1BareNamesAreUnknownOnlyWhenNoSIDDecides() {
         func evidence(_ entries: [String]) -> [String: HostEvidence] {
-            ["ces01": HostEvidence(
-                host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
-                userRights: .value(UserRightsRecord(rights: ["SeImpersonatePrivilege": entries])))]
+            [
+                "ces01": HostEvidence(
+                    host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                    userRights: .value(UserRightsRecord(rights: ["SeImpersonatePrivilege": entries])))
+            ]
         }
         let path = F.endpoint(renewalOnly: false)
-        let unresolved = D1ImpersonatePrivilege().evaluate(path, in: F.context(evidence(["*S-1-5-19", "CORP\\CES Admins"])))
+        let unresolved = D1ImpersonatePrivilege().evaluate(
+            path, in: F.context(evidence(["*S-1-5-19", "CORP\\CES Admins"])))
         #expect(unresolved.status == .unknown)
         #expect(unresolved.message.contains("CORP\\CES Admins"))
-        let decided = D1ImpersonatePrivilege().evaluate(path, in: F.context(evidence(["CORP\\CES Admins", "*\(F.principalSID)"])))
+        let decided = D1ImpersonatePrivilege().evaluate(
+            path, in: F.context(evidence(["CORP\\CES Admins", "*\(F.principalSID)"])))
         #expect(decided.status == .pass)
         let byName = D1ImpersonatePrivilege().evaluate(path, in: F.context(evidence(["CORP\\svc-ces"])))
         #expect(byName.status == .pass)
@@ -351,9 +386,14 @@ enum EvidenceFixtures {
     @Test func d2AsksForTheLocalGroup() {
         let finding = D2IISUsersMembership().evaluate(F.endpoint(renewalOnly: false), in: F.context([:]))
         #expect(finding.status == .unknown)
-        #expect(finding.message == "local group membership is not collected: collect the members of IIS_IUSRS on ces01.corp.example.test (net localgroup IIS_IUSRS)")
+        #expect(
+            finding.message
+                == "local group membership is not collected: collect the members of IIS_IUSRS on ces01.corp.example.test (net localgroup IIS_IUSRS)"
+        )
         let computer = F.account("CES01$", classes: ["top", "computer"])
-        #expect(D2IISUsersMembership().evaluate(F.endpoint(renewalOnly: false, principal: computer), in: F.context([:])).status == .skipped)
+        #expect(
+            D2IISUsersMembership().evaluate(F.endpoint(renewalOnly: false, principal: computer), in: F.context([:]))
+                .status == .skipped)
     }
 
     // MARK: D3
@@ -362,26 +402,40 @@ enum EvidenceFixtures {
         let lab = F.context(try F.load("lab"))
         let user = D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false), in: lab)
         #expect(user.status == .pass, "\(user.message)")
-        #expect(user.message == "SeBatchLogonRight on ces01.corp.example.test lists *\(F.principalSID), which svc-ces holds")
+        #expect(
+            user.message == "SeBatchLogonRight on ces01.corp.example.test lists *\(F.principalSID), which svc-ces holds"
+        )
         let gmsa = F.account("gmsa-ces$", classes: ["top", "user", "computer", "msDS-GroupManagedServiceAccount"])
         let service = D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false, principal: gmsa), in: lab)
         #expect(service.status == .fail)
         #expect(service.message.hasPrefix("SeServiceLogonRight on ces01.corp.example.test is *S-1-5-80-0"))
         let computer = F.account("CES01$", classes: ["top", "computer"])
-        #expect(D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false, principal: computer), in: lab).status == .skipped)
+        #expect(
+            D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false, principal: computer), in: lab).status
+                == .skipped)
     }
 
     @Test func d3DenyRightWinsAndMissingIsUnknown() throws {
-        let hardened = D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false), in: F.context(try F.load("hardened")))
+        let hardened = D3ApplicationPoolLogonRight().evaluate(
+            F.endpoint(renewalOnly: false), in: F.context(try F.load("hardened")))
         #expect(hardened.status == .fail)
-        #expect(hardened.message == "SeDenyBatchLogonRight on ces01.corp.example.test lists *\(F.principalSID), which svc-ces holds")
-        #expect(D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false), in: F.context([:])).status == .unknown)
-        let unresolvedDeny = ["ces01": HostEvidence(
-            host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
-            userRights: .value(UserRightsRecord(rights: [
-                "SeBatchLogonRight": ["*\(F.principalSID)"], "SeDenyBatchLogonRight": ["CORP\\Blocked Services"],
-            ])))]
-        let unsure = D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false), in: F.context(unresolvedDeny))
+        #expect(
+            hardened.message
+                == "SeDenyBatchLogonRight on ces01.corp.example.test lists *\(F.principalSID), which svc-ces holds")
+        #expect(
+            D3ApplicationPoolLogonRight().evaluate(F.endpoint(renewalOnly: false), in: F.context([:])).status
+                == .unknown)
+        let unresolvedDeny = [
+            "ces01": HostEvidence(
+                host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                userRights: .value(
+                    UserRightsRecord(rights: [
+                        "SeBatchLogonRight": ["*\(F.principalSID)"],
+                        "SeDenyBatchLogonRight": ["CORP\\Blocked Services"],
+                    ])))
+        ]
+        let unsure = D3ApplicationPoolLogonRight().evaluate(
+            F.endpoint(renewalOnly: false), in: F.context(unresolvedDeny))
         #expect(unsure.status == .unknown)
         #expect(unsure.message.contains("CORP\\Blocked Services"))
     }
@@ -393,29 +447,40 @@ enum EvidenceFixtures {
         let pass = D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: true), in: lab)
         #expect(pass.status == .pass)
         #expect(pass.message == "SeNetworkLogonRight on ca01.corp.example.test lists *S-1-1-0, which svc-ces holds")
-        let none = ["ca01": HostEvidence(
-            host: "ca01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
-            userRights: .value(UserRightsRecord(rights: ["SeNetworkLogonRight": ["*S-1-5-32-544"]])))]
+        let none = [
+            "ca01": HostEvidence(
+                host: "ca01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                userRights: .value(UserRightsRecord(rights: ["SeNetworkLogonRight": ["*S-1-5-32-544"]])))
+        ]
         let fail = D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context(none))
         #expect(fail.status == .fail)
-        #expect(fail.message == "SeNetworkLogonRight on ca01.corp.example.test is *S-1-5-32-544: none is svc-ces or one of its groups")
+        #expect(
+            fail.message
+                == "SeNetworkLogonRight on ca01.corp.example.test is *S-1-5-32-544: none is svc-ces or one of its groups"
+        )
         #expect(D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: false), in: F.context(none)).status == .warn)
         var denied = none
-        denied["ca01"]?.userRights = .value(UserRightsRecord(rights: [
-            "SeNetworkLogonRight": ["*S-1-1-0"], "SeDenyNetworkLogonRight": ["*\(F.domain)-513"],
-        ]))
+        denied["ca01"]?.userRights = .value(
+            UserRightsRecord(rights: [
+                "SeNetworkLogonRight": ["*S-1-1-0"], "SeDenyNetworkLogonRight": ["*\(F.domain)-513"],
+            ]))
         let deniedFinding = D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context(denied))
         #expect(deniedFinding.status == .fail)
-        #expect(deniedFinding.message.hasPrefix("SeDenyNetworkLogonRight on ca01.corp.example.test lists *S-1-5-21-1-2-3-513"))
+        #expect(
+            deniedFinding.message.hasPrefix(
+                "SeDenyNetworkLogonRight on ca01.corp.example.test lists *S-1-5-21-1-2-3-513"))
         #expect(D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context([:])).status == .unknown)
-        let malformed = D4NetworkLogonOnCA().evaluate(F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
+        let malformed = D4NetworkLogonOnCA().evaluate(
+            F.endpoint(renewalOnly: true), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("malformed secedit.inf: "))
     }
 }
 
 /// B1 and E2 with real accounts from the test bed against the fixture evidence.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct EvidenceRulesAgainstTestBedTests {
     @Test func aliceIsDeniedEnrollThroughDomainUsers() async throws {
         let fixture = try await RequesterRulesAgainstTestBedTests.fixture()

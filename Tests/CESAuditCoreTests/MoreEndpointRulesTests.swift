@@ -8,7 +8,9 @@ import Testing
 
 /// C8 (HTTP SPN), E4 (published endpoints) and G4 (CA name) against the test bed: svc-ces holds HTTP/ces01
 /// (FQDN and short), CES01$ has only HOST/ SPNs, and corp-CA01 publishes one endpoint of every shape.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct MoreEndpointRulesAgainstTestBedTests {
     static func path(_ bed: TestBedSnapshot, endpoint: EnrollmentServiceRecord.Endpoint, serviceAccount: String? = nil)
         async throws -> EndpointPath
@@ -97,7 +99,9 @@ struct MoreEndpointRulesAgainstTestBedTests {
             tokenGroups: tokenGroups, supportedEncryptionTypes: encryptionTypes)
     }
 
-    static func ca(name: String = "corp-CA01", endpoint: String = kerberos, sd: Collected<Data> = .missing(reason: "test"))
+    static func ca(
+        name: String = "corp-CA01", endpoint: String = kerberos, sd: Collected<Data> = .missing(reason: "test")
+    )
         -> EnrollmentServiceRecord
     {
         EnrollmentServiceRecord(
@@ -125,7 +129,10 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(rule.evaluate(Self.path(), in: Self.context).status == .pass)
         let missing = rule.evaluate(Self.path(holders: []), in: Self.context)
         #expect(missing.status == .fail)
-        #expect(missing.message == "no account holds HTTP/ces01.corp.example.test: clients fall back to NTLM and svc-ces cannot delegate")
+        #expect(
+            missing.message
+                == "no account holds HTTP/ces01.corp.example.test: clients fall back to NTLM and svc-ces cannot delegate"
+        )
         let duplicate = rule.evaluate(Self.path(holders: ["svc-ces", "bulk0200"]), in: Self.context)
         #expect(duplicate.status == .fail)
         #expect(duplicate.message.contains("registered on several accounts: svc-ces, bulk0200"))
@@ -135,7 +142,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
     }
 
     @Test func c8ComputerAccountNeedsNoHTTPButNoOtherHolder() {
-        let computer = Self.account("CES01$", classes: ["top", "user", "computer"], dnsHostName: "ces01.corp.example.test")
+        let computer = Self.account(
+            "CES01$", classes: ["top", "user", "computer"], dnsHostName: "ces01.corp.example.test")
         let rule = C8HTTPServicePrincipalName()
         #expect(rule.evaluate(Self.path(principal: computer, holders: []), in: Self.context).status == .pass)
         #expect(rule.evaluate(Self.path(principal: computer, holders: ["CES01$"]), in: Self.context).status == .pass)
@@ -178,7 +186,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
     @Test func c10WindowsAuthorizationAccessGroup() {
         let rule = C10S4U2SelfGroupRead()
         let member = Self.account(tokenGroups: .value(["S-1-5-21-1-2-3-513", "S-1-5-32-560"]))
-        #expect(rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: Self.context).status == .pass)
+        #expect(
+            rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: Self.context).status == .pass)
         let outsider = rule.evaluate(Self.path(endpoint: Self.certificate), in: Self.context)
         #expect(outsider.status == .warn)
         #expect(outsider.message.contains("Authenticated Users' default read of tokenGroupsGlobalAndUniversal"))
@@ -186,7 +195,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let unknown = rule.evaluate(Self.path(endpoint: Self.certificate, principal: unread), in: Self.context)
         #expect(unknown.status == .unknown)
         #expect(unknown.message.contains("no read access"))
-        #expect(rule.evaluate(Self.path(endpoint: Self.certificate, principal: nil), in: Self.context).status == .unknown)
+        #expect(
+            rule.evaluate(Self.path(endpoint: Self.certificate, principal: nil), in: Self.context).status == .unknown)
         #expect(rule.evaluate(Self.path(), in: Self.context).status == .skipped)
         let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
         #expect(rule.evaluate(Self.path(endpoint: renewalOnly), in: Self.context).status == .skipped)
@@ -220,11 +230,14 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     @Test func g4WarnsOnSpaces() {
         let spaced = "1\n2\n0\nhttps://ces01.corp.example.test/Contoso%20Root%20CA_CES_Kerberos/service.svc/CES\n0"
-        let finding = G4CANameWithSpaces().evaluate(Self.path(endpoint: spaced, caName: "Contoso Root CA"), in: Self.context)
+        let finding = G4CANameWithSpaces().evaluate(
+            Self.path(endpoint: spaced, caName: "Contoso Root CA"), in: Self.context)
         #expect(finding.status == .warn)
         #expect(finding.message.contains("'Contoso Root CA' contains spaces"))
         // The %20-encoded instance name matches the CA name for E4.
-        #expect(E4EndpointConsistency().evaluate(Self.path(endpoint: spaced, caName: "Contoso Root CA"), in: Self.context).status == .pass)
+        #expect(
+            E4EndpointConsistency().evaluate(Self.path(endpoint: spaced, caName: "Contoso Root CA"), in: Self.context)
+                .status == .pass)
     }
 
     // MARK: E4
@@ -233,7 +246,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let finding = E4EndpointConsistency().evaluate(Self.path(endpoint: "1\nX\n0\nhttps://x"), in: Self.context)
         #expect(finding.status == .warn)
         #expect(finding.message.contains("invalid authentication flag 'X'"))
-        #expect(E4EndpointConsistency().evaluate(Self.path(endpoint: "1\n2\nhttps://x"), in: Self.context).status == .warn)
+        #expect(
+            E4EndpointConsistency().evaluate(Self.path(endpoint: "1\n2\nhttps://x"), in: Self.context).status == .warn)
     }
 
     @Test func e4Inconsistencies() {
@@ -242,8 +256,12 @@ struct MoreEndpointRulesAgainstTestBedTests {
             #expect(finding.status == .warn, "\(value)")
             #expect(finding.message.contains(expected), "\(finding.message)")
         }
-        check("1\n3\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0", "authFlag 3 is not 1, 2, 4 or 8")
-        check("1\n2\n0\nhttp://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0", "uses http://, not https://")
+        check(
+            "1\n3\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+            "authFlag 3 is not 1, 2, 4 or 8")
+        check(
+            "1\n2\n0\nhttp://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+            "uses http://, not https://")
         check(
             "1\n2\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n1",
             "KBR entry has authFlag 2 and renewalOnly 1; it must be authFlag 8 and renewalOnly 1")
@@ -279,7 +297,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
     ) -> EnrollmentPath {
         let ca = Self.ca(endpoint: endpoint ?? kerberos, sd: sd)
         return EnrollmentPath(
-            requester: Self.account("alice", tokenGroups: tokenGroups), ca: ca, endpoint: endpoint == nil ? nil : ca.endpoints[0])
+            requester: Self.account("alice", tokenGroups: tokenGroups), ca: ca,
+            endpoint: endpoint == nil ? nil : ca.endpoints[0])
     }
 
     static func descriptor(_ sddl: String) throws -> Collected<Data> {
@@ -298,11 +317,14 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(notGranted.status == .warn)
         #expect(notGranted.message.contains("for alice: not granted"))
         let denied = try Self.descriptor(
-            "O:BAD:(OD;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;S-1-5-21-1-2-3-513)(OA;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;AU)")
+            "O:BAD:(OD;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;S-1-5-21-1-2-3-513)(OA;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;AU)"
+        )
         let deny = rule.evaluate(Self.requesterPath(sd: denied), in: Self.context)
         #expect(deny.status == .warn)
         #expect(deny.message.contains("deny ACE for S-1-5-21-1-2-3-513"))
-        #expect(rule.evaluate(Self.requesterPath(sd: granted, tokenGroups: .missing(reason: "x")), in: Self.context).status == .unknown)
+        #expect(
+            rule.evaluate(Self.requesterPath(sd: granted, tokenGroups: .missing(reason: "x")), in: Self.context).status
+                == .unknown)
         #expect(rule.evaluate(Self.requesterPath(sd: .value(Data([1, 2, 3]))), in: Self.context).status == .unknown)
     }
 
@@ -326,7 +348,9 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let granted = rule.evaluate(Self.requesterPath(), in: Self.context(networkLogon: ["*S-1-5-11"]))
         // The DCOM half has no evidence source yet, so granted network logon is still not a pass.
         #expect(granted.status == .unknown)
-        #expect(granted.message.contains("SeNetworkLogonRight on ca01.corp.example.test lists *S-1-5-11, which alice holds"))
+        #expect(
+            granted.message.contains("SeNetworkLogonRight on ca01.corp.example.test lists *S-1-5-11, which alice holds")
+        )
         #expect(granted.message.contains("Certificate Service DCOM Access (S-1-5-32-574)"))
         let denied = rule.evaluate(
             Self.requesterPath(), in: Self.context(networkLogon: ["*S-1-5-11"], deny: ["*S-1-5-21-1-2-3-513"]))
@@ -340,12 +364,17 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
         #expect(rule.evaluate(Self.requesterPath(endpoint: renewalOnly), in: Self.context).status == .skipped)
         #expect(rule.evaluate(Self.requesterPath(endpoint: "1\nX\n0\nhttps://x"), in: Self.context).status == .unknown)
-        #expect(rule.evaluate(Self.requesterPath(endpoint: nil), in: Self.context(networkLogon: ["*S-1-5-11"])).status == .unknown)
+        #expect(
+            rule.evaluate(Self.requesterPath(endpoint: nil), in: Self.context(networkLogon: ["*S-1-5-11"])).status
+                == .unknown)
     }
 
     @Test func everyNewRuleIsRegistered() {
         let ids = Set(RuleRegistry.implementedIDs)
-        for id in ["CES-C8", "CES-C9", "CES-C10", "CES-C11", "CES-E4", "CES-B4", "CES-B5", "CES-G1", "CES-G2", "CES-G3", "CES-G4", "CES-G5"] {
+        for id in [
+            "CES-C8", "CES-C9", "CES-C10", "CES-C11", "CES-E4", "CES-B4", "CES-B5", "CES-G1", "CES-G2", "CES-G3",
+            "CES-G4", "CES-G5",
+        ] {
             #expect(ids.contains(id), "\(id)")
         }
     }

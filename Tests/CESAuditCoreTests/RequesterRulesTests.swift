@@ -6,7 +6,9 @@ import Testing
 @testable import CESAuditCore
 
 /// Families A rules against the test bed's users, and the `unknown` cases on snapshots with missing data.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct RequesterRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot
@@ -15,7 +17,8 @@ struct RequesterRulesAgainstTestBedTests {
         var collector: SnapshotCollector { bed.collector }
 
         func path(_ account: String, authFlag: UInt32) async throws -> EnrollmentPath {
-            EnrollmentPath(requester: try await bed.account(account), ca: ca, endpoint: try bed.endpoint(authFlag: authFlag))
+            EnrollmentPath(
+                requester: try await bed.account(account), ca: ca, endpoint: try bed.endpoint(authFlag: authFlag))
         }
     }
 
@@ -46,14 +49,16 @@ struct RequesterRulesAgainstTestBedTests {
         #expect(bob.evidence["userAccountControl"] == .integer(0x100200))
         #expect(bob.remediation?.contains("Set-ADAccountControl -Identity 'bob'") == true)
         #expect(bob.endpoint?.contains("_CES_Kerberos") == true)
-        let alice = A1RequesterNotDelegated().evaluate(try await fixture.path("alice", authFlag: 2), in: fixture.context)
+        let alice = A1RequesterNotDelegated().evaluate(
+            try await fixture.path("alice", authFlag: 2), in: fixture.context)
         #expect(alice.status == .pass)
         #expect(alice.remediation == nil)
     }
 
     @Test func usernamePasswordEndpointNeedsNoDelegation() async throws {
         let fixture = try await Self.fixture()
-        let finding = A1RequesterNotDelegated().evaluate(try await fixture.path("bob", authFlag: 4), in: fixture.context)
+        let finding = A1RequesterNotDelegated().evaluate(
+            try await fixture.path("bob", authFlag: 4), in: fixture.context)
         #expect(finding.status == .skipped)
     }
 
@@ -107,7 +112,8 @@ struct RequesterRulesAgainstTestBedTests {
         snapshot: DirectorySnapshot(
             collectedAt: Date(),
             domain: .init(
-                defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp", dnsName: "corp",
+                defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp",
+                dnsName: "corp",
                 sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil),
             enrollmentServices: .value([]), templates: .value([]), oids: .value([]), accounts: [:]),
         catalogue: .embedded)
@@ -118,7 +124,9 @@ struct RequesterRulesAgainstTestBedTests {
             in: Self.context)
         #expect(finding.status == .unknown)
         #expect(finding.message.contains("no read access"))
-        #expect(A3RequesterCannotLogOn().evaluate(Self.path(userAccountControl: .missing(reason: "x")), in: Self.context).status == .unknown)
+        #expect(
+            A3RequesterCannotLogOn().evaluate(Self.path(userAccountControl: .missing(reason: "x")), in: Self.context)
+                .status == .unknown)
     }
 
     @Test func unreadableTokenGroupsIsUnknown() {
@@ -144,6 +152,9 @@ struct RequesterRulesAgainstTestBedTests {
         path.requester.userAccountControlComputed = .value(0x80_0010)
         let finding = A3RequesterCannotLogOn().evaluate(path, in: Self.context)
         #expect(finding.status == .fail)
-        #expect(finding.message == "account is disabled (ACCOUNTDISABLE 0x2), locked out (LOCKOUT 0x10), password expired (PASSWORD_EXPIRED 0x800000)")
+        #expect(
+            finding.message
+                == "account is disabled (ACCOUNTDISABLE 0x2), locked out (LOCKOUT 0x10), password expired (PASSWORD_EXPIRED 0x800000)"
+        )
     }
 }

@@ -47,7 +47,10 @@ import Testing
     @Test(arguments: [
         ("severity: fail", "severity: fatal", "rules[0].severity", "expected fail, warn or info"),
         ("    family: A\n", "    family: A\n    famliy: B\n", "rules[0].famliy", "unknown key"),
-        ("-Identity '{account}'", "-Identity '{acount}'", "rules[0].remediation.commands[0].text", "unknown placeholder {acount}"),
+        (
+            "-Identity '{account}'", "-Identity '{acount}'", "rules[0].remediation.commands[0].text",
+            "unknown placeholder {acount}"
+        ),
         ("    data: [ad]", "    data: [ldap]", "rules[0].data", "unknown data source 'ldap'"),
         ("    title: Requester is sensitive and cannot be delegated\n", "", "rules[0].title", "missing required key"),
         ("schemaVersion: 1", "schemaVersion: 2", "schemaVersion", "unsupported schemaVersion 2"),

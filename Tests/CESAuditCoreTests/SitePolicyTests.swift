@@ -9,13 +9,15 @@ import Testing
     static func finding(_ rule: String = "CES-A1", _ status: Status = .fail, subject: String = "bob") -> Finding {
         Finding(
             ruleId: rule, status: status, title: "t",
-            subject: Subject(kind: .user, name: subject, dn: "CN=\(subject),CN=Users,DC=corp,DC=example,DC=test"), message: "m")
+            subject: Subject(kind: .user, name: subject, dn: "CN=\(subject),CN=Users,DC=corp,DC=example,DC=test"),
+            message: "m")
     }
 
     static func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     @Test func theExampleFileLoads() throws {
-        let text = try String(contentsOf: Self.repository.appendingPathComponent("Policies/site-policy.example.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Self.repository.appendingPathComponent("Policies/site-policy.example.yaml"), encoding: .utf8)
         let policy = try SitePolicy(yaml: text, file: "site-policy.example.yaml", catalogue: .embedded)
         #expect(policy.waivers.count == 2)
         #expect(policy.severity["CES-C9"] == .info)
@@ -25,7 +27,8 @@ import Testing
 
     @Test func activeWaiverAcceptsByDNOrNameUntilTheEndOfItsDay() throws {
         let policy = SitePolicy(
-            waivers: [.init(rule: "CES-A1", subject: "BOB", reason: "tier 0", expires: "2027-06-30")], severity: [:], disabled: [])
+            waivers: [.init(rule: "CES-A1", subject: "BOB", reason: "tier 0", expires: "2027-06-30")], severity: [:],
+            disabled: [])
         let waived = policy.apply(to: Self.finding(), now: Self.date("2027-06-30T23:59:00Z"))
         #expect(waived.waiver == .init(reason: "tier 0", expires: "2027-06-30", expired: false))
         #expect(!waived.isOpen)
@@ -39,7 +42,8 @@ import Testing
 
     @Test func unknownIsNeverWaived() {
         let policy = SitePolicy(
-            waivers: [.init(rule: "CES-A1", subject: "bob", reason: "r", expires: "2099-01-01")], severity: [:], disabled: [])
+            waivers: [.init(rule: "CES-A1", subject: "bob", reason: "r", expires: "2099-01-01")], severity: [:],
+            disabled: [])
         let finding = policy.apply(to: Self.finding("CES-A1", .unknown))
         #expect(finding.waiver == nil)
         #expect(finding.isOpen)
@@ -56,9 +60,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("waivers:\n  - rule: CES-Z9\n    subject: bob\n    reason: r\n    expires: 2027-01-01\n", "waivers[0].rule", "unknown rule ID 'CES-Z9'"),
-        ("waivers:\n  - rule: CES-A1\n    subject: bob\n    reason: r\n    expires: 2027-13-01\n", "waivers[0].expires", "expected a date"),
-        ("waivers:\n  - rule: CES-A1\n    subject: bob\n    expires: 2027-01-01\n", "waivers[0].reason", "missing required key"),
+        (
+            "waivers:\n  - rule: CES-Z9\n    subject: bob\n    reason: r\n    expires: 2027-01-01\n", "waivers[0].rule",
+            "unknown rule ID 'CES-Z9'"
+        ),
+        (
+            "waivers:\n  - rule: CES-A1\n    subject: bob\n    reason: r\n    expires: 2027-13-01\n",
+            "waivers[0].expires", "expected a date"
+        ),
+        (
+            "waivers:\n  - rule: CES-A1\n    subject: bob\n    expires: 2027-01-01\n", "waivers[0].reason",
+            "missing required key"
+        ),
         ("waivers:\n  - rule: CES-A1\n    subjekt: bob\n", "waivers[0].subjekt", "unknown key"),
         ("severity:\n  CES-A1: fatal\n", "severity.CES-A1", "expected fail, warn or info"),
         ("disabled: [CES-A1, CES-XX]\n", "disabled[1]", "unknown rule ID 'CES-XX'"),

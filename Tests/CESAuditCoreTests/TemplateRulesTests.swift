@@ -7,7 +7,9 @@ import Testing
 @testable import CESAuditCore
 
 /// Families B (template) and F (name flags) against the test bed's User and WebServer templates.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
 struct TemplateRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot
@@ -26,14 +28,17 @@ struct TemplateRulesAgainstTestBedTests {
         let user = B2TemplateEnrollPermission().evaluate(try await fixture.path("alice", "User"), in: fixture.context)
         #expect(user.status == .pass, "\(user.message)")
         #expect(user.message.contains("granted by ACE"))
-        let webServer = B2TemplateEnrollPermission().evaluate(try await fixture.path("alice", "WebServer"), in: fixture.context)
+        let webServer = B2TemplateEnrollPermission().evaluate(
+            try await fixture.path("alice", "WebServer"), in: fixture.context)
         #expect(webServer.status == .fail)
         #expect(webServer.message.contains("not granted"))
     }
 
     @Test func publishedTemplatePassesB3() async throws {
         let fixture = try await Self.fixture()
-        #expect(B3TemplatePublished().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .pass)
+        #expect(
+            B3TemplatePublished().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .pass
+        )
     }
 
     @Test func userWithoutMailFailsF1ForTheUserTemplate() async throws {
@@ -42,15 +47,20 @@ struct TemplateRulesAgainstTestBedTests {
         #expect(dave.status == .fail)
         #expect(dave.message == "template User needs mail (name flags 0xA6000000) but dave has none")
         #expect(dave.errorCodes.contains("0x80094812"))
-        #expect(F1EmailRequired().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .pass)
+        #expect(
+            F1EmailRequired().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .pass)
         // Web Server: the enrollee supplies the subject, nothing comes from AD.
-        #expect(F1EmailRequired().evaluate(try await fixture.path("dave", "WebServer"), in: fixture.context).status == .skipped)
+        #expect(
+            F1EmailRequired().evaluate(try await fixture.path("dave", "WebServer"), in: fixture.context).status
+                == .skipped)
     }
 
     @Test func upnAndDNSChecksFollowTheNameFlags() async throws {
         let fixture = try await Self.fixture()
         #expect(F2UPNRequired().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .pass)
-        #expect(F3DNSNameRequired().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status == .skipped)
+        #expect(
+            F3DNSNameRequired().evaluate(try await fixture.path("alice", "User"), in: fixture.context).status
+                == .skipped)
     }
 }
 
@@ -59,13 +69,15 @@ struct TemplateRulesAgainstTestBedTests {
     static let context = RequesterRulesWithMissingDataTests.context
 
     static func path(
-        nameFlags: UInt32 = 0, published: [String] = ["User"], descriptor: Collected<Data> = .missing(reason: "no READ_CONTROL"),
+        nameFlags: UInt32 = 0, published: [String] = ["User"],
+        descriptor: Collected<Data> = .missing(reason: "no READ_CONTROL"),
         tokenGroups: Collected<[String]> = .value(["S-1-5-21-1-2-3-513"])
     ) -> TemplatePath {
         var path = RequesterRulesWithMissingDataTests.path(tokenGroups: tokenGroups)
         path.ca.certificateTemplates = published
         let template = TemplateRecord(
-            dn: "CN=Machine", name: "Machine", displayName: nil, schemaVersion: 2, nameFlags: nameFlags, enrollmentFlags: 0,
+            dn: "CN=Machine", name: "Machine", displayName: nil, schemaVersion: 2, nameFlags: nameFlags,
+            enrollmentFlags: 0,
             privateKeyFlags: 0, raSignatures: 0, issuancePolicies: [], applicationPolicies: [], extendedKeyUsages: [],
             minimalKeySize: nil, validityPeriod: nil, renewalPeriod: nil, securityDescriptor: descriptor)
         return TemplatePath(requester: path.requester, ca: path.ca, template: template)
@@ -77,7 +89,9 @@ struct TemplateRulesAgainstTestBedTests {
 
     @Test func flagAttributesMissingFromTheEntryAreUnknownNotZero() {
         var path = Self.path(nameFlags: 0)
-        path.template.unreadAttributes = ["msPKI-Certificate-Name-Flag", "msPKI-RA-Signature", "msPKI-Private-Key-Flag"]
+        path.template.unreadAttributes = [
+            "msPKI-Certificate-Name-Flag", "msPKI-RA-Signature", "msPKI-Private-Key-Flag",
+        ]
         #expect(F1EmailRequired().evaluate(path, in: Self.context).status == .unknown)
         #expect(F5RASignaturesRequired().evaluate(path, in: Self.context).status == .unknown)
         #expect(E5TemplateCompatibility().evaluate(path, in: Self.context).status == .unknown)
@@ -108,14 +122,17 @@ struct TemplateRulesAgainstTestBedTests {
 
     @Test func unreadableGroupsAreUnknown() throws {
         let finding = B2TemplateEnrollPermission().evaluate(
-            Self.path(descriptor: try Self.descriptor("O:BAD:(A;;CR;;;AU)"), tokenGroups: .missing(reason: "no access")),
+            Self.path(
+                descriptor: try Self.descriptor("O:BAD:(A;;CR;;;AU)"), tokenGroups: .missing(reason: "no access")),
             in: Self.context)
         #expect(finding.status == .unknown)
     }
 
     @Test func denyBeforeAllowNamesTheDenyingACE() throws {
-        let sddl = "O:BAD:(OD;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;S-1-5-21-1-2-3-513)(OA;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;AU)"
-        let finding = B2TemplateEnrollPermission().evaluate(Self.path(descriptor: try Self.descriptor(sddl)), in: Self.context)
+        let sddl =
+            "O:BAD:(OD;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;S-1-5-21-1-2-3-513)(OA;;CR;0e10c968-78fb-11d2-90d4-00c04f79dc55;;AU)"
+        let finding = B2TemplateEnrollPermission().evaluate(
+            Self.path(descriptor: try Self.descriptor(sddl)), in: Self.context)
         #expect(finding.status == .fail)
         #expect(finding.message.contains("denied by ACE 0"))
         #expect(finding.message.contains("S-1-5-21-1-2-3-513"))
@@ -124,6 +141,8 @@ struct TemplateRulesAgainstTestBedTests {
     @Test func enrollGUIDWithoutControlAccessGrantsNothing() throws {
         // Certipy PR #226: an object ACE with the Enroll GUID but only READ_PROPERTY is not Enroll.
         let sddl = "O:BAD:(OA;;RP;0e10c968-78fb-11d2-90d4-00c04f79dc55;;AU)"
-        #expect(B2TemplateEnrollPermission().evaluate(Self.path(descriptor: try Self.descriptor(sddl)), in: Self.context).status == .fail)
+        #expect(
+            B2TemplateEnrollPermission().evaluate(Self.path(descriptor: try Self.descriptor(sddl)), in: Self.context)
+                .status == .fail)
     }
 }

@@ -23,7 +23,8 @@ struct TestBedSnapshot {
         let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
         let snapshot = try await collector.collectInfrastructure()
         let ca = try #require(snapshot.enrollmentServices.value?.first { $0.name == "corp-CA01" })
-        return TestBedSnapshot(context: RuleContext(snapshot: snapshot, catalogue: .embedded), collector: collector, ca: ca)
+        return TestBedSnapshot(
+            context: RuleContext(snapshot: snapshot, catalogue: .embedded), collector: collector, ca: ca)
     }
 
     func account(_ name: String) async throws -> AccountRecord {

@@ -88,7 +88,9 @@ struct BindIntegrationTests {
         // Authenticated reads work: the reader finds itself.
         var found: [LDAPEntry] = []
         for try await batch in directory.search(
-            SearchRequest(base: try TestBed.baseDN, filter: LDAPFilter.equals("sAMAccountName", "ces-reader"), attributes: ["objectSid"]))
+            SearchRequest(
+                base: try TestBed.baseDN, filter: LDAPFilter.equals("sAMAccountName", "ces-reader"),
+                attributes: ["objectSid"]))
         {
             found += batch
         }
@@ -113,7 +115,8 @@ struct BindIntegrationTests {
 
     @Test func keytabForAnotherPrincipalFailsClearly() async throws {
         let credentials = ConnectionConfiguration.Credentials.kerberosKeytab(
-            path: try TestBed.value("CES_TEST_KEYTAB"), principal: "nobody-here@" + (try TestBed.value("CES_TEST_REALM")))
+            path: try TestBed.value("CES_TEST_KEYTAB"),
+            principal: "nobody-here@" + (try TestBed.value("CES_TEST_REALM")))
         let configuration = try TestBed.configuration(credentials: credentials)
         let error = try await #require(throws: LDAPError.self) { try await DirectoryConnection.connect(configuration) }
         #expect(error.kind == .authenticationFailure)
@@ -161,7 +164,9 @@ struct SearchIntegrationTests {
         let directory = try await TestBed.connect(pageSize: 7)
         var mine: [String: LDAPEntry] = [:]
         var batches = 0
-        for try await batch in directory.search(SearchRequest(base: base, filter: filter, attributes: Self.bulkAttributes)) {
+        for try await batch in directory.search(
+            SearchRequest(base: base, filter: filter, attributes: Self.bulkAttributes))
+        {
             #expect(batch.count <= 7)
             batches += 1
             for entry in batch { mine[entry.dn.lowercased()] = entry }
@@ -179,7 +184,8 @@ struct SearchIntegrationTests {
                 mismatches += 1
                 continue
             }
-            for name in Self.bulkAttributes where Set(entry.values(name)) != Set(record.attributes[name.lowercased()] ?? []) {
+            for name in Self.bulkAttributes
+            where Set(entry.values(name)) != Set(record.attributes[name.lowercased()] ?? []) {
                 mismatches += 1
             }
         }
@@ -189,7 +195,8 @@ struct SearchIntegrationTests {
     @Test func binaryAttributesStayBytes() async throws {
         let directory = try await TestBed.connect()
         let entry = try #require(
-            await directory.read("CN=ces-reader,CN=Users," + (try TestBed.baseDN), attributes: ["objectSid", "objectGUID"]))
+            await directory.read(
+                "CN=ces-reader,CN=Users," + (try TestBed.baseDN), attributes: ["objectSid", "objectGUID"]))
         let sid = entry.values("objectSid").first ?? Data()
         #expect(sid.count == 28)
         #expect(Array(sid.prefix(8)) == [1, 5, 0, 0, 0, 0, 0, 5])
@@ -198,7 +205,8 @@ struct SearchIntegrationTests {
     }
 
     @Test func securityDescriptorNeedsTheSDFlagsControlForANonAdmin() async throws {
-        let template = "CN=User,CN=Certificate Templates,CN=Public Key Services,CN=Services,CN=Configuration,"
+        let template =
+            "CN=User,CN=Certificate Templates,CN=Public Key Services,CN=Services,CN=Configuration,"
             + (try TestBed.baseDN)
         let directory = try await TestBed.connect(credentials: TestBed.reader)
         let without = try #require(await directory.read(template, attributes: ["nTSecurityDescriptor"]))
@@ -263,7 +271,9 @@ struct SearchIntegrationTests {
             for _ in 0..<3 {
                 group.addTask {
                     var count = 0
-                    for try await batch in directory.search(SearchRequest(base: base, filter: "(objectClass=user)", attributes: ["cn"])) {
+                    for try await batch in directory.search(
+                        SearchRequest(base: base, filter: "(objectClass=user)", attributes: ["cn"]))
+                    {
                         count += batch.count
                     }
                     return count
@@ -279,10 +289,13 @@ struct SearchIntegrationTests {
 
     private func ldapsearch(base: String, filter: String, attributes: [String]) throws -> [LDIF.Record] {
         let arguments =
-            ["ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-x", "-H", (try TestBed.ldapsURI).description,
-             "-D", try TestBed.value("CES_TEST_ADMIN_DN"), "-y", try TestBed.value("CES_TEST_ADMIN_PASSWORD_FILE"),
-             "-E", "pr=1000/noprompt", "-b", base, filter] + attributes
-        let result = try run(arguments, environment: ["LDAPTLS_CACERT": try TestBed.caFile, "LDAPTLS_REQCERT": "demand"])
+            [
+                "ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-x", "-H", (try TestBed.ldapsURI).description,
+                "-D", try TestBed.value("CES_TEST_ADMIN_DN"), "-y", try TestBed.value("CES_TEST_ADMIN_PASSWORD_FILE"),
+                "-E", "pr=1000/noprompt", "-b", base, filter,
+            ] + attributes
+        let result = try run(
+            arguments, environment: ["LDAPTLS_CACERT": try TestBed.caFile, "LDAPTLS_REQCERT": "demand"])
         guard result.status == 0 else { throw TestSetupError(description: "ldapsearch failed: \(result.stderr)") }
         return LDIF.parse(result.stdout)
     }

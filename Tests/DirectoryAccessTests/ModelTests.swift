@@ -42,7 +42,9 @@ import Testing
         #expect(range.attribute == "userCertificate;binary")
     }
 
-    @Test(arguments: ["member", "member;binary", "member;range=", "member;range=5-2", "member;range=a-b", "member;range=0"])
+    @Test(arguments: [
+        "member", "member;binary", "member;range=", "member;range=5-2", "member;range=a-b", "member;range=0",
+    ])
     func rejectsNonRanges(input: String) {
         #expect(AttributeRange(parsing: input) == nil)
     }

@@ -19,10 +19,14 @@ struct TestBed {
     static func password(_ variable: String) throws -> Secret { Secret(try TestBedEnvironment.fileContents(variable)) }
 
     static var admin: ConnectionConfiguration.Credentials {
-        get throws { .simple(bindDN: try value("CES_TEST_ADMIN_DN"), password: try password("CES_TEST_ADMIN_PASSWORD_FILE")) }
+        get throws {
+            .simple(bindDN: try value("CES_TEST_ADMIN_DN"), password: try password("CES_TEST_ADMIN_PASSWORD_FILE"))
+        }
     }
     static var reader: ConnectionConfiguration.Credentials {
-        get throws { .simple(bindDN: try value("CES_TEST_READER_DN"), password: try password("CES_TEST_READER_PASSWORD_FILE")) }
+        get throws {
+            .simple(bindDN: try value("CES_TEST_READER_DN"), password: try password("CES_TEST_READER_PASSWORD_FILE"))
+        }
     }
     static var keytab: ConnectionConfiguration.Credentials {
         get throws { .kerberosKeytab(path: try value("CES_TEST_KEYTAB"), principal: try value("CES_TEST_PRINCIPAL")) }
@@ -47,8 +51,9 @@ struct TestBed {
     }
 }
 
-
 /// Runs a command found on PATH.
-func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
+func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    status: Int32, stdout: Data, stderr: String
+) {
     try runProcess("/usr/bin/env", arguments, environment: environment)
 }

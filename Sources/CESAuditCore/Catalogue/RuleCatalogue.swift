@@ -54,7 +54,8 @@ public struct RuleCatalogue: Sendable {
 
     public init(rules: [RuleDefinition]) {
         self.rules = rules
-        index = Dictionary(rules.enumerated().map { ($0.element.id.uppercased(), $0.offset) }, uniquingKeysWith: { first, _ in first })
+        index = Dictionary(
+            rules.enumerated().map { ($0.element.id.uppercased(), $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Looks a rule up by ID, case-insensitively, with or without the `CES-` prefix.
@@ -67,12 +68,16 @@ public struct RuleCatalogue: Sendable {
         let root = try YAMLReader.parse(yaml, file: file)
         try root.expectKeys(["schemaVersion", "rules"])
         let version = try root.required("schemaVersion").integer()
-        guard version == 1 else { throw root.failure("unsupported schemaVersion \(version) (this version reads 1)", field: "schemaVersion") }
+        guard version == 1 else {
+            throw root.failure("unsupported schemaVersion \(version) (this version reads 1)", field: "schemaVersion")
+        }
         var rules: [RuleDefinition] = []
         var seen: Set<String> = []
         for item in try root.required("rules").sequence() {
             let rule = try Self.rule(item)
-            guard seen.insert(rule.id.uppercased()).inserted else { throw item.failure("duplicate rule ID \(rule.id)", field: "\(item.path).id") }
+            guard seen.insert(rule.id.uppercased()).inserted else {
+                throw item.failure("duplicate rule ID \(rule.id)", field: "\(item.path).id")
+            }
             rules.append(rule)
         }
         guard !rules.isEmpty else { throw root.failure("no rules", field: "rules") }
@@ -94,7 +99,8 @@ public struct RuleCatalogue: Sendable {
         let dataReader = try item.required("data")
         let data = try dataReader.stringList()
         if let unknown = data.first(where: { !dataSources.contains($0) }) {
-            throw dataReader.failure("unknown data source '\(unknown)' (expected one of: \(dataSources.sorted().joined(separator: ", ")))")
+            throw dataReader.failure(
+                "unknown data source '\(unknown)' (expected one of: \(dataSources.sorted().joined(separator: ", ")))")
         }
         let remediationReader = try item.required("remediation")
         try remediationReader.expectKeys(["summary", "steps", "commands", "revert"])
@@ -104,9 +110,11 @@ public struct RuleCatalogue: Sendable {
             commands: try commands(remediationReader.optional("commands")),
             revert: try commands(remediationReader.optional("revert")))
         return RuleDefinition(
-            id: id, family: try item.required("family").nonEmptyString(), title: try item.required("title").nonEmptyString(),
+            id: id, family: try item.required("family").nonEmptyString(),
+            title: try item.required("title").nonEmptyString(),
             severity: severity, appliesWhen: try item.required("appliesWhen").nonEmptyString(), data: data,
-            check: try item.required("check").nonEmptyString(), rationale: try item.required("rationale").nonEmptyString(),
+            check: try item.required("check").nonEmptyString(),
+            rationale: try item.required("rationale").nonEmptyString(),
             remediation: remediation, tradeOff: try item.optional("tradeOff")?.nonEmptyString(),
             errorCodes: try item.optional("errorCodes")?.stringList() ?? [],
             events: try item.optional("events")?.stringList() ?? [],
@@ -121,7 +129,8 @@ public struct RuleCatalogue: Sendable {
             let shellReader = try item.required("shell")
             let shell = try shellReader.nonEmptyString()
             guard shells.contains(shell) else {
-                throw shellReader.failure("unknown shell '\(shell)' (expected one of: \(shells.sorted().joined(separator: ", ")))")
+                throw shellReader.failure(
+                    "unknown shell '\(shell)' (expected one of: \(shells.sorted().joined(separator: ", ")))")
             }
             let textReader = try item.required("text")
             let text = try textReader.nonEmptyString()

@@ -28,7 +28,9 @@ public struct SitePolicy: Sendable, Equatable {
         let root = try YAMLReader.parse(yaml, file: file)
         try root.expectKeys(["schemaVersion", "waivers", "severity", "disabled"])
         let versionReader = try root.required("schemaVersion")
-        guard try versionReader.integer() == 1 else { throw versionReader.failure("unsupported schemaVersion (this version reads 1)") }
+        guard try versionReader.integer() == 1 else {
+            throw versionReader.failure("unsupported schemaVersion (this version reads 1)")
+        }
 
         func ruleID(_ reader: YAMLReader) throws(PolicyFileError) -> String {
             let text = try reader.nonEmptyString()
@@ -41,7 +43,9 @@ public struct SitePolicy: Sendable, Equatable {
             try item.expectKeys(["rule", "subject", "reason", "expires"])
             let expiresReader = try item.required("expires")
             let expires = try expiresReader.nonEmptyString()
-            guard Self.lastInstant(of: expires) != nil else { throw expiresReader.failure("expected a date YYYY-MM-DD") }
+            guard Self.lastInstant(of: expires) != nil else {
+                throw expiresReader.failure("expected a date YYYY-MM-DD")
+            }
             waivers.append(
                 Waiver(
                     rule: try ruleID(try item.required("rule")), subject: try item.required("subject").nonEmptyString(),
@@ -50,7 +54,9 @@ public struct SitePolicy: Sendable, Equatable {
         var severity: [String: Severity] = [:]
         for (key, value) in try root.optional("severity")?.mappingEntries() ?? [] {
             guard let rule = catalogue[key] else { throw value.failure("unknown rule ID '\(key)'") }
-            guard let level = Severity(rawValue: try value.string()) else { throw value.failure("expected fail, warn or info") }
+            guard let level = Severity(rawValue: try value.string()) else {
+                throw value.failure("expected fail, warn or info")
+            }
             severity[rule.id] = level
         }
         var disabled: Set<String> = []
@@ -83,7 +89,9 @@ public struct SitePolicy: Sendable, Equatable {
         guard finding.status == .fail || finding.status == .warn else { return finding }
         let matching = waivers.filter { waiver in
             waiver.rule == finding.ruleId
-                && [finding.subject.dn, finding.subject.name].contains { $0?.caseInsensitiveCompare(waiver.subject) == .orderedSame }
+                && [finding.subject.dn, finding.subject.name].contains {
+                    $0?.caseInsensitiveCompare(waiver.subject) == .orderedSame
+                }
         }
         if let active = matching.first(where: { Self.lastInstant(of: $0.expires).map { now <= $0 } ?? false }) {
             finding.waiver = .init(reason: active.reason, expires: active.expires, expired: false)

@@ -56,7 +56,9 @@ struct YAMLReader {
     func optional(_ key: String) throws(PolicyFileError) -> YAMLReader? {
         guard let mapping = node.mapping else { throw failure("expected a mapping") }
         guard let child = mapping[key] else { return nil }
-        if case .scalar(let scalar) = child, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+        if case .scalar(let scalar) = child, scalar.style == .plain,
+            ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        {
             return nil
         }
         return YAMLReader(file: file, node: child, path: childPath(key))
@@ -115,7 +117,8 @@ extension YamlError {
 
     var summary: String {
         switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
         default: return "\(self)"
         }
     }

@@ -63,7 +63,9 @@ public enum EvidenceLoader {
         if let file = caSecurityFiles.first(where: { path($0) != nil }), let location = path(file) {
             caSecurity = read(location, file: file) { bytes in
                 do {
-                    return .value(try CASecurityRecord(CASecurityEvidence.parse(bytes, context: context), bytes: bytes, file: file))
+                    return .value(
+                        try CASecurityRecord(
+                            CASecurityEvidence.parse(bytes, context: context), bytes: bytes, file: file))
                 } catch {
                     return .missing(reason: "malformed \(file): \(error)")
                 }
@@ -104,7 +106,8 @@ public enum EvidenceLoader {
             return .missing(reason: "malformed \(file): cannot be read")
         }
         guard data.count <= maximumFileSize else {
-            return .missing(reason: "malformed \(file): \(data.count) bytes, more than the \(maximumFileSize)-byte limit")
+            return .missing(
+                reason: "malformed \(file): \(data.count) bytes, more than the \(maximumFileSize)-byte limit")
         }
         return parse(Array(data))
     }

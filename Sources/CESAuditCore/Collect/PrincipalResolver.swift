@@ -36,7 +36,8 @@ extension SnapshotCollector {
         }
         if holders.count == 1 {
             return PrincipalResolution(
-                account: try await account(dn: holders[0].dn), source: .httpSPN, httpSPNHolders: holderNames, problem: nil)
+                account: try await account(dn: holders[0].dn), source: .httpSPN, httpSPNHolders: holderNames,
+                problem: nil)
         }
         let computers = try await accounts(
             matching: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]), base: base)
@@ -45,10 +46,12 @@ extension SnapshotCollector {
                 account: nil, source: nil, httpSPNHolders: holderNames,
                 problem: holders.isEmpty
                     ? "no account holds HTTP/\(host) and no computer has dNSHostName \(host)"
-                    : "HTTP/\(host) is held by \(holderNames.joined(separator: ", ")) and no computer has dNSHostName \(host)")
+                    : "HTTP/\(host) is held by \(holderNames.joined(separator: ", ")) and no computer has dNSHostName \(host)"
+            )
         }
         return PrincipalResolution(
-            account: try await account(dn: computer.dn), source: .hostComputer, httpSPNHolders: holderNames, problem: nil)
+            account: try await account(dn: computer.dn), source: .hostComputer, httpSPNHolders: holderNames,
+            problem: nil)
     }
 
     /// Accounts matching a filter (without token groups: callers re-read the one they keep).
@@ -67,8 +70,10 @@ extension SnapshotCollector {
         }
         return found.map {
             AccountRecord(
-                dn: $0.dn, samAccountName: $0.string("sAMAccountName") ?? $0.dn, objectClasses: $0.strings("objectClass"),
-                sid: nil, userAccountControl: .missing(reason: "not read"), userAccountControlComputed: .missing(reason: "not read"),
+                dn: $0.dn, samAccountName: $0.string("sAMAccountName") ?? $0.dn,
+                objectClasses: $0.strings("objectClass"),
+                sid: nil, userAccountControl: .missing(reason: "not read"),
+                userAccountControlComputed: .missing(reason: "not read"),
                 mail: nil, userPrincipalName: nil, dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: [],
                 allowedToActOnBehalfOf: nil, tokenGroups: .missing(reason: "not read"))
         }

@@ -16,7 +16,8 @@ public struct SnapshotCollector: Sendable {
         guard let root = await directory.rootDSE, let defaultNC = root.defaultNamingContext,
             let configurationNC = root.configurationNamingContext
         else {
-            throw LDAPError(kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
+            throw LDAPError(
+                kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
         }
         let domainEntry = try await directory.read(defaultNC, attributes: ["objectSid"])
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
@@ -84,15 +85,19 @@ public struct SnapshotCollector: Sendable {
         do {
             if let groups = try await directory.read(entry.dn, attributes: ["tokenGroups"]) {
                 let sids = groups.values("tokenGroups").compactMap { try? SID(bytes: Array($0)) }.map(\.description)
-                tokenGroups = groups.contains("tokenGroups") ? .value(sids) : .missing(reason: "tokenGroups not returned (no read access)")
+                tokenGroups =
+                    groups.contains("tokenGroups")
+                    ? .value(sids) : .missing(reason: "tokenGroups not returned (no read access)")
             } else {
                 tokenGroups = .missing(reason: "account vanished while reading tokenGroups")
             }
-        } catch where !error.isConnectivityFailure {
+        } catch  where !error.isConnectivityFailure {
             tokenGroups = .missing(reason: "tokenGroups not readable: \(error)")
         }
         func number(_ name: String) -> Collected<UInt32> {
-            guard let value = entry.integer(name) else { return .missing(reason: "\(name) not returned (no read access)") }
+            guard let value = entry.integer(name) else {
+                return .missing(reason: "\(name) not returned (no read access)")
+            }
             return .value(UInt32(truncatingIfNeeded: value))
         }
         return AccountRecord(
@@ -106,7 +111,9 @@ public struct SnapshotCollector: Sendable {
             allowedToDelegateTo: entry.strings("msDS-AllowedToDelegateTo"),
             allowedToActOnBehalfOf: entry.values("msDS-AllowedToActOnBehalfOfOtherIdentity").first,
             tokenGroups: tokenGroups,
-            supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map { UInt32(truncatingIfNeeded: $0) })
+            supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map {
+                UInt32(truncatingIfNeeded: $0)
+            })
     }
 
     // MARK: Configuration partition

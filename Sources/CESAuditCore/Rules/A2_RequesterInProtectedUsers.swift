@@ -12,7 +12,8 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
         if let gate = context.delegationGate(Self.id, path) { return gate }
         guard let groups = path.requester.tokenGroups.value else {
             return context.finding(
-                Self.id, .unknown, path: path, message: path.requester.tokenGroups.missingReason ?? "tokenGroups not read")
+                Self.id, .unknown, path: path,
+                message: path.requester.tokenGroups.missingReason ?? "tokenGroups not read")
         }
         guard let domainText = context.snapshot.domain.sid, let domain = try? SID(string: domainText),
             let protectedUsers = try? SID(domain: domain, rid: Self.protectedUsersRID)
@@ -21,10 +22,13 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
         }
         let isMember = groups.contains(protectedUsers.description)
         var evidence: [String: EvidenceValue] = ["protectedUsersMember": .bool(isMember)]
-        if let level = context.snapshot.domain.functionalLevel { evidence["domainFunctionality"] = .integer(Int64(level)) }
+        if let level = context.snapshot.domain.functionalLevel {
+            evidence["domainFunctionality"] = .integer(Int64(level))
+        }
         guard isMember else {
             return context.finding(
-                Self.id, .pass, path: path, message: "not a member of Protected Users (\(protectedUsers))", evidence: evidence)
+                Self.id, .pass, path: path, message: "not a member of Protected Users (\(protectedUsers))",
+                evidence: evidence)
         }
         guard let level = context.snapshot.domain.functionalLevel else {
             return context.finding(
@@ -40,7 +44,8 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
         }
         return context.finding(
             Self.id, .warn, path: path,
-            message: "member of Protected Users (\(protectedUsers)); domain functional level \(level) < 6 does not enforce it yet — enrollment breaks when the level is raised",
+            message:
+                "member of Protected Users (\(protectedUsers)); domain functional level \(level) < 6 does not enforce it yet — enrollment breaks when the level is raised",
             evidence: evidence)
     }
 }

@@ -22,10 +22,12 @@ public struct A3RequesterCannotLogOn: RequesterRule {
         if live.contains(.lockout) { problems.append("locked out (LOCKOUT 0x10)") }
         if live.contains(.passwordExpired) { problems.append("password expired (PASSWORD_EXPIRED 0x800000)") }
         let evidence: [String: EvidenceValue] = [
-            "userAccountControl": .integer(Int64(control)), "msDS-User-Account-Control-Computed": .integer(Int64(computed)),
+            "userAccountControl": .integer(Int64(control)),
+            "msDS-User-Account-Control-Computed": .integer(Int64(computed)),
         ]
         if problems.isEmpty {
-            return context.finding(Self.id, .pass, path: path, message: "enabled, not locked out, password valid", evidence: evidence)
+            return context.finding(
+                Self.id, .pass, path: path, message: "enabled, not locked out, password valid", evidence: evidence)
         }
         return context.finding(
             Self.id, .fail, path: path, message: "account is " + problems.joined(separator: ", "), evidence: evidence)

@@ -12,7 +12,9 @@ public struct B1CAEnrollPermission: RequesterRule {
             guard endpoint.malformed == nil, let renewalOnly = endpoint.renewalOnly else {
                 return context.finding(
                     Self.id, .unknown, path: path,
-                    message: "cannot tell whether the requester reaches the CA: malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag"))")
+                    message:
+                        "cannot tell whether the requester reaches the CA: malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag"))"
+                )
             }
             if renewalOnly {
                 return context.finding(
@@ -28,10 +30,13 @@ public struct B1CAEnrollPermission: RequesterRule {
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")")
+                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
-        switch CARightCheck.evaluate(record, right: .enroll, token: token, account: path.requester, domain: context.domainSID) {
+        switch CARightCheck.evaluate(
+            record, right: .enroll, token: token, account: path.requester, domain: context.domainSID)
+        {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)
         case .denied(let message), .notGranted(let message):

@@ -15,20 +15,23 @@ public struct B2TemplateEnrollPermission: TemplateRule {
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")")
+                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let descriptor: SecurityDescriptor
         do {
             descriptor = try SecurityDescriptor(selfRelative: Array(bytes))
         } catch {
             return context.finding(
-                Self.id, .unknown, path: path, message: "template \(path.template.name) has a malformed nTSecurityDescriptor: \(error)")
+                Self.id, .unknown, path: path,
+                message: "template \(path.template.name) has a malformed nTSecurityDescriptor: \(error)")
         }
         let decision = TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll
         let evidence: [String: EvidenceValue] = ["decision": .string(decision.description)]
         if decision.isGranted {
             return context.finding(
-                Self.id, .pass, path: path, message: "Enroll on template \(path.template.name): \(decision)", evidence: evidence)
+                Self.id, .pass, path: path, message: "Enroll on template \(path.template.name): \(decision)",
+                evidence: evidence)
         }
         var message = "Enroll on template \(path.template.name): \(decision)"
         if case .denied(let index, _) = decision, let ace = descriptor.dacl?.aces[safe: index] {

@@ -5,13 +5,19 @@ public struct B3TemplatePublished: TemplateRule {
     public init() {}
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        let published = path.ca.certificateTemplates.contains { $0.caseInsensitiveCompare(path.template.name) == .orderedSame }
-        let evidence: [String: EvidenceValue] = ["certificateTemplates": .list(path.ca.certificateTemplates.map { .string($0) })]
+        let published = path.ca.certificateTemplates.contains {
+            $0.caseInsensitiveCompare(path.template.name) == .orderedSame
+        }
+        let evidence: [String: EvidenceValue] = [
+            "certificateTemplates": .list(path.ca.certificateTemplates.map { .string($0) })
+        ]
         if published {
             return context.finding(
-                Self.id, .pass, path: path, message: "\(path.ca.name) publishes \(path.template.name)", evidence: evidence)
+                Self.id, .pass, path: path, message: "\(path.ca.name) publishes \(path.template.name)",
+                evidence: evidence)
         }
         return context.finding(
-            Self.id, .fail, path: path, message: "\(path.ca.name) does not publish \(path.template.name)", evidence: evidence)
+            Self.id, .fail, path: path, message: "\(path.ca.name) does not publish \(path.template.name)",
+            evidence: evidence)
     }
 }

@@ -17,7 +17,9 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
             guard endpoint.malformed == nil, let renewalOnly = endpoint.renewalOnly else {
                 return context.finding(
                     Self.id, .unknown, path: path,
-                    message: "malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag")): cannot tell who logs on to the CA")
+                    message:
+                        "malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag")): cannot tell who logs on to the CA"
+                )
             }
             if renewalOnly {
                 return context.finding(
@@ -25,7 +27,8 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
                     message: "renewal-only endpoint: the CES principal, not the requester, logs on to the CA (CES-D4)")
             }
             if let caHost, let cesHost = endpoint.host, caHost == cesHost {
-                return context.finding(Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
+                return context.finding(
+                    Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
             }
         }
         let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
@@ -35,24 +38,30 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")")
+                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let assignment = rights.assignment
         let evidence: [String: EvidenceValue] = [
-            "SeNetworkLogonRight": .list((assignment.holders(of: "SeNetworkLogonRight") ?? []).map { .string($0.description) }),
-            "SeDenyNetworkLogonRight": .list((assignment.holders(of: "SeDenyNetworkLogonRight") ?? []).map { .string($0.description) }),
+            "SeNetworkLogonRight": .list(
+                (assignment.holders(of: "SeNetworkLogonRight") ?? []).map { .string($0.description) }),
+            "SeDenyNetworkLogonRight": .list(
+                (assignment.holders(of: "SeDenyNetworkLogonRight") ?? []).map { .string($0.description) }),
         ]
         switch UserRightCheck.evaluate(
-            rights, right: "SeNetworkLogonRight", denyRight: "SeDenyNetworkLogonRight", token: token, account: path.requester,
+            rights, right: "SeNetworkLogonRight", denyRight: "SeDenyNetworkLogonRight", token: token,
+            account: path.requester,
             host: caHost ?? "?")
         {
         case .granted(let message):
             // Network logon is fine, but the DCOM half of the rule has no evidence source yet: not a pass.
-            return context.finding(Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
+            return context.finding(
+                Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
         case .notGranted(let message), .denied(let message):
             return context.finding(Self.id, .fail, path: path, message: message, evidence: evidence)
         case .unknown(let message):
-            return context.finding(Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
+            return context.finding(
+                Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
         }
     }
 }

@@ -10,12 +10,14 @@ public struct B5EnrollmentServiceEnroll: RequesterRule {
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         guard let bytes = path.ca.securityDescriptor.value else {
             return context.finding(
-                Self.id, .unknown, path: path, message: path.ca.securityDescriptor.missingReason ?? "nTSecurityDescriptor not read")
+                Self.id, .unknown, path: path,
+                message: path.ca.securityDescriptor.missingReason ?? "nTSecurityDescriptor not read")
         }
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")")
+                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let descriptor: SecurityDescriptor
         do {
@@ -23,12 +25,14 @@ public struct B5EnrollmentServiceEnroll: RequesterRule {
         } catch {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the enrollment service object of \(path.ca.name) has a malformed nTSecurityDescriptor: \(error)")
+                message:
+                    "the enrollment service object of \(path.ca.name) has a malformed nTSecurityDescriptor: \(error)")
         }
         let decision = descriptor.check(
             token, desired: .controlAccess, objectType: ExtendedRight.certificateEnrollment, mapping: .directoryService)
         let evidence: [String: EvidenceValue] = ["decision": .string(decision.description)]
-        let subject = "Enroll (0e10c968-78fb-11d2-90d4-00c04f79dc55) on the enrollment service object of \(path.ca.name) for \(path.requester.samAccountName)"
+        let subject =
+            "Enroll (0e10c968-78fb-11d2-90d4-00c04f79dc55) on the enrollment service object of \(path.ca.name) for \(path.requester.samAccountName)"
         if decision.isGranted {
             return context.finding(Self.id, .pass, path: path, message: "\(subject): \(decision)", evidence: evidence)
         }

@@ -12,31 +12,40 @@ public struct C10S4U2SelfGroupRead: EndpointRule {
         guard path.endpoint.malformed == nil, let flag = path.endpoint.authenticationFlag else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses certificate authentication")
+                message:
+                    "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses certificate authentication"
+            )
         }
         guard flag == EnrollmentAuthentication.certificate.rawValue else {
-            return context.finding(Self.id, .skipped, path: path, message: "authentication flag \(flag) is not Certificate (8): no S4U2self")
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message: "authentication flag \(flag) is not Certificate (8): no S4U2self")
         }
         let (early, principal) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account = principal else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         guard let groups = account.tokenGroups.value else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "not read")")
+                message:
+                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "not read")"
+            )
         }
         let group = SID.windowsAuthorizationAccessGroup.description
         let evidence: [String: EvidenceValue] = ["tokenGroups": .list(groups.map { .string($0) })]
         if groups.contains(where: { $0.caseInsensitiveCompare(group) == .orderedSame }) {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "\(account.samAccountName) is a member of Windows Authorization Access Group (\(group))", evidence: evidence)
+                message: "\(account.samAccountName) is a member of Windows Authorization Access Group (\(group))",
+                evidence: evidence)
         }
         return context.finding(
             Self.id, .warn, path: path,
-            message: "\(account.samAccountName) is not a member of Windows Authorization Access Group (\(group)); S4U2self then relies on Authenticated Users' default read of tokenGroupsGlobalAndUniversal, which cannot be verified from here",
+            message:
+                "\(account.samAccountName) is not a member of Windows Authorization Access Group (\(group)); S4U2self then relies on Authenticated Users' default read of tokenGroupsGlobalAndUniversal, which cannot be verified from here",
             evidence: evidence)
     }
 }

@@ -11,6 +11,8 @@ public struct C11CrossForestAuthentication: EndpointRule {
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         context.finding(
             Self.id, .skipped, path: path,
-            message: "cross-forest selective authentication cannot be seen from one domain's LDAP; for requesters from a trusted forest, check that they (or a group) hold Allowed to authenticate (68b1d179-0d15-4d4f-ab71-46152e79a7bc) on the computer objects of \(path.endpoint.host ?? "the CES host") and \(path.ca.dnsHostName ?? "the CA")")
+            message:
+                "cross-forest selective authentication cannot be seen from one domain's LDAP; for requesters from a trusted forest, check that they (or a group) hold Allowed to authenticate (68b1d179-0d15-4d4f-ab71-46152e79a7bc) on the computer objects of \(path.endpoint.host ?? "the CES host") and \(path.ca.dnsHostName ?? "the CA")"
+        )
     }
 }

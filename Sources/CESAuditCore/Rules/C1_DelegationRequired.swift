@@ -11,18 +11,21 @@ public struct C1DelegationRequired: EndpointRule {
         ]
         switch path.delegationRequired {
         case nil:
-            let reason = path.endpoint.malformed.map { "malformed msPKI-Enrollment-Servers value: \($0)" }
+            let reason =
+                path.endpoint.malformed.map { "malformed msPKI-Enrollment-Servers value: \($0)" }
                 ?? "the CA host or the endpoint host is unknown"
             return context.finding(Self.id, .unknown, path: path, message: reason, evidence: evidence)
         case true?:
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "delegation required: auth flag \(path.endpoint.authenticationFlag ?? 0), not renewal-only, CES host \(path.endpoint.host ?? "?") ≠ CA host \(path.ca.dnsHostName ?? "?")",
+                message:
+                    "delegation required: auth flag \(path.endpoint.authenticationFlag ?? 0), not renewal-only, CES host \(path.endpoint.host ?? "?") ≠ CA host \(path.ca.dnsHostName ?? "?")",
                 evidence: evidence)
         case false?:
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "no delegation needed (username/password, renewal-only, or CA on the CES host)", evidence: evidence)
+                message: "no delegation needed (username/password, renewal-only, or CA on the CES host)",
+                evidence: evidence)
         }
     }
 }

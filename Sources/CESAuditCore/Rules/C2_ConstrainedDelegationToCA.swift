@@ -19,19 +19,23 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
         if missing.isEmpty {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "msDS-AllowedToDelegateTo of \(account.samAccountName) has \(path.requiredTargets.joined(separator: " and "))",
+                message:
+                    "msDS-AllowedToDelegateTo of \(account.samAccountName) has \(path.requiredTargets.joined(separator: " and "))",
                 evidence: evidence)
         }
-        let lacking = "msDS-AllowedToDelegateTo of \(account.samAccountName) lacks \(missing.joined(separator: " and "))"
+        let lacking =
+            "msDS-AllowedToDelegateTo of \(account.samAccountName) lacks \(missing.joined(separator: " and "))"
         if path.resourceBasedDelegationAllowsPrincipal == true {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)", evidence: evidence)
+                message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
+                evidence: evidence)
         }
         if account.flags?.contains(.trustedForDelegation) == true {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
+                message:
+                    "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
                 evidence: evidence)
         }
         return context.finding(Self.id, .fail, path: path, message: lacking, evidence: evidence)

@@ -21,15 +21,18 @@ public struct C3ProtocolTransition: EndpointRule {
         if transition && path.missingTargets?.isEmpty == true {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "userAccountControl \(control.hex) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) with HOST/RPCSS targets",
+                message:
+                    "userAccountControl \(control.hex) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) with HOST/RPCSS targets",
                 evidence: evidence)
         }
         if path.resourceBasedDelegationAllowsPrincipal == true {
             return context.finding(
-                Self.id, .pass, path: path, message: "resource-based delegation on the CA computer allows protocol transition",
+                Self.id, .pass, path: path,
+                message: "resource-based delegation on the CA computer allows protocol transition",
                 evidence: evidence)
         }
-        let reason = transition
+        let reason =
+            transition
             ? "has TRUSTED_TO_AUTH_FOR_DELEGATION but lacks the HOST/RPCSS targets of CES-C2"
             : "lacks TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"
         return context.finding(

@@ -15,16 +15,20 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
         }
         let evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
         let unconstrained = UserAccountControl(rawValue: control).contains(.trustedForDelegation)
-        let constrainedWorks = path.missingTargets?.isEmpty == true || path.resourceBasedDelegationAllowsPrincipal == true
+        let constrainedWorks =
+            path.missingTargets?.isEmpty == true || path.resourceBasedDelegationAllowsPrincipal == true
         if unconstrained && !constrainedWorks {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "userAccountControl \(control.hex) has TRUSTED_FOR_DELEGATION (0x80000) and no constrained or resource-based delegation to the CA; Credential Guard state is not in AD",
+                message:
+                    "userAccountControl \(control.hex) has TRUSTED_FOR_DELEGATION (0x80000) and no constrained or resource-based delegation to the CA; Credential Guard state is not in AD",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: unconstrained ? "unconstrained delegation is set, but constrained or resource-based delegation covers the CA" : "no reliance on unconstrained delegation",
+            message: unconstrained
+                ? "unconstrained delegation is set, but constrained or resource-based delegation covers the CA"
+                : "no reliance on unconstrained delegation",
             evidence: evidence)
     }
 }

@@ -9,20 +9,26 @@ public struct C5ResourceBasedDelegation: EndpointRule {
         if let early { return early }
         guard let caComputer = path.caComputer else {
             return context.finding(
-                Self.id, .unknown, path: path, message: "no computer account with dNSHostName \(path.ca.dnsHostName ?? "?")")
+                Self.id, .unknown, path: path,
+                message: "no computer account with dNSHostName \(path.ca.dnsHostName ?? "?")")
         }
         switch path.resourceBasedDelegationAllowsPrincipal {
         case true?:
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) allows \(account?.samAccountName ?? "?") (RBCD is not covered by Microsoft's CES documentation)")
+                message:
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) allows \(account?.samAccountName ?? "?") (RBCD is not covered by Microsoft's CES documentation)"
+            )
         case false?:
             return context.finding(
-                Self.id, .skipped, path: path, message: "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides")
+                Self.id, .skipped, path: path,
+                message: "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides")
         case nil:
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed or the principal's SID is unknown")
+                message:
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed or the principal's SID is unknown"
+            )
         }
     }
 }

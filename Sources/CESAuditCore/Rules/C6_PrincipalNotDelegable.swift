@@ -14,10 +14,15 @@ public struct C6PrincipalNotDelegable: EndpointRule {
         }
         var problems: [String] = []
         if flags.contains(.notDelegated) { problems.append("NOT_DELEGATED (0x100000) is set") }
-        if let domain = context.snapshot.domain.sid, groups.contains("\(domain)-525") { problems.append("member of Protected Users") }
-        if problems.isEmpty {
-            return context.finding(Self.id, .pass, path: path, message: "\(account.samAccountName) is neither sensitive nor in Protected Users")
+        if let domain = context.snapshot.domain.sid, groups.contains("\(domain)-525") {
+            problems.append("member of Protected Users")
         }
-        return context.finding(Self.id, .warn, path: path, message: "\(account.samAccountName): " + problems.joined(separator: ", "))
+        if problems.isEmpty {
+            return context.finding(
+                Self.id, .pass, path: path,
+                message: "\(account.samAccountName) is neither sensitive nor in Protected Users")
+        }
+        return context.finding(
+            Self.id, .warn, path: path, message: "\(account.samAccountName): " + problems.joined(separator: ", "))
     }
 }

@@ -12,16 +12,20 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
         guard path.endpoint.malformed == nil, let flag = path.endpoint.authenticationFlag else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses Kerberos")
+                message:
+                    "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses Kerberos"
+            )
         }
         guard flag == EnrollmentAuthentication.kerberos.rawValue else {
-            return context.finding(Self.id, .skipped, path: path, message: "authentication flag \(flag) is not Kerberos (2)")
+            return context.finding(
+                Self.id, .skipped, path: path, message: "authentication flag \(flag) is not Kerberos (2)")
         }
         guard let host = path.endpoint.host else {
             return context.finding(Self.id, .unknown, path: path, message: "the endpoint URL has no host")
         }
         guard let account = path.principal.account else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         let holders = path.principal.httpSPNHolders
         let isPrincipal = { (name: String) in name.caseInsensitiveCompare(account.samAccountName) == .orderedSame }
@@ -36,41 +40,49 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
             if others.isEmpty {
                 return context.finding(
                     Self.id, .pass, path: path,
-                    message: "\(account.samAccountName) is the computer account of \(host): HOST/\(host) covers HTTP, and no other account holds \(spn) (or its short form)",
+                    message:
+                        "\(account.samAccountName) is the computer account of \(host): HOST/\(host) covers HTTP, and no other account holds \(spn) (or its short form)",
                     evidence: evidence)
             }
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "\(spn) (or its short form) is held by \(others.joined(separator: ", ")) while CES runs as the computer account \(account.samAccountName); tickets go to the wrong account",
+                message:
+                    "\(spn) (or its short form) is held by \(others.joined(separator: ", ")) while CES runs as the computer account \(account.samAccountName); tickets go to the wrong account",
                 evidence: evidence)
         }
         if holders.isEmpty {
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "no account holds \(spn): clients fall back to NTLM and \(account.samAccountName) cannot delegate",
+                message:
+                    "no account holds \(spn): clients fall back to NTLM and \(account.samAccountName) cannot delegate",
                 evidence: evidence)
         }
         if others.isEmpty {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelModeNote)", evidence: evidence)
+                message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelModeNote)",
+                evidence: evidence)
         }
         if holders.contains(where: isPrincipal) {
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "\(spn) (or its short form) is registered on several accounts: \(holders.joined(separator: ", ")); only \(account.samAccountName) may hold it",
+                message:
+                    "\(spn) (or its short form) is registered on several accounts: \(holders.joined(separator: ", ")); only \(account.samAccountName) may hold it",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .fail, path: path,
-            message: "\(spn) (or its short form) is held by \(others.joined(separator: ", ")), not by the CES principal \(account.samAccountName)",
+            message:
+                "\(spn) (or its short form) is held by \(others.joined(separator: ", ")), not by the CES principal \(account.samAccountName)",
             evidence: evidence)
     }
 
     /// The computer account of the CES host itself (not a gMSA, which is also of class computer).
     static func isHostComputer(_ account: AccountRecord, host: String) -> Bool {
         guard account.isComputer,
-            !account.objectClasses.contains(where: { $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame })
+            !account.objectClasses.contains(where: {
+                $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame
+            })
         else { return false }
         if let dnsHostName = account.dnsHostName, dnsHostName.lowercased() == host.lowercased() { return true }
         let short = host.split(separator: ".").first.map(String.init) ?? host

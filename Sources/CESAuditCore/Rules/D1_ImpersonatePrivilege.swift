@@ -15,19 +15,25 @@ public struct D1ImpersonatePrivilege: EndpointRule {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
         guard let account = path.principal.account else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         guard var token = account.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")")
+                message:
+                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         token.sids.insert(.iisIUSRS)
         let listed = rights.assignment.holders(of: Self.right)?.map(\.description) ?? []
         let evidence: [String: EvidenceValue] = [Self.right: .list(listed.map { .string($0) })]
-        switch UserRightCheck.evaluate(rights, right: Self.right, denyRight: nil, token: token, account: account, host: host ?? "?") {
+        switch UserRightCheck.evaluate(
+            rights, right: Self.right, denyRight: nil, token: token, account: account, host: host ?? "?")
+        {
         case .granted(let message):
-            let note = message.contains("*\(SID.iisIUSRS)") ? " (IIS_IUSRS: the principal must be a member, CES-D2)" : ""
+            let note =
+                message.contains("*\(SID.iisIUSRS)") ? " (IIS_IUSRS: the principal must be a member, CES-D2)" : ""
             return context.finding(Self.id, .pass, path: path, message: message + note, evidence: evidence)
         case .notGranted(let message), .denied(let message):
             return context.finding(Self.id, .fail, path: path, message: message, evidence: evidence)

@@ -8,12 +8,16 @@ public struct D2IISUsersMembership: EndpointRule {
         if let account = path.principal.account, account.isComputer, !account.isGroupManagedServiceAccount {
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "\(account.samAccountName) is a computer account: the built-in app-pool identity gets IIS_IUSRS at runtime")
+                message:
+                    "\(account.samAccountName) is a computer account: the built-in app-pool identity gets IIS_IUSRS at runtime"
+            )
         }
         let host = path.endpoint.host ?? "the CES host"
         return context.finding(
             Self.id, .unknown, path: path,
-            message: "local group membership is not collected: collect the members of IIS_IUSRS on \(host) (net localgroup IIS_IUSRS)")
+            message:
+                "local group membership is not collected: collect the members of IIS_IUSRS on \(host) (net localgroup IIS_IUSRS)"
+        )
     }
 }
 

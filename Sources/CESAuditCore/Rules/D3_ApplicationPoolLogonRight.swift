@@ -9,7 +9,8 @@ public struct D3ApplicationPoolLogonRight: EndpointRule {
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard let account = path.principal.account else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         let (right, deny): (String, String)
         if account.isGroupManagedServiceAccount {
@@ -17,7 +18,9 @@ public struct D3ApplicationPoolLogonRight: EndpointRule {
         } else if account.isComputer {
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "\(account.samAccountName) is a computer account: a built-in app-pool identity needs no logon right")
+                message:
+                    "\(account.samAccountName) is a computer account: a built-in app-pool identity needs no logon right"
+            )
         } else {
             (right, deny) = ("SeBatchLogonRight", "SeDenyBatchLogonRight")
         }
@@ -29,14 +32,18 @@ public struct D3ApplicationPoolLogonRight: EndpointRule {
         guard let token = account.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")")
+                message:
+                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let assignment = rights.assignment
         let evidence: [String: EvidenceValue] = [
             right: .list((assignment.holders(of: right) ?? []).map { .string($0.description) }),
             deny: .list((assignment.holders(of: deny) ?? []).map { .string($0.description) }),
         ]
-        switch UserRightCheck.evaluate(rights, right: right, denyRight: deny, token: token, account: account, host: host ?? "?") {
+        switch UserRightCheck.evaluate(
+            rights, right: right, denyRight: deny, token: token, account: account, host: host ?? "?")
+        {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)
         case .notGranted(let message), .denied(let message):

@@ -9,28 +9,35 @@ public struct D4NetworkLogonOnCA: EndpointRule {
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard path.endpoint.malformed == nil, let renewalOnly = path.endpoint.renewalOnly else {
-            return context.finding(Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
+            return context.finding(
+                Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
         }
         let caHost = path.ca.dnsHostName?.lowercased()
         if let caHost, let cesHost = path.endpoint.host, caHost == cesHost {
-            return context.finding(Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
+            return context.finding(
+                Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
         }
         let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
         guard let rights = datum.value else {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
         guard let account = path.principal.account else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         guard let token = account.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")")
+                message:
+                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let assignment = rights.assignment
         let evidence: [String: EvidenceValue] = [
-            "SeNetworkLogonRight": .list((assignment.holders(of: "SeNetworkLogonRight") ?? []).map { .string($0.description) }),
-            "SeDenyNetworkLogonRight": .list((assignment.holders(of: "SeDenyNetworkLogonRight") ?? []).map { .string($0.description) }),
+            "SeNetworkLogonRight": .list(
+                (assignment.holders(of: "SeNetworkLogonRight") ?? []).map { .string($0.description) }),
+            "SeDenyNetworkLogonRight": .list(
+                (assignment.holders(of: "SeDenyNetworkLogonRight") ?? []).map { .string($0.description) }),
             "renewalOnly": .bool(renewalOnly),
         ]
         switch UserRightCheck.evaluate(

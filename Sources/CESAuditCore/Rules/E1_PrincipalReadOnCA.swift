@@ -10,10 +10,13 @@ public struct E1PrincipalReadOnCA: EndpointRule {
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard path.endpoint.malformed == nil, let renewalOnly = path.endpoint.renewalOnly else {
-            return context.finding(Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
+            return context.finding(
+                Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
         }
         guard renewalOnly else {
-            return context.finding(Self.id, .skipped, path: path, message: "not a renewal-only endpoint: the CA sees the requester (CES-B1)")
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message: "not a renewal-only endpoint: the CA sees the requester (CES-B1)")
         }
         let host = path.ca.dnsHostName
         let security = context.hostDatum(\.caSecurity, host: host, file: "ca-security.bin/.sddl/.txt")
@@ -21,15 +24,19 @@ public struct E1PrincipalReadOnCA: EndpointRule {
             return context.finding(Self.id, .unknown, path: path, message: security.missingReason ?? "not supplied")
         }
         guard let account = path.principal.account else {
-            return context.finding(Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+            return context.finding(
+                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
         guard let token = account.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")")
+                message:
+                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
+            )
         }
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
-        let outcome = CARightCheck.evaluate(record, right: .read, token: token, account: account, domain: context.domainSID)
+        let outcome = CARightCheck.evaluate(
+            record, right: .read, token: token, account: account, domain: context.domainSID)
         switch outcome {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)
@@ -39,7 +46,8 @@ public struct E1PrincipalReadOnCA: EndpointRule {
             if path.protocolTransitionModelComplete == true {
                 return context.finding(
                     Self.id, .pass, path: path,
-                    message: "\(message); not needed: \(account.samAccountName) has TRUSTED_TO_AUTH_FOR_DELEGATION with HOST/RPCSS targets on the CA (CES-E2 alternative model)",
+                    message:
+                        "\(message); not needed: \(account.samAccountName) has TRUSTED_TO_AUTH_FOR_DELEGATION with HOST/RPCSS targets on the CA (CES-E2 alternative model)",
                     evidence: evidence)
             }
             return context.finding(Self.id, .fail, path: path, message: message, evidence: evidence)

@@ -10,7 +10,8 @@ public struct E2RenewOnBehalfOf: EndpointRule {
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         guard path.endpoint.malformed == nil, let renewalOnly = path.endpoint.renewalOnly else {
-            return context.finding(Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
+            return context.finding(
+                Self.id, .unknown, path: path, message: "malformed endpoint: cannot tell whether it is renewal-only")
         }
         guard renewalOnly else {
             return context.finding(Self.id, .skipped, path: path, message: "not a renewal-only endpoint")
@@ -18,7 +19,8 @@ public struct E2RenewOnBehalfOf: EndpointRule {
         let flag = EditFlags.enableRenewOnBehalfOf.rawValue
         let alternative = path.protocolTransitionModelComplete
         let name = path.principal.account?.samAccountName ?? "the CES principal"
-        let alternativeNote = "\(name) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) and msDS-AllowedToDelegateTo \(path.requiredTargets.joined(separator: " and ")) (alternative model)"
+        let alternativeNote =
+            "\(name) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) and msDS-AllowedToDelegateTo \(path.requiredTargets.joined(separator: " and ")) (alternative model)"
         let datum = context.hostDatum(\.editFlags, host: path.ca.dnsHostName, file: "editflags.txt")
         guard let value = datum.value else {
             if alternative == true {
@@ -31,22 +33,26 @@ public struct E2RenewOnBehalfOf: EndpointRule {
         let evidence: [String: EvidenceValue] = ["EditFlags": .integer(Int64(value))]
         if value & flag != 0 {
             return context.finding(
-                Self.id, .pass, path: path, message: "EditFlags \(value.hex) has EDITF_ENABLERENEWONBEHALFOF (0x04000000)",
+                Self.id, .pass, path: path,
+                message: "EditFlags \(value.hex) has EDITF_ENABLERENEWONBEHALFOF (0x04000000)",
                 evidence: evidence)
         }
         let lacking = "EditFlags \(value.hex) lacks EDITF_ENABLERENEWONBEHALFOF (0x04000000)"
         switch alternative {
         case true?:
-            return context.finding(Self.id, .pass, path: path, message: "\(lacking), but \(alternativeNote)", evidence: evidence)
+            return context.finding(
+                Self.id, .pass, path: path, message: "\(lacking), but \(alternativeNote)", evidence: evidence)
         case false?:
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "\(lacking), and \(name) lacks the alternative (TRUSTED_TO_AUTH_FOR_DELEGATION with HOST/RPCSS targets)",
+                message:
+                    "\(lacking), and \(name) lacks the alternative (TRUSTED_TO_AUTH_FOR_DELEGATION with HOST/RPCSS targets)",
                 evidence: evidence)
         case nil:
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "\(lacking); whether the alternative model is complete is unknown (\(path.principal.problem ?? "CES principal's userAccountControl or the CA host not read"))",
+                message:
+                    "\(lacking); whether the alternative model is complete is unknown (\(path.principal.problem ?? "CES principal's userAccountControl or the CA host not read"))",
                 evidence: evidence)
         }
     }

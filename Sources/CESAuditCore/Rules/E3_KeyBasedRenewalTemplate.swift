@@ -9,7 +9,11 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
     public init() {}
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Enrollment-Flag", "msPKI-Certificate-Name-Flag"]) { return gate }
+        if let gate = context.unreadAttributeGate(
+            Self.id, path, needs: ["msPKI-Enrollment-Flag", "msPKI-Certificate-Name-Flag"])
+        {
+            return gate
+        }
         let template = path.template
         let evidence: [String: EvidenceValue] = [
             "msPKI-Enrollment-Flag": .integer(Int64(template.enrollmentFlags)),

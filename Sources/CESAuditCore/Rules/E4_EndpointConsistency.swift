@@ -26,10 +26,12 @@ public struct E4EndpointConsistency: EndpointRule {
         if problems.isEmpty {
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "authFlag \(entry.authenticationFlag), renewalOnly \(entry.renewalOnly ? 1 : 0), KBR \(entry.keyBasedRenewal.map { $0 ? "1" : "0" } ?? "absent"), \(entry.url) is consistent",
+                message:
+                    "authFlag \(entry.authenticationFlag), renewalOnly \(entry.renewalOnly ? 1 : 0), KBR \(entry.keyBasedRenewal.map { $0 ? "1" : "0" } ?? "absent"), \(entry.url) is consistent",
                 evidence: evidence)
         }
-        return context.finding(Self.id, .warn, path: path, message: problems.joined(separator: "; "), evidence: evidence)
+        return context.finding(
+            Self.id, .warn, path: path, message: problems.joined(separator: "; "), evidence: evidence)
     }
 
     /// Every inconsistency of one parsed value, in words with the concrete values.
@@ -41,7 +43,8 @@ public struct E4EndpointConsistency: EndpointRule {
         }
         if entry.keyBasedRenewal == true && (authentication != .certificate || !entry.renewalOnly) {
             problems.append(
-                "KBR entry has authFlag \(entry.authenticationFlag) and renewalOnly \(entry.renewalOnly ? 1 : 0); it must be authFlag 8 and renewalOnly 1")
+                "KBR entry has authFlag \(entry.authenticationFlag) and renewalOnly \(entry.renewalOnly ? 1 : 0); it must be authFlag 8 and renewalOnly 1"
+            )
         }
         let url: EndpointURL
         do {
@@ -60,12 +63,14 @@ public struct E4EndpointConsistency: EndpointRule {
             return problems
         }
         if instance.caName.lowercased() != caName.lowercased() {
-            problems.append("URL instance names CA '\(instance.caName)', but the endpoint is published on CA '\(caName)'")
+            problems.append(
+                "URL instance names CA '\(instance.caName)', but the endpoint is published on CA '\(caName)'")
         }
         guard let authentication, authentication != .none else { return problems }
         guard let suffix = authentication.instanceSuffix else {
             problems.append(
-                "authFlag \(entry.authenticationFlag) (anonymous) has no CES instance, but the URL names \(segments[0])")
+                "authFlag \(entry.authenticationFlag) (anonymous) has no CES instance, but the URL names \(segments[0])"
+            )
             return problems
         }
         // `<CAName>_CES_Certificate` and a tagged copy such as `<CAName>_CES_Certificate_KBR` both name a
@@ -74,7 +79,8 @@ public struct E4EndpointConsistency: EndpointRule {
         let wanted = suffix.lowercased()
         if found != wanted && !found.hasPrefix(wanted + "_") {
             problems.append(
-                "URL instance suffix '\(instance.authenticationSuffix)' does not match authFlag \(entry.authenticationFlag) (\(suffix))")
+                "URL instance suffix '\(instance.authenticationSuffix)' does not match authFlag \(entry.authenticationFlag) (\(suffix))"
+            )
         }
         return problems
     }

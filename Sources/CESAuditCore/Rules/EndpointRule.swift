@@ -44,7 +44,9 @@ public struct EndpointPath: Sendable {
     /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity has an allow ACE for the principal.
     /// nil when it cannot be told (no CA computer, unparsable descriptor, principal SID unknown).
     public var resourceBasedDelegationAllowsPrincipal: Bool? {
-        guard let caComputer, let sidText = principal.account?.sid, let sid = try? SID(string: sidText) else { return nil }
+        guard let caComputer, let sidText = principal.account?.sid, let sid = try? SID(string: sidText) else {
+            return nil
+        }
         guard let bytes = caComputer.allowedToActOnBehalfOf else { return false }
         guard let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes)) else { return nil }
         return descriptor.dacl?.aces.contains { $0.type.isAllow && $0.sid == sid } ?? false
@@ -77,7 +79,8 @@ extension RuleContext {
         }
         var remediation: String?
         if status == .fail || status == .warn, let rule {
-            remediation = ([rule.remediation.renderedSummary(values)] + rule.remediation.commands.map { $0.rendered(values) })
+            remediation =
+                ([rule.remediation.renderedSummary(values)] + rule.remediation.commands.map { $0.rendered(values) })
                 .joined(separator: "\n")
         }
         let account = path.principal.account
@@ -93,13 +96,22 @@ extension RuleContext {
     /// The common preamble of C2–C7: delegation must be required and the principal known.
     func delegationPreconditions(_ ruleID: String, _ path: EndpointPath) -> (Finding?, AccountRecord?) {
         guard let required = path.delegationRequired else {
-            return (finding(ruleID, .unknown, path: path, message: "cannot tell whether this endpoint needs delegation (malformed endpoint or CA host unknown)"), nil)
+            return (
+                finding(
+                    ruleID, .unknown, path: path,
+                    message:
+                        "cannot tell whether this endpoint needs delegation (malformed endpoint or CA host unknown)"),
+                nil
+            )
         }
         guard required else {
             return (finding(ruleID, .skipped, path: path, message: "no delegation on this endpoint (CES-C1)"), nil)
         }
         guard let account = path.principal.account else {
-            return (finding(ruleID, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved"), nil)
+            return (
+                finding(ruleID, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved"),
+                nil
+            )
         }
         return (nil, account)
     }

@@ -11,7 +11,11 @@ public struct F8OtherTemplateConstraints: TemplateRule {
     static let requirePrivateKeyArchival: UInt32 = 0x0000_0001
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Private-Key-Flag", "msPKI-Enrollment-Flag"]) { return gate }
+        if let gate = context.unreadAttributeGate(
+            Self.id, path, needs: ["msPKI-Private-Key-Flag", "msPKI-Enrollment-Flag"])
+        {
+            return gate
+        }
         let template = path.template
         var evidence: [String: EvidenceValue] = [
             "msPKI-Private-Key-Flag": .integer(Int64(template.privateKeyFlags)),

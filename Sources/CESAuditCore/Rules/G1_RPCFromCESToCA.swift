@@ -13,13 +13,18 @@ public struct G1RPCFromCESToCA: EndpointRule {
         guard let cesHost = path.endpoint.host else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the CES host is unknown (\(path.endpoint.malformed ?? "no URL host")); RPC from CES to \(caHost) cannot be judged")
+                message:
+                    "the CES host is unknown (\(path.endpoint.malformed ?? "no URL host")); RPC from CES to \(caHost) cannot be judged"
+            )
         }
         if cesHost == caHost {
-            return context.finding(Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
+            return context.finding(
+                Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
         }
         return context.finding(
             Self.id, .unknown, path: path,
-            message: "RPC/DCOM reachability needs a probe from \(cesHost), which this tool cannot make: run 'Test-NetConnection \(caHost) -Port 135' on \(cesHost) and check that the CA's dynamic RPC range (default 49152-65535) is open from \(cesHost) to \(caHost)")
+            message:
+                "RPC/DCOM reachability needs a probe from \(cesHost), which this tool cannot make: run 'Test-NetConnection \(caHost) -Port 135' on \(cesHost) and check that the CA's dynamic RPC range (default 49152-65535) is open from \(cesHost) to \(caHost)"
+        )
     }
 }

@@ -13,6 +13,8 @@ public struct G2RPCFromCAToDomainControllers: EndpointRule {
         let dc = context.snapshot.domain.domainController ?? "each domain controller"
         return context.finding(
             Self.id, .unknown, path: path,
-            message: "RPC reachability of the domain controllers needs a probe from \(caHost), which this tool cannot make: run 'Test-NetConnection \(dc) -Port 135' on \(caHost) and check the domain controllers' dynamic RPC range (default 49152-65535); 'nltest /sc_verify:\(context.snapshot.domain.dnsName ?? "<domain>")' on \(caHost) checks the secure channel")
+            message:
+                "RPC reachability of the domain controllers needs a probe from \(caHost), which this tool cannot make: run 'Test-NetConnection \(dc) -Port 135' on \(caHost) and check the domain controllers' dynamic RPC range (default 49152-65535); 'nltest /sc_verify:\(context.snapshot.domain.dnsName ?? "<domain>")' on \(caHost) checks the secure channel"
+        )
     }
 }

@@ -12,6 +12,8 @@ public struct G3MultipleSiteBindings: EndpointRule {
         let folder = instance.map { "\($0.caName)_CES_\($0.authenticationSuffix)" } ?? "\(path.ca.name)_CES_<Auth>"
         return context.finding(
             Self.id, .unknown, path: path,
-            message: "IIS configuration is not collected (no iis-config evidence in the contract yet): on \(host) run 'appcmd list site' for the bindings of the site hosting CES and check %windir%\\SystemData\\CES\\\(folder)\\web.config for <serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\"/> under <system.serviceModel>")
+            message:
+                "IIS configuration is not collected (no iis-config evidence in the contract yet): on \(host) run 'appcmd list site' for the bindings of the site hosting CES and check %windir%\\SystemData\\CES\\\(folder)\\web.config for <serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\"/> under <system.serviceModel>"
+        )
     }
 }

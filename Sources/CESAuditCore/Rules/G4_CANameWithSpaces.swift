@@ -12,9 +12,11 @@ public struct G4CANameWithSpaces: EndpointRule {
         if name.contains(" ") {
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "CA name '\(name)' contains spaces: CES needs the additional post-installation steps, and the URL must encode them as %20",
+                message:
+                    "CA name '\(name)' contains spaces: CES needs the additional post-installation steps, and the URL must encode them as %20",
                 evidence: evidence)
         }
-        return context.finding(Self.id, .pass, path: path, message: "CA name '\(name)' has no spaces", evidence: evidence)
+        return context.finding(
+            Self.id, .pass, path: path, message: "CA name '\(name)' has no spaces", evidence: evidence)
     }
 }

@@ -5,7 +5,9 @@ extension RuleContext {
     func hostDatum<Value>(
         _ datum: KeyPath<HostEvidence, Collected<Value>>, host: String?, file: String
     ) -> Collected<Value> {
-        guard let host, !host.isEmpty else { return .missing(reason: "the host is unknown, so no \(file) can be matched") }
+        guard let host, !host.isEmpty else {
+            return .missing(reason: "the host is unknown, so no \(file) can be matched")
+        }
         guard let evidence = snapshot.evidence(for: host) else {
             return .missing(reason: "no \(file) for host \(host): no evidence folder for it (--evidence DIR/\(host)/)")
         }
@@ -42,8 +44,11 @@ enum CARightCheck {
                 ? enroll(descriptor, token: token, account: account, label: label)
                 : read(descriptor, token: token, account: account)
         case .certutil:
-            guard let report = record.certutilReport else { return .unknown("\(record.file) no longer parses as certutil text") }
-            return certutil(report, file: record.file, right: right, label: label, token: token, account: account, domain: domain)
+            guard let report = record.certutilReport else {
+                return .unknown("\(record.file) no longer parses as certutil text")
+            }
+            return certutil(
+                report, file: record.file, right: right, label: label, token: token, account: account, domain: domain)
         }
     }
 
@@ -62,7 +67,8 @@ enum CARightCheck {
             return .denied("CA DACL denies \(label) to \(sid) by ACE \(index)")
         case .notGranted:
             return .notGranted(
-                "no ACE of the CA DACL (\(aces.count) ACEs) grants \(label) to any of the \(token.sids.count) SIDs of \(account.samAccountName)")
+                "no ACE of the CA DACL (\(aces.count) ACEs) grants \(label) to any of the \(token.sids.count) SIDs of \(account.samAccountName)"
+            )
         }
     }
 
@@ -75,10 +81,12 @@ enum CARightCheck {
         }
         let mask = permissions.effective.rawValue.hex
         if permissions.canRead {
-            return .granted("effective CA rights of \(account.samAccountName) are \(mask), which include or imply 0x100 (Read)")
+            return .granted(
+                "effective CA rights of \(account.samAccountName) are \(mask), which include or imply 0x100 (Read)")
         }
         return .notGranted(
-            "effective CA rights of \(account.samAccountName) are \(mask): none of 0x100 (Read), 0x200 (Enroll), 0x2 (Officer), 0x1 (Administrator)")
+            "effective CA rights of \(account.samAccountName) are \(mask): none of 0x100 (Read), 0x200 (Enroll), 0x2 (Officer), 0x1 (Administrator)"
+        )
     }
 
     static func certutil(
@@ -102,7 +110,9 @@ enum CARightCheck {
         case .notGranted: cutoff = .max
         case .unknown(let line):
             let principal = report.entries.first { $0.line == line }?.principal ?? "?"
-            return .unknown("\(file) line \(line) names \(principal) with rights certutil printed in a form that was not understood")
+            return .unknown(
+                "\(file) line \(line) names \(principal) with rights certutil printed in a form that was not understood"
+            )
         }
         let mayMatter = unidentified.first { entry in
             guard entry.line < cutoff else { return false }
@@ -111,7 +121,8 @@ enum CARightCheck {
         }
         if let entry = mayMatter {
             return .unknown(
-                "\(file) line \(entry.line) (\(entry.isAllow ? "Allow" : "Deny")) names \(entry.principal), which certutil text cannot tie to a SID of \(account.samAccountName); supply ca-security.bin or ca-security.sddl")
+                "\(file) line \(entry.line) (\(entry.isAllow ? "Allow" : "Deny")) names \(entry.principal), which certutil text cannot tie to a SID of \(account.samAccountName); supply ca-security.bin or ca-security.sddl"
+            )
         }
         func principal(_ line: Int) -> String { report.entries.first { $0.line == line }?.principal ?? "?" }
         switch decision {
@@ -173,7 +184,8 @@ enum UserRightCheck {
             case .unresolved(let names):
                 if case .granted = decide(assignment, right, token: token, account: account) {
                     return .unknown(
-                        "\(denyRight) on \(host) lists unresolved names \(names.joined(separator: ", ")); one may be \(who) or a group of it")
+                        "\(denyRight) on \(host) lists unresolved names \(names.joined(separator: ", ")); one may be \(who) or a group of it"
+                    )
                 }
             case .notGranted, .notDefined: break
             }
@@ -183,12 +195,14 @@ enum UserRightCheck {
         case .granted(let by):
             return .granted("\(right) on \(host) lists \(by), which \(who) holds")
         case .notGranted:
-            return .notGranted("\(right) on \(host) is \(listed.isEmpty ? "empty" : listed): none is \(who) or one of its groups")
+            return .notGranted(
+                "\(right) on \(host) is \(listed.isEmpty ? "empty" : listed): none is \(who) or one of its groups")
         case .notDefined:
             return .notGranted("\(right) is not in secedit.inf of \(host) (assigned to nobody)")
         case .unresolved(let names):
             return .unknown(
-                "\(right) on \(host) matches no SID of \(who) but lists unresolved names \(names.joined(separator: ", ")); resolve them to SIDs")
+                "\(right) on \(host) matches no SID of \(who) but lists unresolved names \(names.joined(separator: ", ")); resolve them to SIDs"
+            )
         }
     }
 
@@ -209,7 +223,9 @@ enum UserRightCheck {
         case .notDefined: return .notDefined
         case .unresolved(let names):
             let sam = account?.samAccountName.lowercased()
-            func accountPart(_ name: String) -> String { name.lowercased().split(separator: "\\").last.map(String.init) ?? "" }
+            func accountPart(_ name: String) -> String {
+                name.lowercased().split(separator: "\\").last.map(String.init) ?? ""
+            }
             if let sam, let match = names.first(where: { accountPart($0) == sam }) { return .granted(match) }
             // Built-in user accounts (Guest, Administrator, krbtgt) are not groups: unless they are the
             // principal itself, they cannot be in its token.

@@ -76,7 +76,9 @@ public struct RuleContext: Sendable {
     }
 
     private func placeholderValues(_ path: EnrollmentPath) -> [String: String] {
-        var values = ["account": path.requester.samAccountName, "caName": path.ca.name, "caConfig": path.ca.configString]
+        var values = [
+            "account": path.requester.samAccountName, "caName": path.ca.name, "caConfig": path.ca.configString,
+        ]
         if let host = path.ca.dnsHostName {
             values["caHost"] = host
             values["caShort"] = String(host.split(separator: ".").first ?? Substring(host))

@@ -12,7 +12,8 @@ public enum RuleRegistry {
         C5ResourceBasedDelegation(), C6PrincipalNotDelegable(), C7PrincipalUsable(), D1ImpersonatePrivilege(),
         D2IISUsersMembership(), D3ApplicationPoolLogonRight(), D4NetworkLogonOnCA(), E1PrincipalReadOnCA(),
         E2RenewOnBehalfOf(),
-        C8HTTPServicePrincipalName(), C9PrincipalEncryptionTypes(), C10S4U2SelfGroupRead(), C11CrossForestAuthentication(),
+        C8HTTPServicePrincipalName(), C9PrincipalEncryptionTypes(), C10S4U2SelfGroupRead(),
+        C11CrossForestAuthentication(),
         E4EndpointConsistency(), G1RPCFromCESToCA(), G2RPCFromCAToDomainControllers(), G3MultipleSiteBindings(),
         G4CANameWithSpaces(), G5SilentContextExplainOnly(),
     ]

@@ -48,7 +48,8 @@ extension RuleContext {
         guard !unread.isEmpty else { return nil }
         return finding(
             ruleID, .unknown, path: path,
-            message: "template \(path.template.name) has no \(unread.joined(separator: ", ")) (not readable or damaged)")
+            message: "template \(path.template.name) has no \(unread.joined(separator: ", ")) (not readable or damaged)"
+        )
     }
 }
 
@@ -62,21 +63,26 @@ struct RequiredAttributeCheck {
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         if let gate = context.unreadAttributeGate(ruleID, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
         let demanded = path.nameFlags.intersection(flags)
-        let evidence: [String: EvidenceValue] = ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
+        let evidence: [String: EvidenceValue] = [
+            "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
+        ]
         guard path.subjectFromDirectory, !demanded.isEmpty else {
             return context.finding(
                 ruleID, .skipped, path: path,
-                message: "template \(path.template.name) does not take \(attribute) from the directory", evidence: evidence)
+                message: "template \(path.template.name) does not take \(attribute) from the directory",
+                evidence: evidence)
         }
         if let present = value(path.requester), !present.isEmpty {
             return context.finding(
                 ruleID, .pass, path: path,
-                message: "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(path.requester.samAccountName) has it",
+                message:
+                    "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(path.requester.samAccountName) has it",
                 evidence: evidence)
         }
         return context.finding(
             ruleID, .fail, path: path,
-            message: "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) has none",
+            message:
+                "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) has none",
             evidence: evidence)
     }
 }

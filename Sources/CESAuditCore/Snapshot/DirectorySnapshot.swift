@@ -34,7 +34,8 @@ extension DirectorySnapshot {
         schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
         collectedAt = try container.decode(Date.self, forKey: .collectedAt)
         domain = try container.decode(Domain.self, forKey: .domain)
-        enrollmentServices = try container.decode(Collected<[EnrollmentServiceRecord]>.self, forKey: .enrollmentServices)
+        enrollmentServices = try container.decode(
+            Collected<[EnrollmentServiceRecord]>.self, forKey: .enrollmentServices)
         templates = try container.decode(Collected<[TemplateRecord]>.self, forKey: .templates)
         oids = try container.decode(Collected<[OIDRecord]>.self, forKey: .oids)
         accounts = try container.decode([String: AccountRecord].self, forKey: .accounts)

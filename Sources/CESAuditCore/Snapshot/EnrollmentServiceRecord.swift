@@ -45,6 +45,7 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
     public var configString: String { "\(dnsHostName ?? "?")\\\(name)" }
 
     static let attributes = [
-        "cn", "dNSHostName", "certificateTemplates", "msPKI-Enrollment-Servers", "cACertificate", "nTSecurityDescriptor",
+        "cn", "dNSHostName", "certificateTemplates", "msPKI-Enrollment-Servers", "cACertificate",
+        "nTSecurityDescriptor",
     ]
 }
