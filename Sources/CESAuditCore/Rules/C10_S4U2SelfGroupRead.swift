@@ -9,18 +9,7 @@ public struct C10S4U2SelfGroupRead: EndpointRule {
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        guard path.endpoint.malformed == nil, let flag = path.endpoint.authenticationFlag else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses certificate authentication"
-            )
-        }
-        guard flag == EnrollmentAuthentication.certificate.rawValue else {
-            return context.finding(
-                Self.id, .skipped, path: path,
-                message: "authentication flag \(flag) is not Certificate (8): no S4U2self")
-        }
+        if let gate = context.authenticationGate(Self.id, path, requires: .certificate) { return gate }
         let (early, principal) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account = principal else {

@@ -7,9 +7,7 @@ public struct C3ProtocolTransition: EndpointRule {
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        guard path.endpoint.authenticationFlag == 8 else {
-            return context.finding(Self.id, .skipped, path: path, message: "not a certificate-authentication endpoint")
-        }
+        if let gate = context.authenticationGate(Self.id, path, requires: .certificate) { return gate }
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
         guard let account, let control = account.userAccountControl.value else {

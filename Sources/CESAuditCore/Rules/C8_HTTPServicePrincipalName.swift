@@ -9,17 +9,7 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        guard path.endpoint.malformed == nil, let flag = path.endpoint.authenticationFlag else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "malformed endpoint (\(path.endpoint.malformed ?? "no authentication flag")): cannot tell whether it uses Kerberos"
-            )
-        }
-        guard flag == EnrollmentAuthentication.kerberos.rawValue else {
-            return context.finding(
-                Self.id, .skipped, path: path, message: "authentication flag \(flag) is not Kerberos (2)")
-        }
+        if let gate = context.authenticationGate(Self.id, path, requires: .kerberos) { return gate }
         guard let host = path.endpoint.host else {
             return context.finding(Self.id, .unknown, path: path, message: "the endpoint URL has no host")
         }

@@ -14,17 +14,8 @@ public struct D1ImpersonatePrivilege: EndpointRule {
         guard let rights = datum.value else {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
-        guard let account = path.principal.account else {
-            return context.finding(
-                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
-        }
-        guard var token = account.token else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
-            )
-        }
+        guard let principal = path.principalToken else { return context.principalTokenProblem(Self.id, path) }
+        var (account, token) = principal
         token.sids.insert(.iisIUSRS)
         let listed = rights.assignment.holders(of: Self.right)?.map(\.description) ?? []
         let evidence: [String: EvidenceValue] = [Self.right: .list(listed.map { .string($0) })]

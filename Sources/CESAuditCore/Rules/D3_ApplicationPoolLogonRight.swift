@@ -8,10 +8,7 @@ public struct D3ApplicationPoolLogonRight: EndpointRule {
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        guard let account = path.principal.account else {
-            return context.finding(
-                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
-        }
+        guard let account = path.principal.account else { return context.principalTokenProblem(Self.id, path) }
         let (right, deny): (String, String)
         if account.isGroupManagedServiceAccount {
             (right, deny) = ("SeServiceLogonRight", "SeDenyServiceLogonRight")
@@ -29,13 +26,7 @@ public struct D3ApplicationPoolLogonRight: EndpointRule {
         guard let rights = datum.value else {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
-        guard let token = account.token else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
-            )
-        }
+        guard let token = account.token else { return context.principalTokenProblem(Self.id, path) }
         let assignment = rights.assignment
         let evidence: [String: EvidenceValue] = [
             right: .list((assignment.holders(of: right) ?? []).map { .string($0.description) }),

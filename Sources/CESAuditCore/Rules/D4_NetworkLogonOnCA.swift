@@ -21,17 +21,8 @@ public struct D4NetworkLogonOnCA: EndpointRule {
         guard let rights = datum.value else {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
-        guard let account = path.principal.account else {
-            return context.finding(
-                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
-        }
-        guard let token = account.token else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
-            )
-        }
+        guard let principal = path.principalToken else { return context.principalTokenProblem(Self.id, path) }
+        let (account, token) = principal
         let assignment = rights.assignment
         let evidence: [String: EvidenceValue] = [
             "SeNetworkLogonRight": .list(

@@ -23,17 +23,8 @@ public struct E1PrincipalReadOnCA: EndpointRule {
         guard let record = security.value else {
             return context.finding(Self.id, .unknown, path: path, message: security.missingReason ?? "not supplied")
         }
-        guard let account = path.principal.account else {
-            return context.finding(
-                Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
-        }
-        guard let token = account.token else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
-            )
-        }
+        guard let principal = path.principalToken else { return context.principalTokenProblem(Self.id, path) }
+        let (account, token) = principal
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
         let outcome = CARightCheck.evaluate(
             record, right: .read, token: token, account: account, domain: context.domainSID)

@@ -116,3 +116,45 @@ extension RuleContext {
         return (nil, account)
     }
 }
+
+extension EndpointPath {
+    /// The CES principal with its access token; nil when either was not read (see `principalTokenProblem`).
+    var principalToken: (account: AccountRecord, token: AccessToken)? {
+        guard let account = principal.account, let token = account.token else { return nil }
+        return (account, token)
+    }
+}
+
+extension RuleContext {
+    /// The `unknown` finding for a path whose principal or principal groups were not read.
+    func principalTokenProblem(_ ruleID: String, _ path: EndpointPath) -> Finding {
+        guard let account = path.principal.account else {
+            return finding(
+                ruleID, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
+        }
+        return finding(
+            ruleID, .unknown, path: path,
+            message:
+                "the groups of \(account.samAccountName) were not read: \(account.tokenGroups.missingReason ?? "no SID")"
+        )
+    }
+
+    /// `unknown` for a malformed endpoint, `skipped` when it does not use `authentication`; nil when it does.
+    func authenticationGate(
+        _ ruleID: String, _ path: EndpointPath, requires authentication: EnrollmentAuthentication
+    ) -> Finding? {
+        let name = authentication.instanceSuffix ?? "\(authentication)"
+        guard path.endpoint.malformed == nil, let flag = path.endpoint.authenticationFlag else {
+            let problem = path.endpoint.malformed ?? "no authentication flag"
+            return finding(
+                ruleID, .unknown, path: path,
+                message: "malformed endpoint (\(problem)): cannot tell whether it uses \(name) authentication")
+        }
+        guard flag == authentication.rawValue else {
+            return finding(
+                ruleID, .skipped, path: path,
+                message: "authentication flag \(flag) is not \(name) (\(authentication.rawValue))")
+        }
+        return nil
+    }
+}
