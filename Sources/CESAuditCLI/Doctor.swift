@@ -13,13 +13,7 @@ struct Doctor: AsyncParsableCommand {
     var format: OutputFormat = .text
 
     func run() async throws {
-        let configuration: ConnectionConfiguration
-        do {
-            configuration = try connection.configuration()
-        } catch let error as UsageError {
-            Console.error("ces-audit: \(error)")
-            throw ExitCode(ExitStatus.usage)
-        }
+        let configuration = try connection.configuration()
         let report: DoctorReport
         do {
             let directory = try await DirectoryConnection.connect(configuration)
