@@ -168,11 +168,6 @@ public actor DirectoryConnection {
             return nil
         }
     }
-
-    /// Re-reads the RootDSE.
-    public func readRootDSE() throws(LDAPError) -> RootDSE? {
-        try read("", attributes: RootDSE.attributes).map(RootDSE.init(entry:))
-    }
 }
 
 /// Holds the next page in flight while the consumer processes the current one.

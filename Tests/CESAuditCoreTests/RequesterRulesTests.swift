@@ -115,7 +115,7 @@ struct RequesterRulesAgainstTestBedTests {
                 defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp",
                 dnsName: "corp",
                 sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil),
-            enrollmentServices: .value([]), templates: .value([]), oids: .value([]), accounts: [:]),
+            enrollmentServices: .value([]), templates: .value([]), oids: .value([])),
         catalogue: .embedded)
 
     @Test func unreadableUserAccountControlIsUnknown() {

@@ -25,7 +25,7 @@ extension SnapshotCollector {
                 LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
                 LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
             ]), base: base)
-        let holderNames = holders.map(\.samAccountName)
+        let holderNames = holders.map { $0.string("sAMAccountName") ?? $0.dn }
         if let configured {
             guard let account = try await findAccount(configured, base: base) else {
                 return PrincipalResolution(
@@ -36,7 +36,7 @@ extension SnapshotCollector {
         }
         if holders.count == 1 {
             return PrincipalResolution(
-                account: try await account(dn: holders[0].dn), source: .httpSPN, httpSPNHolders: holderNames,
+                account: try await account(from: holders[0]), source: .httpSPN, httpSPNHolders: holderNames,
                 problem: nil)
         }
         let computers = try await accounts(
@@ -50,33 +50,13 @@ extension SnapshotCollector {
             )
         }
         return PrincipalResolution(
-            account: try await account(dn: computer.dn), source: .hostComputer, httpSPNHolders: holderNames,
+            account: try await account(from: computer), source: .hostComputer, httpSPNHolders: holderNames,
             problem: nil)
     }
 
-    /// Accounts matching a filter (without token groups: callers re-read the one they keep).
-    func accounts(matching filter: String, base: String) async throws(LDAPError) -> [AccountRecord] {
-        var found: [LDAPEntry] = []
-        do {
-            for try await batch in directory.search(
-                SearchRequest(base: base, filter: filter, attributes: ["sAMAccountName", "objectClass"]))
-            {
-                found += batch
-            }
-        } catch let error as LDAPError {
-            throw error
-        } catch {
-            throw LDAPError(kind: .other, code: 1, operation: "search \(filter)", message: "\(error)")
-        }
-        return found.map {
-            AccountRecord(
-                dn: $0.dn, samAccountName: $0.string("sAMAccountName") ?? $0.dn,
-                objectClasses: $0.strings("objectClass"),
-                sid: nil, userAccountControl: .missing(reason: "not read"),
-                userAccountControlComputed: .missing(reason: "not read"),
-                mail: nil, userPrincipalName: nil, dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: [],
-                allowedToActOnBehalfOf: nil, tokenGroups: .missing(reason: "not read"))
-        }
+    /// Accounts matching a filter, with every attribute the rules read (token groups follow per account).
+    func accounts(matching filter: String, base: String) async throws(LDAPError) -> [LDAPEntry] {
+        try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
     }
 
     /// The CA's computer account: `dNSHostName` equal to the CA host.
@@ -84,6 +64,6 @@ extension SnapshotCollector {
         let matches = try await accounts(
             matching: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]), base: base)
         guard let first = matches.first else { return nil }
-        return try await account(dn: first.dn)
+        return try await account(from: first)
     }
 }

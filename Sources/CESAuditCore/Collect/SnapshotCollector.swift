@@ -45,7 +45,7 @@ public struct SnapshotCollector: Sendable {
                     base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
                     attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
                 Self.oid),
-            accounts: [:])
+        )
     }
 
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
@@ -57,18 +57,7 @@ public struct SnapshotCollector: Sendable {
             "(|(objectClass=user)(objectClass=computer))",
             LDAPFilter.or([LDAPFilter.equals("sAMAccountName", name), LDAPFilter.equals("userPrincipalName", name)]),
         ])
-        var found: [LDAPEntry] = []
-        do {
-            for try await batch in directory.search(
-                SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
-            {
-                found += batch
-            }
-        } catch let error as LDAPError {
-            throw error
-        } catch {
-            throw LDAPError(kind: .other, code: 1, operation: "find \(name)", message: "\(error)")
-        }
+        let found = try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
         guard let entry = found.first else { return nil }
         return try await account(from: entry)
     }
@@ -79,7 +68,20 @@ public struct SnapshotCollector: Sendable {
         return try await account(from: entry)
     }
 
-    private func account(from entry: LDAPEntry) async throws(LDAPError) -> AccountRecord {
+    /// Every entry of a search, with the stream's untyped error turned back into the LDAPError it is.
+    func entries(_ request: SearchRequest) async throws(LDAPError) -> [LDAPEntry] {
+        var found: [LDAPEntry] = []
+        do {
+            for try await batch in directory.search(request) { found += batch }
+        } catch let error as LDAPError {
+            throw error
+        } catch {
+            throw LDAPError(kind: .other, code: 1, operation: "search \(request.base)", message: "\(error)")
+        }
+        return found
+    }
+
+    func account(from entry: LDAPEntry) async throws(LDAPError) -> AccountRecord {
         // tokenGroups is computed by the DC and only returned for BASE searches.
         var tokenGroups: Collected<[String]>
         do {
@@ -121,16 +123,11 @@ public struct SnapshotCollector: Sendable {
     private func collect<Record>(
         _ request: SearchRequest, _ transform: @Sendable (LDAPEntry) -> Record
     ) async throws(LDAPError) -> Collected<[Record]> {
-        var records: [Record] = []
         do {
-            for try await batch in directory.search(request) { records += batch.map(transform) }
-        } catch let error as LDAPError {
-            if error.isConnectivityFailure { throw error }
-            return .missing(reason: "\(request.base) not readable: \(error)")
-        } catch {
+            return .value(try await entries(request).map(transform))
+        } catch  where !error.isConnectivityFailure {
             return .missing(reason: "\(request.base) not readable: \(error)")
         }
-        return .value(records)
     }
 
     private static func securityDescriptor(_ entry: LDAPEntry) -> Collected<Data> {

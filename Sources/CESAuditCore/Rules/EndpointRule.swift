@@ -18,15 +18,8 @@ public struct EndpointPath: Sendable {
         self.caComputer = caComputer
     }
 
-    /// C1: delegation is needed for Kerberos (2) and Certificate (8) endpoints that are not renewal-only,
-    /// when the CA runs on another host. nil when that cannot be decided.
-    public var delegationRequired: Bool? {
-        guard endpoint.malformed == nil, let flag = endpoint.authenticationFlag, let renewalOnly = endpoint.renewalOnly
-        else { return nil }
-        guard flag == 2 || flag == 8, !renewalOnly else { return false }
-        guard let cesHost = endpoint.host, let caHost = ca.dnsHostName?.lowercased() else { return nil }
-        return cesHost != caHost
-    }
+    /// C1: whether the principal must delegate on this endpoint; nil when that cannot be decided.
+    public var delegationRequired: Bool? { endpoint.needsDelegation(toCAHost: ca.dnsHostName) }
 
     /// The SPNs the CES principal must be allowed to delegate to (ces-rules.md C2: HOST and RPCSS, FQDN form).
     public var requiredTargets: [String] {
@@ -64,33 +57,18 @@ extension RuleContext {
         _ ruleID: String, _ status: Status, path: EndpointPath, message: String,
         evidence: [String: EvidenceValue] = [:]
     ) -> Finding {
-        let rule = catalogue[ruleID]
-        var values = ["caName": path.ca.name, "caConfig": path.ca.configString]
-        if let host = path.ca.dnsHostName {
-            values["caHost"] = host
-            values["caShort"] = String(host.split(separator: ".").first ?? Substring(host))
-        }
-        if let url = path.endpoint.url { values["url"] = url }
-        if let host = path.endpoint.host { values["cesHost"] = host }
-        if let domain = snapshot.domain.dnsName { values["domain"] = domain }
-        if let account = path.principal.account {
+        var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+        let account = path.principal.account
+        if let account {
             values["principal"] = account.samAccountName
             values["principalDN"] = account.dn
         }
-        var remediation: String?
-        if status == .fail || status == .warn, let rule {
-            remediation =
-                ([rule.remediation.renderedSummary(values)] + rule.remediation.commands.map { $0.rendered(values) })
-                .joined(separator: "\n")
-        }
-        let account = path.principal.account
         let subject = Subject(
             kind: .servicePrincipal, name: account?.samAccountName ?? "(unresolved CES principal)", dn: account?.dn,
             sid: account?.sid)
-        return Finding(
-            ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject,
-            endpoint: path.endpoint.url ?? path.endpoint.raw, message: message, evidence: evidence,
-            remediation: remediation, errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+        return makeFinding(
+            ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence,
+            values: values)
     }
 
     /// The common preamble of C2–C7: delegation must be required and the principal known.

@@ -13,17 +13,8 @@ public struct EnrollmentPath: Sendable {
         self.endpoint = endpoint
     }
 
-    /// ces-rules.md §1/C1: the CES principal must delegate the requester's identity to the CA when the
-    /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another host.
-    /// nil when that cannot be decided (no endpoint, malformed value, unknown hosts).
-    public var delegationRequired: Bool? {
-        guard let endpoint, endpoint.malformed == nil, let flag = endpoint.authenticationFlag,
-            let renewalOnly = endpoint.renewalOnly
-        else { return nil }
-        guard flag == 2 || flag == 8, !renewalOnly else { return false }
-        guard let cesHost = endpoint.host, let caHost = ca.dnsHostName?.lowercased() else { return nil }
-        return cesHost != caHost
-    }
+    /// Whether this path needs delegation (C1); nil when it cannot be told or there is no endpoint.
+    public var delegationRequired: Bool? { endpoint?.needsDelegation(toCAHost: ca.dnsHostName) }
 }
 
 /// Everything a rule may look at, plus the catalogue that gives findings their title and remediation.
@@ -41,21 +32,32 @@ public struct RuleContext: Sendable {
         _ ruleID: String, _ status: Status, path: EnrollmentPath, message: String,
         evidence: [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
     ) -> Finding {
+        let requester = path.requester
+        var values = placeholderValues(ca: path.ca, endpoint: path.endpoint).merging(extraValues) { $1 }
+        values["account"] = requester.samAccountName
+        return makeFinding(
+            ruleID, status,
+            subject: Subject(
+                kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
+                sid: requester.sid),
+            endpoint: path.endpoint, message: message, evidence: evidence, values: values)
+    }
+
+    /// The one place a finding is assembled from a rule's verdict and the catalogue entry.
+    func makeFinding(
+        _ ruleID: String, _ status: Status, subject: Subject, endpoint: EnrollmentServiceRecord.Endpoint?,
+        message: String, evidence: [String: EvidenceValue], values: [String: String]
+    ) -> Finding {
         let rule = catalogue[ruleID]
-        let values = placeholderValues(path).merging(extraValues) { $1 }
         var remediation: String?
         if status == .fail || status == .warn, let rule {
             let commands = rule.remediation.commands.map { $0.rendered(values) }
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }
-        let requester = path.requester
         return Finding(
-            ruleId: ruleID, status: status, title: rule?.title ?? ruleID,
-            subject: Subject(
-                kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
-                sid: requester.sid),
-            endpoint: path.endpoint?.url ?? path.endpoint?.raw, message: message, evidence: evidence,
-            remediation: remediation, errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+            ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject,
+            endpoint: endpoint?.url ?? endpoint?.raw, message: message, evidence: evidence, remediation: remediation,
+            errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
     }
 
     /// The gate of the requester-side delegation rules (A1, A2): a finding when the path needs no delegation
@@ -75,16 +77,16 @@ public struct RuleContext: Sendable {
         }
     }
 
-    private func placeholderValues(_ path: EnrollmentPath) -> [String: String] {
-        var values = [
-            "account": path.requester.samAccountName, "caName": path.ca.name, "caConfig": path.ca.configString,
-        ]
-        if let host = path.ca.dnsHostName {
+    /// Placeholder values every path has: CA, endpoint, domain.
+    func placeholderValues(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> [String: String]
+    {
+        var values = ["caName": ca.name, "caConfig": ca.configString]
+        if let host = ca.dnsHostName {
             values["caHost"] = host
             values["caShort"] = String(host.split(separator: ".").first ?? Substring(host))
         }
-        if let url = path.endpoint?.url { values["url"] = url }
-        if let host = path.endpoint?.host { values["cesHost"] = host }
+        if let url = endpoint?.url { values["url"] = url }
+        if let host = endpoint?.host { values["cesHost"] = host }
         if let domain = snapshot.domain.dnsName { values["domain"] = domain }
         return values
     }

@@ -19,12 +19,8 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     public var enrollmentServices: Collected<[EnrollmentServiceRecord]>
     public var templates: Collected<[TemplateRecord]>
     public var oids: Collected<[OIDRecord]>
-    /// Accounts read so far, keyed by lower-cased DN (requesters, CES principals, CA computers).
-    public var accounts: [String: AccountRecord]
     /// Host-local evidence keyed by lower-cased host folder name (FQDN or short name); see `evidence(for:)`.
     public var evidence: [String: HostEvidence] = [:]
-
-    public func account(dn: String) -> AccountRecord? { accounts[dn.lowercased()] }
 }
 
 extension DirectorySnapshot {
@@ -38,7 +34,6 @@ extension DirectorySnapshot {
             Collected<[EnrollmentServiceRecord]>.self, forKey: .enrollmentServices)
         templates = try container.decode(Collected<[TemplateRecord]>.self, forKey: .templates)
         oids = try container.decode(Collected<[OIDRecord]>.self, forKey: .oids)
-        accounts = try container.decode([String: AccountRecord].self, forKey: .accounts)
         evidence = try container.decodeIfPresent([String: HostEvidence].self, forKey: .evidence) ?? [:]
     }
 }

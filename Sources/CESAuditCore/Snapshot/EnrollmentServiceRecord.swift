@@ -28,6 +28,16 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
             }
         }
 
+        /// ces-rules.md §1/C1: the CES principal must delegate the requester's identity to the CA when the
+        /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another host.
+        /// nil when that cannot be decided (malformed value, unknown hosts).
+        public func needsDelegation(toCAHost caHost: String?) -> Bool? {
+            guard malformed == nil, let flag = authenticationFlag, let renewalOnly else { return nil }
+            guard flag == 2 || flag == 8, !renewalOnly else { return false }
+            guard let host, let caHost = caHost?.lowercased() else { return nil }
+            return host != caHost
+        }
+
         /// Host of the endpoint URL, lower-cased.
         public var host: String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
     }
