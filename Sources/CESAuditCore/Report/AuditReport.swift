@@ -1,0 +1,156 @@
+import Foundation
+
+/// The result of one job run (contract.md, JSON v1): what ran, when, how long, the counts of every evaluated
+/// finding, and the findings listed. Every output format renders this one value.
+public struct AuditReport: Sendable, Codable, Equatable {
+    public struct Tool: Sendable, Codable, Equatable {
+        public var name: String
+        public var version: String
+
+        public init(name: String = "ces-audit", version: String) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    /// Counts over every evaluated finding, listed or not (`scan` lists non-pass findings only).
+    public struct Summary: Sendable, Codable, Equatable {
+        public var pass = 0
+        public var warn = 0
+        public var fail = 0
+        public var unknown = 0
+        public var skipped = 0
+
+        public init() {}
+
+        public subscript(status: Status) -> Int {
+            get {
+                switch status {
+                case .pass: pass
+                case .warn: warn
+                case .fail: fail
+                case .unknown: unknown
+                case .skipped: skipped
+                }
+            }
+            set {
+                switch status {
+                case .pass: pass = newValue
+                case .warn: warn = newValue
+                case .fail: fail = newValue
+                case .unknown: unknown = newValue
+                case .skipped: skipped = newValue
+                }
+            }
+        }
+    }
+
+    /// What changed since the previous run kept in the history database (`scan --history`).
+    public struct Changes: Sendable, Codable, Equatable {
+        /// When the run compared against started; nil for the first run.
+        public var previousRunAt: Date?
+        /// Open findings (see `Finding.isOpen`) that the previous run did not have.
+        public var new: [FindingIdentity]
+        /// Findings open in the previous run and no longer open now.
+        public var resolved: [FindingIdentity]
+        /// Open in both runs.
+        public var stillOpen: Int
+
+        public init(previousRunAt: Date?, new: [FindingIdentity], resolved: [FindingIdentity], stillOpen: Int) {
+            self.previousRunAt = previousRunAt
+            self.new = new
+            self.resolved = resolved
+            self.stillOpen = stillOpen
+        }
+    }
+
+    public var schemaVersion = 1
+    public var tool: Tool
+    /// `user`, `server` or `scan`.
+    public var command: String
+    public var startedAt: Date
+    public var durationMs: Int
+    public var summary: Summary
+    public var findings: [Finding]
+    // Additions to the contract's v1 shape (contract.md allows adding).
+    /// What the job ran for: the account, the CES host, or the domain.
+    public var target: String?
+    /// Distinct subjects evaluated (accounts, principals, CAs, templates, endpoints).
+    public var subjectsScanned: Int?
+    /// Who the CES principal of each endpoint is and how it was found (`server`, `user`, `scan`).
+    public var principals: [PrincipalNote]?
+    /// Open findings that count against the exit status (waived ones do not).
+    public var open: Summary?
+    public var changes: Changes?
+
+    public init(
+        tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: [Finding],
+        target: String? = nil, subjectsScanned: Int? = nil, principals: [PrincipalNote]? = nil, open: Summary? = nil,
+        changes: Changes? = nil
+    ) {
+        self.tool = tool
+        self.command = command
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.summary = summary
+        self.findings = findings
+        self.target = target
+        self.subjectsScanned = subjectsScanned
+        self.principals = principals
+        self.open = open
+        self.changes = changes
+    }
+
+    /// contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,
+    /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run.
+    public var exitStatus: Int32 {
+        let counts = open ?? summary
+        if counts.fail > 0 { return 2 }
+        if counts.unknown > 0 { return 3 }
+        if counts.warn > 0 { return 1 }
+        return 0
+    }
+}
+
+/// The CES principal of one endpoint as resolved (contract.md order), for the report.
+public struct PrincipalNote: Sendable, Codable, Equatable {
+    public var endpoint: String
+    /// sAMAccountName, nil when unresolved.
+    public var account: String?
+    public var dn: String?
+    /// `configured`, `httpSPN` or `hostComputer`.
+    public var source: String?
+    public var problem: String?
+
+    public init(endpoint: String, account: String?, dn: String?, source: String?, problem: String?) {
+        self.endpoint = endpoint
+        self.account = account
+        self.dn = dn
+        self.source = source
+        self.problem = problem
+    }
+}
+
+/// A finding's identity across runs (issue: rule + subject + endpoint).
+public struct FindingIdentity: Sendable, Codable, Hashable, Comparable {
+    public var ruleId: String
+    /// The subject's DN when known, else its name.
+    public var subject: String
+    public var endpoint: String?
+
+    public init(ruleId: String, subject: String, endpoint: String?) {
+        self.ruleId = ruleId
+        self.subject = subject
+        self.endpoint = endpoint
+    }
+
+    public static func < (lhs: FindingIdentity, rhs: FindingIdentity) -> Bool {
+        (lhs.ruleId, lhs.subject, lhs.endpoint ?? "") < (rhs.ruleId, rhs.subject, rhs.endpoint ?? "")
+    }
+}
+
+extension Finding {
+    public var identity: FindingIdentity {
+        FindingIdentity(ruleId: ruleId, subject: subject.dn ?? subject.name, endpoint: endpoint)
+    }
+}
