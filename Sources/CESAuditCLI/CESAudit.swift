@@ -11,7 +11,9 @@ struct CESAudit: AsyncParsableCommand {
         commandName: "ces-audit",
         abstract: "Audit Active Directory Certificate Services enrollment through CES (0x803D0013 causes).",
         version: version,
-        subcommands: [Doctor.self, RulesCommand.self, ExplainCommand.self]
+        subcommands: [
+            UserCommand.self, ServerCommand.self, ScanCommand.self, RulesCommand.self, ExplainCommand.self, Doctor.self,
+        ]
     )
 
     /// A synchronous entry point that waits for the async command: no `dispatchMain()`, whose parked main

@@ -112,3 +112,11 @@ public enum EvidenceLoader {
         return parse(Array(data))
     }
 }
+
+extension DirectorySnapshot {
+    /// Adds the host evidence of `directory`; domain-relative SDDL aliases resolve against this domain's SID.
+    public mutating func loadEvidence(from directory: String) throws(EvidenceError) {
+        let context = SDDLContext(domain: domain.sid.flatMap { try? SID(string: $0) })
+        evidence = try EvidenceLoader.load(directory: directory, context: context)
+    }
+}

@@ -8,14 +8,15 @@ public struct B2TemplateEnrollPermission: TemplateRule {
     public init() {}
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        guard let requester = path.requester else { return context.noRequester(Self.id, path) }
         guard let bytes = path.template.securityDescriptor.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.template.securityDescriptor.missingReason ?? "not read")
         }
-        guard let token = path.requester.token else {
+        guard let token = requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
+                message: "the requester's groups were not read: \(requester.tokenGroups.missingReason ?? "no SID")"
             )
         }
         let descriptor: SecurityDescriptor

@@ -1,9 +1,11 @@
 import ADModel
+import Foundation
 
 /// CES-E3: Microsoft's key-based-renewal guide sets up the template with "Allow key based renewal" (0x10000,
 /// without it the renewal is refused), CA certificate manager approval, the subject supplied in the request and
-/// taken from the existing certificate on renewal. Applies only to a KBR endpoint. The CES principal's Read and
-/// Enroll on the template are not judged here: a template path carries no CES principal.
+/// taken from the existing certificate on renewal, and gives the CES principal Read and Enroll on it (the KBR
+/// instance submits under its own name). Applies only to a KBR endpoint. A template without the flag is one
+/// that is not meant for KBR (`skipped`) — unless no template of the CA has it, then KBR cannot renew anything.
 public struct E3KeyBasedRenewalTemplate: TemplateRule {
     public static let id = "CES-E3"
     public init() {}
@@ -15,7 +17,7 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
             return gate
         }
         let template = path.template
-        let evidence: [String: EvidenceValue] = [
+        var evidence: [String: EvidenceValue] = [
             "msPKI-Enrollment-Flag": .integer(Int64(template.enrollmentFlags)),
             "msPKI-Certificate-Name-Flag": .integer(Int64(template.nameFlags)),
         ]
@@ -36,40 +38,95 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
                 message: "endpoint \(endpoint.url ?? endpoint.raw) is not a key-based-renewal endpoint",
                 evidence: evidence)
         }
-        let enrollment = EnrollmentFlags(rawValue: template.enrollmentFlags)
-        let names = CertificateNameFlags(rawValue: template.nameFlags)
         let values =
             "msPKI-Enrollment-Flag \(template.enrollmentFlags.hex), msPKI-Certificate-Name-Flag \(template.nameFlags.hex)"
-        let notJudged = "the CES principal's Read and Enroll on the template are not checked here"
-        var warnings: [String] = []
-        if !enrollment.contains(.pendAllRequests) {
-            warnings.append("no CA certificate manager approval (0x2)")
+        guard Self.allowsKeyBasedRenewal(template) else {
+            let enabled = Self.keyBasedRenewalTemplates(of: path.ca, in: context.snapshot)
+            if !enabled.isEmpty {
+                return context.finding(
+                    Self.id, .skipped, path: path,
+                    message:
+                        "template \(template.name) is not enabled for key-based renewal (\(values)); \(path.ca.name) renews through \(enabled.joined(separator: ", "))",
+                    evidence: evidence)
+            }
+            return context.finding(
+                Self.id, .fail, path: path,
+                message:
+                    "\(path.ca.name) has a key-based-renewal endpoint but template \(template.name) lacks 'Allow key based renewal' (enrollment flag 0x00010000) and no template published on \(path.ca.name) has it (\(values))",
+                evidence: evidence)
         }
+        var warnings = Self.settingWarnings(template)
+        let rights = principalEnroll(path)
+        evidence["principalEnroll"] = .string(rights.description)
+        if let problem = rights.problem { warnings.append(problem) }
+        guard warnings.isEmpty else {
+            return context.finding(
+                Self.id, .warn, path: path,
+                message:
+                    "template \(template.name) allows key-based renewal but \(warnings.joined(separator: "; ")) (\(values))",
+                evidence: evidence)
+        }
+        guard rights.judged else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "template \(template.name) is set up for key-based renewal (\(values)), but \(rights.description)",
+                evidence: evidence)
+        }
+        return context.finding(
+            Self.id, .pass, path: path,
+            message:
+                "template \(template.name) allows key-based renewal with manager approval and the subject from the request / existing certificate (\(values)); \(rights.description)",
+            evidence: evidence)
+    }
+
+    static func allowsKeyBasedRenewal(_ template: TemplateRecord) -> Bool {
+        template.enrollmentFlags & 0x0001_0000 != 0
+    }
+
+    /// Templates published on `ca` that allow key-based renewal.
+    static func keyBasedRenewalTemplates(of ca: EnrollmentServiceRecord, in snapshot: DirectorySnapshot) -> [String] {
+        let published = Set(ca.certificateTemplates.map { $0.lowercased() })
+        return (snapshot.templates.value ?? []).filter {
+            published.contains($0.name.lowercased()) && allowsKeyBasedRenewal($0)
+        }.map(\.name).sorted()
+    }
+
+    static func settingWarnings(_ template: TemplateRecord) -> [String] {
+        let enrollment = EnrollmentFlags(rawValue: template.enrollmentFlags)
+        let names = CertificateNameFlags(rawValue: template.nameFlags)
+        var warnings: [String] = []
+        if !enrollment.contains(.pendAllRequests) { warnings.append("no CA certificate manager approval (0x2)") }
         if !names.contains(.enrolleeSuppliesSubject) {
             warnings.append("subject not supplied in the request (name flag 0x1)")
         }
         if !names.contains(.oldCertSuppliesSubjectAndAltName) {
             warnings.append("subject not taken from the existing certificate on renewal (name flag 0x8)")
         }
-        guard template.enrollmentFlags & 0x0001_0000 != 0 else {
-            let others = warnings.isEmpty ? "" : "; also " + warnings.joined(separator: ", ")
-            return context.finding(
-                Self.id, .fail, path: path,
-                message:
-                    "template \(template.name) is used for key-based renewal but lacks 'Allow key based renewal' (enrollment flag 0x00010000)\(others) (\(values)); \(notJudged)",
-                evidence: evidence)
+        return warnings
+    }
+
+    /// The CES principal's Read and Enroll on the template: a problem to warn about, or why it was not judged.
+    func principalEnroll(_ path: TemplatePath) -> (judged: Bool, problem: String?, description: String) {
+        guard let principal = path.principal else {
+            return (false, nil, "the CES principal is not resolved, so its Enroll on the template is not judged")
         }
-        guard warnings.isEmpty else {
-            return context.finding(
-                Self.id, .warn, path: path,
-                message:
-                    "template \(template.name) allows key-based renewal but has \(warnings.joined(separator: ", ")) (\(values)); \(notJudged)",
-                evidence: evidence)
+        guard let token = principal.token else {
+            return (false, nil, "the groups of \(principal.samAccountName) were not read")
         }
-        return context.finding(
-            Self.id, .pass, path: path,
-            message:
-                "template \(template.name) allows key-based renewal with manager approval and the subject from the request / existing certificate (\(values)); \(notJudged)",
-            evidence: evidence)
+        guard let bytes = path.template.securityDescriptor.value,
+            let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes))
+        else {
+            return (false, nil, "the template's security descriptor was not read")
+        }
+        let enroll = TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll
+        let read = descriptor.check(token, desired: .readProperty, mapping: .directoryService)
+        guard enroll.isGranted, read.isGranted else {
+            let missing = [enroll.isGranted ? nil : "Enroll (\(enroll))", read.isGranted ? nil : "Read (\(read))"]
+                .compactMap { $0 }.joined(separator: " and ")
+            let problem = "CES principal \(principal.samAccountName) lacks \(missing) on the template"
+            return (true, problem, problem)
+        }
+        return (true, nil, "CES principal \(principal.samAccountName) has Read and Enroll on it")
     }
 }

@@ -47,8 +47,7 @@ public struct EndpointPath: Sendable {
 }
 
 /// A rule about one CES endpoint: its principal, its CA, their hosts (families C, D, E).
-public protocol EndpointRule: Sendable {
-    static var id: String { get }
+public protocol EndpointRule: AuditRule {
     func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding
 }
 

@@ -25,15 +25,16 @@ public struct F4DirectoryNameRequired: TemplateRule {
     }
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        guard let requester = path.requester else { return context.noRequester(Self.id, path) }
         if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
         let evidence: [String: EvidenceValue] = [
             "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
         ]
-        if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, path.requester.dn.isEmpty {
+        if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, requester.dn.isEmpty {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) was not read from the directory",
+                    "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) was not read from the directory",
                 evidence: evidence)
         }
         let judged = Self.checks.map { ($0.attribute, $0.evaluate(path, in: context).status) }.filter {
@@ -53,12 +54,12 @@ public struct F4DirectoryNameRequired: TemplateRule {
             return context.finding(
                 Self.id, .fail, path: path,
                 message:
-                    "\(needs) but \(path.requester.samAccountName) has no \(missing.joined(separator: " and no "))",
+                    "\(needs) but \(requester.samAccountName) has no \(missing.joined(separator: " and no "))",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
-            message: "\(needs); \(path.requester.samAccountName) has \(judged.count == 1 ? "it" : "them")",
+            message: "\(needs); \(requester.samAccountName) has \(judged.count == 1 ? "it" : "them")",
             evidence: evidence)
     }
 }

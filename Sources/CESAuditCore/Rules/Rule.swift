@@ -92,9 +92,13 @@ public struct RuleContext: Sendable {
     }
 }
 
-/// A rule about the requester on one enrollment path (families A, F).
-public protocol RequesterRule: Sendable {
+/// What every rule has: its catalogue ID (`CES-A1`).
+public protocol AuditRule: Sendable {
     static var id: String { get }
+}
+
+/// A rule about the requester on one enrollment path (families A, B1, B4, B5).
+public protocol RequesterRule: AuditRule {
     func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding
 }
 

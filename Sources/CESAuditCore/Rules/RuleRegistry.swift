@@ -18,16 +18,25 @@ public enum RuleRegistry {
         G4CANameWithSpaces(), G5SilentContextExplainOnly(),
     ]
 
-    /// Requester, template and CA (families B, E3/E5/E6, F).
-    public static let templateRules: [any TemplateRule] = [
-        B2TemplateEnrollPermission(), B3TemplatePublished(), F1EmailRequired(), F2UPNRequired(), F3DNSNameRequired(),
-        F4DirectoryNameRequired(), F5RASignaturesRequired(), F6IssuancePolicyAllowedByCA(),
-        F6bApplicationPolicyAllowedByCA(), F7IssuancePolicyDefined(), F8OtherTemplateConstraints(),
-        E3KeyBasedRenewalTemplate(), E5TemplateCompatibility(), E6ValidityAndRenewalPeriod(),
+    /// A requester and a template on a CA (B2, F1–F4): the requester is the subject.
+    public static let requesterTemplateRules: [any TemplateRule] = [
+        B2TemplateEnrollPermission(), F1EmailRequired(), F2UPNRequired(), F3DNSNameRequired(),
+        F4DirectoryNameRequired(),
     ]
 
-    public static var implementedIDs: [String] {
-        requesterRules.map { type(of: $0).id } + endpointRules.map { type(of: $0).id }
-            + templateRules.map { type(of: $0).id }
+    /// A template on a CA, judged once whoever asks (families B3, E5/E6, F5–F8): the template is the subject.
+    public static let templateRules: [any TemplateRule] = [
+        B3TemplatePublished(), F5RASignaturesRequired(), F6IssuancePolicyAllowedByCA(),
+        F6bApplicationPolicyAllowedByCA(), F7IssuancePolicyDefined(), F8OtherTemplateConstraints(),
+        E5TemplateCompatibility(), E6ValidityAndRenewalPeriod(),
+    ]
+
+    /// A template behind one CES endpoint and its principal (E3, key-based renewal).
+    public static let endpointTemplateRules: [any TemplateRule] = [E3KeyBasedRenewalTemplate()]
+
+    public static var all: [any AuditRule] {
+        requesterRules + endpointRules + requesterTemplateRules + templateRules + endpointTemplateRules
     }
+
+    public static var implementedIDs: [String] { all.map { type(of: $0).id } }
 }

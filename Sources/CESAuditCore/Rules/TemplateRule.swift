@@ -1,20 +1,24 @@
 import ADModel
 
-/// A requester asking a CA for one template (optionally through a CES endpoint).
+/// One template on a CA, asked for by a requester (requester rules B2, F1–F4) or judged on its own (the
+/// template's findings then have the template as subject), optionally through a CES endpoint.
 public struct TemplatePath: Sendable {
-    public var requester: AccountRecord
+    public var requester: AccountRecord?
     public var ca: EnrollmentServiceRecord
     public var template: TemplateRecord
     public var endpoint: EnrollmentServiceRecord.Endpoint?
+    /// The endpoint's CES principal, which submits renewal-only / KBR requests under its own name (CES-E3).
+    public var principal: AccountRecord?
 
     public init(
-        requester: AccountRecord, ca: EnrollmentServiceRecord, template: TemplateRecord,
-        endpoint: EnrollmentServiceRecord.Endpoint? = nil
+        requester: AccountRecord?, ca: EnrollmentServiceRecord, template: TemplateRecord,
+        endpoint: EnrollmentServiceRecord.Endpoint? = nil, principal: AccountRecord? = nil
     ) {
         self.requester = requester
         self.ca = ca
         self.template = template
         self.endpoint = endpoint
+        self.principal = principal
     }
 
     var nameFlags: CertificateNameFlags { CertificateNameFlags(rawValue: template.nameFlags) }
@@ -24,8 +28,7 @@ public struct TemplatePath: Sendable {
 }
 
 /// A rule about a requester and a template on a CA (families B and F).
-public protocol TemplateRule: Sendable {
-    static var id: String { get }
+public protocol TemplateRule: AuditRule {
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding
 }
 
@@ -33,11 +36,27 @@ extension RuleContext {
     func finding(
         _ ruleID: String, _ status: Status, path: TemplatePath, message: String, evidence: [String: EvidenceValue] = [:]
     ) -> Finding {
+        guard let requester = path.requester else {
+            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+            values["template"] = path.template.name
+            if let principal = path.principal {
+                values["principal"] = principal.samAccountName
+                values["principalDN"] = principal.dn
+            }
+            return makeFinding(
+                ruleID, status, subject: Subject(kind: .template, name: path.template.name, dn: path.template.dn),
+                endpoint: path.endpoint, message: message, evidence: evidence, values: values)
+        }
         var finding = finding(
-            ruleID, status, path: EnrollmentPath(requester: path.requester, ca: path.ca, endpoint: path.endpoint),
+            ruleID, status, path: EnrollmentPath(requester: requester, ca: path.ca, endpoint: path.endpoint),
             message: message, evidence: evidence, extraValues: ["template": path.template.name])
         finding.evidence["template"] = .string(path.template.name)
         return finding
+    }
+
+    /// `skipped` for a requester rule on a template path without a requester (a template judged on its own).
+    func noRequester(_ ruleID: String, _ path: TemplatePath) -> Finding {
+        finding(ruleID, .skipped, path: path, message: "no requester on this path")
     }
 }
 
@@ -61,6 +80,7 @@ struct RequiredAttributeCheck {
     let value: (AccountRecord) -> String?
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        guard let requester = path.requester else { return context.noRequester(ruleID, path) }
         if let gate = context.unreadAttributeGate(ruleID, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
         let demanded = path.nameFlags.intersection(flags)
         let evidence: [String: EvidenceValue] = [
@@ -72,17 +92,17 @@ struct RequiredAttributeCheck {
                 message: "template \(path.template.name) does not take \(attribute) from the directory",
                 evidence: evidence)
         }
-        if let present = value(path.requester), !present.isEmpty {
+        if let present = value(requester), !present.isEmpty {
             return context.finding(
                 ruleID, .pass, path: path,
                 message:
-                    "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(path.requester.samAccountName) has it",
+                    "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(requester.samAccountName) has it",
                 evidence: evidence)
         }
         return context.finding(
             ruleID, .fail, path: path,
             message:
-                "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(path.requester.samAccountName) has none",
+                "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) has none",
             evidence: evidence)
     }
 }

@@ -1,0 +1,135 @@
+import ADModel
+import ArgumentParser
+import CESAuditCore
+import Foundation
+
+/// `ces-audit user ACCOUNT`: the per-user check before enrollment.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Check one account's enrollment paths through CES before it enrolls.")
+
+    @Argument(help: "sAMAccountName, UPN or DN of the account that enrolls.")
+    var account: String
+
+    @Option(help: "Check only this published CES endpoint URL.")
+    var endpoint: String?
+
+    @Option(help: "Check only this certificate template (cn).")
+    var template: String?
+
+    @Option(help: "The CES application pool account, when it is not found from the HTTP/ SPN.")
+    var serviceAccount: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var options: JobOptions
+
+    func validate() throws {
+        guard !account.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("ACCOUNT is empty") }
+    }
+
+    func run() async throws {
+        let job = UserJob(
+            account: account, endpointURL: endpoint, templateName: template, serviceAccount: serviceAccount)
+        try await JobRunner(command: "user", target: account, connection: connection, options: options).run {
+            source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
+        }
+    }
+}
+
+/// `ces-audit server CES-HOST`: the pre-deployment check of a CES server.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server", abstract: "Check a (new) CES server: its principal's delegation, rights and CA.")
+
+    @Argument(help: "The CES host (FQDN as in the endpoint URL).")
+    var host: String
+
+    @Option(help: "The CES application pool account (default: the HTTP/ SPN holder, else the host's computer account).")
+    var serviceAccount: String?
+
+    @Option(help: "The CA's common name (default: the only enterprise CA).")
+    var ca: String?
+
+    @Option(help: "A CES instance to check: kerberos, username or certificate (repeatable).")
+    var auth: [AuthenticationArgument] = []
+
+    @Flag(help: "The instances are renewal-only.")
+    var renewalOnly = false
+
+    @Flag(help: "The instances allow key-based renewal (implies --renewal-only).")
+    var keyBasedRenewal = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var options: JobOptions
+
+    func validate() throws {
+        guard !host.isEmpty, !host.contains("/"), !host.contains(" ") else {
+            throw ValidationError("CES-HOST must be a host name, e.g. ces01.corp.example.com")
+        }
+        if keyBasedRenewal && auth.contains(where: { $0 != .certificate }) {
+            throw ValidationError("--key-based-renewal needs --auth certificate")
+        }
+    }
+
+    func run() async throws {
+        let job = ServerJob(
+            host: host, serviceAccount: serviceAccount, caName: ca, authentications: auth.map(\.authentication),
+            renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal)
+        try await JobRunner(command: "server", target: host, connection: connection, options: options).run {
+            source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
+        }
+    }
+}
+
+enum AuthenticationArgument: String, ExpressibleByArgument, CaseIterable {
+    case kerberos, username, certificate
+
+    var authentication: EnrollmentAuthentication {
+        switch self {
+        case .kerberos: .kerberos
+        case .username: .usernamePassword
+        case .certificate: .certificate
+        }
+    }
+}
+
+/// `ces-audit scan`: the scheduled audit of the whole deployment.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Audit every published CES endpoint, principal, CA, template and enrolling account.")
+
+    @Flag(help: "List passed and not-applicable findings too (they are always counted).")
+    var includePassed = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var options: JobOptions
+
+    func run() async throws {
+        let job = ScanJob(includePassed: includePassed)
+        let progress = ScanProgressLine.make()
+        try await JobRunner(command: "scan", target: nil, connection: connection, options: options).run {
+            source, evaluator throws(JobError) in
+            let tally = try await job.run(source: source, evaluator: evaluator, progress: progress)
+            ScanProgressLine.finish(progress != nil)
+            return tally
+        }
+    }
+}
+
+/// A progress line on stderr when stderr is a terminal; nothing otherwise.
+enum ScanProgressLine {
+    static func make() -> (@Sendable (ScanJob.Progress) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        return { progress in
+            let rate = progress.elapsed > 0 ? Double(progress.accountsRead) / progress.elapsed : 0
+            let line =
+                "\r\u{1B}[K\(progress.phase): \(progress.accountsRead) accounts read, \(progress.requesters) enroll through CES, \(Int(rate)) accounts/s"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    static func finish(_ shown: Bool) {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

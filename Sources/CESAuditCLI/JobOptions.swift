@@ -1,0 +1,105 @@
+import ArgumentParser
+import CESAuditCore
+import DirectoryAccess
+import Foundation
+
+/// What every job shares besides the connection: catalogue, site policy, host evidence and output.
+struct JobOptions: ParsableArguments {
+    @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus.")
+    var format: JobFormat = .text
+
+    @Option(help: "Write the report to this file (atomically) instead of stdout.")
+    var output: String?
+
+    @Option(help: "Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.")
+    var evidence: String?
+
+    @Option(help: "Directory holding a catalogue.yaml that replaces the embedded one.")
+    var policies: String?
+
+    @Option(help: "Site policy file: waivers, severity overrides, disabled rules.")
+    var sitePolicy: String?
+
+    func catalogueAndPolicy() throws -> (RuleCatalogue, SitePolicy) {
+        let catalogue = try CatalogueSource.load(policies)
+        guard let sitePolicy else { return (catalogue, .none) }
+        guard let data = FileManager.default.contents(atPath: sitePolicy) else {
+            throw UsageError("cannot read site policy \(sitePolicy)")
+        }
+        do {
+            return (
+                catalogue,
+                try SitePolicy(yaml: String(decoding: data, as: UTF8.self), file: sitePolicy, catalogue: catalogue)
+            )
+        } catch {
+            throw UsageError("\(error)")
+        }
+    }
+}
+
+enum JobFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif, junit, nagios, prometheus
+}
+
+/// The pipeline every job runs: connect → collect → evaluate → report.
+struct JobRunner {
+    let command: String
+    let target: String?
+    let connection: ConnectionOptions
+    let options: JobOptions
+
+    func run(_ job: (any DirectorySource, Evaluator) async throws(JobError) -> FindingTally) async throws -> Never {
+        let startedAt = Date()
+        let (catalogue, policy) = try options.catalogueAndPolicy()
+        let configuration = try connection.configuration()
+        let source: LiveDirectorySource
+        do {
+            let directory = try await DirectoryConnection.connect(configuration)
+            let collector = SnapshotCollector(directory: directory)
+            source = LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
+        } catch {
+            fail(ExitStatus.unknown, "cannot read AD: \(error)")
+        }
+        var snapshot = source.snapshot
+        if let evidence = options.evidence {
+            do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+        }
+        let live = LiveDirectorySource(collector: source.collector, snapshot: snapshot)
+        let evaluator = Evaluator(
+            context: RuleContext(snapshot: snapshot, catalogue: catalogue), policy: policy, now: startedAt)
+        let tally: FindingTally
+        do {
+            tally = try await job(live, evaluator)
+        } catch {
+            switch error {
+            case .usage(let message): fail(ExitStatus.usage, message)
+            case .directory(let error): fail(ExitStatus.unknown, "cannot read AD: \(error)")
+            case .nothingToCheck(let message): fail(ExitStatus.unknown, message)
+            }
+        }
+        let report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        try write(try ReportRendering.render(report, format: options.format, catalogue: catalogue))
+        Foundation.exit(report.exitStatus)
+    }
+
+    private func write(_ data: Data) throws {
+        guard let path = options.output else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            throw UsageError("cannot write \(path): \(error)")
+        }
+    }
+
+    /// One line on stderr (and, for the Nagios format, a status line monitoring can show), then exit.
+    private func fail(_ status: Int32, _ message: String) -> Never {
+        if options.format == .nagios, status == ExitStatus.unknown {
+            Console.out("CES-AUDIT UNKNOWN - \(message)")
+        }
+        Console.error("ces-audit: \(message)")
+        Foundation.exit(status)
+    }
+}

@@ -1,0 +1,91 @@
+import DirectoryAccess
+import Foundation
+
+/// Why a job could not run at all. Domain problems are findings; these are not.
+public enum JobError: Error, Sendable, CustomStringConvertible {
+    /// Bad input the operator can fix (unknown account, endpoint or CA): exit 64.
+    case usage(String)
+    /// AD unreachable, bind failed, or a read the job cannot do without: exit 3.
+    case directory(LDAPError)
+    /// Nothing could be evaluated (no CA readable, nothing published): exit 3, never "all ok".
+    case nothingToCheck(String)
+
+    public var description: String {
+        switch self {
+        case .usage(let message), .nothingToCheck(let message): message
+        case .directory(let error): "\(error)"
+        }
+    }
+}
+
+/// Where a job reads accounts from: the live directory, or a saved snapshot (offline review).
+public protocol DirectorySource: Sendable {
+    /// Configuration side: domain, CAs with endpoints, templates, OIDs, host evidence.
+    var snapshot: DirectorySnapshot { get }
+    /// An account by sAMAccountName, UPN or DN; nil when there is none.
+    func account(named name: String) async throws(JobError) -> AccountRecord?
+    /// The CES principal of an endpoint host (contract.md order).
+    func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution
+    /// The CA's computer account (RBCD on the CA, CES-C5).
+    func caComputer(host: String) async throws(JobError) -> AccountRecord?
+    /// Every enabled user and computer account, in batches as they arrive (`scan`).
+    func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError)
+}
+
+/// The live directory through a bound connection. Read-only.
+public struct LiveDirectorySource: DirectorySource {
+    public let collector: SnapshotCollector
+    public let snapshot: DirectorySnapshot
+
+    public init(collector: SnapshotCollector, snapshot: DirectorySnapshot) {
+        self.collector = collector
+        self.snapshot = snapshot
+    }
+
+    var base: String { snapshot.domain.defaultNamingContext }
+
+    public func account(named name: String) async throws(JobError) -> AccountRecord? {
+        do { return try await collector.findAccount(name, base: base) } catch { throw .directory(error) }
+    }
+
+    public func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution {
+        do {
+            return try await collector.resolvePrincipal(endpointHost: endpointHost, configured: configured, base: base)
+        } catch {
+            throw .directory(error)
+        }
+    }
+
+    public func caComputer(host: String) async throws(JobError) -> AccountRecord? {
+        do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
+    }
+
+    /// Users and computers not disabled (server-side bit test), paged; token groups are read per account.
+    public func enabledAccounts(
+        _ body: ([AccountRecord]) async throws(JobError) -> Void
+    ) async throws(JobError) {
+        let request = SearchRequest(
+            base: base,
+            filter:
+                "(&(|(&(objectCategory=person)(objectClass=user))(objectClass=computer))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+            attributes: AccountRecord.attributes)
+        do {
+            for try await batch in collector.directory.search(request) {
+                var accounts: [AccountRecord] = []
+                accounts.reserveCapacity(batch.count)
+                for entry in batch {
+                    do { accounts.append(try await collector.account(from: entry)) } catch {
+                        throw JobError.directory(error)
+                    }
+                }
+                try await body(accounts)
+            }
+        } catch let error as JobError {
+            throw error
+        } catch let error as LDAPError {
+            throw .directory(error)
+        } catch {
+            throw .directory(LDAPError(kind: .other, code: 1, operation: "search \(base)", message: "\(error)"))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import ADModel
+import Foundation
+
+/// Builds the paths the rules judge, reading each CES principal and CA computer once per host.
+struct PathResolver {
+    let source: any DirectorySource
+    /// `--service-account` / config: the principal of every endpoint this job checks.
+    let serviceAccount: String?
+    private var principals: [String: PrincipalResolution] = [:]
+    private var caComputers: [String: AccountRecord?] = [:]
+
+    init(source: any DirectorySource, serviceAccount: String? = nil) {
+        self.source = source
+        self.serviceAccount = serviceAccount
+    }
+
+    mutating func endpointPath(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint
+    ) async throws(JobError) -> EndpointPath {
+        EndpointPath(
+            ca: ca, endpoint: endpoint, principal: try await principal(of: endpoint),
+            caComputer: try await caComputer(of: ca))
+    }
+
+    mutating func principal(of endpoint: EnrollmentServiceRecord.Endpoint) async throws(JobError)
+        -> PrincipalResolution
+    {
+        guard let host = endpoint.host else {
+            return PrincipalResolution(
+                account: nil, source: nil, httpSPNHolders: [],
+                problem: "the endpoint URL has no readable host (\(endpoint.malformed ?? endpoint.raw))")
+        }
+        if let known = principals[host] { return known }
+        let resolved = try await source.principal(endpointHost: host, configured: serviceAccount)
+        principals[host] = resolved
+        return resolved
+    }
+
+    mutating func caComputer(of ca: EnrollmentServiceRecord) async throws(JobError) -> AccountRecord? {
+        guard let host = ca.dnsHostName?.lowercased() else { return nil }
+        if let known = caComputers[host] { return known }
+        let computer = try await source.caComputer(host: host)
+        caComputers[host] = computer
+        return computer
+    }
+}
+
+extension PrincipalNote {
+    init(_ path: EndpointPath) {
+        let account = path.principal.account
+        self.init(
+            endpoint: path.endpoint.url ?? path.endpoint.raw, account: account?.samAccountName, dn: account?.dn,
+            source: path.principal.source?.rawValue, problem: path.principal.problem)
+    }
+}
+
+extension DirectorySnapshot {
+    /// The enterprise CAs, or why the job cannot run without them.
+    func certificationAuthorities() throws(JobError) -> [EnrollmentServiceRecord] {
+        guard let services = enrollmentServices.value else {
+            throw .nothingToCheck(
+                "the enterprise CAs could not be read: \(enrollmentServices.missingReason ?? "not collected")")
+        }
+        return services
+    }
+
+    /// The template objects, or why the job cannot run without them.
+    func templateRecords() throws(JobError) -> [TemplateRecord] {
+        guard let records = templates.value else {
+            throw .nothingToCheck("the certificate templates could not be read: \(templates.missingReason ?? "")")
+        }
+        return records
+    }
+}
+
+extension EnrollmentServiceRecord {
+    /// The template objects this CA publishes (names in `certificateTemplates` without an object are left to B3
+    /// of a requested template).
+    func publishedTemplates(in records: [TemplateRecord]) -> [TemplateRecord] {
+        let names = Set(certificateTemplates.map { $0.lowercased() })
+        return records.filter { names.contains($0.name.lowercased()) }
+    }
+}
+
+extension TemplateRecord {
+    /// Whether the template's DACL grants `account` Enroll; nil when that cannot be told (descriptor or groups
+    /// not read) — such templates stay in the job so that B2 reports them `unknown`.
+    func grantsEnroll(to account: AccountRecord) -> Bool? {
+        guard let token = account.token, let bytes = securityDescriptor.value,
+            let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes))
+        else { return nil }
+        return TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll.isGranted
+    }
+}
+
+extension Evaluator {
+    /// Everything about one endpoint that does not depend on a requester: its C, D, E, G findings and E3 for
+    /// each template the CA publishes.
+    func infrastructureFindings(_ path: EndpointPath, templates: [TemplateRecord]) -> [Finding] {
+        findings(for: path)
+            + templates.flatMap { template in
+                findings(
+                    for: TemplatePath(
+                        requester: nil, ca: path.ca, template: template, endpoint: path.endpoint,
+                        principal: path.principal.account))
+            }
+    }
+
+    /// The requester's own findings on one CA: B2 and F1–F4 per template.
+    func requesterTemplateFindings(
+        _ requester: AccountRecord, ca: EnrollmentServiceRecord, templates: [TemplateRecord]
+    ) -> [Finding] {
+        templates.flatMap { findings(for: TemplatePath(requester: requester, ca: ca, template: $0)) }
+    }
+
+    /// The template's own findings on one CA (B3, E5, E6, F5–F8).
+    func templateFindings(ca: EnrollmentServiceRecord, templates: [TemplateRecord]) -> [Finding] {
+        templates.flatMap { findings(for: TemplatePath(requester: nil, ca: ca, template: $0)) }
+    }
+}

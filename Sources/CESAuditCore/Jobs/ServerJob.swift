@@ -1,0 +1,89 @@
+import ADModel
+import Foundation
+
+/// `ces-audit server CES-HOST`: a CES server before it goes live, published in AD or not. The CES instances are
+/// the ones named by `--auth` (with `--renewal-only` / `--key-based-renewal`), else those published for the host.
+public struct ServerJob: Sendable {
+    public var host: String
+    public var serviceAccount: String?
+    public var caName: String?
+    public var authentications: [EnrollmentAuthentication]
+    public var renewalOnly: Bool
+    public var keyBasedRenewal: Bool
+
+    public init(
+        host: String, serviceAccount: String? = nil, caName: String? = nil,
+        authentications: [EnrollmentAuthentication] = [], renewalOnly: Bool = false, keyBasedRenewal: Bool = false
+    ) {
+        self.host = host
+        self.serviceAccount = serviceAccount
+        self.caName = caName
+        self.authentications = authentications
+        self.renewalOnly = renewalOnly
+        self.keyBasedRenewal = keyBasedRenewal
+    }
+
+    public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
+        let snapshot = source.snapshot
+        let ca = try Self.choose(caName, from: try snapshot.certificationAuthorities())
+        let templates = ca.publishedTemplates(in: try snapshot.templateRecords())
+        let endpoints = try self.endpoints(on: ca)
+
+        var tally = FindingTally(listsEverything: true)
+        var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        for endpoint in endpoints {
+            let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            tally.note(PrincipalNote(path))
+            tally.add(evaluator.infrastructureFindings(path, templates: templates))
+        }
+        tally.add(evaluator.templateFindings(ca: ca, templates: templates))
+        return tally
+    }
+
+    /// `--ca` by common name; without it the only enterprise CA.
+    static func choose(_ name: String?, from cas: [EnrollmentServiceRecord]) throws(JobError) -> EnrollmentServiceRecord
+    {
+        let names = cas.map(\.name).sorted().joined(separator: ", ")
+        if let name {
+            guard let ca = cas.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+                throw .usage("no enterprise CA '\(name)' in AD; enterprise CAs: \(names.isEmpty ? "none" : names)")
+            }
+            return ca
+        }
+        guard cas.count == 1, let only = cas.first else {
+            if cas.isEmpty { throw .nothingToCheck("no enterprise CA is published in AD") }
+            throw .usage("more than one enterprise CA; name one with --ca: \(names)")
+        }
+        return only
+    }
+
+    /// The instances to check: from `--auth`, else the ones published for this host on the CA.
+    func endpoints(on ca: EnrollmentServiceRecord) throws(JobError) -> [EnrollmentServiceRecord.Endpoint] {
+        let host = host.lowercased()
+        guard authentications.isEmpty else {
+            return authentications.enumerated().map { index, authentication in
+                let url = Self.instanceURL(host: host, caName: ca.name, authentication: authentication)
+                let value =
+                    "\(index + 1)\n\(authentication.rawValue)\n\(renewalOnly ? 1 : 0)\n\(url)\n\(keyBasedRenewal ? 1 : 0)"
+                return EnrollmentServiceRecord.Endpoint(raw: value)
+            }
+        }
+        let short = host.split(separator: ".").first.map(String.init) ?? host
+        let published = ca.endpoints.filter { endpoint in
+            guard let endpointHost = endpoint.host else { return false }
+            return endpointHost == host || (!host.contains(".") && endpointHost.hasPrefix(short + "."))
+        }
+        guard !published.isEmpty else {
+            throw .usage(
+                "no CES endpoint of \(ca.name) is published for \(host); name the instances to check with --auth kerberos|username|certificate"
+            )
+        }
+        return published
+    }
+
+    /// `https://<host>/<CA name, spaces as %20>_CES_<Auth>/service.svc/CES` (ces-rules.md §1).
+    static func instanceURL(host: String, caName: String, authentication: EnrollmentAuthentication) -> String {
+        let name = caName.replacingOccurrences(of: " ", with: "%20")
+        return "https://\(host)/\(name)_CES_\(authentication.instanceSuffix ?? "Kerberos")/service.svc/CES"
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// `ces-audit user ACCOUNT`: every rule on the account's enrollment paths — each published CES endpoint (or the
+/// one asked for), its CES principal and CA, and the templates the account may enroll (or the one asked for).
+public struct UserJob: Sendable {
+    public var account: String
+    public var endpointURL: String?
+    public var templateName: String?
+    public var serviceAccount: String?
+
+    public init(account: String, endpointURL: String? = nil, templateName: String? = nil, serviceAccount: String? = nil)
+    {
+        self.account = account
+        self.endpointURL = endpointURL
+        self.templateName = templateName
+        self.serviceAccount = serviceAccount
+    }
+
+    public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
+        let snapshot = source.snapshot
+        guard let requester = try await source.account(named: account) else {
+            throw .usage(
+                "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
+            )
+        }
+        let cas = try snapshot.certificationAuthorities()
+        let records = try snapshot.templateRecords()
+        var pairs = cas.flatMap { ca in ca.endpoints.map { (ca: ca, endpoint: $0) } }
+        let published = pairs.map { $0.endpoint.url ?? $0.endpoint.raw }
+        if let endpointURL {
+            pairs = pairs.filter { $0.endpoint.url?.caseInsensitiveCompare(endpointURL) == .orderedSame }
+            guard !pairs.isEmpty else {
+                throw .usage(
+                    "endpoint \(endpointURL) is not published in AD; published: \(published.isEmpty ? "none" : published.joined(separator: ", "))"
+                )
+            }
+        }
+        guard !pairs.isEmpty else {
+            throw .nothingToCheck(
+                "no CES endpoint is published in AD (msPKI-Enrollment-Servers is empty on every CA); check a new server with 'ces-audit server'"
+            )
+        }
+        var chosen: TemplateRecord?
+        if let templateName {
+            chosen = records.first { $0.name.caseInsensitiveCompare(templateName) == .orderedSame }
+            guard chosen != nil else {
+                throw .usage("no certificate template '\(templateName)' in AD")
+            }
+        }
+
+        var tally = FindingTally(listsEverything: true)
+        var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        var templatesByCA: [String: [TemplateRecord]] = [:]
+        for (ca, endpoint) in pairs {
+            let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
+            templatesByCA[ca.dn] = templates
+            let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            tally.note(PrincipalNote(path))
+            tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
+            tally.add(evaluator.infrastructureFindings(path, templates: templates))
+        }
+        for ca in cas where templatesByCA[ca.dn] != nil {
+            let templates = templatesByCA[ca.dn] ?? []
+            tally.add(evaluator.requesterTemplateFindings(requester, ca: ca, templates: templates))
+            tally.add(evaluator.templateFindings(ca: ca, templates: templates))
+        }
+        return tally
+    }
+
+    /// The template asked for; else the published ones the account may enroll; else (it may enroll none) every
+    /// published one, so that B2 shows why.
+    static func templates(
+        for requester: AccountRecord, on ca: EnrollmentServiceRecord, _ records: [TemplateRecord],
+        chosen: TemplateRecord?
+    ) -> [TemplateRecord] {
+        if let chosen { return [chosen] }
+        let published = ca.publishedTemplates(in: records)
+        let enrollable = published.filter { $0.grantsEnroll(to: requester) != false }
+        return enrollable.isEmpty ? published : enrollable
+    }
+}
