@@ -8,7 +8,9 @@ an internal interface.
   testbed.py secrets TB                 create TB/secrets/<name>.password (random, 0600, no newline)
   testbed.py provision TB               samba-tool domain provision, admin password read from a file
   testbed.py ldif TB DOMAIN_SID BULK BIG  write the seed LDIF (to stdout)
-  testbed.py local TB                   writes that LDAP cannot do (RBCD, template ACE) + keytabs
+  testbed.py local TB                   writes that LDAP cannot do (RBCD, SID-specific ACEs,
+                                        duplicate SPN) + keytabs
+  testbed.py ca-policies                the certificatePolicies OIDs of the AD CS CA certificate (for openssl)
 
 Everything generated here is deterministic except the passwords (and the SIDs/GUIDs the
 DC assigns): the same objects, DNs and attribute values on every provisioning.
@@ -18,6 +20,7 @@ import base64
 import os
 import secrets
 import string
+import struct
 import sys
 
 REALM = "CORP.EXAMPLE.TEST"
@@ -30,6 +33,10 @@ PKS = "CN=Public Key Services,CN=Services," + CONFIG
 # Forest OID (any forest-like OID) and the objects hanging off it.
 FOREST_OID = "1.3.6.1.4.1.311.21.8.1234567.2345678.3456789.4567890.5678901.111"
 ISSUANCE_POLICY_CN = "402.6B1C5A7E3F2D4E8A9B0C1D2E3F405162"
+HIGH_ASSURANCE_POLICY_CN = "403.7C2D6B8F403E5F9BAC1D2E3F40516273"  # OID object of <F>.1.403
+# certificatePolicies of corp-CA01's certificate (tls/adcs-ca.der, made by scripts/testbed):
+# 402 (User) and 404 (UndefinedPolicy) are permitted, 403 (HighAssurance) is not -> CES-F6
+CA_CERT_POLICIES = [FOREST_OID + ".1.402", FOREST_OID + ".1.404"]
 
 ENROLL = "0e10c968-78fb-11d2-90d4-00c04f79dc55"  # Certificate-Enrollment extended right
 USER_TEMPLATE_SDDL = (
@@ -51,15 +58,40 @@ ENROLLMENT_SERVERS = [
     "3\n8\n0\nhttps://%s/corp-CA01_CES_Certificate/service.svc/CES\n" % CES_HOST,
     # key-based renewal: certificate, renewal only, KBR
     "4\n8\n1\nhttps://%s/corp-CA01_CES_Certificate_KBR/service.svc/CES\n1" % CES_HOST,
+    # --- scenario endpoints (docs/testbed-scenarios.md) ---
+    # ces02: service account svc-ces2 (A2D2 without RPCSS, no T2A4D, RC4 only; HTTP/ces02 also on svc-dup)
+    "5\n2\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+    "6\n8\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+    # ces03: computer account CES03$ with unconstrained delegation only
+    "7\n2\n0\nhttps://ces03.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+    # ces04: computer account CES04$, no delegation of its own; CA01 allows it by RBCD
+    "8\n8\n0\nhttps://ces04.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+    # malformed: auth flag 16 is undefined, plain http
+    "9\n16\n0\nhttp://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+    # renewal-only certificate endpoint without KBR
+    "10\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+]
+# The second enterprise CA (a space in its name: CES-G4)
+CA02_NAME = "corp CA02"
+CA02_ENROLLMENT_SERVERS = [
+    "1\n4\n0\nhttps://ces01.corp.example.test/corp%20CA02_CES_UsernamePassword/service.svc/CES\n0",
 ]
 
 # Accounts with a password: sAMAccountName -> file secrets/<stem>.password
 COMPUTERS = [
-    # cn, uAC, SPNs
+    # cn, uAC, SPNs[, extra attributes; "dNSHostName": None = no dNSHostName]
     ("CA01", 4096, ["HOST/ca01.corp.example.test", "HOST/CA01"]),
     ("CES01", 4096, ["HOST/ces01.corp.example.test", "HOST/CES01"]),
     ("WEB01", 4096 | 0x80000, ["HOST/web01.corp.example.test", "HOST/WEB01"]),
+    # --- scenario computers (docs/testbed-scenarios.md) ---
+    ("CES02", 4096, ["HOST/ces02.corp.example.test", "HOST/CES02"], {"msDS-SupportedEncryptionTypes": [28]}),
+    ("CES03", 4096 | 0x80000, ["HOST/ces03.corp.example.test", "HOST/CES03"],
+     {"msDS-SupportedEncryptionTypes": [28]}),
+    ("CES04", 4096, ["HOST/ces04.corp.example.test", "HOST/CES04"], {"msDS-SupportedEncryptionTypes": [28]}),
+    ("CA02", 4096, ["HOST/ca02.corp.example.test", "HOST/CA02"]),
+    ("WKS01", 4096, [], {"dNSHostName": None}),
 ]
+A2D2_CA01 = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
 USERS = [
     # sAMAccountName, uAC, mail?, extra attributes
     ("ces-reader", 512, True, {"description": ["ces-audit test reader (not an admin)"]}),
@@ -71,6 +103,24 @@ USERS = [
         "servicePrincipalName": ["HTTP/ces01.corp.example.test", "HTTP/ces01"],
         "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"],
     }),
+    # --- scenario users (docs/testbed-scenarios.md); "userPrincipalName": None = no UPN ---
+    ("erin", 512, True, {}),  # member of tier0-admins, which is a member of Protected Users
+    ("frank", 512 | 0x2, True, {}),  # disabled
+    ("grace", 512, True, {}),  # member of no-cert-users (denied Enroll) and of BUILTIN\Guests
+    ("heidi", 512, True, {"userPrincipalName": None}),
+    ("svc-ces2", 512 | 0x10000, True, {
+        "servicePrincipalName": ["HTTP/ces02.corp.example.test", "HTTP/ces02"],
+        "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test"],
+        "msDS-SupportedEncryptionTypes": [4],
+    }),
+    ("svc-sensitive", 512 | 0x10000 | 0x1000000 | 0x100000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
+    ("svc-off", 512 | 0x2 | 0x10000 | 0x1000000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
+    ("svc-dup", 512 | 0x10000, True, {}),  # HTTP/ces02.corp.example.test written by `local` (duplicate SPN)
+]
+GROUPS = [
+    # cn (global security groups under CN=Users), members (users of USERS)
+    ("tier0-admins", ["erin"]),  # nested into Protected Users
+    ("no-cert-users", ["grace"]),  # DENY Enroll on the User template and on corp-CA01's enrollment service
 ]
 PASSWORD_FILES = {"Administrator": "admin", "ces-reader": "reader"}
 PASSWORD_FILES.update({c[0] + "$": c[0].lower() for c in COMPUTERS})
@@ -229,6 +279,117 @@ def bulk_name(i):
     return "bulk-user-%04d" % i, "Bulk", "User %04d" % i
 
 
+def signed32(value):
+    """AD stores these flags as signed 32-bit integers."""
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def period(days=0, hours=0):
+    """pKIExpirationPeriod / pKIOverlapPeriod: 8-byte little-endian negative FILETIME interval (100 ns)."""
+    return struct.pack("<q", -((days * 24 + hours) * 3600 * 10 ** 7))
+
+
+def template_sddl(enroll=(), deny=(), full_control_cr=True, extra_aces=""):
+    """Template SD the way Windows writes one: explicit ACEs, protected DACL, deny first."""
+    full = "CCDCLCSWRPWPDTLOCRSDRCWDWO" if full_control_cr else "CCDCLCSWRPWPDTLOSDRCWDWO"
+    return ("O:EAG:EAD:PAI"
+            + "".join("(OD;;CR;%s;;%s)" % (ENROLL, t) for t in deny)
+            + "".join("(OA;;CR;%s;;%s)" % (ENROLL, t) for t in enroll)
+            + extra_aces
+            + "(A;;%s;;;DA)(A;;%s;;;EA)(A;;LCRPLORC;;;AU)" % (full, full))
+
+
+USER_EKU = ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4", "1.3.6.1.4.1.311.10.3.4"]  # client auth, e-mail, EFS
+MACHINE_EKU = ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"]  # client auth, server auth
+# Name flags: User's 0xA6000000 (directory path, e-mail in subject and SAN, UPN in SAN)
+USER_NAME_FLAGS = 0xA6000000
+# corp-CA01 publishes every scenario template except Unpublished
+CA01_SCENARIO_TEMPLATES = ["EnrollGuidNoCR", "KBR-User", "Modern", "ShortLived", "Machine", "SPNRequired",
+                           "AgentSigned", "HighAssurance", "UndefinedPolicy", "CodeSigning"]
+ENROLLMENT_SERVICE_SDDL = (
+    "O:EAG:EAD:PAI(OA;;CR;%s;;AU)"
+    "(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;DA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;EA)(A;;LCRPLORC;;;AU)" % ENROLL
+)
+
+
+def template(domain_sid, display, oid_n, sddl, machine=False, eku=None, name_flags=None, enrollment_flags=0x29,
+             private_key_flags=0x10, ra_signatures=0, validity=None, overlap=None, schema=2, policies=None,
+             key_usage=b"\xa0\x00", extra=()):
+    """A version-2+ template with every attribute Windows writes (shape of User/WebServer)."""
+    eku = eku if eku is not None else (MACHINE_EKU if machine else USER_EKU)
+    attrs = [
+        ("objectClass", ["top", "pKICertificateTemplate"]),
+        ("displayName", display),
+        ("flags", 131680 if machine else 131642),  # 0x20260 / 0x2023A: v2 machine / user template
+        ("revision", 100),
+        ("pKIDefaultKeySpec", 1),
+        ("pKIKeyUsage", key_usage),
+        ("pKIMaxIssuingDepth", 0),
+        ("pKICriticalExtensions", "2.5.29.15"),
+        ("pKIExpirationPeriod", validity or period(days=365)),
+        ("pKIOverlapPeriod", overlap or period(days=42)),
+        ("pKIExtendedKeyUsage", eku),
+        ("pKIDefaultCSPs", ["1,Microsoft RSA SChannel Cryptographic Provider"] if machine
+         else ["1,Microsoft Enhanced Cryptographic Provider v1.0"]),
+        ("msPKI-RA-Signature", ra_signatures),
+        ("msPKI-Enrollment-Flag", signed32(enrollment_flags)),
+        ("msPKI-Private-Key-Flag", signed32(private_key_flags)),
+        ("msPKI-Certificate-Name-Flag",
+         signed32(name_flags if name_flags is not None else (0x18000000 if machine else USER_NAME_FLAGS))),
+        ("msPKI-Minimal-Key-Size", 2048),
+        ("msPKI-Template-Schema-Version", schema),
+        ("msPKI-Template-Minor-Revision", 1),
+        ("msPKI-Cert-Template-OID", "%s.1.%d" % (FOREST_OID, oid_n)),
+        ("msPKI-Certificate-Application-Policy", eku),
+    ]
+    if policies:
+        attrs.append(("msPKI-Certificate-Policy", policies))
+    attrs += list(extra)
+    attrs.append(("nTSecurityDescriptor", sddl_to_binary(sddl, domain_sid)))
+    return attrs
+
+
+def scenario_templates(domain_sid):
+    """(cn, attributes) of the scenario templates; SID-specific ACEs are added by `local`."""
+    return [
+        # B2 (MS-CRTD 2.5.1 negative): the Enroll GUID with ReadProperty, not CONTROL_ACCESS; the admins'
+        # full control also lacks CONTROL_ACCESS, so nobody may enroll
+        ("EnrollGuidNoCR", template(domain_sid, "Enroll GUID without CR", 101, template_sddl(
+            full_control_cr=False, extra_aces="(OA;;RP;%s;;AU)" % ENROLL))),
+        # B3: valid, Enroll for Domain Users, published by no CA
+        ("Unpublished", template(domain_sid, "Unpublished", 102, template_sddl(enroll=["DU"]))),
+        # E3: KBR template (allow KBR 0x10000 | manager approval 0x2; enrollee supplies subject 0x1 | old
+        # certificate supplies subject 0x8); Enroll + Read for svc-ces added by `local`
+        ("KBR-User", template(domain_sid, "Key-Based Renewal User", 103, template_sddl(enroll=["DU"]),
+                              enrollment_flags=0x10000 | 0x2, name_flags=0x9)),
+        # E5: server version 6 (2016), client version 6 (Windows 10)
+        ("Modern", template(domain_sid, "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
+                            private_key_flags=0x60000 | 0x06000000 | 0x10)),
+        # E6: 2 days validity, 12 hours renewal
+        ("ShortLived", template(domain_sid, "Short Lived", 105, template_sddl(enroll=["DU"]),
+                                validity=period(days=2), overlap=period(hours=12))),
+        # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
+        ("Machine", template(domain_sid, "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
+                             name_flags=0x18000000)),
+        # F4: SPN in the SAN (WKS01 has no SPN)
+        ("SPNRequired", template(domain_sid, "SPN Required", 107, template_sddl(enroll=["DC"]), machine=True,
+                                 name_flags=0x00800000)),
+        # F5: one enrollment-agent signature required
+        ("AgentSigned", template(domain_sid, "Agent Signed", 108, template_sddl(enroll=["DU"]), ra_signatures=1,
+                                 extra=[("msPKI-RA-Application-Policies", "1.3.6.1.4.1.311.20.2.1")])),
+        # F6 fail / F7 pass: 403 has an OID object but is not in the CA certificate's policies
+        ("HighAssurance", template(domain_sid, "High Assurance", 109, template_sddl(enroll=["DU"]),
+                                   policies=[FOREST_OID + ".1.403"])),
+        # F7 warn / F6 pass: 404 is in the CA certificate's policies but has no OID object
+        ("UndefinedPolicy", template(domain_sid, "Undefined Policy", 110, template_sddl(enroll=["DU"]),
+                                     policies=[FOREST_OID + ".1.404"])),
+        # F6b: code signing is not in the CA certificate's EKU list
+        ("CodeSigning", template(domain_sid, "Code Signing", 111, template_sddl(enroll=["DU"]),
+                                 eku=["1.3.6.1.5.5.7.3.3"], key_usage=b"\x80\x00", enrollment_flags=0x20,
+                                 name_flags=0x82000000)),
+    ]
+
+
 def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
     bulk_count, big_group_size = int(bulk_count), int(big_group_size)
     if big_group_size > bulk_count:
@@ -244,17 +405,20 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
     out.modify("CN=DC01,OU=Domain Controllers," + BASE, "add", "servicePrincipalName", "ldap/127.0.0.1")
 
     out.comment("computers first: Samba refuses HOST/x while another account holds HTTP/x")
-    for cn, uac, spns in COMPUTERS:
-        host = cn.lower() + "." + DNS_DOMAIN
-        out.add("CN=%s,CN=Computers,%s" % (cn, BASE), [
+    for cn, uac, spns, *rest in COMPUTERS:
+        extra = dict(rest[0]) if rest else {}
+        host = extra.pop("dNSHostName", cn.lower() + "." + DNS_DOMAIN)
+        attrs = [
             ("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
             ("cn", cn),
             ("sAMAccountName", cn + "$"),
             ("userAccountControl", uac),
             ("dNSHostName", host),
             ("servicePrincipalName", spns),
-            ("unicodePwd", unicode_pwd(read_password(tb, cn + "$"))),
-        ])
+        ]
+        attrs += list(extra.items())
+        attrs.append(("unicodePwd", unicode_pwd(read_password(tb, cn + "$"))))
+        out.add("CN=%s,CN=Computers,%s" % (cn, BASE), [a for a in attrs if a[1] not in (None, [])])
 
     out.comment("fixture users")
     for sam, uac, has_mail, extra in USERS:
@@ -271,8 +435,29 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         attrs.append(("userAccountControl", uac))
         attrs += list(extra.items())
         attrs.append(("unicodePwd", unicode_pwd(read_password(tb, sam))))
+        omit = {a for a, v in extra.items() if v is None}  # e.g. heidi: no userPrincipalName
+        attrs = [(a, v) for a, v in attrs if a not in omit]
         out.add("CN=%s,CN=Users,%s" % (sam, BASE), attrs)
     out.modify("CN=Protected Users,CN=Users," + BASE, "add", "member", "CN=carol,CN=Users," + BASE)
+
+    out.comment("scenario groups and memberships (docs/testbed-scenarios.md)")
+    for cn, members in GROUPS:
+        out.add("CN=%s,CN=Users,%s" % (cn, BASE), [
+            ("objectClass", ["top", "group"]),
+            ("cn", cn),
+            ("sAMAccountName", cn),
+            ("groupType", -2147483646),  # global security group
+            ("member", ["CN=%s,CN=Users,%s" % (m, BASE) for m in members]),
+        ])
+    # A2 nested: Protected Users <- tier0-admins <- erin
+    out.modify("CN=Protected Users,CN=Users," + BASE, "add", "member", "CN=tier0-admins,CN=Users," + BASE)
+    # C10: svc-ces may read every user's groups for S4U2self; svc-ces2 is not a member
+    out.modify("CN=Windows Authorization Access Group,CN=Builtin," + BASE, "add", "member",
+               "CN=svc-ces,CN=Users," + BASE)
+    # BUILTIN\Guests (S-1-5-32-546, SDDL BG) is the group the ca01 evidence fixture denies
+    # (ca-security.sddl: deny Enroll+Read; secedit.inf: SeDenyNetworkLogonRight)
+    out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member",
+               ["CN=grace,CN=Users," + BASE, "CN=svc-ces2,CN=Users," + BASE])
 
     out.comment("AD CS: forest OID, issuance policy, templates, enterprise CA")
     out.modify("CN=OID," + PKS, "replace", "msPKI-Cert-Template-OID", FOREST_OID)
@@ -281,6 +466,13 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("displayName", "CES Medium Assurance"),
         ("flags", 2),
         ("msPKI-Cert-Template-OID", FOREST_OID + ".1.402"),
+    ])
+    # F6/F7: 403 is defined in AD but not in the CA certificate; 404 (UndefinedPolicy) has no OID object
+    out.add("CN=%s,CN=OID,%s" % (HIGH_ASSURANCE_POLICY_CN, PKS), [
+        ("objectClass", ["top", "msPKI-Enterprise-Oid"]),
+        ("displayName", "CES High Assurance"),
+        ("flags", 2),
+        ("msPKI-Cert-Template-OID", FOREST_OID + ".1.403"),
     ])
     templates = "CN=Certificate Templates," + PKS
     out.add("CN=User," + templates, [
@@ -330,8 +522,14 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("msPKI-Template-Minor-Revision", 1),
         ("msPKI-Cert-Template-OID", FOREST_OID + ".1.16"),
     ])
+    out.comment("scenario templates (docs/testbed-scenarios.md)")
+    for cn, attrs in scenario_templates(domain_sid):
+        out.add("CN=%s,%s" % (cn, templates), attrs)
+
     with open(os.path.join(tb, "tls", "adcs-ca.der"), "rb") as f:
         ca_der = f.read()
+    with open(os.path.join(tb, "tls", "adcs-ca02.der"), "rb") as f:
+        ca02_der = f.read()
     out.add("CN=corp-CA01,CN=Enrollment Services," + PKS, [
         ("objectClass", ["top", "pKIEnrollmentService"]),
         ("displayName", "corp-CA01"),
@@ -339,16 +537,29 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("dNSHostName", "ca01." + DNS_DOMAIN),
         ("cACertificateDN", "CN=corp-CA01, DC=corp, DC=example, DC=test"),
         ("cACertificate", ca_der),
-        ("certificateTemplates", ["User", "WebServer"]),
+        ("certificateTemplates", ["User", "WebServer"] + CA01_SCENARIO_TEMPLATES),
         ("msPKI-Enrollment-Servers", ENROLLMENT_SERVERS),
+        # B5: Enroll for Authenticated Users; the DENY for no-cert-users is prepended by `local`
+        ("nTSecurityDescriptor", sddl_to_binary(ENROLLMENT_SERVICE_SDDL, domain_sid)),
     ])
-    for container in ("Certification Authorities", "AIA"):
-        out.add("CN=corp-CA01,CN=%s,%s" % (container, PKS), [
-            ("objectClass", ["top", "certificationAuthority"]),
-            ("cACertificate", ca_der),
-            ("authorityRevocationList", b"\x00"),
-            ("certificateRevocationList", b"\x00"),
-        ])
+    out.add("CN=%s,CN=Enrollment Services,%s" % (CA02_NAME, PKS), [
+        ("objectClass", ["top", "pKIEnrollmentService"]),
+        ("displayName", CA02_NAME),
+        ("flags", 10),
+        ("dNSHostName", "ca02." + DNS_DOMAIN),
+        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % CA02_NAME),
+        ("cACertificate", ca02_der),
+        ("certificateTemplates", ["WebServer"]),
+        ("msPKI-Enrollment-Servers", CA02_ENROLLMENT_SERVERS),
+    ])
+    for name, der in (("corp-CA01", ca_der), (CA02_NAME, ca02_der)):
+        for container in ("Certification Authorities", "AIA"):
+            out.add("CN=%s,CN=%s,%s" % (name, container, PKS), [
+                ("objectClass", ["top", "certificationAuthority"]),
+                ("cACertificate", der),
+                ("authorityRevocationList", b"\x00"),
+                ("certificateRevocationList", b"\x00"),
+            ])
 
     bulk = "OU=Bulk," + BASE
     out.comment("bulk: %d users under %s, big-group with the first %d of them"
@@ -391,6 +602,30 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
 # ---------------------------------------------------------------------------------------
 # local writes (as system, on sam.ldb) and keytabs
 
+def duplicate_spn(tb, dn, spn):
+    """C8: give DN an SPN another account already holds.
+
+    samldb refuses that for every caller (check_spn_direct_collision; neither system nor the relax,
+    replicated-update or skip-duplicates controls avoid it), so the value goes into the domain
+    partition's backend file with no ldb modules loaded: no samldb, no replPropertyMetaData update
+    (single DC, nothing replicates). The running samba sees it at once (the backend bumps its sequence
+    number); LDAP reads and the (servicePrincipalName=...) index find it.
+    """
+    import ldb
+    part = os.path.join(tb, "private", "sam.ldb.d", BASE.upper() + ".ldb")
+    if not os.path.exists(part):
+        die("no partition file %s" % part)
+    db = ldb.Ldb(part, options=["modules:"])
+    res = db.search(dn, scope=ldb.SCOPE_BASE, attrs=["servicePrincipalName"])
+    if len(res) != 1:
+        die("%s not found in %s" % (dn, part))
+    if spn.encode() in [bytes(v) for v in res[0].get("servicePrincipalName", [])]:
+        return
+    m = ldb.Message(ldb.Dn(db, dn))
+    m["spn"] = ldb.MessageElement([spn.encode()], ldb.FLAG_MOD_ADD, "servicePrincipalName")
+    db.modify(m)
+
+
 def cmd_local(tb):
     import ldb
     import samba
@@ -422,7 +657,28 @@ def cmd_local(tb):
     samdb.modify(m)
 
     # WebServer template: schema-default SD + Enroll for Domain Computers (= samba-tool dsacl set)
-    SDUtils(samdb).dacl_add_ace("CN=WebServer,CN=Certificate Templates," + PKS, WEBSERVER_ENROLL_ACE)
+    sdu = SDUtils(samdb)
+    sdu.dacl_add_ace("CN=WebServer,CN=Certificate Templates," + PKS, WEBSERVER_ENROLL_ACE)
+
+    # --- scenarios (docs/testbed-scenarios.md): ACEs naming SIDs that exist only after the ldapadd ---
+    domain_sid = security.dom_sid(samdb.get_domain_sid())
+    deny = "(OD;;CR;%s;;%s)" % (ENROLL, sid_of("no-cert-users"))
+    # B2: DENY Enroll for no-cert-users on User, first in the DACL (canonical order)
+    sdu.dacl_prepend_aces("CN=User,CN=Certificate Templates," + PKS, deny)
+    # B5: the same DENY on corp-CA01's enrollment-service object
+    sdu.dacl_prepend_aces("CN=corp-CA01,CN=Enrollment Services," + PKS, deny)
+    # E3: Read + Enroll for the CES principal svc-ces on KBR-User
+    svc = sid_of("svc-ces")
+    sdu.dacl_append_aces("CN=KBR-User,CN=Certificate Templates," + PKS,
+                         "(OA;;CR;%s;;%s)(A;;LCRPLORC;;;%s)" % (ENROLL, svc, svc))
+    # C5: RBCD on the CA: CA01 allows CES04$
+    sd = security.descriptor.from_sddl("O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;%s)" % sid_of("CES04$"),
+                                       domain_sid)
+    m = ldb.Message(ldb.Dn(samdb, "CN=CA01,CN=Computers," + BASE))
+    m["rbcd"] = ldb.MessageElement(ndr_pack(sd), ldb.FLAG_MOD_REPLACE,
+                                   "msDS-AllowedToActOnBehalfOfOtherIdentity")
+    samdb.modify(m)
+    duplicate_spn(tb, "CN=svc-dup,CN=Users," + BASE, "HTTP/ces02.corp.example.test")
 
     # keytabs (same as samba-tool domain exportkeytab --principal=...)
     samba.enable_net_export_keytab()
@@ -439,7 +695,7 @@ def cmd_local(tb):
 
 def main(argv):
     if len(argv) < 2:
-        die("usage: testbed.py secrets|provision|ldif|local ...")
+        die("usage: testbed.py secrets|provision|ldif|local|ca-policies ...")
     cmd, args = argv[1], argv[2:]
     if cmd == "secrets" and len(args) == 1:
         cmd_secrets(*args)
@@ -449,6 +705,8 @@ def main(argv):
         cmd_ldif(*args)
     elif cmd == "local" and len(args) == 1:
         cmd_local(*args)
+    elif cmd == "ca-policies" and not args:
+        print(",".join(CA_CERT_POLICIES))
     else:
         die("bad arguments: %s" % " ".join(argv[1:]))
 
