@@ -20,6 +20,9 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Site policy file: waivers, severity overrides, disabled rules.")
     var sitePolicy: String?
 
+    @Option(help: "Evaluate a snapshot saved by 'ces-audit snapshot' instead of reading AD.")
+    var snapshot: String?
+
     func catalogueAndPolicy() throws -> (RuleCatalogue, SitePolicy) {
         let catalogue = try CatalogueSource.load(policies)
         guard let sitePolicy else { return (catalogue, .none) }
@@ -51,25 +54,17 @@ struct JobRunner {
     func run(_ job: (any DirectorySource, Evaluator) async throws(JobError) -> FindingTally) async throws -> Never {
         let startedAt = Date()
         let (catalogue, policy) = try options.catalogueAndPolicy()
-        let configuration = try connection.configuration()
-        let source: LiveDirectorySource
-        do {
-            let directory = try await DirectoryConnection.connect(configuration)
-            let collector = SnapshotCollector(directory: directory)
-            source = LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
-        } catch {
-            fail(ExitStatus.unknown, "cannot read AD: \(error)")
-        }
+        var source = try await directorySource()
         var snapshot = source.snapshot
         if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+            source = source.replacingSnapshot(snapshot)
         }
-        let live = LiveDirectorySource(collector: source.collector, snapshot: snapshot)
         let evaluator = Evaluator(
             context: RuleContext(snapshot: snapshot, catalogue: catalogue), policy: policy, now: startedAt)
         let tally: FindingTally
         do {
-            tally = try await job(live, evaluator)
+            tally = try await job(source, evaluator)
         } catch {
             switch error {
             case .usage(let message): fail(ExitStatus.usage, message)
@@ -80,6 +75,20 @@ struct JobRunner {
         let report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
         try write(try ReportRendering.render(report, format: options.format, catalogue: catalogue))
         Foundation.exit(report.exitStatus)
+    }
+
+    /// The saved snapshot (`--snapshot`), else the live directory with its infrastructure collected.
+    private func directorySource() async throws -> any DirectorySource {
+        if let file = options.snapshot {
+            do { return try SnapshotDirectorySource(file: file) } catch { fail(ExitStatus.usage, error.description) }
+        }
+        let configuration = try connection.configuration()
+        do {
+            let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
+            return LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
+        } catch {
+            fail(ExitStatus.unknown, "cannot read AD: \(error)")
+        }
     }
 
     private func write(_ data: Data) throws {

@@ -30,6 +30,8 @@ public protocol DirectorySource: Sendable {
     func caComputer(host: String) async throws(JobError) -> AccountRecord?
     /// Every enabled user and computer account, in batches as they arrive (`scan`).
     func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError)
+    /// The same source with other infrastructure data (e.g. host evidence added).
+    func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
 }
 
 /// The live directory through a bound connection. Read-only.
@@ -43,6 +45,10 @@ public struct LiveDirectorySource: DirectorySource {
     }
 
     var base: String { snapshot.domain.defaultNamingContext }
+
+    public func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource {
+        LiveDirectorySource(collector: collector, snapshot: snapshot)
+    }
 
     public func account(named name: String) async throws(JobError) -> AccountRecord? {
         do { return try await collector.findAccount(name, base: base) } catch { throw .directory(error) }

@@ -21,6 +21,11 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     public var oids: Collected<[OIDRecord]>
     /// Host-local evidence keyed by lower-cased host folder name (FQDN or short name); see `evidence(for:)`.
     public var evidence: [String: HostEvidence] = [:]
+    /// Accounts saved for offline evaluation (`ces-audit snapshot`): CES principals, HTTP/ SPN holders, host
+    /// and CA computers, named accounts, and with `allEnabledAccounts` every enabled user and computer.
+    public var accounts: [AccountRecord]? = nil
+    /// Whether `accounts` holds every enabled account (needed for an offline `scan`).
+    public var allEnabledAccounts: Bool? = nil
 }
 
 extension DirectorySnapshot {
@@ -35,5 +40,7 @@ extension DirectorySnapshot {
         templates = try container.decode(Collected<[TemplateRecord]>.self, forKey: .templates)
         oids = try container.decode(Collected<[OIDRecord]>.self, forKey: .oids)
         evidence = try container.decodeIfPresent([String: HostEvidence].self, forKey: .evidence) ?? [:]
+        accounts = try container.decodeIfPresent([AccountRecord].self, forKey: .accounts)
+        allEnabledAccounts = try container.decodeIfPresent(Bool.self, forKey: .allEnabledAccounts)
     }
 }

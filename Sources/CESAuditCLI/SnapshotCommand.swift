@@ -1,0 +1,57 @@
+import ArgumentParser
+import CESAuditCore
+import DirectoryAccess
+import Foundation
+
+/// `ces-audit snapshot --output FILE`: collect once, evaluate later with `--snapshot FILE` (no AD needed then).
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Save what the jobs read from AD (and --evidence) to a file for offline evaluation.")
+
+    @Option(help: "The snapshot file to write (atomically).")
+    var output: String
+
+    @Option(help: "An account to include for a later offline 'user' run (repeatable).")
+    var account: [String] = []
+
+    @Flag(help: "Include every enabled user and computer account (for an offline 'scan').")
+    var allAccounts = false
+
+    @Option(help: "Folder of host evidence to include.")
+    var evidence: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let configuration = try connection.configuration()
+        var snapshot: DirectorySnapshot
+        do {
+            let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
+            snapshot = try await collector.collectInfrastructure()
+            if let evidence {
+                do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+            }
+            snapshot = try await SnapshotWriter(collector: collector).collect(
+                into: snapshot, accounts: account, allEnabled: allAccounts)
+        } catch let error as JobError {
+            if case .usage(let message) = error { throw UsageError(message) }
+            Console.error("ces-audit: cannot read AD: \(error)")
+            throw ExitCode(ExitStatus.unknown)
+        } catch let error as LDAPError {
+            Console.error("ces-audit: cannot read AD: \(error)")
+            throw ExitCode(ExitStatus.unknown)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            try AtomicFile.write(try encoder.encode(snapshot), to: output)
+        } catch {
+            throw UsageError("cannot write \(output): \(error)")
+        }
+        Console.error(
+            "ces-audit: snapshot written to \(output): \(snapshot.enrollmentServices.value?.count ?? 0) CAs, \(snapshot.templates.value?.count ?? 0) templates, \(snapshot.accounts?.count ?? 0) accounts"
+        )
+    }
+}

@@ -1,0 +1,142 @@
+import ADModel
+import DirectoryAccess
+import Foundation
+
+/// A snapshot saved by `ces-audit snapshot`, evaluated without AD (support cases, air-gapped review). It
+/// answers from the accounts the snapshot holds, resolving CES principals in the same order as the live
+/// directory does.
+public struct SnapshotDirectorySource: DirectorySource {
+    public let snapshot: DirectorySnapshot
+    let accounts: [AccountRecord]
+
+    public init(snapshot: DirectorySnapshot) {
+        self.snapshot = snapshot
+        accounts = snapshot.accounts ?? []
+    }
+
+    /// Reads a snapshot file; a one-line error for a missing, unreadable or foreign file.
+    public init(file: String) throws(JobError) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .usage("cannot read snapshot \(file)")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let snapshot: DirectorySnapshot
+        do {
+            snapshot = try decoder.decode(DirectorySnapshot.self, from: data)
+        } catch {
+            throw .usage("\(file) is not a ces-audit snapshot: \(Self.describe(error))")
+        }
+        guard snapshot.schemaVersion == 1 else {
+            throw .usage("\(file): unsupported snapshot schemaVersion \(snapshot.schemaVersion) (this version reads 1)")
+        }
+        self.init(snapshot: snapshot)
+    }
+
+    public func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource {
+        var snapshot = snapshot
+        snapshot.accounts = accounts
+        return SnapshotDirectorySource(snapshot: snapshot)
+    }
+
+    public func account(named name: String) async throws(JobError) -> AccountRecord? {
+        let wanted = name.lowercased()
+        return accounts.first {
+            $0.samAccountName.lowercased() == wanted || $0.userPrincipalName?.lowercased() == wanted
+                || $0.dn.lowercased() == wanted
+        }
+    }
+
+    public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution {
+        let short = host.split(separator: ".").first.map(String.init) ?? host
+        let spns = Set(["http/\(host)", "http/\(short)"])
+        let holders = accounts.filter { account in account.servicePrincipalNames.contains { spns.contains($0.lowercased()) } }
+        let names = holders.map(\.samAccountName)
+        if let configured {
+            let account = try await account(named: configured)
+            return PrincipalResolution(
+                account: account, source: .configured, httpSPNHolders: names,
+                problem: account == nil ? "service account '\(configured)' not in the snapshot" : nil)
+        }
+        if holders.count == 1 {
+            return PrincipalResolution(account: holders[0], source: .httpSPN, httpSPNHolders: names, problem: nil)
+        }
+        if let computer = try await caComputer(host: host) {
+            return PrincipalResolution(account: computer, source: .hostComputer, httpSPNHolders: names, problem: nil)
+        }
+        return PrincipalResolution(
+            account: nil, source: nil, httpSPNHolders: names,
+            problem: "no account in the snapshot holds HTTP/\(host) alone and no computer has dNSHostName \(host)")
+    }
+
+    public func caComputer(host: String) async throws(JobError) -> AccountRecord? {
+        accounts.first { $0.isComputer && $0.dnsHostName?.lowercased() == host.lowercased() }
+    }
+
+    public func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError) {
+        guard snapshot.allEnabledAccounts == true else {
+            throw .usage("the snapshot holds no account list; take it with 'ces-audit snapshot --all-accounts' to scan offline")
+        }
+        let enabled = accounts.filter { !($0.flags?.contains(.accountDisable) ?? false) }
+        try await body(enabled)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
+            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Collects a snapshot for offline use: the infrastructure plus the accounts the jobs look up.
+public struct SnapshotWriter: Sendable {
+    public let collector: SnapshotCollector
+
+    public init(collector: SnapshotCollector) { self.collector = collector }
+
+    /// `accounts`: names to include (requesters, service accounts); `allEnabled`: every enabled account.
+    public func collect(
+        into snapshot: DirectorySnapshot, accounts names: [String], allEnabled: Bool
+    ) async throws(JobError) -> DirectorySnapshot {
+        var snapshot = snapshot
+        let base = snapshot.domain.defaultNamingContext
+        let live = LiveDirectorySource(collector: collector, snapshot: snapshot)
+        var found: [String: AccountRecord] = [:]
+        func keep(_ account: AccountRecord?) { if let account { found[account.dn.lowercased()] = account } }
+        for name in names {
+            guard let account = try await live.account(named: name) else {
+                throw .usage("no user or computer account '\(name)' (sAMAccountName, UPN or DN)")
+            }
+            keep(account)
+        }
+        for ca in try snapshot.certificationAuthorities() {
+            if let host = ca.dnsHostName { keep(try await live.caComputer(host: host)) }
+            for host in Set(ca.endpoints.compactMap(\.host)) {
+                let short = host.split(separator: ".").first.map(String.init) ?? host
+                let filter = LDAPFilter.or([
+                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
+                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
+                ])
+                do {
+                    for entry in try await collector.accounts(matching: filter, base: base) {
+                        keep(try await collector.account(from: entry))
+                    }
+                } catch {
+                    throw .directory(error)
+                }
+                keep(try await live.caComputer(host: host))
+            }
+        }
+        if allEnabled {
+            try await live.enabledAccounts { batch throws(JobError) in batch.forEach(keep) }
+        }
+        snapshot.accounts = found.values.sorted { $0.dn < $1.dn }
+        snapshot.allEnabledAccounts = allEnabled
+        return snapshot
+    }
+}

@@ -1,0 +1,281 @@
+import ADModel
+import Foundation
+import Testing
+
+@testable import CESAuditCore
+
+/// The engine and the jobs on a hand-made snapshot, through the offline source (no AD).
+@Suite struct EngineOfflineTests {
+    static let domainSID = "S-1-5-21-1-2-3"
+    static let kerberos = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+    static let username = "2\n4\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"
+
+    static func account(
+        _ name: String, rid: Int, control: UInt32 = 0x200, spns: [String] = [], delegateTo: [String] = [],
+        computerHost: String? = nil, mail: String? = "x@corp.example.test"
+    ) -> AccountRecord {
+        AccountRecord(
+            dn: "CN=\(name),CN=Users,DC=corp,DC=example,DC=test",
+            samAccountName: computerHost == nil ? name : name + "$",
+            objectClasses: computerHost == nil ? ["user"] : ["user", "computer"], sid: "\(domainSID)-\(rid)",
+            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: mail,
+            userPrincipalName: "\(name)@corp.example.test", dnsHostName: computerHost, servicePrincipalNames: spns,
+            allowedToDelegateTo: delegateTo, allowedToActOnBehalfOf: nil, tokenGroups: .value(["\(domainSID)-513"]))
+    }
+
+    static func template(_ name: String, sddl: String) throws -> TemplateRecord {
+        TemplateRecord(
+            dn: "CN=\(name),CN=Certificate Templates,CN=Public Key Services,CN=Services,CN=Configuration,DC=corp",
+            name: name, displayName: name, schemaVersion: 2, nameFlags: 0x0200_0000, enrollmentFlags: 0,
+            privateKeyFlags: 0, raSignatures: 0, issuancePolicies: [], applicationPolicies: [], extendedKeyUsages: [],
+            minimalKeySize: 2048, validityPeriod: nil, renewalPeriod: nil,
+            securityDescriptor: .value(Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes())))
+    }
+
+    static let enroll = "0e10c968-78fb-11d2-90d4-00c04f79dc55"
+
+    static func snapshot(endpoints: [String] = [kerberos, username], cas: Int = 1) throws -> DirectorySnapshot {
+        let userTemplate = try template("User", sddl: "D:(OA;;CR;\(enroll);;\(domainSID)-513)")
+        let adminTemplate = try template("Admin", sddl: "D:(OA;;CR;\(enroll);;\(domainSID)-512)")
+        let services = (1...cas).map { index in
+            EnrollmentServiceRecord(
+                dn: "CN=corp-CA0\(index),CN=Enrollment Services", name: "corp-CA0\(index)",
+                dnsHostName: "ca0\(index).corp.example.test", certificateTemplates: ["User", "Admin"],
+                endpoints: index == 1 ? endpoints.map(EnrollmentServiceRecord.Endpoint.init(raw:)) : [],
+                caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        }
+        var snapshot = DirectorySnapshot(
+            collectedAt: Date(),
+            domain: .init(
+                defaultNamingContext: "DC=corp,DC=example,DC=test",
+                configurationNamingContext: "CN=Configuration,DC=corp,DC=example,DC=test",
+                dnsName: "corp.example.test", sid: domainSID, functionalLevel: 7, domainController: nil),
+            enrollmentServices: .value(services), templates: .value([userTemplate, adminTemplate]), oids: .value([]))
+        snapshot.accounts = [
+            account("alice", rid: 1105),
+            account("bob", rid: 1106, control: 0x0010_0200),
+            account(
+                "svc-ces", rid: 1107, spns: ["HTTP/ces01.corp.example.test"],
+                delegateTo: ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]),
+            account("CES01", rid: 1108, control: 0x1000, computerHost: "ces01.corp.example.test"),
+            account("off", rid: 1109, control: 0x202),
+        ]
+        snapshot.allEnabledAccounts = true
+        return snapshot
+    }
+
+    static func evaluator(_ snapshot: DirectorySnapshot, policy: SitePolicy = .none) -> Evaluator {
+        Evaluator(context: RuleContext(snapshot: snapshot, catalogue: .embedded), policy: policy)
+    }
+
+    static func run(_ job: UserJob, _ snapshot: DirectorySnapshot, policy: SitePolicy = .none) async throws
+        -> FindingTally
+    {
+        try await job.run(
+            source: SnapshotDirectorySource(snapshot: snapshot), evaluator: evaluator(snapshot, policy: policy))
+    }
+
+    @Test func userJobReportsEveryRuleOnEachEndpointAndOnlyEnrollableTemplates() async throws {
+        let tally = try await Self.run(UserJob(account: "alice"), try Self.snapshot())
+        let findings = tally.listed
+        // Requester rules once per endpoint, endpoint rules once per endpoint, template rules once per template.
+        #expect(findings.filter { $0.ruleId == "CES-A1" }.count == 2)
+        #expect(findings.filter { $0.ruleId == "CES-C2" }.count == 2)
+        #expect(Set(findings.filter { $0.ruleId == "CES-B2" }.map { $0.evidence["template"] }) == [.string("User")])
+        #expect(findings.first { $0.ruleId == "CES-B3" }?.subject.kind == .template)
+        let a1 = findings.filter { $0.ruleId == "CES-A1" }.map(\.status)
+        #expect(Set(a1) == [.pass, .skipped])
+        #expect(tally.principals.map(\.account) == ["svc-ces", "svc-ces"])
+        #expect(tally.principals.first?.source == "httpSPN")
+        // every finding is listed and counted
+        #expect(
+            tally.summary.pass + tally.summary.warn + tally.summary.fail + tally.summary.unknown
+                + tally.summary.skipped == findings.count)
+        // no host evidence: B1 is unknown, so the run can never be all ok
+        #expect(tally.report(command: "user", target: "alice", startedAt: Date(), version: "t").exitStatus == 3)
+    }
+
+    @Test func sensitiveRequesterFailsA1AndTheRunExitsTwo() async throws {
+        let tally = try await Self.run(UserJob(account: "BOB"), try Self.snapshot())
+        #expect(tally.listed.contains { $0.ruleId == "CES-A1" && $0.status == .fail && $0.subject.name == "bob" })
+        #expect(tally.report(command: "user", target: "bob", startedAt: Date(), version: "t").exitStatus == 2)
+    }
+
+    @Test func requesterWithoutEnrollableTemplateGetsB2ForEveryPublishedOne() async throws {
+        var snapshot = try Self.snapshot()
+        snapshot.accounts?[0].tokenGroups = .value([])  // alice not in Domain Users
+        let tally = try await Self.run(UserJob(account: "alice"), snapshot)
+        let b2 = tally.listed.filter { $0.ruleId == "CES-B2" }
+        #expect(b2.count == 2)
+        #expect(b2.allSatisfy { $0.status == .fail })
+    }
+
+    @Test func unknownAccountEndpointOrTemplateIsAUsageError() async throws {
+        let snapshot = try Self.snapshot()
+        for job in [
+            UserJob(account: "nobody"), UserJob(account: "alice", endpointURL: "https://other/CES"),
+            UserJob(account: "alice", templateName: "Nope"),
+        ] {
+            await #expect(throws: JobError.self) { _ = try await Self.run(job, snapshot) }
+            do {
+                _ = try await Self.run(job, snapshot)
+            } catch {
+                guard case .usage(let message) = error as? JobError else {
+                    Issue.record("expected a usage error, got \(error)")
+                    continue
+                }
+                #expect(!message.contains("\n"))
+            }
+        }
+    }
+
+    @Test func noPublishedEndpointIsNothingToCheckNotAllOK() async throws {
+        let snapshot = try Self.snapshot(endpoints: [])
+        do {
+            _ = try await Self.run(UserJob(account: "alice"), snapshot)
+            Issue.record("expected an error")
+        } catch {
+            guard case .nothingToCheck = error as? JobError else {
+                Issue.record("got \(error)")
+                return
+            }
+        }
+    }
+
+    @Test func chosenEndpointAndTemplateNarrowThePath() async throws {
+        let job = UserJob(
+            account: "alice",
+            endpointURL: "HTTPS://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES",
+            templateName: "admin")
+        let tally = try await Self.run(job, try Self.snapshot())
+        #expect(Set(tally.listed.compactMap(\.endpoint)).count == 1)
+        #expect(tally.listed.contains { $0.ruleId == "CES-B2" && $0.status == .fail })
+    }
+
+    @Test func disabledRulesAreNotEvaluatedAndWaiversAcceptFindings() async throws {
+        let policy = SitePolicy(
+            waivers: [.init(rule: "CES-A1", subject: "bob", reason: "tier 0", expires: "2999-12-31")],
+            severity: [:], disabled: ["CES-G4", "CES-B1", "CES-B4"])
+        let snapshot = try Self.snapshot()
+        let tally = try await Self.run(UserJob(account: "bob", endpointURL: nil), snapshot, policy: policy)
+        #expect(!tally.listed.contains { ["CES-G4", "CES-B1", "CES-B4"].contains($0.ruleId) })
+        let a1 = try #require(tally.listed.first { $0.ruleId == "CES-A1" && $0.status == .fail })
+        #expect(a1.waiver?.expired == false)
+        #expect(tally.summary.fail > tally.open.fail)
+    }
+
+    @Test func serverJobChecksTheNamedInstancesOfANewHost() async throws {
+        let snapshot = try Self.snapshot()
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+        let job = ServerJob(host: "ces09.corp.example.test", serviceAccount: "svc-ces", authentications: [.certificate])
+        let tally = try await job.run(source: source, evaluator: Self.evaluator(snapshot))
+        #expect(
+            Set(tally.listed.compactMap(\.endpoint))
+                == ["https://ces09.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES"])
+        // certificate auth without T2A4D fails C3; the principal was configured
+        #expect(tally.listed.contains { $0.ruleId == "CES-C3" && $0.status == .fail })
+        #expect(tally.principals.first?.source == "configured")
+        #expect(!tally.listed.contains { $0.ruleId.hasPrefix("CES-A") })
+    }
+
+    @Test func serverJobNeedsACAChoiceAndAnInstance() async throws {
+        let two = try Self.snapshot(cas: 2)
+        let source = SnapshotDirectorySource(snapshot: two)
+        for (job, fragment) in [
+            (ServerJob(host: "ces01.corp.example.test"), "more than one enterprise CA"),
+            (ServerJob(host: "ces01.corp.example.test", caName: "corp-CA09"), "no enterprise CA 'corp-CA09'"),
+            (ServerJob(host: "ces09.corp.example.test", caName: "corp-ca01"), "--auth"),
+        ] {
+            do {
+                _ = try await job.run(source: source, evaluator: Self.evaluator(two))
+                Issue.record("expected a usage error for \(job.host)")
+            } catch {
+                guard case .usage(let message) = error else {
+                    Issue.record("got \(error)")
+                    continue
+                }
+                #expect(message.contains(fragment))
+            }
+        }
+        // the published endpoints of the host, found by short name too
+        let tally = try await ServerJob(host: "CES01", caName: "corp-CA01").run(
+            source: source, evaluator: Self.evaluator(two))
+        #expect(Set(tally.listed.compactMap(\.endpoint)).count == 2)
+    }
+
+    @Test func instanceURLEncodesSpaces() {
+        #expect(
+            ServerJob.instanceURL(
+                host: "ces01.corp.example.test", caName: "corp CA02", authentication: .usernamePassword)
+                == "https://ces01.corp.example.test/corp%20CA02_CES_UsernamePassword/service.svc/CES")
+    }
+
+    @Test func scanListsNonPassFindingsCountsTheRestAndSkipsDisabledAccounts() async throws {
+        let snapshot = try Self.snapshot()
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+        let tally = try await ScanJob().run(source: source, evaluator: Self.evaluator(snapshot))
+        #expect(tally.listed.allSatisfy { $0.status != .pass && $0.status != .skipped })
+        #expect(tally.summary.pass > 0)
+        #expect(tally.listed.contains { $0.ruleId == "CES-A1" && $0.subject.name == "bob" && $0.status == .fail })
+        #expect(!tally.listed.contains { $0.subject.name == "off" })
+        let everything = try await ScanJob(includePassed: true).run(source: source, evaluator: Self.evaluator(snapshot))
+        #expect(everything.summary == tally.summary)
+        #expect(everything.listed.count == Status.allCases.map { tally.summary[$0] }.reduce(0, +))
+    }
+
+    @Test func offlineScanNeedsTheAccountList() async throws {
+        var snapshot = try Self.snapshot()
+        snapshot.allEnabledAccounts = false
+        do {
+            _ = try await ScanJob().run(
+                source: SnapshotDirectorySource(snapshot: snapshot), evaluator: Self.evaluator(snapshot))
+            Issue.record("expected a usage error")
+        } catch {
+            guard case .usage(let message) = error else {
+                Issue.record("got \(error)")
+                return
+            }
+            #expect(message.contains("--all-accounts"))
+        }
+    }
+
+    @Test func snapshotFilesRoundTripAndForeignFilesAreOneLineErrors() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ces-snap-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let file = directory.appendingPathComponent("snap.json")
+        let snapshot = try Self.snapshot()
+        try encoder.encode(snapshot).write(to: file)
+        let loaded = try SnapshotDirectorySource(file: file.path)
+        #expect(loaded.snapshot.accounts == snapshot.accounts)
+        let foreign = directory.appendingPathComponent("other.json")
+        try Data("{\"hello\": 1}".utf8).write(to: foreign)
+        for path in [foreign.path, directory.appendingPathComponent("missing.json").path] {
+            do {
+                _ = try SnapshotDirectorySource(file: path)
+                Issue.record("expected an error for \(path)")
+            } catch {
+                #expect(!error.description.contains("\n"))
+                #expect(error.description.contains(path))
+            }
+        }
+    }
+
+    @Test func exitStatusPrecedenceIsFailUnknownWarn() {
+        func status(_ counts: [Status: Int]) -> Int32 {
+            var summary = AuditReport.Summary()
+            for (status, count) in counts { summary[status] = count }
+            return AuditReport(
+                tool: .init(version: "t"), command: "scan", startedAt: Date(), durationMs: 0, summary: summary,
+                findings: []
+            ).exitStatus
+        }
+        #expect(status([.pass: 3, .skipped: 2]) == 0)
+        #expect(status([.pass: 3, .warn: 1]) == 1)
+        #expect(status([.warn: 1, .unknown: 1]) == 3)
+        #expect(status([.warn: 1, .unknown: 1, .fail: 1]) == 2)
+        #expect(status([:]) == 0)
+    }
+}
