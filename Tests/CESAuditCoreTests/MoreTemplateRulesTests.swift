@@ -34,14 +34,14 @@ struct MoreTemplateRulesAgainstTestBedTests {
         let f7 = F7IssuancePolicyDefined().evaluate(path, in: fixture.context)
         #expect(f7.status == .pass, "\(f7.message)")
         #expect(f7.message.contains("\(Self.forestOID).1.402 ('CES Medium Assurance')"))
-        // The test bed's CA certificate is self-signed without a certificatePolicies extension.
+        // The test bed's CA certificate lists the 402 and 404 policies and an EKU list (docs/testbed-scenarios.md).
         let f6 = F6IssuancePolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6.status == .pass, "\(f6.message)")
-        #expect(f6.message.contains("no certificatePolicies extension"))
+        #expect(f6.message.contains("include template User's issuance policy \(Self.forestOID).1.402"))
         #expect(f6.message.contains("parent CAs not checked"))
         let f6b = F6bApplicationPolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6b.status == .pass, "\(f6b.message)")
-        #expect(f6b.message.contains("no EKU or application-policies extension"))
+        #expect(f6b.message.contains("the CA certificate permits them"))
     }
 
     @Test func webServerHasNoIssuancePolicy() async throws {
@@ -90,13 +90,13 @@ struct MoreTemplateRulesAgainstTestBedTests {
 
     @Test func userTemplateIsNotSetUpForKeyBasedRenewal() async throws {
         let fixture = try await Self.fixture()
-        let kbr = try fixture.bed.endpoint(authFlag: 8, renewalOnly: true)
-        #expect(kbr.keyBasedRenewal == true)
+        let kbr = try #require(fixture.bed.ca.endpoints.first { $0.keyBasedRenewal == true })
         let finding = E3KeyBasedRenewalTemplate().evaluate(
             try await fixture.path("alice", "User", endpoint: kbr), in: fixture.context)
-        #expect(finding.status == .fail, "\(finding.message)")
-        #expect(finding.message.contains("lacks 'Allow key based renewal' (enrollment flag 0x00010000)"))
+        #expect(finding.status == .skipped, "\(finding.message)")
+        #expect(finding.message.contains("not enabled for key-based renewal"))
         #expect(finding.message.contains("msPKI-Enrollment-Flag 0x00000029"))
+        #expect(finding.message.contains("renews through KBR-User"))
         let kerberos = try fixture.bed.endpoint(authFlag: 2)
         #expect(
             E3KeyBasedRenewalTemplate().evaluate(
@@ -325,23 +325,53 @@ struct MoreTemplateRulesAgainstTestBedTests {
 
     // MARK: E3
 
-    @Test func kbrTemplateWithoutAllowKeyBasedRenewalFailsE3() {
+    @Test func kbrEndpointWithoutAnyKBRTemplateFailsE3() {
         let finding = E3KeyBasedRenewalTemplate().evaluate(Self.path(endpoint: Self.kbrEndpoint), in: Self.context)
         #expect(finding.status == .fail)
-        #expect(finding.message.contains("no CA certificate manager approval (0x2)"))
-        #expect(finding.message.contains("not checked here"))
+        #expect(finding.message.contains("lacks 'Allow key based renewal' (enrollment flag 0x00010000)"))
+        #expect(finding.message.contains("no template published on corp-CA01 has it"))
     }
 
-    @Test func kbrTemplateWithoutApprovalOrRequestSubjectWarnsE3() {
+    @Test func templateNotMeantForKBRIsSkippedWhenAnotherOneIs() {
+        var path = Self.path(endpoint: Self.kbrEndpoint)
+        var renewable = path.template
+        renewable.name = "KBR-User"
+        renewable.enrollmentFlags = 0x0001_0002
+        path.ca.certificateTemplates = ["Machine", "KBR-User"]
+        var context = Self.context
+        context.snapshot.templates = .value([path.template, renewable])
+        let finding = E3KeyBasedRenewalTemplate().evaluate(path, in: context)
+        #expect(finding.status == .skipped, "\(finding.message)")
+        #expect(finding.message.contains("renews through KBR-User"))
+    }
+
+    @Test func kbrTemplateWithoutApprovalOrRequestSubjectWarnsE3() throws {
         let warn = E3KeyBasedRenewalTemplate().evaluate(
             Self.path(nameFlags: 0x1, enrollmentFlags: 0x0001_0000, endpoint: Self.kbrEndpoint), in: Self.context)
         #expect(warn.status == .warn)
         #expect(warn.message.contains("no CA certificate manager approval (0x2)"))
         #expect(warn.message.contains("(name flag 0x8)"))
         #expect(!warn.message.contains("(name flag 0x1)"))
-        let complete = E3KeyBasedRenewalTemplate().evaluate(
-            Self.path(nameFlags: 0x9, enrollmentFlags: 0x0001_0002, endpoint: Self.kbrEndpoint), in: Self.context)
-        #expect(complete.status == .pass)
+        // Set up right, but whether the CES principal may enroll cannot be told without it: unknown, not pass.
+        var complete = Self.path(nameFlags: 0x9, enrollmentFlags: 0x0001_0002, endpoint: Self.kbrEndpoint)
+        #expect(E3KeyBasedRenewalTemplate().evaluate(complete, in: Self.context).status == .unknown)
+        let principal = complete.requester
+        complete.principal = principal
+        #expect(E3KeyBasedRenewalTemplate().evaluate(complete, in: Self.context).status == .unknown)
+        let sid = principal?.sid ?? ""
+        complete.template.securityDescriptor = .value(
+            Data(
+                try SecurityDescriptor(
+                    sddl: "D:(A;;RPLC;;;\(sid))(OA;;CR;\(ExtendedRight.certificateEnrollment);;\(sid))"
+                ).selfRelativeBytes()))
+        let pass = E3KeyBasedRenewalTemplate().evaluate(complete, in: Self.context)
+        #expect(pass.status == .pass, "\(pass.message)")
+        #expect(pass.message.contains("has Read and Enroll"))
+        complete.template.securityDescriptor = .value(
+            Data(try SecurityDescriptor(sddl: "D:(A;;RPLC;;;\(sid))").selfRelativeBytes()))
+        let noEnroll = E3KeyBasedRenewalTemplate().evaluate(complete, in: Self.context)
+        #expect(noEnroll.status == .warn)
+        #expect(noEnroll.message.contains("lacks Enroll"))
     }
 
     @Test func e3AppliesOnlyToKBREndpoints() {

@@ -47,10 +47,13 @@ public struct SnapshotDirectorySource: DirectorySource {
         }
     }
 
-    public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution {
+    public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
+    {
         let short = host.split(separator: ".").first.map(String.init) ?? host
         let spns = Set(["http/\(host)", "http/\(short)"])
-        let holders = accounts.filter { account in account.servicePrincipalNames.contains { spns.contains($0.lowercased()) } }
+        let holders = accounts.filter { account in
+            account.servicePrincipalNames.contains { spns.contains($0.lowercased()) }
+        }
         let names = holders.map(\.samAccountName)
         if let configured {
             let account = try await account(named: configured)
@@ -75,7 +78,8 @@ public struct SnapshotDirectorySource: DirectorySource {
 
     public func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError) {
         guard snapshot.allEnabledAccounts == true else {
-            throw .usage("the snapshot holds no account list; take it with 'ces-audit snapshot --all-accounts' to scan offline")
+            throw .usage(
+                "the snapshot holds no account list; take it with 'ces-audit snapshot --all-accounts' to scan offline")
         }
         let enabled = accounts.filter { !($0.flags?.contains(.accountDisable) ?? false) }
         try await body(enabled)
