@@ -1,0 +1,208 @@
+import DirectoryAccess
+import Foundation
+import TestSupport
+import Testing
+
+@testable import CESAuditCore
+
+/// One failing and one passing subject per rule whose data lives in AD (docs/testbed-scenarios.md), judged
+/// through the jobs as a user runs them: live test bed, the reader's bind, the test bed's host evidence.
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct ScenarioTests {
+    static let ces01 = "https://ces01.corp.example.test/corp-CA01_CES_"
+    static let kerberos = ces01 + "Kerberos/service.svc/CES"
+    static let certificate = ces01 + "Certificate/service.svc/CES"
+    static let kbr = ces01 + "Certificate_KBR/service.svc/CES"
+    static let malformed = "http://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
+
+    enum Job: Sendable, CustomStringConvertible {
+        case user(String, endpoint: String = kerberos, template: String? = nil, evidence: String = "testbed")
+        case server(String, account: String? = nil, ca: String = "corp-CA01", evidence: String = "testbed")
+
+        var description: String {
+            switch self {
+            case .user(let account, let endpoint, let template, _):
+                "user \(account) @\(endpoint.split(separator: "/")[2...3].joined(separator: "/"))\(template.map { " template \($0)" } ?? "")"
+            case .server(let host, let account, let ca, _): "server \(host) as \(account ?? "(resolved)") on \(ca)"
+            }
+        }
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let rule: String
+        let job: Job
+        let subject: String
+        let status: Status
+        var endpoint: String? = nil
+
+        var testDescription: String { "\(rule) \(status.rawValue) for \(subject) — \(job)" }
+    }
+
+    static let cases: [Case] = [
+        Case(rule: "CES-A1", job: .user("bob"), subject: "bob", status: .fail),
+        Case(rule: "CES-A1", job: .user("alice"), subject: "alice", status: .pass),
+        // Domain functional level 4 on the test bed: Protected Users warns (ces-rules.md A2).
+        Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .warn),
+        Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .warn),
+        Case(rule: "CES-A2", job: .user("alice"), subject: "alice", status: .pass),
+        Case(rule: "CES-A3", job: .user("frank"), subject: "frank", status: .fail),
+        Case(rule: "CES-A3", job: .user("alice"), subject: "alice", status: .pass),
+        Case(rule: "CES-B1", job: .user("grace"), subject: "grace", status: .fail),
+        Case(rule: "CES-B1", job: .user("alice"), subject: "alice", status: .pass),
+        Case(rule: "CES-B2", job: .user("grace", template: "User"), subject: "grace", status: .fail),
+        Case(rule: "CES-B2", job: .user("alice", template: "EnrollGuidNoCR"), subject: "alice", status: .fail),
+        Case(rule: "CES-B2", job: .user("alice", template: "User"), subject: "alice", status: .pass),
+        Case(rule: "CES-B2", job: .user("CES01$", template: "Machine"), subject: "CES01$", status: .pass),
+        Case(rule: "CES-B3", job: .user("alice", template: "Unpublished"), subject: "Unpublished", status: .fail),
+        Case(rule: "CES-B3", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-B4", job: .user("grace"), subject: "grace", status: .fail),
+        Case(rule: "CES-B4", job: .user("alice"), subject: "alice", status: .unknown),
+        Case(rule: "CES-B5", job: .user("grace"), subject: "grace", status: .warn),
+        Case(rule: "CES-B5", job: .user("alice"), subject: "alice", status: .pass),
+        Case(rule: "CES-C1", job: .user("alice"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C1", job: .user("alice", endpoint: ces01 + "UsernamePassword/service.svc/CES"),
+            subject: "svc-ces", status: .skipped),
+        Case(
+            rule: "CES-C2", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail),
+        Case(rule: "CES-C2", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C3", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail),
+        Case(rule: "CES-C3", job: .user("alice", endpoint: certificate), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-C3", job: .server("ces04.corp.example.test"), subject: "CES04$", status: .pass),
+        Case(rule: "CES-C4", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .warn),
+        Case(rule: "CES-C4", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-C5", job: .server("ces04.corp.example.test"), subject: "CES04$", status: .pass),
+        Case(
+            rule: "CES-C6", job: .server("ces01.corp.example.test", account: "svc-sensitive"), subject: "svc-sensitive",
+            status: .warn),
+        Case(rule: "CES-C6", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C7", job: .server("ces01.corp.example.test", account: "svc-off"), subject: "svc-off",
+            status: .fail),
+        Case(rule: "CES-C7", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C8", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail),
+        Case(rule: "CES-C8", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-C8", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        Case(
+            rule: "CES-C9", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .warn),
+        Case(rule: "CES-C9", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        Case(
+            rule: "CES-C10", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .warn),
+        Case(rule: "CES-C10", job: .user("alice", endpoint: certificate), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-C11", job: .user("alice"), subject: "svc-ces", status: .skipped),
+        Case(
+            rule: "CES-D1", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail),
+        Case(rule: "CES-D1", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-D2", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .unknown),
+        Case(
+            rule: "CES-D3", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail),
+        Case(rule: "CES-D3", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-D4", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .warn),
+        Case(rule: "CES-D4", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-E1", job: .server("ces01.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .fail, endpoint: kbr),
+        Case(rule: "CES-E1", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass, endpoint: kbr),
+        Case(
+            rule: "CES-E2", job: .server("ces01.corp.example.test", account: "svc-ces2", evidence: "lab"),
+            subject: "svc-ces2", status: .fail, endpoint: kbr),
+        Case(
+            rule: "CES-E2", job: .server("ces01.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .pass, endpoint: kbr),
+        Case(
+            rule: "CES-E3", job: .server("ces01.corp.example.test", account: "CES04$"), subject: "KBR-User",
+            status: .warn, endpoint: kbr),
+        Case(
+            rule: "CES-E3", job: .server("ces01.corp.example.test"), subject: "KBR-User", status: .pass, endpoint: kbr),
+        Case(rule: "CES-E4", job: .user("alice", endpoint: malformed), subject: "svc-ces", status: .warn),
+        Case(rule: "CES-E4", job: .user("alice"), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-E5", job: .user("alice", template: "Modern"), subject: "Modern", status: .warn),
+        Case(rule: "CES-E5", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-E6", job: .user("alice", template: "ShortLived"), subject: "ShortLived", status: .warn),
+        Case(rule: "CES-E6", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-F1", job: .user("dave", template: "User"), subject: "dave", status: .fail),
+        Case(rule: "CES-F1", job: .user("alice", template: "User"), subject: "alice", status: .pass),
+        Case(rule: "CES-F2", job: .user("heidi", template: "User"), subject: "heidi", status: .fail),
+        Case(rule: "CES-F2", job: .user("alice", template: "User"), subject: "alice", status: .pass),
+        Case(rule: "CES-F3", job: .user("WKS01$", template: "Machine"), subject: "WKS01$", status: .fail),
+        Case(rule: "CES-F3", job: .user("CES01$", template: "Machine"), subject: "CES01$", status: .pass),
+        Case(rule: "CES-F4", job: .user("WKS01$", template: "SPNRequired"), subject: "WKS01$", status: .fail),
+        Case(rule: "CES-F4", job: .user("CA01$", template: "SPNRequired"), subject: "CA01$", status: .pass),
+        Case(rule: "CES-F5", job: .user("alice", template: "AgentSigned"), subject: "AgentSigned", status: .warn),
+        Case(rule: "CES-F5", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-F6", job: .user("alice", template: "HighAssurance"), subject: "HighAssurance", status: .fail),
+        Case(rule: "CES-F6", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-F6b", job: .user("alice", template: "CodeSigning"), subject: "CodeSigning", status: .fail),
+        Case(rule: "CES-F6b", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(
+            rule: "CES-F7", job: .user("alice", template: "UndefinedPolicy"), subject: "UndefinedPolicy", status: .warn),
+        Case(rule: "CES-F7", job: .user("alice", template: "HighAssurance"), subject: "HighAssurance", status: .pass),
+        Case(rule: "CES-F8", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        Case(rule: "CES-G1", job: .user("alice"), subject: "svc-ces", status: .unknown),
+        Case(rule: "CES-G2", job: .user("alice"), subject: "svc-ces", status: .unknown),
+        Case(rule: "CES-G3", job: .user("alice"), subject: "svc-ces", status: .unknown),
+        Case(
+            rule: "CES-G4", job: .server("ces01.corp.example.test", ca: "corp CA02"), subject: "svc-ces", status: .warn),
+        Case(rule: "CES-G4", job: .user("alice"), subject: "svc-ces", status: .pass),
+        Case(rule: "CES-G5", job: .user("alice"), subject: "svc-ces", status: .skipped),
+    ]
+
+    @Test(arguments: cases) func ruleJudgesTheSeededSubject(_ scenario: Case) async throws {
+        let findings = try await Self.run(scenario.job)
+        let matching = findings.filter {
+            $0.ruleId == scenario.rule && $0.subject.name == scenario.subject
+                && (scenario.endpoint == nil || $0.endpoint == scenario.endpoint)
+        }
+        #expect(!matching.isEmpty, "no \(scenario.rule) finding for \(scenario.subject)")
+        #expect(
+            matching.contains { $0.status == scenario.status },
+            "\(matching.map { "\($0.status.rawValue): \($0.message)" })")
+        if scenario.status == .fail || scenario.status == .warn {
+            let finding = try #require(matching.first { $0.status == scenario.status })
+            #expect(finding.remediation?.isEmpty == false)
+        }
+    }
+
+    @Test func everyCatalogueRuleHasAFailingOrWarningAndAPassingOrDocumentedScenario() {
+        let judged = Dictionary(grouping: Self.cases, by: \.rule)
+        for rule in RuleCatalogue.embedded.rules {
+            let statuses = Set(judged[rule.id]?.map(\.status) ?? [])
+            #expect(!statuses.isEmpty, "\(rule.id) has no scenario")
+        }
+    }
+
+    // MARK: running the jobs
+
+    static func run(_ job: Job) async throws -> [Finding] {
+        let bed = try await TestBedSnapshot.collect()
+        var snapshot = bed.context.snapshot
+        let evidence: String
+        switch job {
+        case .user(_, _, _, let folder), .server(_, _, _, let folder): evidence = folder
+        }
+        try snapshot.loadEvidence(from: try EvidenceFixtures.directory(evidence))
+        let source = LiveDirectorySource(collector: bed.collector, snapshot: snapshot)
+        let evaluator = Evaluator(context: RuleContext(snapshot: snapshot, catalogue: .embedded))
+        switch job {
+        case .user(let account, let endpoint, let template, _):
+            return try await UserJob(account: account, endpointURL: endpoint, templateName: template)
+                .run(source: source, evaluator: evaluator).listed
+        case .server(let host, let account, let ca, _):
+            return try await ServerJob(host: host, serviceAccount: account, caName: ca)
+                .run(source: source, evaluator: evaluator).listed
+        }
+    }
+}
