@@ -50,6 +50,8 @@ let package = Package(
             dependencies: ["ADModel", "DirectoryAccess", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output.
+        .target(name: "CESAuditReport", dependencies: ["CESAuditCore"], swiftSettings: strict),
         .executableTarget(
             name: "CESAuditCLI",
             dependencies: [
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(
             name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
+        .testTarget(name: "CESAuditReportTests", dependencies: ["CESAuditReport"], swiftSettings: strict),
         .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI", "TestSupport"], swiftSettings: strict),
     ]
 )
