@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // SQLite run history (scan --history); needs Debian's libsqlite3-dev (scripts/setup).
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // connect: the only place C declarations (OpenLDAP, Cyrus SASL, MIT Kerberos) enter.
@@ -50,6 +52,12 @@ let package = Package(
             dependencies: ["ADModel", "DirectoryAccess", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output.
+        .target(name: "CESAuditReport", dependencies: ["CESAuditCore"], swiftSettings: strict),
+        // history: runs and open findings in SQLite, what is new and resolved since the last run.
+        .target(
+            name: "CESAuditHistory", dependencies: ["CESAuditCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .executableTarget(
             name: "CESAuditCLI",
             dependencies: [
@@ -72,6 +80,10 @@ let package = Package(
         .testTarget(
             name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
+        .testTarget(name: "CESAuditReportTests", dependencies: ["CESAuditReport"], swiftSettings: strict),
+        .testTarget(
+            name: "CESAuditHistoryTests",
+            dependencies: ["CESAuditHistory", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,239 @@
+import CESAuditCore
+import Foundation
+import GRDB
+
+/// One recorded run, as `runs(limit:)` lists them.
+public struct RunSummary: Sendable, Equatable {
+    /// The row ID; increases with every recorded run.
+    public var id: Int64
+    /// `user`, `server` or `scan`.
+    public var command: String
+    /// The account, CES host or domain the run was for.
+    public var target: String?
+    /// When the run started.
+    public var startedAt: Date
+    /// How long it took.
+    public var durationMs: Int
+    /// The run's exit status (contract.md).
+    public var exitStatus: Int32
+    /// Counts over every evaluated finding of the run.
+    public var summary: AuditReport.Summary
+    /// How many findings were open (stored) for the run.
+    public var openFindings: Int
+}
+
+/// The run history of `scan --history PATH`: one SQLite file holding every run's counts and its open findings,
+/// so each run can say what is new and what was resolved since the previous run of the same command and target.
+///
+/// Only open findings are stored (passes are the bulk of a scan and carry no history worth keeping).
+public final class HistoryStore: Sendable {
+    /// The file, as given.
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// `PRAGMA application_id` of a ces-audit history ("CESA"), so another program's SQLite file is refused.
+    static let applicationID: Int32 = 0x4345_5341
+
+    /// Opens `path`, creating and migrating it as needed.
+    /// - Throws: `HistoryError` when the file is damaged, belongs to something else, or cannot be opened.
+    public init(path: String) throws(HistoryError) {
+        self.path = path
+        var configuration = Configuration()
+        // Two scheduled runs may overlap; the second waits for the first's short write transaction.
+        configuration.busyMode = .timeout(10)
+        configuration.label = "ces-audit history"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            try queue.read { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if applicationID != Self.applicationID && (applicationID != 0 || objects > 0) {
+                    throw HistoryError.notCESAuditDatabase(path: path)
+                }
+                if try migrator.hasBeenSuperseded(db) { throw HistoryError.newerSchema(path: path) }
+            }
+            try migrator.migrate(queue)
+        } catch {
+            throw HistoryError.from(error, path: path)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("command", .text).notNull()
+                table.column("target", .text)
+                table.column("startedAt", .datetime).notNull()
+                table.column("durationMs", .integer).notNull()
+                table.column("exitStatus", .integer).notNull()
+                for status in Status.allCases { table.column(status.rawValue, .integer).notNull() }
+            }
+            try db.create(index: "run_by_job", on: "run", columns: ["command", "target", "startedAt"])
+            try db.create(table: "finding") { table in
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("ruleId", .text).notNull()
+                table.column("subject", .text).notNull()
+                table.column("endpoint", .text)
+                table.column("status", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("message", .text).notNull()
+            }
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        return migrator
+    }
+
+    /// Stores `report` and returns what changed since the previous run of the same command and target: open
+    /// findings (`Finding.isOpen`, by `Finding.identity`) that are new, resolved, or still open. One transaction.
+    public func record(_ report: AuditReport) throws(HistoryError) -> AuditReport.Changes {
+        do {
+            return try queue.write { db in
+                let previous = try RunRow.filter(Column("command") == report.command)
+                    .filter(sql: "target IS ?", arguments: [report.target])
+                    .order(Column("startedAt").desc, Column("id").desc)
+                    .fetchOne(db)
+                var before: Set<FindingIdentity> = []
+                if let previousID = previous?.id {
+                    let rows = try FindingRow.filter(Column("runId") == previousID).fetchAll(db)
+                    before = Set(rows.map(\.identity))
+                }
+
+                var run = RunRow(report)
+                try run.insert(db)
+                let runID = run.id ?? db.lastInsertedRowID
+                var now: Set<FindingIdentity> = []
+                for finding in report.findings where finding.isOpen {
+                    // One row per identity: two findings with the same identity are one issue across runs.
+                    guard now.insert(finding.identity).inserted else { continue }
+                    try FindingRow(finding, runID: runID).insert(db)
+                }
+                return AuditReport.Changes(
+                    previousRunAt: previous?.startedAt, new: now.subtracting(before).sorted(),
+                    resolved: before.subtracting(now).sorted(), stillOpen: now.intersection(before).count)
+            }
+        } catch {
+            throw HistoryError.from(error, path: path)
+        }
+    }
+
+    /// The most recent runs first, at most `limit`; optionally only those of one command.
+    public func runs(command: String? = nil, limit: Int = 20) throws(HistoryError) -> [RunSummary] {
+        do {
+            return try queue.read { db in
+                var request = RunRow.order(Column("startedAt").desc, Column("id").desc).limit(max(0, limit))
+                if let command { request = request.filter(Column("command") == command) }
+                return try request.fetchAll(db).map { row in
+                    let open = try FindingRow.filter(Column("runId") == row.id).fetchCount(db)
+                    return row.summary(openFindings: open)
+                }
+            }
+        } catch {
+            throw HistoryError.from(error, path: path)
+        }
+    }
+
+    /// Retention: deletes all but the newest `count` runs of every command and target (with their findings).
+    /// Returns how many runs were deleted.
+    @discardableResult
+    public func prune(keepingLast count: Int) throws(HistoryError) -> Int {
+        try delete(
+            sql: """
+                DELETE FROM run WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (
+                            PARTITION BY command, target ORDER BY startedAt DESC, id DESC) AS position
+                        FROM run)
+                    WHERE position > ?)
+                """, arguments: [max(0, count)])
+    }
+
+    /// Retention: deletes the runs that started before `date` (with their findings). Returns how many.
+    @discardableResult
+    public func prune(olderThan date: Date) throws(HistoryError) -> Int {
+        try delete(sql: "DELETE FROM run WHERE startedAt < ?", arguments: [date])
+    }
+
+    private func delete(sql: String, arguments: StatementArguments) throws(HistoryError) -> Int {
+        do {
+            return try queue.write { db in
+                try db.execute(sql: sql, arguments: arguments)
+                return db.changesCount
+            }
+        } catch {
+            throw HistoryError.from(error, path: path)
+        }
+    }
+}
+
+/// A `run` row.
+private struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "run"
+
+    var id: Int64?
+    var command: String
+    var target: String?
+    var startedAt: Date
+    var durationMs: Int
+    var exitStatus: Int32
+    var pass: Int
+    var warn: Int
+    var fail: Int
+    var unknown: Int
+    var skipped: Int
+
+    init(_ report: AuditReport) {
+        command = report.command
+        target = report.target
+        startedAt = report.startedAt
+        durationMs = report.durationMs
+        exitStatus = report.exitStatus
+        pass = report.summary.pass
+        warn = report.summary.warn
+        fail = report.summary.fail
+        unknown = report.summary.unknown
+        skipped = report.summary.skipped
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    func summary(openFindings: Int) -> RunSummary {
+        var counts = AuditReport.Summary()
+        counts.pass = pass
+        counts.warn = warn
+        counts.fail = fail
+        counts.unknown = unknown
+        counts.skipped = skipped
+        return RunSummary(
+            id: id ?? 0, command: command, target: target, startedAt: startedAt, durationMs: durationMs,
+            exitStatus: exitStatus, summary: counts, openFindings: openFindings)
+    }
+}
+
+/// A `finding` row: one open finding of one run.
+private struct FindingRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "finding"
+
+    var runId: Int64
+    var ruleId: String
+    var subject: String
+    var endpoint: String?
+    var status: String
+    var title: String
+    var message: String
+
+    init(_ finding: Finding, runID: Int64) {
+        let identity = finding.identity
+        runId = runID
+        ruleId = identity.ruleId
+        subject = identity.subject
+        endpoint = identity.endpoint
+        status = finding.status.rawValue
+        title = finding.title
+        message = finding.message
+    }
+
+    var identity: FindingIdentity { FindingIdentity(ruleId: ruleId, subject: subject, endpoint: endpoint) }
+}

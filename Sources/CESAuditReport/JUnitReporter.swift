@@ -1,0 +1,155 @@
+import CESAuditCore
+import Foundation
+
+/// JUnit XML for CI (GitLab, Jenkins): a test suite per rule family, a test case per (rule, subject, endpoint).
+/// fail and warn are failures, unknown is an error, skipped and actively waived findings are skipped.
+public struct JUnitReporter: Reporter {
+    /// `junit`.
+    public static let format = OutputFormat.junit
+
+    /// Creates the reporter.
+    public init() {}
+
+    /// The report as a UTF-8 XML document.
+    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
+        Data(xml(report, catalogue: catalogue).utf8)
+    }
+
+    private struct Counts {
+        var tests = 0
+        var failures = 0
+        var errors = 0
+        var skipped = 0
+
+        mutating func add(_ outcome: Outcome) {
+            tests += 1
+            switch outcome {
+            case .failure: failures += 1
+            case .error: errors += 1
+            case .skipped: skipped += 1
+            case .passed: break
+            }
+        }
+
+        var attributes: String {
+            "tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\""
+        }
+    }
+
+    private enum Outcome {
+        case passed, failure, error, skipped
+    }
+
+    private func outcome(_ finding: Finding) -> Outcome {
+        if finding.isWaived { return .skipped }
+        switch finding.status {
+        case .pass: return .passed
+        case .warn, .fail: return .failure
+        case .unknown: return .error
+        case .skipped: return .skipped
+        }
+    }
+
+    func xml(_ report: AuditReport, catalogue: RuleCatalogue) -> String {
+        // Families in first-seen order; findings keep their report order within a family.
+        var families: [String] = []
+        var byFamily: [String: [Finding]] = [:]
+        for finding in report.findings {
+            let family = finding.family(in: catalogue)
+            if byFamily[family] == nil { families.append(family) }
+            byFamily[family, default: []].append(finding)
+        }
+
+        var total = Counts()
+        var suites: [String] = []
+        for family in families {
+            var counts = Counts()
+            var cases: [String] = []
+            for finding in byFamily[family] ?? [] {
+                let outcome = outcome(finding)
+                counts.add(outcome)
+                cases.append(testcase(finding, outcome: outcome))
+            }
+            total.tests += counts.tests
+            total.failures += counts.failures
+            total.errors += counts.errors
+            total.skipped += counts.skipped
+            let name = XML.escape("CES-\(family)")
+            suites.append(
+                "  <testsuite name=\"\(name)\" \(counts.attributes)>\n" + cases.joined() + "  </testsuite>\n")
+        }
+        let time = String(format: "%.3f", Double(report.durationMs) / 1000)
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<testsuites name=\"ces-audit\" \(total.attributes) time=\"\(time)\">\n"
+            + suites.joined() + "</testsuites>\n"
+    }
+
+    private func testcase(_ finding: Finding, outcome: Outcome) -> String {
+        let name = "\(finding.subject.name) @ \(finding.endpoint ?? "-")"
+        let open = "    <testcase classname=\"\(XML.escape(finding.ruleId))\" name=\"\(XML.escape(name))\""
+        var body =
+            "\(finding.title)\nsubject: \(finding.subject.kind.rawValue) \(finding.subject.dn ?? finding.subject.name)"
+        if let endpoint = finding.endpoint { body += "\nendpoint: \(endpoint)" }
+        body += "\n\(finding.message)"
+        if !finding.errorCodes.isEmpty { body += "\nerror codes: \(finding.errorCodes.joined(separator: ", "))" }
+        switch outcome {
+        case .passed:
+            return open + "/>\n"
+        case .failure:
+            if let remediation = finding.remediation { body += "\n\nRemediation:\n\(remediation)" }
+            if let waiver = finding.waiver, waiver.expired {
+                body += "\n\nwaiver expired on \(waiver.expires): \(waiver.reason)"
+            }
+            return open
+                + ">\n      <failure message=\"\(XML.escape(finding.message))\" type=\"\(finding.status.rawValue)\">"
+                + XML.escape(body) + "</failure>\n    </testcase>\n"
+        case .error:
+            return open + ">\n      <error message=\"\(XML.escape(finding.message))\" type=\"unknown\">"
+                + XML.escape(body) + "</error>\n    </testcase>\n"
+        case .skipped:
+            var message = finding.message
+            if let waiver = finding.waiver, !waiver.expired {
+                message =
+                    "waived until \(waiver.expires): \(waiver.reason) (\(finding.status.rawValue): \(finding.message))"
+            }
+            return open + ">\n      <skipped message=\"\(XML.escape(message))\"/>\n    </testcase>\n"
+        }
+    }
+}
+
+/// XML 1.0 text and attribute escaping.
+enum XML {
+    /// Escapes the five markup characters, keeps tabs and newlines in attributes as character references (so
+    /// attribute normalisation does not turn them into spaces), and replaces characters XML 1.0 forbids with U+FFFD.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            case "\n": result += "&#10;"
+            case "\r": result += "&#13;"
+            case "\t": result += "&#9;"
+            default:
+                if isAllowed(scalar) {
+                    result.unicodeScalars.append(scalar)
+                } else {
+                    result.unicodeScalars.append("\u{FFFD}")
+                }
+            }
+        }
+        return result
+    }
+
+    /// XML 1.0 `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import CESAuditCore
+import Foundation
+
+/// Nagios / Icinga plugin output: one status line with perfdata, then one line per open finding. The counts are
+/// of open findings (an active waiver accepts a finding), as is the state, which follows `exitStatus`.
+public struct NagiosReporter: Reporter {
+    /// `nagios`.
+    public static let format = OutputFormat.nagios
+
+    /// Long-text lines at most; the rest are summed up in one line.
+    public var maxDetailLines: Int
+
+    /// Creates the reporter.
+    public init(maxDetailLines: Int = 50) {
+        self.maxDetailLines = maxDetailLines
+    }
+
+    /// The plugin output as UTF-8 text.
+    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
+        Data(text(report).utf8)
+    }
+
+    func text(_ report: AuditReport) -> String {
+        let open = report.openCounts
+        var context = report.command
+        if let target = report.target { context += " \(target)" }
+        var status = "CES-AUDIT \(report.stateWord) - \(open.fail) fail, \(open.warn) warn, \(open.unknown) unknown"
+        status += " of \(report.totalChecks) checks"
+        if report.waivedCount > 0 { status += ", \(report.waivedCount) waived" }
+        status += " (\(Self.clean(context)))"
+
+        let duration = String(format: "%.3f", Double(report.durationMs) / 1000)
+        let perfdata = [
+            "'fail'=\(open.fail);;;0", "'warn'=\(open.warn);;;0", "'unknown'=\(open.unknown);;;0",
+            "'pass'=\(report.summary.pass);;;0", "'skipped'=\(report.summary.skipped);;;0",
+            "'waived'=\(report.waivedCount);;;0", "'duration'=\(duration)s;;;0",
+        ]
+        var lines = [status + " | " + perfdata.joined(separator: " ")]
+
+        // Worst first, so a capped list still shows what makes the state.
+        let details = report.findings.enumerated()
+            .filter { $0.element.isOpen }
+            .sorted { ($0.element.status.precedence, $0.offset) < ($1.element.status.precedence, $1.offset) }
+            .map(\.element)
+        for finding in details.prefix(maxDetailLines) {
+            var line = "[\(finding.status.rawValue.uppercased())] \(finding.ruleId) \(finding.subject.name)"
+            if let endpoint = finding.endpoint { line += " @ \(endpoint)" }
+            lines.append(Self.clean(line + ": " + finding.message))
+        }
+        if details.count > maxDetailLines { lines.append("… and \(details.count - maxDetailLines) more") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line without `|` (it would start the perfdata section), newlines or control characters.
+    static func clean(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\t", with: " ").printable
+    }
+}

@@ -1,0 +1,94 @@
+import CESAuditCore
+import Foundation
+
+extension AuditReport {
+    /// The counts that decide the exit status: open findings when the report has them, else every finding.
+    var openCounts: Summary { open ?? summary }
+
+    /// Findings that were evaluated but are accepted by an active waiver (fail, warn and unknown only).
+    var waivedCount: Int {
+        let all = summary.fail + summary.warn + summary.unknown
+        let open = openCounts.fail + openCounts.warn + openCounts.unknown
+        return max(0, all - open)
+    }
+
+    /// Every evaluated check, listed or not.
+    var totalChecks: Int { summary.pass + summary.warn + summary.fail + summary.unknown + summary.skipped }
+
+    /// Passes counted in the summary but not listed (`scan` without `--include-passed`).
+    var unlistedPasses: Int { max(0, summary.pass - findings.filter { $0.status == .pass }.count) }
+
+    /// The Nagios state word of `exitStatus`.
+    var stateWord: String {
+        switch exitStatus {
+        case 0: "OK"
+        case 1: "WARNING"
+        case 2: "CRITICAL"
+        default: "UNKNOWN"
+        }
+    }
+}
+
+extension Finding {
+    /// The severity in force: the site override, else the catalogue's, else by status.
+    func effectiveSeverity(in catalogue: RuleCatalogue) -> Severity {
+        if let severity { return severity }
+        if let rule = catalogue[ruleId] { return rule.severity }
+        return status == .warn ? .warn : .fail
+    }
+
+    /// Accepted by a waiver that has not expired.
+    var isWaived: Bool { waiver.map { !$0.expired } ?? false }
+
+    /// The rule family: the catalogue's, else the letter after `CES-`.
+    func family(in catalogue: RuleCatalogue) -> String {
+        if let rule = catalogue[ruleId] { return rule.family }
+        let id = ruleId.uppercased().hasPrefix("CES-") ? ruleId.dropFirst(4) : Substring(ruleId)
+        return id.first.map { String($0) } ?? "?"
+    }
+}
+
+extension Status {
+    /// Worst first, for exit precedence (contract.md): fail, unknown, warn, pass, skipped.
+    var precedence: Int {
+        switch self {
+        case .fail: 0
+        case .unknown: 1
+        case .warn: 2
+        case .pass: 3
+        case .skipped: 4
+        }
+    }
+}
+
+extension Date {
+    /// ISO 8601 in UTC with seconds, as in contract.md (`2026-11-25T10:00:00Z`).
+    var iso8601UTC: String {
+        var style = Date.ISO8601FormatStyle()
+        style.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        return formatted(style)
+    }
+}
+
+extension String {
+    /// The text with control characters other than newline and tab shown as `\xNN`: values read from AD must not
+    /// drive the reader's terminal (escape sequences) or break line-based formats.
+    var printable: String {
+        var result = ""
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09:
+                result.unicodeScalars.append(scalar)
+            case 0x00..<0x20, 0x7F..<0xA0:
+                result += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

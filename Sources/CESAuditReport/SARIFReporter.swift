@@ -1,0 +1,205 @@
+import CESAuditCore
+import Foundation
+
+/// SARIF 2.1.0 for code-scanning style viewers. AD objects have no file location, so each result carries a
+/// logical location whose fully qualified name is the subject's DN (conventions.md §2.3).
+public struct SARIFReporter: Reporter {
+    /// `sarif`.
+    public static let format = OutputFormat.sarif
+
+    /// `runs[0].tool.driver.informationUri`; omitted when nil (the project publishes no home page yet).
+    public var informationUri: String?
+
+    /// Creates the reporter.
+    public init(informationUri: String? = nil) {
+        self.informationUri = informationUri
+    }
+
+    /// The report as one SARIF log with one run, pretty printed with sorted keys.
+    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(log(report, catalogue: catalogue))
+        data.append(0x0A)
+        return data
+    }
+
+    func log(_ report: AuditReport, catalogue: RuleCatalogue) -> Log {
+        // Rules: those the results refer to, in catalogue order, then any the catalogue does not know.
+        let used = Set(report.findings.map { $0.ruleId.uppercased() })
+        var rules = catalogue.rules.filter { used.contains($0.id.uppercased()) }.map(rule)
+        var ruleIndex: [String: Int] = [:]
+        for (offset, rule) in rules.enumerated() { ruleIndex[rule.id.uppercased()] = offset }
+        for finding in report.findings where ruleIndex[finding.ruleId.uppercased()] == nil {
+            ruleIndex[finding.ruleId.uppercased()] = rules.count
+            rules.append(
+                Rule(
+                    id: finding.ruleId, name: finding.title, shortDescription: .init(text: finding.title),
+                    fullDescription: nil, help: nil, helpUri: nil, defaultConfiguration: nil))
+        }
+        let results = report.findings.map { finding in
+            result(finding, ruleIndex: ruleIndex[finding.ruleId.uppercased()] ?? 0, catalogue: catalogue)
+        }
+        let driver = Driver(
+            name: report.tool.name, version: report.tool.version, informationUri: informationUri, rules: rules)
+        let invocation = Invocation(
+            executionSuccessful: true, startTimeUtc: report.startedAt.iso8601UTC,
+            endTimeUtc: report.startedAt.addingTimeInterval(Double(report.durationMs) / 1000).iso8601UTC,
+            properties: .init(command: report.command, target: report.target, exitStatus: report.exitStatus))
+        return Log(runs: [Run(tool: .init(driver: driver), invocations: [invocation], results: results)])
+    }
+
+    private func rule(_ definition: RuleDefinition) -> Rule {
+        var help = definition.remediation.summary
+        if !definition.remediation.commands.isEmpty {
+            help += "\n\nCommands (review before running; placeholders in braces):\n"
+            help += definition.remediation.commands.map { "[\($0.shell)] \($0.text)" }.joined(separator: "\n")
+        }
+        return Rule(
+            id: definition.id, name: definition.title, shortDescription: .init(text: definition.title),
+            fullDescription: .init(text: definition.rationale), help: .init(text: help),
+            helpUri: definition.references.first,
+            defaultConfiguration: .init(level: Self.level(for: definition.severity)))
+    }
+
+    private func result(_ finding: Finding, ruleIndex: Int, catalogue: RuleCatalogue) -> Result {
+        let (kind, level) = Self.kindAndLevel(finding.status, severity: finding.effectiveSeverity(in: catalogue))
+        let identity = finding.identity
+        let location = LogicalLocation(
+            fullyQualifiedName: finding.subject.dn ?? finding.subject.name, name: finding.subject.name,
+            kind: "object")
+        let suppressions = finding.waiver.flatMap { waiver in
+            waiver.expired
+                ? nil
+                : [Suppression(kind: "external", status: "accepted", justification: waiver.reason)]
+        }
+        return Result(
+            ruleId: finding.ruleId, ruleIndex: ruleIndex, kind: kind, level: level,
+            message: .init(text: finding.message),
+            locations: [.init(logicalLocations: [location])],
+            partialFingerprints: [
+                "cesAuditIdentity/v1": [identity.ruleId, identity.subject, identity.endpoint ?? ""]
+                    .joined(separator: "|")
+            ],
+            suppressions: suppressions,
+            properties: .init(
+                status: finding.status.rawValue, subjectKind: finding.subject.kind.rawValue,
+                endpoint: finding.endpoint, errorCodes: finding.errorCodes))
+    }
+
+    /// conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
+    /// (SARIF §3.27.9); info-severity failures are notes.
+    static func kindAndLevel(_ status: Status, severity: Severity) -> (kind: String, level: String) {
+        switch status {
+        case .pass: ("pass", "none")
+        case .skipped: ("notApplicable", "none")
+        case .unknown: ("open", "none")
+        case .warn: ("fail", severity == .info ? "note" : "warning")
+        case .fail: ("fail", severity == .info ? "note" : "error")
+        }
+    }
+
+    static func level(for severity: Severity) -> String {
+        switch severity {
+        case .fail: "error"
+        case .warn: "warning"
+        case .info: "note"
+        }
+    }
+
+    // A compact Encodable model of the SARIF subset written (after SwiftFormat's SARIFReporter).
+
+    struct Log: Encodable {
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var version = "2.1.0"
+        var runs: [Run]
+
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case version, runs
+        }
+    }
+
+    struct Run: Encodable {
+        var tool: Tool
+        var invocations: [Invocation]
+        var results: [Result]
+    }
+
+    struct Tool: Encodable {
+        var driver: Driver
+    }
+
+    struct Driver: Encodable {
+        var name: String
+        var version: String
+        var informationUri: String?
+        var rules: [Rule]
+    }
+
+    struct Invocation: Encodable {
+        struct Properties: Encodable {
+            var command: String
+            var target: String?
+            var exitStatus: Int32
+        }
+
+        var executionSuccessful: Bool
+        var startTimeUtc: String
+        var endTimeUtc: String
+        var properties: Properties
+    }
+
+    struct Text: Encodable {
+        var text: String
+    }
+
+    struct Rule: Encodable {
+        struct Configuration: Encodable {
+            var level: String
+        }
+
+        var id: String
+        var name: String
+        var shortDescription: Text
+        var fullDescription: Text?
+        var help: Text?
+        var helpUri: String?
+        var defaultConfiguration: Configuration?
+    }
+
+    struct LogicalLocation: Encodable {
+        var fullyQualifiedName: String
+        var name: String
+        var kind: String
+    }
+
+    struct Location: Encodable {
+        var logicalLocations: [LogicalLocation]
+    }
+
+    struct Suppression: Encodable {
+        var kind: String
+        var status: String
+        var justification: String
+    }
+
+    struct Result: Encodable {
+        struct Properties: Encodable {
+            var status: String
+            var subjectKind: String
+            var endpoint: String?
+            var errorCodes: [String]
+        }
+
+        var ruleId: String
+        var ruleIndex: Int
+        var kind: String
+        var level: String
+        var message: Text
+        var locations: [Location]
+        var partialFingerprints: [String: String]
+        var suppressions: [Suppression]?
+        var properties: Properties
+    }
+}

@@ -1,0 +1,99 @@
+import CESAuditCore
+import CESAuditReport
+import Foundation
+import Testing
+
+@Suite struct SARIFReporterTests {
+    private func log(_ report: AuditReport = Fixtures.full) throws -> [String: Any] {
+        let data = try SARIFReporter().render(report, catalogue: .embedded)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    private func run(_ log: [String: Any]) throws -> [String: Any] {
+        try #require((log["runs"] as? [[String: Any]])?.first)
+    }
+
+    @Test func schemaAndVersion() throws {
+        let log = try log()
+        #expect(log["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")
+        #expect(log["version"] as? String == "2.1.0")
+        #expect((log["runs"] as? [Any])?.count == 1)
+    }
+
+    @Test func rulesCarryCatalogueMetadata() throws {
+        let run = try run(try log())
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "ces-audit")
+        #expect(driver["version"] as? String == "0.1.0")
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        let ids = rules.compactMap { $0["id"] as? String }
+        #expect(Set(ids) == Set(Fixtures.findings.map(\.ruleId)))
+        for rule in rules {
+            let id = try #require(rule["id"] as? String)
+            let definition = try #require(RuleCatalogue.embedded[id])
+            #expect(rule["name"] as? String == definition.title)
+            #expect((rule["helpUri"] as? String)?.hasPrefix("https://") == true, "\(id) has no helpUri")
+            #expect((rule["fullDescription"] as? [String: String])?["text"] == definition.rationale)
+            let help = try #require((rule["help"] as? [String: String])?["text"])
+            #expect(help.hasPrefix(definition.remediation.summary))
+            let level = (rule["defaultConfiguration"] as? [String: String])?["level"]
+            let expected = ["fail": "error", "warn": "warning", "info": "note"][definition.severity.rawValue]
+            #expect(level == expected)
+        }
+    }
+
+    @Test func kindAndLevelFollowTheStatusTable() throws {
+        let run = try run(try log())
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == Fixtures.findings.count)
+        let allowedLevels: Set<String> = ["none", "note", "warning", "error"]
+        for result in results {
+            let kind = try #require(result["kind"] as? String)
+            let level = try #require(result["level"] as? String)
+            #expect(allowedLevels.contains(level))
+            if kind != "fail" { #expect(level == "none", "kind \(kind) must have level none") }
+        }
+        let pairs = results.map {
+            "\($0["ruleId"] as? String ?? "?") \($0["kind"] as? String ?? "?")/\($0["level"] as? String ?? "?")"
+        }
+        #expect(
+            pairs == [
+                "CES-A1 fail/error", "CES-A2 pass/none", "CES-C6 fail/warning", "CES-E1 open/none",
+                "CES-F8 notApplicable/none", "CES-C1 fail/note", "CES-A3 fail/error",
+            ])
+    }
+
+    @Test func resultsLocateSubjectsByDN() throws {
+        let run = try run(try log())
+        let results = try #require(run["results"] as? [[String: Any]])
+        let rules = try #require(
+            ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        for (result, finding) in zip(results, Fixtures.findings) {
+            let location = try #require(
+                ((result["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: String]])?.first)
+            #expect(location["fullyQualifiedName"] == finding.subject.dn ?? finding.subject.name)
+            #expect(location["name"] == finding.subject.name)
+            #expect(location["kind"] == "object")
+            let index = try #require(result["ruleIndex"] as? Int)
+            #expect(rules[index]["id"] as? String == finding.ruleId)
+            let fingerprint = (result["partialFingerprints"] as? [String: String])?["cesAuditIdentity/v1"]
+            #expect(
+                fingerprint
+                    == "\(finding.ruleId)|\(finding.subject.dn ?? finding.subject.name)|\(finding.endpoint ?? "")")
+            let properties = try #require(result["properties"] as? [String: Any])
+            #expect(properties["status"] as? String == finding.status.rawValue)
+            #expect(properties["subjectKind"] as? String == finding.subject.kind.rawValue)
+            #expect(properties["endpoint"] as? String == finding.endpoint)
+            #expect((result["message"] as? [String: String])?["text"] == finding.message)
+        }
+        #expect(
+            ((results[0]["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: String]])?.first?[
+                "fullyQualifiedName"] == Fixtures.smithDN)
+    }
+
+    @Test func activeWaiverBecomesAnAcceptedSuppression() throws {
+        let results = try #require(try run(try log())["results"] as? [[String: Any]])
+        let suppressions = results.map { ($0["suppressions"] as? [[String: String]])?.first?["status"] }
+        #expect(suppressions == [nil, nil, nil, nil, nil, nil, "accepted"])
+    }
+}

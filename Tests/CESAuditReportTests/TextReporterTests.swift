@@ -1,0 +1,56 @@
+import CESAuditCore
+import CESAuditReport
+import Foundation
+import Testing
+
+@Suite struct TextReporterTests {
+    private func text(_ report: AuditReport = Fixtures.full, color: Bool = false) throws -> String {
+        String(decoding: try TextReporter(useColor: color).render(report, catalogue: .embedded), as: UTF8.self)
+    }
+
+    @Test func groupsBySubjectWithRemediationAndWaiver() throws {
+        let text = try text()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "ces-audit 0.1.0: user jsmith at 2026-11-25T10:00:00Z (42 ms)")
+        #expect(lines.contains("user jsmith (\(Fixtures.smithDN))"))
+        // One heading per subject: svc-ces has two findings under one heading.
+        #expect(lines.filter { $0.hasPrefix("servicePrincipal svc-ces") }.count == 1)
+        #expect(lines.contains("  FAIL     CES-A1  Requester is sensitive and cannot be delegated"))
+        #expect(lines.contains("  UNKNOWN  CES-E1  CA Read right"))
+        // Remediation, multi-line and indented, for fail and warn only.
+        #expect(lines.contains("             Clear 'Account is sensitive and cannot be delegated'."))
+        #expect(lines.contains("             The user must log on again."))
+        #expect(text.components(separatedBy: "fix:").count - 1 == 4)  // A1, C6, C1, A3
+        #expect(text.contains("waived until 2027-01-31: Tier-0 admin"))
+        #expect(text.contains("  \(Fixtures.endpoint) → svc-ces (httpSPN)"))
+        #expect(text.contains("1 new, 1 resolved, 3 still open"))
+        #expect(text.contains("  - CES-B1  CORP-CA"))
+        #expect(
+            lines.dropLast().last
+                == "Summary: 2 fail, 2 warn, 1 unknown, 1 pass, 1 skipped, 1 waived: CRITICAL (exit 2)")
+        #expect(!text.contains("\u{1B}["))
+    }
+
+    @Test func scanSaysHowManyPassesAreNotListed() throws {
+        let text = try text(Fixtures.report(listing: [.warn], passes: 12))
+        #expect(text.contains("(12 passed not listed): WARNING (exit 1)"))
+    }
+
+    @Test func controlCharactersFromADAreShownNotSent() throws {
+        var report = Fixtures.report(listing: [.fail])
+        report.findings[0].message = "evil \u{1B}]0;title\u{7} name\r"
+        report.findings[0].subject.name = "bob\u{1B}[2J"
+        let text = try text(report)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(text.contains(#"evil \x1B]0;title\x07 name\x0D"#))
+        #expect(text.contains(#"template bob\x1B[2J"#))
+        // The fixture's unknown finding carries U+0001.
+        #expect(try self.text().contains(#"ca-security not in the evidence folder\x01"#))
+    }
+
+    @Test func colourOnlyWhenAsked() throws {
+        let text = try text(color: true)
+        #expect(text.contains("\u{1B}[31mFAIL   \u{1B}[0m"))
+        #expect(text.contains("\u{1B}[1m"))
+    }
+}
