@@ -62,6 +62,8 @@ let package = Package(
             name: "CESAuditCLI",
             dependencies: [
                 "CESAuditCore",
+                "CESAuditReport",
+                "CESAuditHistory",
                 "ADModel",
                 "DirectoryAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -84,6 +86,8 @@ let package = Package(
         .testTarget(
             name: "CESAuditHistoryTests",
             dependencies: ["CESAuditHistory", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "CESAuditCLITests", dependencies: ["CESAuditCLI", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CESAuditCLITests",
+            dependencies: ["CESAuditCLI", "TestSupport", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
     ]
 )

@@ -10,7 +10,7 @@ struct Doctor: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ListingFormat = .text
 
     func run() async throws {
         let configuration = try connection.configuration()

@@ -25,7 +25,7 @@ struct ExplainCommand: ParsableCommand {
     var win32 = false
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ListingFormat = .text
 
     func validate() throws {
         if words.isEmpty { throw ValidationError("give an error code, e.g. ces-audit explain 0x803d0013") }

@@ -102,13 +102,16 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "List passed and not-applicable findings too (they are always counted).")
     var includePassed = false
 
+    @OptionGroup var history: HistoryOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
     func run() async throws {
         let job = ScanJob(includePassed: includePassed)
         let progress = ScanProgressLine.make()
-        try await JobRunner(command: "scan", target: nil, connection: connection, options: options).run {
+        let runner = JobRunner(
+            command: "scan", target: nil, connection: connection, options: options, history: history)
+        try await runner.run {
             source, evaluator throws(JobError) in
             let tally = try await job.run(source: source, evaluator: evaluator, progress: progress)
             ScanProgressLine.finish(progress != nil)

@@ -1,12 +1,14 @@
 import ArgumentParser
 import CESAuditCore
+import CESAuditHistory
+import CESAuditReport
 import DirectoryAccess
 import Foundation
 
 /// What every job shares besides the connection: catalogue, site policy, host evidence and output.
 struct JobOptions: ParsableArguments {
     @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus.")
-    var format: JobFormat = .text
+    var format: OutputFormat = .text
 
     @Option(help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
@@ -40,16 +42,14 @@ struct JobOptions: ParsableArguments {
     }
 }
 
-enum JobFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, sarif, junit, nagios, prometheus
-}
-
 /// The pipeline every job runs: connect → collect → evaluate → report.
 struct JobRunner {
     let command: String
     let target: String?
     let connection: ConnectionOptions
     let options: JobOptions
+    /// `scan --history`: the run is recorded and compared with the previous one.
+    var history: HistoryOptions? = nil
 
     func run(_ job: (any DirectorySource, Evaluator) async throws(JobError) -> FindingTally) async throws -> Never {
         let startedAt = Date()
@@ -72,8 +72,18 @@ struct JobRunner {
             case .nothingToCheck(let message): fail(ExitStatus.unknown, message)
             }
         }
-        let report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
-        try write(try ReportRendering.render(report, format: options.format, catalogue: catalogue))
+        var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        if let history, let path = history.path {
+            do {
+                let store = try HistoryStore(path: path)
+                report.changes = try store.record(report)
+                if let keep = history.keepRuns { try store.prune(keepingLast: keep) }
+            } catch {
+                throw UsageError("history \(path): \(error)")
+            }
+        }
+        let useColor = options.output == nil && isatty(STDOUT_FILENO) == 1
+        try write(try options.format.reporter(useColor: useColor).render(report, catalogue: catalogue))
         Foundation.exit(report.exitStatus)
     }
 
@@ -97,9 +107,9 @@ struct JobRunner {
             return
         }
         do {
-            try AtomicFile.write(data, to: path)
+            try AtomicFileWriter.write(data, to: path)
         } catch {
-            throw UsageError("cannot write \(path): \(error)")
+            throw UsageError(error.description)
         }
     }
 
@@ -110,5 +120,21 @@ struct JobRunner {
         }
         Console.error("ces-audit: \(message)")
         Foundation.exit(status)
+    }
+}
+
+/// `scan --history PATH [--keep-runs N]`.
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "SQLite file keeping each run; the report then says what is new and what was resolved.")
+    var history: String?
+
+    @Option(help: "With --history: keep only the newest N runs (per job and target).")
+    var keepRuns: Int?
+
+    var path: String? { history }
+
+    func validate() throws {
+        if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs must be at least 1") }
+        if keepRuns != nil && history == nil { throw ValidationError("--keep-runs needs --history") }
     }
 }

@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
         commandName: "rules", abstract: "List the rule catalogue (ID, severity, title).")
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ListingFormat = .text
 
     @Option(help: "Directory holding a catalogue.yaml that replaces the embedded one.")
     var policies: String?

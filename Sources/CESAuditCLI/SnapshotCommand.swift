@@ -1,5 +1,6 @@
 import ArgumentParser
 import CESAuditCore
+import CESAuditReport
 import DirectoryAccess
 import Foundation
 
@@ -45,10 +46,11 @@ struct SnapshotCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(snapshot)
         do {
-            try AtomicFile.write(try encoder.encode(snapshot), to: output)
+            try AtomicFileWriter.write(data, to: output)
         } catch {
-            throw UsageError("cannot write \(output): \(error)")
+            throw UsageError(error.description)
         }
         Console.error(
             "ces-audit: snapshot written to \(output): \(snapshot.enrollmentServices.value?.count ?? 0) CAs, \(snapshot.templates.value?.count ?? 0) templates, \(snapshot.accounts?.count ?? 0) accounts"

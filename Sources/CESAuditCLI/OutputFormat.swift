@@ -1,5 +1,0 @@
-import ArgumentParser
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
