@@ -1,4 +1,5 @@
 import ArgumentParser
+import CESAuditCore
 import DirectoryAccess
 import Foundation
 
@@ -34,21 +35,20 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Search base (default: defaultNamingContext of the RootDSE).")
     var base: String?
 
-    @Option(help: "Network and per-operation timeout in seconds.")
-    var timeout: Double = 30
+    @Option(help: "Network and per-operation timeout in seconds (default 30).")
+    var timeout: Double?
 
-    @Option(help: "Page size for paged searches.")
-    var pageSize: Int = 1000
+    @Option(help: "Page size for paged searches (default 1000).")
+    var pageSize: Int?
+
+    @Option(help: "YAML file with the same settings (flags win).")
+    var config: String?
 
     func validate() throws {
-        if bindDN != nil && keytab != nil { throw ValidationError("--bind-dn and --keytab exclude each other") }
-        if (keytab == nil) != (principal == nil) { throw ValidationError("--keytab and --principal go together") }
-        if passwordFile != nil && bindDN == nil { throw ValidationError("--password-file needs --bind-dn") }
-        if tlsInsecure && caFile != nil { throw ValidationError("--tls-insecure and --ca-file exclude each other") }
-        guard timeout > 0, timeout <= 3600 else {
+        if let timeout, !(timeout > 0 && timeout <= 3600) {
             throw ValidationError("--timeout must be between 0 and 3600 seconds")
         }
-        guard (1...100_000).contains(pageSize) else {
+        if let pageSize, !(1...100_000).contains(pageSize) {
             throw ValidationError("--page-size must be between 1 and 100000")
         }
         for uri in uris {
@@ -56,23 +56,68 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// Builds the connection configuration, reading secrets from files or the environment — never argv.
+    /// The `--config` file, or an empty one.
+    func configFile() throws -> ConfigFile {
+        guard let config else { return ConfigFile() }
+        do { return try ConfigFile(contentsOf: config) } catch { throw UsageError(error.description) }
+    }
+
+    /// These flags with the config file's connection settings filled in where a flag was not given.
+    func merged(with file: ConfigFile) -> ConnectionOptions {
+        var merged = self
+        let settings = file.connection
+        if merged.uris.isEmpty { merged.uris = settings.uris }
+        merged.domain = domain ?? settings.domain
+        merged.starttls = starttls || settings.starttls == true
+        merged.caFile = caFile ?? settings.caFile
+        merged.tlsInsecure = tlsInsecure || settings.tlsInsecure == true
+        // A bind chosen on the command line replaces the config file's bind as a whole.
+        if bindDN == nil && keytab == nil {
+            merged.bindDN = settings.bindDN
+            merged.passwordFile = settings.passwordFile
+            merged.keytab = settings.keytab
+            merged.principal = settings.principal
+        }
+        merged.base = base ?? settings.base
+        merged.timeout = timeout ?? settings.timeout
+        merged.pageSize = pageSize ?? settings.pageSize
+        return merged
+    }
+
+    /// Builds the connection configuration (config file merged in), reading secrets from files or the
+    /// environment — never argv.
     func configuration() throws -> ConnectionConfiguration {
-        if tlsInsecure { Console.warning("TLS certificate verification is OFF (--tls-insecure)") }
+        let options = merged(with: try configFile())
+        try options.checkCombinations()
+        if options.tlsInsecure { Console.warning("TLS certificate verification is OFF (--tls-insecure)") }
         let credentials: ConnectionConfiguration.Credentials
-        if let bindDN {
-            credentials = .simple(bindDN: bindDN, password: try readPassword())
-        } else if let keytab, let principal {
+        if let bindDN = options.bindDN {
+            credentials = .simple(bindDN: bindDN, password: try options.readPassword())
+        } else if let keytab = options.keytab, let principal = options.principal {
             try checkReadable(keytab, what: "keytab")
             credentials = .kerberosKeytab(path: keytab, principal: principal)
         } else {
             credentials = .kerberosCache
         }
-        if let caFile { try checkReadable(caFile, what: "CA file", secret: false) }
+        if let caFile = options.caFile { try checkReadable(caFile, what: "CA file", secret: false) }
         return ConnectionConfiguration(
-            uris: try resolveURIs(), startTLS: starttls,
-            tls: tlsInsecure ? .insecure : .verify(caFile: caFile), credentials: credentials,
-            timeoutSeconds: timeout, pageSize: pageSize)
+            uris: try options.resolveURIs(), startTLS: options.starttls,
+            tls: options.tlsInsecure ? .insecure : .verify(caFile: options.caFile), credentials: credentials,
+            timeoutSeconds: options.timeout ?? 30, pageSize: options.pageSize ?? 1000)
+    }
+
+    /// Combinations that exclude each other, checked after the config file is merged in.
+    private func checkCombinations() throws {
+        if bindDN != nil && keytab != nil { throw UsageError("--bind-dn and --keytab exclude each other") }
+        if (keytab == nil) != (principal == nil) { throw UsageError("--keytab and --principal go together") }
+        if passwordFile != nil && bindDN == nil { throw UsageError("--password-file needs --bind-dn") }
+        if tlsInsecure && caFile != nil { throw UsageError("--tls-insecure and --ca-file exclude each other") }
+        if let pageSize, !(1...100_000).contains(pageSize) {
+            throw UsageError("page size must be between 1 and 100000")
+        }
+        for uri in uris {
+            do { _ = try LDAPURI(parsing: uri) } catch { throw UsageError(error.description) }
+        }
     }
 
     private func resolveURIs() throws -> [LDAPURI] {

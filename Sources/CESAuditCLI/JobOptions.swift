@@ -7,8 +7,8 @@ import Foundation
 
 /// What every job shares besides the connection: catalogue, site policy, host evidence and output.
 struct JobOptions: ParsableArguments {
-    @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus (default text).")
+    var format: OutputFormat?
 
     @Option(help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
@@ -24,6 +24,19 @@ struct JobOptions: ParsableArguments {
 
     @Option(help: "Evaluate a snapshot saved by 'ces-audit snapshot' instead of reading AD.")
     var snapshot: String?
+
+    /// These options with the config file's settings filled in where a flag was not given.
+    func merged(with file: ConfigFile) -> JobOptions {
+        var merged = self
+        merged.format = format ?? file.output.format.flatMap(OutputFormat.init(rawValue:))
+        merged.output = output ?? file.output.path
+        merged.evidence = evidence ?? file.evidence
+        merged.policies = policies ?? file.policies
+        merged.sitePolicy = sitePolicy ?? file.sitePolicy
+        return merged
+    }
+
+    var effectiveFormat: OutputFormat { format ?? .text }
 
     func catalogueAndPolicy() throws -> (RuleCatalogue, SitePolicy) {
         let catalogue = try CatalogueSource.load(policies)
@@ -53,8 +66,11 @@ struct JobRunner {
 
     func run(_ job: (any DirectorySource, Evaluator) async throws(JobError) -> FindingTally) async throws -> Never {
         let startedAt = Date()
+        let file = try connection.configFile()
+        let options = options.merged(with: file)
+        let history = history.map { $0.merged(with: file) }
         let (catalogue, policy) = try options.catalogueAndPolicy()
-        var source = try await directorySource()
+        var source = try await directorySource(options)
         var snapshot = source.snapshot
         if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
@@ -67,9 +83,9 @@ struct JobRunner {
             tally = try await job(source, evaluator)
         } catch {
             switch error {
-            case .usage(let message): fail(ExitStatus.usage, message)
-            case .directory(let error): fail(ExitStatus.unknown, "cannot read AD: \(error)")
-            case .nothingToCheck(let message): fail(ExitStatus.unknown, message)
+            case .usage(let message): fail(ExitStatus.usage, message, options)
+            case .directory(let error): fail(ExitStatus.unknown, "cannot read AD: \(error)", options)
+            case .nothingToCheck(let message): fail(ExitStatus.unknown, message, options)
             }
         }
         var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
@@ -83,25 +99,28 @@ struct JobRunner {
             }
         }
         let useColor = options.output == nil && isatty(STDOUT_FILENO) == 1
-        try write(try options.format.reporter(useColor: useColor).render(report, catalogue: catalogue))
+        try write(
+            try options.effectiveFormat.reporter(useColor: useColor).render(report, catalogue: catalogue), options)
         Foundation.exit(report.exitStatus)
     }
 
     /// The saved snapshot (`--snapshot`), else the live directory with its infrastructure collected.
-    private func directorySource() async throws -> any DirectorySource {
+    private func directorySource(_ options: JobOptions) async throws -> any DirectorySource {
         if let file = options.snapshot {
-            do { return try SnapshotDirectorySource(file: file) } catch { fail(ExitStatus.usage, error.description) }
+            do { return try SnapshotDirectorySource(file: file) } catch {
+                fail(ExitStatus.usage, error.description, options)
+            }
         }
         let configuration = try connection.configuration()
         do {
             let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
             return LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
         } catch {
-            fail(ExitStatus.unknown, "cannot read AD: \(error)")
+            fail(ExitStatus.unknown, "cannot read AD: \(error)", options)
         }
     }
 
-    private func write(_ data: Data) throws {
+    private func write(_ data: Data, _ options: JobOptions) throws {
         guard let path = options.output else {
             FileHandle.standardOutput.write(data)
             return
@@ -114,8 +133,8 @@ struct JobRunner {
     }
 
     /// One line on stderr (and, for the Nagios format, a status line monitoring can show), then exit.
-    private func fail(_ status: Int32, _ message: String) -> Never {
-        if options.format == .nagios, status == ExitStatus.unknown {
+    private func fail(_ status: Int32, _ message: String, _ options: JobOptions) -> Never {
+        if options.effectiveFormat == .nagios, status == ExitStatus.unknown {
             Console.out("CES-AUDIT UNKNOWN - \(message)")
         }
         Console.error("ces-audit: \(message)")
@@ -132,6 +151,13 @@ struct HistoryOptions: ParsableArguments {
     var keepRuns: Int?
 
     var path: String? { history }
+
+    func merged(with file: ConfigFile) -> HistoryOptions {
+        var merged = self
+        merged.history = history ?? file.history.path
+        merged.keepRuns = keepRuns ?? file.history.keepRuns
+        return merged
+    }
 
     func validate() throws {
         if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs must be at least 1") }
