@@ -30,7 +30,7 @@ struct UserCommand: AsyncParsableCommand {
     func run() async throws {
         let job = UserJob(
             account: account, endpointURL: endpoint, templateName: template,
-            serviceAccount: serviceAccount ?? (try connection.configFile()).serviceAccount)
+            serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount)
         try await JobRunner(command: "user", target: account, connection: connection, options: options).run {
             source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
         }
@@ -74,7 +74,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let job = ServerJob(
-            host: host, serviceAccount: serviceAccount ?? (try connection.configFile()).serviceAccount, caName: ca,
+            host: host, serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount, caName: ca,
             authentications: auth.map(\.authentication),
             renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal)
         try await JobRunner(command: "server", target: host, connection: connection, options: options).run {
