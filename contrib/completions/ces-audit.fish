@@ -1,0 +1,229 @@
+function __ces-audit_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __ces-audit_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __ces-audit_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __ces-audit_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __ces-audit_parse_tokens -S
+    set -l unparsed_tokens (__ces-audit_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'ces-audit'
+        __ces-audit_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'user'
+            __ces-audit_parse_subcommand 1 'endpoint=' 'template=' 'service-account=' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'version' 'h/help'
+        case 'server'
+            __ces-audit_parse_subcommand 1 'service-account=' 'ca=' 'auth=+' 'renewal-only' 'key-based-renewal' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'version' 'h/help'
+        case 'scan'
+            __ces-audit_parse_subcommand 0 'include-passed' 'history=' 'keep-runs=' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'version' 'h/help'
+        case 'snapshot'
+            __ces-audit_parse_subcommand 0 'output=' 'account=+' 'all-accounts' 'evidence=' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'version' 'h/help'
+        case 'history'
+            __ces-audit_parse_subcommand 1 'limit=' 'format=' 'version' 'h/help'
+        case 'rules'
+            __ces-audit_parse_subcommand 0 'format=' 'policies=' 'version' 'h/help'
+        case 'explain'
+            __ces-audit_parse_subcommand -r 1 'kerberos' 'win32' 'format=' 'version' 'h/help'
+        case 'doctor'
+            __ces-audit_parse_subcommand 0 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'version' 'h/help'
+        case 'help'
+            __ces-audit_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __ces-audit_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __ces-audit_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __ces-audit_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __ces-audit_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__ces-audit_tokens -p)
+    if test -z "$(__ces-audit_tokens -t)"
+        set -l index (count (__ces-audit_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'ces-audit' -f
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'user' -d 'Check one account\'s enrollment paths through CES before it enrolls.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'server' -d 'Check a (new) CES server: its principal\'s delegation, rights and CA.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'scan' -d 'Audit every published CES endpoint, principal, CA, template and enrolling account.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'snapshot' -d 'Save what the jobs read from AD (and --evidence) to a file for offline evaluation.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'history' -d 'List the runs kept by \'scan --history PATH\'.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'rules' -d 'List the rule catalogue (ID, severity, title).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'explain' -d 'Explain an error code: symbol, message, where it shows up, likely causes, rules to check.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'doctor' -d 'Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional "ces-audit" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" endpoint' -l 'endpoint' -d 'Check only this published CES endpoint URL.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" template' -l 'template' -d 'Check only this certificate template (cn).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" service-account' -l 'service-account' -d 'The CES application pool account, when it is not found from the HTTP/ SPN.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" domain' -l 'domain' -d 'The AD DNS domain (for DC discovery through _ldap._tcp SRV records).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" starttls' -l 'starttls' -d 'Upgrade ldap:// with StartTLS.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" ca-file' -l 'ca-file' -d 'PEM trust anchors for TLS (verification is on by default).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" tls-insecure' -l 'tls-insecure' -d 'Skip TLS certificate verification (insecure; warns on every run).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" bind-dn' -l 'bind-dn' -d 'Bind DN for a simple bind; the password comes from --password-file or CES_AUDIT_PASSWORD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" password-file' -l 'password-file' -d 'File holding the simple-bind password.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" keytab' -l 'keytab' -d 'Keytab for a SASL/GSSAPI bind (with --principal); the ticket stays in memory.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" principal' -l 'principal' -d 'Kerberos principal to take from --keytab.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" base' -l 'base' -d 'Search base (default: defaultNamingContext of the RootDSE).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" timeout' -l 'timeout' -d 'Network and per-operation timeout in seconds (default 30).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" page-size' -l 'page-size' -d 'Page size for paged searches (default 1000).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" config' -l 'config' -d 'YAML file with the same settings (flags win).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" format' -l 'format' -d 'Output format: text, json, sarif, junit, nagios or prometheus (default text).' -rfka 'text json sarif junit nagios prometheus'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" output' -l 'output' -d 'Write the report to this file (atomically) instead of stdout.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" evidence' -l 'evidence' -d 'Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" policies' -l 'policies' -d 'Directory holding a catalogue.yaml that replaces the embedded one.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" site-policy' -l 'site-policy' -d 'Site policy file: waivers, severity overrides, disabled rules.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" snapshot' -l 'snapshot' -d 'Evaluate a snapshot saved by \'ces-audit snapshot\' instead of reading AD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" service-account' -l 'service-account' -d 'The CES application pool account (default: the HTTP/ SPN holder, else the host\'s computer account).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" ca' -l 'ca' -d 'The CA\'s common name (default: the only enterprise CA).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server"' -l 'auth' -d 'A CES instance to check: kerberos, username or certificate (repeatable).' -rfka 'kerberos username certificate'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" renewal-only' -l 'renewal-only' -d 'The instances are renewal-only.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" key-based-renewal' -l 'key-based-renewal' -d 'The instances allow key-based renewal (implies --renewal-only).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" domain' -l 'domain' -d 'The AD DNS domain (for DC discovery through _ldap._tcp SRV records).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" starttls' -l 'starttls' -d 'Upgrade ldap:// with StartTLS.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" ca-file' -l 'ca-file' -d 'PEM trust anchors for TLS (verification is on by default).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" tls-insecure' -l 'tls-insecure' -d 'Skip TLS certificate verification (insecure; warns on every run).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" bind-dn' -l 'bind-dn' -d 'Bind DN for a simple bind; the password comes from --password-file or CES_AUDIT_PASSWORD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" password-file' -l 'password-file' -d 'File holding the simple-bind password.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" keytab' -l 'keytab' -d 'Keytab for a SASL/GSSAPI bind (with --principal); the ticket stays in memory.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" principal' -l 'principal' -d 'Kerberos principal to take from --keytab.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" base' -l 'base' -d 'Search base (default: defaultNamingContext of the RootDSE).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" timeout' -l 'timeout' -d 'Network and per-operation timeout in seconds (default 30).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" page-size' -l 'page-size' -d 'Page size for paged searches (default 1000).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" config' -l 'config' -d 'YAML file with the same settings (flags win).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" format' -l 'format' -d 'Output format: text, json, sarif, junit, nagios or prometheus (default text).' -rfka 'text json sarif junit nagios prometheus'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" output' -l 'output' -d 'Write the report to this file (atomically) instead of stdout.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" evidence' -l 'evidence' -d 'Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" policies' -l 'policies' -d 'Directory holding a catalogue.yaml that replaces the embedded one.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" site-policy' -l 'site-policy' -d 'Site policy file: waivers, severity overrides, disabled rules.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" snapshot' -l 'snapshot' -d 'Evaluate a snapshot saved by \'ces-audit snapshot\' instead of reading AD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit server" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" include-passed' -l 'include-passed' -d 'List passed and not-applicable findings too (they are always counted).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" history' -l 'history' -d 'SQLite file keeping each run; the report then says what is new and what was resolved.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" keep-runs' -l 'keep-runs' -d 'With --history: keep only the newest N runs (per job and target).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" domain' -l 'domain' -d 'The AD DNS domain (for DC discovery through _ldap._tcp SRV records).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" starttls' -l 'starttls' -d 'Upgrade ldap:// with StartTLS.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" ca-file' -l 'ca-file' -d 'PEM trust anchors for TLS (verification is on by default).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" tls-insecure' -l 'tls-insecure' -d 'Skip TLS certificate verification (insecure; warns on every run).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" bind-dn' -l 'bind-dn' -d 'Bind DN for a simple bind; the password comes from --password-file or CES_AUDIT_PASSWORD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" password-file' -l 'password-file' -d 'File holding the simple-bind password.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" keytab' -l 'keytab' -d 'Keytab for a SASL/GSSAPI bind (with --principal); the ticket stays in memory.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" principal' -l 'principal' -d 'Kerberos principal to take from --keytab.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" base' -l 'base' -d 'Search base (default: defaultNamingContext of the RootDSE).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" timeout' -l 'timeout' -d 'Network and per-operation timeout in seconds (default 30).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" page-size' -l 'page-size' -d 'Page size for paged searches (default 1000).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" config' -l 'config' -d 'YAML file with the same settings (flags win).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" format' -l 'format' -d 'Output format: text, json, sarif, junit, nagios or prometheus (default text).' -rfka 'text json sarif junit nagios prometheus'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" output' -l 'output' -d 'Write the report to this file (atomically) instead of stdout.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" evidence' -l 'evidence' -d 'Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" policies' -l 'policies' -d 'Directory holding a catalogue.yaml that replaces the embedded one.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" site-policy' -l 'site-policy' -d 'Site policy file: waivers, severity overrides, disabled rules.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" snapshot' -l 'snapshot' -d 'Evaluate a snapshot saved by \'ces-audit snapshot\' instead of reading AD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" output' -l 'output' -d 'The snapshot file to write (atomically).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot"' -l 'account' -d 'An account to include for a later offline \'user\' run (repeatable).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" all-accounts' -l 'all-accounts' -d 'Include every enabled user and computer account (for an offline \'scan\').'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" evidence' -l 'evidence' -d 'Folder of host evidence to include.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" domain' -l 'domain' -d 'The AD DNS domain (for DC discovery through _ldap._tcp SRV records).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" starttls' -l 'starttls' -d 'Upgrade ldap:// with StartTLS.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" ca-file' -l 'ca-file' -d 'PEM trust anchors for TLS (verification is on by default).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" tls-insecure' -l 'tls-insecure' -d 'Skip TLS certificate verification (insecure; warns on every run).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" bind-dn' -l 'bind-dn' -d 'Bind DN for a simple bind; the password comes from --password-file or CES_AUDIT_PASSWORD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" password-file' -l 'password-file' -d 'File holding the simple-bind password.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" keytab' -l 'keytab' -d 'Keytab for a SASL/GSSAPI bind (with --principal); the ticket stays in memory.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" principal' -l 'principal' -d 'Kerberos principal to take from --keytab.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" base' -l 'base' -d 'Search base (default: defaultNamingContext of the RootDSE).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" timeout' -l 'timeout' -d 'Network and per-operation timeout in seconds (default 30).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" page-size' -l 'page-size' -d 'Page size for paged searches (default 1000).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" config' -l 'config' -d 'YAML file with the same settings (flags win).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit history" limit' -l 'limit' -d 'How many runs to show.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit history" format' -l 'format' -d 'Output format: text or json.' -rfka 'text json'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit history" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit history" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit rules" format' -l 'format' -d 'Output format: text or json.' -rfka 'text json'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit rules" policies' -l 'policies' -d 'Directory holding a catalogue.yaml that replaces the embedded one.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit rules" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit rules" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit explain" kerberos' -l 'kerberos' -d 'Read a bare number as a Kerberos error code (e.g. 13 = KDC_ERR_BADOPTION).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit explain" win32' -l 'win32' -d 'Read a bare number as a Win32 error code (HRESULT_FROM_WIN32).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit explain" format' -l 'format' -d 'Output format: text or json.' -rfka 'text json'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit explain" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit explain" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" domain' -l 'domain' -d 'The AD DNS domain (for DC discovery through _ldap._tcp SRV records).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" starttls' -l 'starttls' -d 'Upgrade ldap:// with StartTLS.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" ca-file' -l 'ca-file' -d 'PEM trust anchors for TLS (verification is on by default).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" tls-insecure' -l 'tls-insecure' -d 'Skip TLS certificate verification (insecure; warns on every run).'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" bind-dn' -l 'bind-dn' -d 'Bind DN for a simple bind; the password comes from --password-file or CES_AUDIT_PASSWORD.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" password-file' -l 'password-file' -d 'File holding the simple-bind password.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" keytab' -l 'keytab' -d 'Keytab for a SASL/GSSAPI bind (with --principal); the ticket stays in memory.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" principal' -l 'principal' -d 'Kerberos principal to take from --keytab.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" base' -l 'base' -d 'Search base (default: defaultNamingContext of the RootDSE).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" timeout' -l 'timeout' -d 'Network and per-operation timeout in seconds (default 30).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" page-size' -l 'page-size' -d 'Page size for paged searches (default 1000).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" config' -l 'config' -d 'YAML file with the same settings (flags win).' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" format' -l 'format' -d 'Output format: text or json.' -rfka 'text json'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" version' -l 'version' -d 'Show the version.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit doctor" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit help" version' -l 'version' -d 'Show the version.'
