@@ -1,0 +1,333 @@
+import Foundation
+import FoundationXML
+import TestSupport
+import Testing
+
+/// The three jobs end to end: the built binary against the test bed, every output format parsed, every exit
+/// status of the contract.
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct JobCommandTests {
+    static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
+    static let username = "https://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"
+
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    static var evidence: String {
+        repository.appendingPathComponent("Tests/CESAuditCoreTests/Fixtures/evidence/testbed").path
+    }
+
+    static func connection() throws -> [String] {
+        let env = try TestBed()
+        return [
+            "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"], "--bind-dn",
+            env["CES_TEST_READER_DN"], "--password-file", env["CES_TEST_READER_PASSWORD_FILE"],
+        ]
+    }
+
+    /// Rules with no evidence source at all: disabled so that a run can be all-pass (exit 0) or warn (1).
+    static func sitePolicy(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("site.yaml")
+        try "schemaVersion: 1\ndisabled: [CES-B4, CES-D2, CES-G1, CES-G2, CES-G3]\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ces-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    // MARK: user
+
+    @Test func userJSONCarriesTheContractFieldsAndTheConcreteValues() throws {
+        let result = try CLI.run(
+            [
+                "user", "bob", "--endpoint", Self.kerberos, "--template", "User", "--format", "json", "--evidence",
+                Self.evidence,
+            ]
+                + Self.connection())
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        let json = try Self.json(result.stdout)
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect((json["tool"] as? [String: Any])?["name"] as? String == "ces-audit")
+        #expect((json["tool"] as? [String: Any])?["version"] as? String == "0.1.0")
+        #expect(json["command"] as? String == "user")
+        let started = try #require(json["startedAt"] as? String)
+        #expect(ISO8601DateFormatter().date(from: started) != nil, "\(started)")
+        #expect((json["durationMs"] as? Int).map { $0 >= 0 } == true)
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(Set(summary.keys) == ["pass", "warn", "fail", "unknown", "skipped"])
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        #expect(findings.count == summary.values.reduce(0, +), "user lists every evaluated rule")
+        for finding in findings {
+            for key in ["ruleId", "status", "title", "subject", "message", "evidence", "errorCodes"] {
+                #expect(finding[key] != nil, "\(key) missing in \(finding)")
+            }
+            #expect(["pass", "warn", "fail", "unknown", "skipped"].contains(finding["status"] as? String ?? ""))
+        }
+        let a1 = try #require(findings.first { $0["ruleId"] as? String == "CES-A1" })
+        #expect(a1["status"] as? String == "fail")
+        #expect(a1["message"] as? String == "userAccountControl 0x00100200 has NOT_DELEGATED (0x100000)")
+        #expect(a1["endpoint"] as? String == Self.kerberos)
+        #expect((a1["evidence"] as? [String: Any])?["userAccountControl"] as? Int == 0x0010_0200)
+        #expect((a1["errorCodes"] as? [String])?.contains("0x803D0013") == true)
+        #expect((a1["remediation"] as? String)?.contains("Set-ADAccountControl -Identity 'bob'") == true)
+        let subject = try #require(a1["subject"] as? [String: Any])
+        #expect(subject["kind"] as? String == "user")
+        #expect(subject["name"] as? String == "bob")
+        #expect(subject["dn"] as? String == "CN=bob,CN=Users,DC=corp,DC=example,DC=test")
+        #expect((subject["sid"] as? String)?.hasPrefix("S-1-5-21-") == true)
+    }
+
+    @Test func exitStatusIsZeroOneTwoThreeBySeverity() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let policy = try Self.sitePolicy(in: directory)
+        func run(_ account: String, _ endpoint: String, extra: [String] = []) throws -> Int32 {
+            try CLI.run(
+                ["user", account, "--endpoint", endpoint, "--template", "User", "--evidence", Self.evidence]
+                    + extra + Self.connection()
+            ).status
+        }
+        #expect(try run("alice", Self.username, extra: ["--site-policy", policy]) == 0)
+        #expect(try run("carol", Self.kerberos, extra: ["--site-policy", policy]) == 1)
+        #expect(try run("bob", Self.kerberos, extra: ["--site-policy", policy]) == 2)
+        // Without the site policy the rules that have no evidence source stay unknown: never all ok.
+        #expect(try run("alice", Self.username) == 3)
+    }
+
+    @Test func directoryDownIsUnknownWithANagiosLine() throws {
+        let port = try closedPort()
+        let result = try CLI.run(
+            ["user", "alice", "--uri", "ldap://127.0.0.1:\(port)", "--timeout", "2", "--format", "nagios"])
+        #expect(result.status == 3)
+        #expect(result.stdout.hasPrefix("CES-AUDIT UNKNOWN - cannot read AD"), "\(result.stdout)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test(arguments: [
+        ["user", "no-such-user"],
+        ["user", "alice", "--endpoint", "https://nowhere/CES"],
+        ["user", "alice", "--template", "NoSuchTemplate"],
+        ["user", "*)(objectClass=*"],
+        ["server", "ces01.corp.example.test"],
+        ["server", "ces01.corp.example.test", "--ca", "corp-CA09"],
+        ["server", "ces09.corp.example.test", "--ca", "corp-CA01"],
+        ["server", "ces01.corp.example.test", "--auth", "bogus"],
+        ["scan", "--keep-runs", "0"],
+        ["scan", "--format", "xml"],
+    ])
+    func badInputIsOneLineAndExit64(arguments: [String]) throws {
+        let result = try CLI.run(arguments + Self.connection())
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func nagiosAndTextForPeople() throws {
+        let nagios = try CLI.run(
+            ["user", "bob", "--endpoint", Self.kerberos, "--template", "User", "--format", "nagios"] + Self.connection()
+        )
+        #expect(nagios.status == 2)
+        let first = try #require(nagios.stdout.split(separator: "\n").first.map(String.init))
+        #expect(first.hasPrefix("CES-AUDIT CRITICAL - "))
+        let perfdata = try #require(first.split(separator: "|", maxSplits: 1).last)
+        for item in perfdata.split(separator: " ") {
+            #expect(item.wholeMatch(of: /'[a-z]+'=[0-9.]+s?;;;0/) != nil, "\(item)")
+        }
+        #expect(nagios.stdout.contains("[FAIL] CES-A1 bob"))
+        let text = try CLI.run(["user", "bob", "--endpoint", Self.kerberos, "--template", "User"] + Self.connection())
+        #expect(text.stdout.contains("user bob (CN=bob,CN=Users,DC=corp,DC=example,DC=test)"))
+        #expect(text.stdout.contains("Set-ADAccountControl -Identity 'bob' -AccountNotDelegated $false"))
+        #expect(!text.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+    }
+
+    // MARK: server
+
+    @Test func serverSARIFLocatesThePrincipalByDN() throws {
+        let result = try CLI.run(
+            [
+                "server", "ces02.corp.example.test", "--service-account", "svc-ces2", "--ca", "corp-CA01", "--format",
+                "sarif", "--evidence", Self.evidence,
+            ] + Self.connection())
+        #expect(result.status == 2, "\(result.stderr)")
+        let sarif = try Self.json(result.stdout)
+        #expect(sarif["version"] as? String == "2.1.0")
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "ces-audit")
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        let c2Rule = try #require(rules.first { $0["id"] as? String == "CES-C2" })
+        #expect((c2Rule["helpUri"] as? String)?.hasPrefix("https://") == true)
+        let results = try #require(run["results"] as? [[String: Any]])
+        let c2 = try #require(
+            results.first { $0["ruleId"] as? String == "CES-C2" && $0["level"] as? String == "error" })
+        #expect(c2["kind"] as? String == "fail")
+        let location = try #require(
+            ((c2["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: Any]])?.first)
+        #expect(location["fullyQualifiedName"] as? String == "CN=svc-ces2,CN=Users,DC=corp,DC=example,DC=test")
+        for result in results where result["kind"] as? String != "fail" {
+            #expect(result["level"] as? String == "none", "\(result)")
+        }
+    }
+
+    @Test func serverJUnitParsesAsXMLWithFailuresAndErrors() throws {
+        let result = try CLI.run(
+            [
+                "server", "ces02.corp.example.test", "--service-account", "svc-ces2", "--ca", "corp-CA01", "--format",
+                "junit",
+            ]
+                + Self.connection())
+        #expect(result.status == 2)
+        let document = try XMLDocument(data: Data(result.stdout.utf8))
+        let root = try #require(document.rootElement())
+        #expect(root.name == "testsuites")
+        let failures = Int(root.attribute(forName: "failures")?.stringValue ?? "") ?? -1
+        let errors = Int(root.attribute(forName: "errors")?.stringValue ?? "") ?? -1
+        #expect(failures > 0)
+        #expect(errors > 0, "no evidence: the host-side rules are unknown, reported as errors")
+        let cases = try document.nodes(forXPath: "//testcase")
+        #expect(cases.count == Int(root.attribute(forName: "tests")?.stringValue ?? "") ?? -1)
+        #expect(try document.nodes(forXPath: "//testcase/failure").count == failures)
+    }
+
+    @Test func serverWithNamedInstancesOfAnUnpublishedHost() throws {
+        let result = try CLI.run(
+            [
+                "server", "ces09.corp.example.test", "--service-account", "svc-ces", "--ca", "corp-CA01", "--auth",
+                "kerberos", "--auth", "certificate", "--format", "json",
+            ] + Self.connection())
+        let json = try Self.json(result.stdout)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let endpoints = Set(findings.compactMap { $0["endpoint"] as? String })
+        #expect(
+            endpoints == [
+                "https://ces09.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES",
+                "https://ces09.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES",
+            ])
+        let principals = try #require(json["principals"] as? [[String: Any]])
+        #expect(
+            principals.allSatisfy { $0["account"] as? String == "svc-ces" && $0["source"] as? String == "configured" })
+    }
+
+    // MARK: scan, history, prometheus, offline
+
+    @Test func scanHistoryReportsNewAndResolvedAcrossATestBedChange() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let history = directory.appendingPathComponent("history.sqlite").path
+        let probe = "probe-\(UInt32.random(in: 0...UInt32.max))"
+        let probeDN = "CN=\(probe),CN=Users,DC=corp,DC=example,DC=test"
+        func scan() throws -> [String: Any] {
+            let result = try CLI.run(["scan", "--format", "json", "--history", history] + Self.connection())
+            #expect(result.status == 2, "\(result.stderr)")
+            return try Self.json(result.stdout)
+        }
+        func testbed(_ action: String) throws {
+            let script = Self.repository.appendingPathComponent("scripts/testbed").path
+            let result = try runProcess("/bin/bash", [script, "probe", action, probe])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        func identities(_ changes: [String: Any], _ key: String) -> [(String, String)] {
+            ((changes[key] as? [[String: Any]]) ?? []).map {
+                ($0["ruleId"] as? String ?? "", $0["subject"] as? String ?? "")
+            }
+        }
+        let first = try #require(try scan()["changes"] as? [String: Any])
+        #expect(first["previousRunAt"] == nil)
+        try testbed("add")
+        var added = true
+        defer { if added { try? testbed("remove") } }
+        let second = try #require(try scan()["changes"] as? [String: Any])
+        #expect(second["previousRunAt"] as? String != nil)
+        #expect(identities(second, "new").contains { $0 == ("CES-A1", probeDN) })
+        #expect(!identities(second, "resolved").contains { $0.1 == probeDN })
+        try testbed("remove")
+        added = false
+        let third = try #require(try scan()["changes"] as? [String: Any])
+        #expect(identities(third, "resolved").contains { $0 == ("CES-A1", probeDN) })
+        #expect(!identities(third, "new").contains { $0.1 == probeDN })
+        #expect((third["stillOpen"] as? Int ?? 0) > 0)
+
+        let listing = try CLI.run(["history", history, "--format", "json"])
+        #expect(listing.status == 0)
+        #expect((try Self.json(listing.stdout)["runs"] as? [[String: Any]])?.count == 3)
+    }
+
+    @Test func scanPrometheusTextfileIsWrittenAtomicallyAndValid() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("ces_audit.prom").path
+        let result = try CLI.run(["scan", "--format", "prometheus", "--output", file] + Self.connection())
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["ces_audit.prom"])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let sample = /[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.eE+-]+/
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.wholeMatch(of: sample) != nil, "\(line)")
+        }
+        #expect(text.contains("ces_audit_last_run_timestamp_seconds"))
+        #expect(text.contains("ces_audit_run_duration_seconds"))
+        #expect(!text.contains("alice") && !text.contains("bulk0"), "no per-user labels")
+    }
+
+    @Test func snapshotThenOfflineUserMatchesTheLiveRun() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("snapshot.json").path
+        let saved = try CLI.run(["snapshot", "--output", file, "--account", "bob"] + Self.connection())
+        #expect(saved.status == 0, "\(saved.stderr)")
+        func verdicts(_ output: String) throws -> Set<String> {
+            let findings = try #require(try Self.json(output)["findings"] as? [[String: Any]])
+            return Set(findings.map { "\($0["ruleId"] ?? "") \($0["status"] ?? "") \($0["endpoint"] ?? "-")" })
+        }
+        let live = try CLI.run(["user", "bob", "--format", "json"] + Self.connection())
+        let offline = try CLI.run(["user", "bob", "--format", "json", "--snapshot", file])
+        #expect(offline.status == live.status, "\(offline.stderr)")
+        #expect(try verdicts(offline.stdout) == verdicts(live.stdout))
+        let scan = try CLI.run(["scan", "--snapshot", file])
+        #expect(scan.status == 64)
+        #expect(scan.stderr.contains("--all-accounts"))
+    }
+
+    @Test func configFileSuppliesTheSettingsAndFlagsWin() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let env = try TestBed()
+        let config = directory.appendingPathComponent("ces-audit.yaml")
+        try """
+        schemaVersion: 1
+        connection:
+          uri: [\(env["CES_TEST_LDAPS_URI"])]
+          caFile: \(env["CES_TEST_CA_FILE"])
+          bindDN: "\(env["CES_TEST_READER_DN"])"
+          passwordFile: \(env["CES_TEST_READER_PASSWORD_FILE"])
+        evidence: \(Self.evidence)
+        output:
+          format: json
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let fromFile = try CLI.run(["user", "bob", "--config", config.path])
+        #expect(fromFile.status == 2, "\(fromFile.stderr)")
+        #expect(try Self.json(fromFile.stdout)["command"] as? String == "user")
+        let flagWins = try CLI.run(["user", "bob", "--config", config.path, "--format", "nagios"])
+        #expect(flagWins.stdout.hasPrefix("CES-AUDIT CRITICAL"))
+
+        let bad = directory.appendingPathComponent("bad.yaml")
+        try "schemaVersion: 1\nconnection:\n  url: ldaps://x\n".write(to: bad, atomically: true, encoding: .utf8)
+        let rejected = try CLI.run(["user", "bob", "--config", bad.path])
+        #expect(rejected.status == 64)
+        #expect(rejected.stderr.contains("bad.yaml:3: connection.url: unknown key"), "\(rejected.stderr)")
+    }
+}
