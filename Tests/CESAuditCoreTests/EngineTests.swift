@@ -279,3 +279,55 @@ import Testing
         #expect(status([:]) == 0)
     }
 }
+
+/// Unknown is never pass: with every datum a rule could need left unread, no rule passes — except the few
+/// whose inputs are the endpoint value, the CA's name and template list, SPN or delegation-target lists, which
+/// were read.
+@Suite struct NothingReadNothingPassesTests {
+    /// Rules decided only by data this snapshot still has.
+    static let decidedByWhatWasRead: Set<String> = ["CES-B3", "CES-C1", "CES-C2", "CES-C8", "CES-E4", "CES-G4"]
+
+    @Test func noRulePassesOnUnreadData() async throws {
+        var snapshot = try EngineOfflineTests.snapshot(endpoints: [
+            EngineOfflineTests.kerberos,
+            "3\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+            "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate_KBR/service.svc/CES\n1",
+        ])
+        snapshot.oids = .missing(reason: "test: not readable")
+        snapshot.templates = .value(
+            (snapshot.templates.value ?? []).map { template in
+                var template = template
+                template.securityDescriptor = .missing(reason: "test: no READ_CONTROL")
+                template.unreadAttributes = TemplateRecord.flagAttributes
+                template.minimalKeySize = nil
+                return template
+            })
+        snapshot.accounts = snapshot.accounts?.map { account in
+            var account = account
+            account.userAccountControl = .missing(reason: "test: not readable")
+            account.userAccountControlComputed = .missing(reason: "test: not readable")
+            account.tokenGroups = .missing(reason: "test: not readable")
+            return account
+        }
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+        let evaluator = EngineOfflineTests.evaluator(snapshot)
+        var findings = try await UserJob(account: "alice").run(source: source, evaluator: evaluator).listed
+        findings += try await ServerJob(host: "ces01.corp.example.test", serviceAccount: "svc-ces").run(
+            source: source, evaluator: evaluator
+        ).listed
+        let judged = Set(findings.map(\.ruleId))
+        #expect(
+            judged.isSuperset(of: RuleRegistry.implementedIDs),
+            "\(Set(RuleRegistry.implementedIDs).subtracting(judged))")
+        for finding in findings where finding.status == .pass {
+            #expect(
+                Self.decidedByWhatWasRead.contains(finding.ruleId),
+                "\(finding.ruleId) passed on unread data: \(finding.message)")
+        }
+        for rule in RuleRegistry.implementedIDs where !Self.decidedByWhatWasRead.contains(rule) {
+            let statuses = Set(findings.filter { $0.ruleId == rule }.map(\.status))
+            #expect(!statuses.contains(.pass), "\(rule): \(statuses)")
+        }
+        #expect(findings.contains { $0.status == .unknown })
+    }
+}
