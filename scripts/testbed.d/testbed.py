@@ -24,6 +24,7 @@ import struct
 import sys
 
 REALM = "CORP.EXAMPLE.TEST"
+IP = os.environ.get("CES_TESTBED_IP", "127.0.0.1")  # set by scripts/testbed
 DNS_DOMAIN = REALM.lower()
 DOMAIN = "CORP"
 BASE = "DC=corp,DC=example,DC=test"
@@ -188,16 +189,16 @@ def cmd_provision(tb):
         "--dns-backend=SAMBA_INTERNAL",
         "--targetdir=" + tb,
         "--host-name=dc01",
-        "--host-ip=127.0.0.1",
+        "--host-ip=" + IP,
         "--adminpass=" + read_password(tb, "Administrator"),
-        "--option=interfaces=127.0.0.1/8",
+        "--option=interfaces=%s/8" % IP,
         "--option=bind interfaces only=yes",
         "--option=server services=ldap cldap kdc",
         "--option=pid directory=" + run,
         "--option=ncalrpc dir=" + os.path.join(run, "ncalrpc"),
         "--option=winbindd socket directory=" + os.path.join(run, "winbindd"),
         "--option=ntp signd socket directory=" + os.path.join(run, "ntp_signd"),
-        "--option=dns forwarder=127.0.0.1",
+        "--option=dns forwarder=" + IP,
     ]
     rc = cmd_sambatool()._run("samba-tool", "domain", *args)
     sys.exit(rc or 0)
@@ -401,8 +402,8 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
     out.comment("domain policy: passwords never expire (max age 0 = NEVER), min age 0")
     out.modify(BASE, "replace", "maxPwdAge", "-9223372036854775808")
     out.modify(BASE, "replace", "minPwdAge", "0")
-    out.comment("SPN for GSSAPI binds to ldap://127.0.0.1 (clients do not canonicalize the host)")
-    out.modify("CN=DC01,OU=Domain Controllers," + BASE, "add", "servicePrincipalName", "ldap/127.0.0.1")
+    out.comment("SPN for GSSAPI binds to ldap://%s (clients do not canonicalize the host)" % IP)
+    out.modify("CN=DC01,OU=Domain Controllers," + BASE, "add", "servicePrincipalName", "ldap/" + IP)
 
     out.comment("computers first: Samba refuses HOST/x while another account holds HTTP/x")
     for cn, uac, spns, *rest in COMPUTERS:
