@@ -146,7 +146,7 @@ private func hex12(_ value: UInt64) -> String {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
     var isASCIIHexDigit: Bool { isASCII && isHexDigit }
 }
 

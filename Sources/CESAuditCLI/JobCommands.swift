@@ -104,12 +104,15 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "List passed and not-applicable findings too (they are always counted).")
     var includePassed = false
 
+    @Flag(help: "Read each account's tokenGroups from the DC (one search per account) instead of working groups out from memberOf; for forests with several domains or SID history.")
+    var exactGroups = false
+
     @OptionGroup var history: HistoryOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
     func run() async throws {
-        let job = ScanJob(includePassed: includePassed)
+        let job = ScanJob(includePassed: includePassed, exactGroups: exactGroups)
         let progress = ScanProgressLine.make()
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)

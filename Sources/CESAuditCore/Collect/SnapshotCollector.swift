@@ -81,11 +81,23 @@ public struct SnapshotCollector: Sendable {
         return found
     }
 
-    func account(from entry: LDAPEntry) async throws(LDAPError) -> AccountRecord {
+    /// The account of `entry`; its groups come from `groups` when given (see `GroupGraph`), else from a base
+    /// read of tokenGroups.
+    func account(from entry: LDAPEntry, groups: GroupGraph? = nil) async throws(LDAPError) -> AccountRecord {
         // tokenGroups is computed by the DC and only returned for BASE searches.
         var tokenGroups: Collected<[String]>
+        if let groups {
+            tokenGroups = .value(groups.tokenGroups(of: entry))
+        } else {
+            tokenGroups = try await readTokenGroups(entry.dn)
+        }
+        return Self.account(from: entry, tokenGroups: tokenGroups)
+    }
+
+    private func readTokenGroups(_ dn: String) async throws(LDAPError) -> Collected<[String]> {
+        let tokenGroups: Collected<[String]>
         do {
-            if let groups = try await directory.read(entry.dn, attributes: ["tokenGroups"]) {
+            if let groups = try await directory.read(dn, attributes: ["tokenGroups"]) {
                 let sids = groups.values("tokenGroups").compactMap { try? SID(bytes: Array($0)) }.map(\.description)
                 tokenGroups =
                     groups.contains("tokenGroups")
@@ -93,9 +105,13 @@ public struct SnapshotCollector: Sendable {
             } else {
                 tokenGroups = .missing(reason: "account vanished while reading tokenGroups")
             }
-        } catch  where !error.isConnectivityFailure {
+        } catch where !error.isConnectivityFailure {
             tokenGroups = .missing(reason: "tokenGroups not readable: \(error)")
         }
+        return tokenGroups
+    }
+
+    static func account(from entry: LDAPEntry, tokenGroups: Collected<[String]>) -> AccountRecord {
         func number(_ name: String) -> Collected<UInt32> {
             guard let value = entry.integer(name) else {
                 return .missing(reason: "\(name) not returned (no read access)")

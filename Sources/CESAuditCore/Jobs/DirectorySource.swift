@@ -28,8 +28,11 @@ public protocol DirectorySource: Sendable {
     func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution
     /// The CA's computer account (RBCD on the CA, CES-C5).
     func caComputer(host: String) async throws(JobError) -> AccountRecord?
-    /// Every enabled user and computer account, in batches as they arrive (`scan`).
-    func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError)
+    /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from
+    /// the domain's group graph, or with `exactGroups` from tokenGroups read per account.
+    func enabledAccounts(
+        exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
+    ) async throws(JobError)
     /// The same source with other infrastructure data (e.g. host evidence added).
     func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
 }
@@ -45,6 +48,10 @@ public struct LiveDirectorySource: DirectorySource {
     }
 
     var base: String { snapshot.domain.defaultNamingContext }
+
+    /// Enabled users and computers (server-side bit test on ACCOUNTDISABLE).
+    static let enabledAccountsFilter =
+        "(&(|(&(objectCategory=person)(objectClass=user))(objectClass=computer))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
 
     public func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource {
         LiveDirectorySource(collector: collector, snapshot: snapshot)
@@ -66,21 +73,27 @@ public struct LiveDirectorySource: DirectorySource {
         do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
     }
 
-    /// Users and computers not disabled (server-side bit test), paged; token groups are read per account.
+    /// Users and computers not disabled (server-side bit test), paged.
     public func enabledAccounts(
-        _ body: ([AccountRecord]) async throws(JobError) -> Void
+        exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
     ) async throws(JobError) {
+        var graph: GroupGraph?
+        if !exactGroups {
+            do {
+                graph = try await GroupGraph.read(from: collector.directory, base: base, domainSID: snapshot.domain.sid)
+            } catch {
+                throw .directory(error)
+            }
+        }
         let request = SearchRequest(
-            base: base,
-            filter:
-                "(&(|(&(objectCategory=person)(objectClass=user))(objectClass=computer))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
-            attributes: AccountRecord.attributes)
+            base: base, filter: Self.enabledAccountsFilter,
+            attributes: AccountRecord.attributes + (exactGroups ? [] : GroupGraph.accountAttributes))
         do {
             for try await batch in collector.directory.search(request) {
                 var accounts: [AccountRecord] = []
                 accounts.reserveCapacity(batch.count)
                 for entry in batch {
-                    do { accounts.append(try await collector.account(from: entry)) } catch {
+                    do { accounts.append(try await collector.account(from: entry, groups: graph)) } catch {
                         throw JobError.directory(error)
                     }
                 }

@@ -12,8 +12,13 @@ public struct ScanJob: Sendable {
     }
 
     public var includePassed: Bool
+    /// Read tokenGroups per account instead of working groups out from the group graph (multi-domain forests).
+    public var exactGroups: Bool
 
-    public init(includePassed: Bool = false) { self.includePassed = includePassed }
+    public init(includePassed: Bool = false, exactGroups: Bool = false) {
+        self.includePassed = includePassed
+        self.exactGroups = exactGroups
+    }
 
     public func run(
         source: any DirectorySource, evaluator: Evaluator, progress: (@Sendable (Progress) -> Void)? = nil
@@ -40,7 +45,7 @@ public struct ScanJob: Sendable {
         let cesCAs = cas.filter { !$0.endpoints.isEmpty }.map { ($0, $0.publishedTemplates(in: records)) }
         var accountsRead = 0
         var requesters = 0
-        try await source.enabledAccounts { batch throws(JobError) in
+        try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
             for account in batch {
                 accountsRead += 1
                 var enrolls = false

@@ -76,7 +76,9 @@ public struct SnapshotDirectorySource: DirectorySource {
         accounts.first { $0.isComputer && $0.dnsHostName?.lowercased() == host.lowercased() }
     }
 
-    public func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError) {
+    public func enabledAccounts(
+        exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
+    ) async throws(JobError) {
         guard snapshot.allEnabledAccounts == true else {
             throw .usage(
                 "the snapshot holds no account list; take it with 'ces-audit snapshot --all-accounts' to scan offline")
@@ -137,7 +139,7 @@ public struct SnapshotWriter: Sendable {
             }
         }
         if allEnabled {
-            try await live.enabledAccounts { batch throws(JobError) in batch.forEach(keep) }
+            try await live.enabledAccounts(exactGroups: true) { batch throws(JobError) in batch.forEach(keep) }
         }
         snapshot.accounts = found.values.sorted { $0.dn < $1.dn }
         snapshot.allEnabledAccounts = allEnabled

@@ -56,18 +56,19 @@ extension RuleContext {
         _ ruleID: String, _ status: Status, path: EndpointPath, message: String,
         evidence: [String: EvidenceValue] = [:]
     ) -> Finding {
-        var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
         let account = path.principal.account
-        if let account {
-            values["principal"] = account.samAccountName
-            values["principalDN"] = account.dn
-        }
         let subject = Subject(
             kind: .servicePrincipal, name: account?.samAccountName ?? "(unresolved CES principal)", dn: account?.dn,
             sid: account?.sid)
-        return makeFinding(
-            ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence,
-            values: values)
+        return makeFinding(ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence)
+        {
+            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+            if let account {
+                values["principal"] = account.samAccountName
+                values["principalDN"] = account.dn
+            }
+            return values
+        }
     }
 
     /// The common preamble of C2–C7: delegation must be required and the principal known.

@@ -33,24 +33,29 @@ public struct RuleContext: Sendable {
         evidence: [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
     ) -> Finding {
         let requester = path.requester
-        var values = placeholderValues(ca: path.ca, endpoint: path.endpoint).merging(extraValues) { $1 }
-        values["account"] = requester.samAccountName
         return makeFinding(
             ruleID, status,
             subject: Subject(
                 kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
                 sid: requester.sid),
-            endpoint: path.endpoint, message: message, evidence: evidence, values: values)
+            endpoint: path.endpoint, message: message, evidence: evidence
+        ) {
+            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint).merging(extraValues) { $1 }
+            values["account"] = requester.samAccountName
+            return values
+        }
     }
 
-    /// The one place a finding is assembled from a rule's verdict and the catalogue entry.
+    /// The one place a finding is assembled from a rule's verdict and the catalogue entry. The placeholder
+    /// values are only worked out for findings that carry remediation (fail, warn).
     func makeFinding(
         _ ruleID: String, _ status: Status, subject: Subject, endpoint: EnrollmentServiceRecord.Endpoint?,
-        message: String, evidence: [String: EvidenceValue], values: [String: String]
+        message: String, evidence: [String: EvidenceValue], values makeValues: () -> [String: String]
     ) -> Finding {
         let rule = catalogue[ruleID]
         var remediation: String?
         if status == .fail || status == .warn, let rule {
+            let values = makeValues()
             let commands = rule.remediation.commands.map { $0.rendered(values) }
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }

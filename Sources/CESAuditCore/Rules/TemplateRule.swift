@@ -37,15 +37,18 @@ extension RuleContext {
         _ ruleID: String, _ status: Status, path: TemplatePath, message: String, evidence: [String: EvidenceValue] = [:]
     ) -> Finding {
         guard let requester = path.requester else {
-            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
-            values["template"] = path.template.name
-            if let principal = path.principal {
-                values["principal"] = principal.samAccountName
-                values["principalDN"] = principal.dn
-            }
             return makeFinding(
                 ruleID, status, subject: Subject(kind: .template, name: path.template.name, dn: path.template.dn),
-                endpoint: path.endpoint, message: message, evidence: evidence, values: values)
+                endpoint: path.endpoint, message: message, evidence: evidence
+            ) {
+                var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+                values["template"] = path.template.name
+                if let principal = path.principal {
+                    values["principal"] = principal.samAccountName
+                    values["principalDN"] = principal.dn
+                }
+                return values
+            }
         }
         var finding = finding(
             ruleID, status, path: EnrollmentPath(requester: requester, ca: path.ca, endpoint: path.endpoint),

@@ -23,7 +23,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     /// msDS-SupportedEncryptionTypes; nil when the attribute is absent (the domain default applies, CES-C9).
     public var supportedEncryptionTypes: UInt32? = nil
 
-    public var isComputer: Bool { objectClasses.contains { $0.caseInsensitiveCompare("computer") == .orderedSame } }
+    public var isComputer: Bool { objectClasses.contains { $0.lowercased() == "computer" } }
 
     public var flags: UserAccountControl? { userAccountControl.value.map(UserAccountControl.init(rawValue:)) }
 

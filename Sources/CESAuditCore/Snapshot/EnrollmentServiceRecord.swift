@@ -13,6 +13,8 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
         public var keyBasedRenewal: Bool?
         /// Why the value could not be parsed ("malformed"), nil when it could.
         public var malformed: String?
+        /// Host of the endpoint URL, lower-cased (worked out once: every finding on the endpoint names it).
+        public private(set) var host: String?
 
         init(raw: String) {
             self.raw = raw
@@ -26,7 +28,26 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
             } catch {
                 malformed = error.description
             }
+            host = Self.host(of: url)
         }
+
+        enum CodingKeys: String, CodingKey {
+            case raw, priority, authenticationFlag, renewalOnly, url, keyBasedRenewal, malformed
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            raw = try container.decode(String.self, forKey: .raw)
+            priority = try container.decodeIfPresent(Int.self, forKey: .priority)
+            authenticationFlag = try container.decodeIfPresent(UInt32.self, forKey: .authenticationFlag)
+            renewalOnly = try container.decodeIfPresent(Bool.self, forKey: .renewalOnly)
+            url = try container.decodeIfPresent(String.self, forKey: .url)
+            keyBasedRenewal = try container.decodeIfPresent(Bool.self, forKey: .keyBasedRenewal)
+            malformed = try container.decodeIfPresent(String.self, forKey: .malformed)
+            host = Self.host(of: url)
+        }
+
+        static func host(of url: String?) -> String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
 
         /// ces-rules.md §1/C1: the CES principal must delegate the requester's identity to the CA when the
         /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another host.
@@ -38,8 +59,6 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
             return host != caHost
         }
 
-        /// Host of the endpoint URL, lower-cased.
-        public var host: String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
     }
 
     public var dn: String

@@ -1,0 +1,81 @@
+import ADModel
+import DirectoryAccess
+import Foundation
+
+/// The domain's groups and the groups each is a member of, read in one paged search, so that `scan` works out
+/// every account's groups locally (from its `memberOf` and `primaryGroupID`) instead of one base search of
+/// `tokenGroups` per account — the round trip that would make a domain-wide scan slower than the DC.
+///
+/// Like tokenGroups it holds security groups only (global, universal, domain local incl. BUILTIN), nested
+/// transitively, with the primary group. Unlike tokenGroups it does not see groups of other domains of the
+/// forest or SID history; `scan --exact-groups` reads tokenGroups per account for such forests.
+public struct GroupGraph: Sendable {
+    struct Group: Sendable {
+        let sid: String
+        let memberOf: [String]
+    }
+
+    /// Security groups by lower-cased DN.
+    let groups: [String: Group]
+    /// Lower-cased DN by SID, for an account's primaryGroupID (`<domain SID>-<RID>`).
+    let groupBySID: [String: String]
+    let domainSID: String?
+
+    /// Attributes an account entry needs for `tokenGroups(of:)`.
+    static let accountAttributes = ["memberOf", "primaryGroupID"]
+
+    init(groups: [String: Group], domainSID: String?) {
+        self.groups = groups
+        self.domainSID = domainSID
+        groupBySID = Dictionary(groups.map { ($0.value.sid, $0.key) }) { first, _ in first }
+    }
+
+    public var count: Int { groups.count }
+
+    /// Reads every group under `base` (objectSid, memberOf, groupType).
+    static func read(from directory: DirectoryConnection, base: String, domainSID: String?) async throws(LDAPError)
+        -> GroupGraph
+    {
+        let request = SearchRequest(
+            base: base, filter: "(objectClass=group)", attributes: ["objectSid", "memberOf", "groupType"])
+        var groups: [String: Group] = [:]
+        do {
+            for try await batch in directory.search(request) {
+                for entry in batch {
+                    // groupType bit 0x80000000: security-enabled; distribution groups are not in a token.
+                    guard let type = entry.integer("groupType"), UInt32(truncatingIfNeeded: type) & 0x8000_0000 != 0,
+                        let sid = entry.values("objectSid").first.flatMap({ try? SID(bytes: Array($0)) })
+                    else { continue }
+                    groups[entry.dn.lowercased()] = Group(sid: sid.description, memberOf: entry.strings("memberOf"))
+                }
+            }
+        } catch let error as LDAPError {
+            throw error
+        } catch {
+            throw LDAPError(kind: .other, code: 1, operation: "search \(base)", message: "\(error)")
+        }
+        return GroupGraph(groups: groups, domainSID: domainSID)
+    }
+
+    /// The transitive security-group SIDs of an account entry read with `accountAttributes`.
+    func tokenGroups(of entry: LDAPEntry) -> [String] {
+        tokenGroups(memberOf: entry.strings("memberOf"), primaryGroupID: entry.integer("primaryGroupID"))
+    }
+
+    func tokenGroups(memberOf: [String], primaryGroupID: Int64?) -> [String] {
+        var sids: [String] = []
+        var pending = memberOf.map { $0.lowercased() }
+        if let primaryGroupID, let domainSID {
+            let primary = "\(domainSID)-\(primaryGroupID)"
+            sids.append(primary)
+            if let dn = groupBySID[primary] { pending.append(dn) }
+        }
+        var visited: Set<String> = []
+        while let dn = pending.popLast() {
+            guard visited.insert(dn).inserted, let group = groups[dn] else { continue }
+            if group.sid != sids.first { sids.append(group.sid) }
+            pending += group.memberOf.map { $0.lowercased() }
+        }
+        return sids
+    }
+}
