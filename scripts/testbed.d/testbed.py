@@ -591,6 +591,26 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         out.add(dn, attrs)
         if i <= big_group_size:
             members.append(dn)
+    out.comment("bulk groups: a team per 100 users, a department per 10 teams, all departments in bulk-all")
+    global_security = -2147483646  # GROUP_TYPE_ACCOUNT_GROUP | GROUP_TYPE_SECURITY_ENABLED
+    teams = (bulk_count + 99) // 100
+    for team in range(teams):
+        out.add("CN=bulk-team-%03d,%s" % (team, bulk), [
+            ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-team-%03d" % team),
+            ("groupType", global_security),
+            ("member", ["CN=%s,%s" % (dn_escape(bulk_name(i)[0]), bulk)
+                        for i in range(team * 100 + 1, min(team * 100 + 100, bulk_count) + 1)]),
+        ])
+    for dept in range((teams + 9) // 10):
+        out.add("CN=bulk-dept-%02d,%s" % (dept, bulk), [
+            ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-dept-%02d" % dept),
+            ("groupType", global_security),
+            ("member", ["CN=bulk-team-%03d,%s" % (t, bulk) for t in range(dept * 10, min(dept * 10 + 10, teams))]),
+        ])
+    out.add("CN=bulk-all," + bulk, [
+        ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-all"), ("groupType", global_security),
+        ("member", ["CN=bulk-dept-%02d,%s" % (d, bulk) for d in range((teams + 9) // 10)]),
+    ])
     out.add("CN=big-group," + bulk, [
         ("objectClass", ["top", "group"]),
         ("cn", "big-group"),

@@ -7,7 +7,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     public var samAccountName: String
     public var objectClasses: [String]
     /// String form, `S-1-5-21-…`.
-    public var sid: String?
+    public var sid: String? { didSet { token = Self.token(sid: sid, groups: tokenGroups) } }
     public var userAccountControl: Collected<UInt32>
     /// msDS-User-Account-Control-Computed: lockout and password expiry as the DC computes them.
     public var userAccountControlComputed: Collected<UInt32>
@@ -19,17 +19,69 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     /// msDS-AllowedToActOnBehalfOfOtherIdentity (RBCD), raw self-relative SD, when present.
     public var allowedToActOnBehalfOf: Data?
     /// Transitive group SIDs (tokenGroups, BASE search only).
-    public var tokenGroups: Collected<[String]>
+    public var tokenGroups: Collected<[String]> { didSet { token = Self.token(sid: sid, groups: tokenGroups) } }
     /// msDS-SupportedEncryptionTypes; nil when the attribute is absent (the domain default applies, CES-C9).
     public var supportedEncryptionTypes: UInt32? = nil
+    /// The account's SID plus its groups and the SIDs every authenticated logon carries; nil when the SID or the
+    /// groups were not read. Parsed once (every rule on every path asks for it).
+    public private(set) var token: AccessToken?
 
-    public var isComputer: Bool { objectClasses.contains { $0.lowercased() == "computer" } }
+    public init(
+        dn: String, samAccountName: String, objectClasses: [String], sid: String?,
+        userAccountControl: Collected<UInt32>, userAccountControlComputed: Collected<UInt32>, mail: String?,
+        userPrincipalName: String?, dnsHostName: String?, servicePrincipalNames: [String],
+        allowedToDelegateTo: [String], allowedToActOnBehalfOf: Data?, tokenGroups: Collected<[String]>,
+        supportedEncryptionTypes: UInt32? = nil
+    ) {
+        self.dn = dn
+        self.samAccountName = samAccountName
+        self.objectClasses = objectClasses
+        self.sid = sid
+        self.userAccountControl = userAccountControl
+        self.userAccountControlComputed = userAccountControlComputed
+        self.mail = mail
+        self.userPrincipalName = userPrincipalName
+        self.dnsHostName = dnsHostName
+        self.servicePrincipalNames = servicePrincipalNames
+        self.allowedToDelegateTo = allowedToDelegateTo
+        self.allowedToActOnBehalfOf = allowedToActOnBehalfOf
+        self.tokenGroups = tokenGroups
+        self.supportedEncryptionTypes = supportedEncryptionTypes
+        token = Self.token(sid: sid, groups: tokenGroups)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dn, samAccountName, objectClasses, sid, userAccountControl, userAccountControlComputed, mail
+        case userPrincipalName, dnsHostName, servicePrincipalNames, allowedToDelegateTo, allowedToActOnBehalfOf
+        case tokenGroups, supportedEncryptionTypes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            dn: try container.decode(String.self, forKey: .dn),
+            samAccountName: try container.decode(String.self, forKey: .samAccountName),
+            objectClasses: try container.decode([String].self, forKey: .objectClasses),
+            sid: try container.decodeIfPresent(String.self, forKey: .sid),
+            userAccountControl: try container.decode(Collected<UInt32>.self, forKey: .userAccountControl),
+            userAccountControlComputed: try container.decode(
+                Collected<UInt32>.self, forKey: .userAccountControlComputed),
+            mail: try container.decodeIfPresent(String.self, forKey: .mail),
+            userPrincipalName: try container.decodeIfPresent(String.self, forKey: .userPrincipalName),
+            dnsHostName: try container.decodeIfPresent(String.self, forKey: .dnsHostName),
+            servicePrincipalNames: try container.decode([String].self, forKey: .servicePrincipalNames),
+            allowedToDelegateTo: try container.decode([String].self, forKey: .allowedToDelegateTo),
+            allowedToActOnBehalfOf: try container.decodeIfPresent(Data.self, forKey: .allowedToActOnBehalfOf),
+            tokenGroups: try container.decode(Collected<[String]>.self, forKey: .tokenGroups),
+            supportedEncryptionTypes: try container.decodeIfPresent(UInt32.self, forKey: .supportedEncryptionTypes))
+    }
+
+    public var isComputer: Bool { objectClasses.contains { $0.utf8.count == 8 && $0.lowercased() == "computer" } }
 
     public var flags: UserAccountControl? { userAccountControl.value.map(UserAccountControl.init(rawValue:)) }
 
-    /// The account's SID plus its groups and the SIDs every authenticated logon carries.
-    public var token: AccessToken? {
-        guard let sid, let user = try? SID(string: sid), let groups = tokenGroups.value else { return nil }
+    static func token(sid: String?, groups: Collected<[String]>) -> AccessToken? {
+        guard let sid, let user = try? SID(string: sid), let groups = groups.value else { return nil }
         return AccessToken.authenticated(user: user, groups: groups.compactMap { try? SID(string: $0) })
     }
 
