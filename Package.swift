@@ -46,6 +46,14 @@ let package = Package(
             path: "Fuzz/Sources/ADModelFuzz",
             swiftSettings: strict
         ),
+        // fuzz: libFuzzer entry point for the YAML readers (catalogue, site policy, config) and the pure-Swift LDAP
+        // helpers (`;range=` parsing, filter/DN escaping); scripts/fuzz builds it like ADModelFuzz.
+        .executableTarget(
+            name: "CoreFuzz",
+            dependencies: ["CESAuditCore", "DirectoryAccess"],
+            path: "Fuzz/Sources/CoreFuzz",
+            swiftSettings: strict
+        ),
         // evaluate + report: the rule catalogue, findings, (next) snapshot, collector and rules.
         .target(
             name: "CESAuditCore",

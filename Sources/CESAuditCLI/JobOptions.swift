@@ -113,7 +113,12 @@ struct JobRunner {
         }
         let configuration = try connection.configuration()
         do {
-            let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
+            let directory = try await DirectoryConnection.connect(configuration)
+            // Failover is noted on every run: a dead DC must not go unnoticed because another one answered.
+            for failed in await directory.session?.failedURIs ?? [] {
+                Console.warning("skipped \(failed.uri): \(failed.error)")
+            }
+            let collector = SnapshotCollector(directory: directory)
             return LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
         } catch {
             fail(ExitStatus.unknown, "cannot read AD: \(error)", options)

@@ -1,12 +1,12 @@
 /// An attribute description with a range option, as AD returns large multi-valued attributes:
 /// `member;range=0-1499` (more to come) or `member;range=1500-*` (the last chunk).
-struct AttributeRange: Equatable {
-    let attribute: String
-    let low: Int
+public struct AttributeRange: Equatable, Sendable {
+    public let attribute: String
+    public let low: Int
     /// nil when the server marked this the final chunk (`*`).
-    let high: Int?
+    public let high: Int?
 
-    init?(parsing description: String) {
+    public init?(parsing description: String) {
         let parts = description.split(separator: ";", omittingEmptySubsequences: false)
         guard parts.count >= 2 else { return nil }
         var range: Substring?
@@ -31,5 +31,5 @@ struct AttributeRange: Equatable {
     }
 
     /// The description that asks for the next chunk, or nil after the last one.
-    var nextRequest: String? { high.map { "\(attribute);range=\($0 + 1)-*" } }
+    public var nextRequest: String? { high.map { "\(attribute);range=\($0 + 1)-*" } }
 }

@@ -137,12 +137,21 @@ public actor DirectoryConnection {
                 let (chunk, _) = try handle.searchPage(
                     SearchRequest(base: entry.dn, scope: .base, filter: "(objectClass=*)", attributes: [next]),
                     pageSize: nil, cookie: [])
+                // The server announced more values (`;range=low-high`, not `-*`): a chunk that does not come, or
+                // does not go on where the last one ended, would leave the attribute silently incomplete (a group
+                // with members missing). That is an error, never the end of the values.
                 guard let chunkEntry = chunk.first,
                     let chunkKey = chunkEntry.attributes.keys.first(where: {
                         AttributeRange(parsing: $0)?.attribute.lowercased() == range.attribute.lowercased()
                     }),
-                    let chunkRange = AttributeRange(parsing: chunkKey)
-                else { break }  // no further values
+                    let chunkRange = AttributeRange(parsing: chunkKey), chunkRange.low == (range.high ?? 0) + 1
+                else {
+                    throw LDAPError(
+                        kind: .decodingError, code: -4, operation: "read \(next) of \(entry.dn) on \(handle.uri)",
+                        message: "ranged attribute incomplete",
+                        diagnostic: "the server sent values up to \(range.high.map(String.init) ?? "*") of "
+                            + "\(range.attribute) but not the next chunk")
+                }
                 entry.append(chunkEntry.values(chunkKey), to: name)
                 range = chunkRange
             }

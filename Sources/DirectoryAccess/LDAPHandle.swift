@@ -13,6 +13,8 @@ final class LDAPHandle {
     /// Outlives the handle: libldap calls it on every (re)connect and once more while unbinding.
     private let connectCallback: UnsafeMutablePointer<ldap_conncb>
     private let watchdog = SocketWatchdog()
+    /// Set after a successful bind: a connection lost later is a broken connection, not a failed TLS handshake.
+    private var bound = false
 
     /// Serialises libldap's global initialisation, which is not thread-safe, across handles.
     private static let initialisation = NSLock()
@@ -122,7 +124,7 @@ final class LDAPHandle {
         var diagnostic = diagnostic
         if kind == .timeout {
             diagnostic = "no answer within \(Self.seconds(timeout))s"
-        } else if kind == .connectError || kind == .serverDown, watchdog.hasConnected,
+        } else if kind == .connectError || kind == .serverDown, watchdog.hasConnected, !bound,
             uri.scheme == .ldaps || operation.hasPrefix("StartTLS")
         {
             // TCP worked, so the TLS handshake failed; libldap's own text is often "(unknown error code)".
@@ -157,6 +159,7 @@ final class LDAPHandle {
             return guarded { ldap_sasl_bind_s(ld, dn, nil, &credential, nil, nil, nil) }
         }
         guard rc == LDAP_SUCCESS else { throw lastError("simple bind as \(dn) to \(uri)", code: rc) }
+        bound = true
     }
 
     /// SASL/GSSAPI bind. `credentialCache` names the ccache for this thread only (gss_krb5_ccache_name is
@@ -202,6 +205,7 @@ final class LDAPHandle {
                 UnsafeMutableRawPointer(emptyAuthzid))
         }
         guard rc == LDAP_SUCCESS else { throw lastError("SASL/GSSAPI bind to \(uri)", code: rc) }
+        bound = true
     }
 
     /// Negotiated SASL security strength factor: 0 = none, 1 = integrity, > 1 = confidentiality.
@@ -289,7 +293,13 @@ final class LDAPHandle {
                     operation, code: -5,
                     diagnostic: "no answer within \(Self.seconds(timeout))s; operation abandoned", matchedDN: nil)
             }
-            guard type > 0, let message else { throw lastError(operation) }
+            guard type > 0, let message else {
+                // -1: the connection broke (libldap may leave the result code at 0: report the broken connection,
+                // not "Success").
+                var code: Int32 = 0
+                ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code)
+                throw lastError(operation, code: code == LDAP_SUCCESS ? -1 : code)
+            }
             defer { ldap_msgfree(message) }
             switch type {
             case Int32(LDAP_RES_SEARCH_ENTRY):

@@ -714,6 +714,88 @@ def cmd_local(tb):
         os.chmod(path, 0o600)
 
 
+# =======================================================================================
+# RELIABILITY SEED (issue 9; RELIABILITY.md). Kept apart from the scenario seed above: new objects only,
+# under OU=Reliability and one extra enterprise CA "rel-broken-CA"; nothing above is changed.
+#   ldif-reliability TB SID BULK_COUNT   LDIF appended to the seed (scripts/testbed make_ldif)
+
+REL_OU = "OU=Reliability," + BASE
+REL_BIG_GROUP = "CN=rel-big-group," + REL_OU
+REL_BIG_GROUP_SIZE = 5000
+REL_BROKEN_CA = "rel-broken-CA"
+REL_MISSING_TEMPLATE = "RelNoSuchTemplate"  # published by rel-broken-CA, no template object
+# Accounts whose names carry LDAP filter / DN metacharacters, non-ASCII and long values.
+# (sAMAccountName forbids "/\[]:;|=,+*?<>, so the metacharacters go into UPNs and CNs.)
+REL_ACCOUNTS = [
+    # cn, sAMAccountName, userPrincipalName
+    ("rel-decoy-star", "rel-decoy-star", "star*decoy@" + DNS_DOMAIN),
+    ("rel-decoy-paren", "rel-decoy-paren", "paren(x)decoy@" + DNS_DOMAIN),
+    ("rel-decoy-backslash", "rel-decoy-bs", "back\\slash@" + DNS_DOMAIN),
+    ("Rel, Comma+Plus \"Q\" <x>;=#", "rel-comma-plus", "rel-comma-plus@" + DNS_DOMAIN),
+    ("Zoë Ωmega 山田", "zoë-ωmega", "zoë-ωmega@" + DNS_DOMAIN),
+    ("rel-long", "rel-long", "rel-long@" + DNS_DOMAIN),
+]
+REL_LONG_DESCRIPTION = "long-value-" + "x" * (1024 - 11)  # description rangeUpper
+REL_BROKEN_ENDPOINTS = [
+    "garbage",  # one field
+    "1\n2\n0\n",  # no URL
+    "x\ny\nz\nnot a url\n9",  # nothing numeric
+    "1\n2\n0\nhttps://" + "h" * 3000 + ".corp.example.test/rel/service.svc/CES\n0",  # very long host
+    "\n\n\n\n\n\n",  # only LFs
+]
+
+
+def cmd_ldif_reliability(tb, domain_sid, bulk_count):
+    bulk_count = int(bulk_count)
+    out = Ldif(sys.stdout)
+    out.comment("reliability seed (issue 9): hostile names, 5,000-member group, broken CA")
+    out.add(REL_OU, [("objectClass", ["top", "organizationalUnit"]), ("ou", "Reliability"),
+                     ("description", "ces-audit reliability fixtures (RELIABILITY.md)")])
+    for cn, sam, upn in REL_ACCOUNTS:
+        attrs = [
+            ("objectClass", ["top", "person", "organizationalPerson", "user"]),
+            ("cn", cn),
+            ("sAMAccountName", sam),
+            ("userPrincipalName", upn),
+            ("userAccountControl", 544),
+        ]
+        if sam == "rel-long":
+            attrs.append(("description", REL_LONG_DESCRIPTION))
+        out.add("CN=%s,%s" % (dn_escape(cn), REL_OU), attrs)
+    # 5,000 members: every bulk user plus lightweight contacts
+    members = ["CN=%s,OU=Bulk,%s" % (dn_escape(bulk_name(i)[0]), BASE) for i in range(1, bulk_count + 1)]
+    for i in range(1, REL_BIG_GROUP_SIZE - len(members) + 1):
+        dn = "CN=rel-member-%04d,%s" % (i, REL_OU)
+        out.add(dn, [("objectClass", ["top", "person", "organizationalPerson", "contact"]),
+                     ("cn", "rel-member-%04d" % i)])
+        members.append(dn)
+    members = members[:REL_BIG_GROUP_SIZE]
+    out.add(REL_BIG_GROUP, [
+        ("objectClass", ["top", "group"]),
+        ("cn", "rel-big-group"),
+        ("sAMAccountName", "rel-big-group"),
+        ("description", "ranged retrieval of %d members" % len(members)),
+        ("member", members),
+    ])
+    # No template with a truncated nTSecurityDescriptor: Samba parses every SD it serves (acl_read), so one
+    # broken SD fails the whole Certificate Templates search with Operations error (1) and the DC re-encodes
+    # SDs on read; a truncated SD is covered below LDAP (RELIABILITY.md).
+    # an enterprise CA with malformed endpoints and a cACertificate that is no certificate
+    with open(os.path.join(tb, "tls", "adcs-ca.der"), "rb") as f:
+        truncated_der = f.read()[:57]
+    out.add("CN=%s,CN=Enrollment Services,%s" % (REL_BROKEN_CA, PKS), [
+        ("objectClass", ["top", "pKIEnrollmentService"]),
+        ("displayName", REL_BROKEN_CA),
+        ("flags", 10),
+        ("dNSHostName", "ca09." + DNS_DOMAIN),
+        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % REL_BROKEN_CA),
+        ("cACertificate", truncated_der),
+        ("certificateTemplates", ["User", REL_MISSING_TEMPLATE]),  # User: F6/F6b read the bad cACertificate
+        ("msPKI-Enrollment-Servers", REL_BROKEN_ENDPOINTS),
+        ("nTSecurityDescriptor", sddl_to_binary(ENROLLMENT_SERVICE_SDDL, domain_sid)),
+    ])
+
+
 def main(argv):
     if len(argv) < 2:
         die("usage: testbed.py secrets|provision|ldif|local|ca-policies ...")
@@ -726,6 +808,8 @@ def main(argv):
         cmd_ldif(*args)
     elif cmd == "local" and len(args) == 1:
         cmd_local(*args)
+    elif cmd == "ldif-reliability" and len(args) == 3:
+        cmd_ldif_reliability(*args)
     elif cmd == "ca-policies" and not args:
         print(",".join(CA_CERT_POLICIES))
     else:
