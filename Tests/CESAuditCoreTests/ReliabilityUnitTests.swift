@@ -21,8 +21,12 @@ import Testing
         func caComputer(host: String) async throws(JobError) -> AccountRecord? {
             try await inner.caComputer(host: host)
         }
-        func enabledAccounts(_ body: ([AccountRecord]) async throws(JobError) -> Void) async throws(JobError) {
-            try await inner.enabledAccounts { batch throws(JobError) in try await body(Array(batch.prefix(2))) }
+        func enabledAccounts(
+            exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
+        ) async throws(JobError) {
+            try await inner.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
+                try await body(Array(batch.prefix(2)))
+            }
             throw .directory(error)
         }
         func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource { self }

@@ -26,7 +26,7 @@ public struct UserJob: Sendable {
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
         var pairs = cas.flatMap { ca in ca.endpoints.map { (ca: ca, endpoint: $0) } }
-        let published = pairs.map { $0.endpoint.url ?? $0.endpoint.raw }
+        let published = pairs.compactMap(\.endpoint.url)
         if let endpointURL {
             pairs = pairs.filter { $0.endpoint.url?.caseInsensitiveCompare(endpointURL) == .orderedSame }
             guard !pairs.isEmpty else {
