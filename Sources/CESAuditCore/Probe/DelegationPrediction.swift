@@ -19,7 +19,8 @@ public struct DelegationPrediction: Sendable, Equatable {
     public var reasons: [String]
     /// Set when the KDC that answers cannot judge the case (Samba's KDC and Protected Users or RBCD).
     public var notJudgeable: String?
-    /// Set when the probe's path differs from the endpoint's (Kerberos endpoint without protocol transition).
+    /// Set when the probe's path differs from the endpoint's (Kerberos endpoint without protocol transition); the
+    /// expectation is then the endpoint's own path (the user's forwardable ticket as evidence).
     public var notReproducible: String?
 
     public init(
@@ -107,6 +108,14 @@ public struct DelegationPrediction: Sendable, Equatable {
         let expectation: Expectation
         if listed {
             reasons.append("CES-C2: \(target) is in msDS-AllowedToDelegateTo of \(principal.samAccountName)")
+            if notReproducible != nil {
+                // The endpoint's own path: the user's forwardable ticket is the evidence (Kerberos-only KCD).
+                expectation = sensitive || protectedBlocks ? .refused : .granted
+                return .init(
+                    expectation: expectation, reasons: reasons,
+                    notJudgeable: notJudgeable.isEmpty ? nil : notJudgeable.joined(separator: "; "),
+                    notReproducible: notReproducible)
+            }
             if !transition && !allowed.isEmpty {
                 reasons.append(
                     "CES-C3: \(principal.samAccountName) lacks TRUSTED_TO_AUTH_FOR_DELEGATION: S4U2Self tickets are not forwardable"

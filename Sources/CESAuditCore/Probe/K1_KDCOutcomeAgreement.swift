@@ -150,8 +150,14 @@ public struct K1KDCOutcomeAgreement: ProbeRule {
             switch comparison {
             case .agree: line += " — agree"
             case .disagree: line += " — DISAGREE (static: \(prediction.reasons.joined(separator: "; ")))"
-            case .notJudgeable: line += " — not judgeable: \(prediction.notJudgeable ?? "")"
-            case .unknown: line += " — cannot compare: \(prediction.notReproducible ?? kdcOrStaticGap(prediction, kdc))"
+            case .notJudgeable:
+                let note = prediction.notJudgeable ?? ""
+                evidence["comparisonNote:\(target)"] = .string(note)
+                line += " — not judgeable: \(note)"
+            case .unknown:
+                let note = prediction.notReproducible ?? kdcOrStaticGap(prediction, kdc)
+                evidence["comparisonNote:\(target)"] = .string(note)
+                line += " — cannot compare: \(note)"
             }
             lines.append(line)
         }
