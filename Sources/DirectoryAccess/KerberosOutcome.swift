@@ -125,7 +125,8 @@ public struct LocalKerberosFailure: Sendable, Hashable, CustomStringConvertible 
     public static func kind(ofComErr code: Int32) -> Kind {
         switch Int64(code) - KDCError.errorTableBase {
         case 154, 156, 220: .kdcUnreachable  // KRB5_REALM_UNKNOWN, KRB5_KDC_UNREACH, KRB5_REALM_CANT_RESOLVE
-        case 181, 182, 230: .noKey  // KRB5_KT_NOTFOUND, KRB5_KT_END, KRB5_KT_KVNONOTFOUND
+        // KRB5_KT_NOTFOUND, KRB5_KT_END, KRB5_PREAUTH_NO_KEY, KRB5_PREAUTH_FAILED (no keytab), KRB5_KT_KVNONOTFOUND
+        case 181, 182, 209, 210, 230: .noKey
         case 133, 134, 224: .badName  // KRB5_PARSE_ILLCHAR, KRB5_PARSE_MALFORMED, KRB5_CONFIG_NODEFREALM
         default: code == 2 || code == 13 ? .noKey : .other  // ENOENT / EACCES on the keytab file
         }

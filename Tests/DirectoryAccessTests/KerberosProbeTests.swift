@@ -37,6 +37,7 @@ import Testing
         (Int32(-1_765_328_164), .kdcUnreachable),  // KRB5_REALM_CANT_RESOLVE
         (Int32(-1_765_328_203), .noKey),  // KRB5_KT_NOTFOUND
         (Int32(-1_765_328_154), .noKey),  // KRB5_KT_KVNONOTFOUND
+        (Int32(-1_765_328_174), .noKey),  // KRB5_PREAUTH_FAILED: MIT's answer for a missing keytab file
         (Int32(2), .noKey),  // ENOENT: no keytab file
         (Int32(-1_765_328_250), .badName),  // KRB5_PARSE_MALFORMED
         (Int32(12), .other),  // ENOMEM
