@@ -128,6 +128,13 @@ public struct K1KDCOutcomeAgreement: ProbeRule {
             "initialTicket": .string(report.initial.description),
             "s4u2self": .string(report.s4u2self?.description ?? "not attempted"),
         ]
+        // Without the principal's own ticket nothing was asked about delegation: one reason, not one per target.
+        if !report.initial.isGranted {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "the probe could not run: no ticket for \(report.servicePrincipal): \(report.initial)",
+                evidence: evidence)
+        }
         var lines: [String] = []
         var comparisons: [ProbeComparison] = []
         for target in path.requiredTargets {
