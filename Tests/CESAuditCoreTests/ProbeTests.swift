@@ -84,6 +84,7 @@ import Testing
         #expect(finding.evidence["static:\(Self.rpcss)"] == .string("granted"))
         #expect(finding.evidence["kdc:\(Self.rpcss)"] == .string("refused"))
         #expect(finding.evidence["kdcError:\(Self.rpcss)"] == .string("KDC_ERR_BADOPTION (13)"))
+        #expect(finding.evidence["kdcMeaning:\(Self.rpcss)"] == .string(Self.badOption.meaning))
         #expect(finding.errorCodes.contains("KDC_ERR_BADOPTION"))
         #expect(finding.remediation != nil)
     }

@@ -149,6 +149,7 @@ public struct K1KDCOutcomeAgreement: ProbeRule {
             evidence["kdcDetail:\(target)"] = .string(kdc.text)
             if case .refused(let error, _, _) = kdc {
                 evidence["kdcError:\(target)"] = .string("\(error.name) (\(error.number))")
+                evidence["kdcMeaning:\(target)"] = .string(error.meaning)
             }
             evidence["comparison:\(target)"] = .string(comparison.rawValue)
             let predicted =
