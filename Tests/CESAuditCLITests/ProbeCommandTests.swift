@@ -98,6 +98,33 @@ struct ProbeCommandTests {
         #expect(result.status == 3 || result.status == 2)
     }
 
+    @Test func anUnreachableKDCIsUnknownNeverAgreement() throws {
+        let env = try TestBed()
+        let port = try closedPort()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("krb5-\(UUID().uuidString).conf")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try """
+        [libdefaults]
+            default_realm = CORP.EXAMPLE.TEST
+            dns_lookup_kdc = false
+            dns_lookup_realm = false
+            udp_preference_limit = 1
+        [realms]
+            CORP.EXAMPLE.TEST = {
+                kdc = 127.0.0.1:\(port)
+            }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try CLI.run(
+            [
+                "user", "alice", "--endpoint", JobCommandTests.kerberos, "--probe-keytab", env["CES_TEST_SVC_KEYTAB"],
+                "--format", "json",
+            ] + JobCommandTests.connection(), environment: ["KRB5_CONFIG": config.path])
+        let k1 = try #require(try Self.k1(result.stdout).first, "\(result.stderr)")
+        #expect(k1["status"] as? String == "unknown")
+        #expect("\(k1["message"] ?? "")".contains("Cannot contact any KDC"), "\(k1["message"] ?? "")")
+        #expect(result.status == 3 || result.status == 2)
+    }
+
     @Test func matrixOverEveryScenarioHasNoDisagreementWhereTheKDCEnforces() throws {
         let script = JobCommandTests.repository.appendingPathComponent("scripts/s4u-matrix").path
         let result = try runProcess(script, ["--json"], environment: ["CES_AUDIT_BIN": CLI.binary])
