@@ -20,17 +20,19 @@ struct UserCommand: AsyncParsableCommand {
     @Option(help: "The CES application pool account, when it is not found from the HTTP/ SPN.")
     var serviceAccount: String?
 
+    @OptionGroup var probe: ProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
     func validate() throws {
         guard !account.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("ACCOUNT is empty") }
+        try probe.check(user: account)
     }
 
     func run() async throws {
         let job = UserJob(
             account: account, endpointURL: endpoint, templateName: template,
-            serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount)
+            serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount, probe: probe.request())
         try await JobRunner(command: "user", target: account, connection: connection, options: options).run {
             source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
         }
@@ -60,6 +62,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "The instances allow key-based renewal (implies --renewal-only).")
     var keyBasedRenewal = false
 
+    @Option(help: "Live S4U probe (CES-K1): the account the CES principal acts for (with --probe-keytab).")
+    var probeUser: String?
+
+    @OptionGroup var probe: ProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
@@ -70,16 +76,50 @@ struct ServerCommand: AsyncParsableCommand {
         if keyBasedRenewal && auth.contains(where: { $0 != .certificate }) {
             throw ValidationError("--key-based-renewal needs --auth certificate")
         }
+        if probeUser != nil && probe.probeKeytab == nil {
+            throw ValidationError("--probe-user needs --probe-keytab PATH")
+        }
+        try probe.check(user: probeUser)
     }
 
     func run() async throws {
         let job = ServerJob(
             host: host, serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount, caName: ca,
             authentications: auth.map(\.authentication),
-            renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal)
+            renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal, probeUser: probeUser,
+            probe: probe.request())
         try await JobRunner(command: "server", target: host, connection: connection, options: options).run {
             source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
         }
+    }
+}
+
+/// `--probe-keytab PATH [--probe-principal NAME]`: the live S4U probe's key (CES-K1). Spelled `--probe-…` because
+/// `--keytab` / `--principal` are the LDAP bind's.
+struct ProbeOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Live S4U probe (CES-K1): keytab with the CES principal's key (only read; tickets stay in memory).",
+            discussion: "The key lets its holder impersonate delegable users to the CA: keep the keytab mode 0600."))
+    var probeKeytab: String?
+
+    @Option(help: "The CES principal in --probe-keytab (default: the endpoint's CES principal as NAME@REALM).")
+    var probePrincipal: String?
+
+    /// Flags that go together; the keytab must be readable.
+    func check(user: String?) throws {
+        if probePrincipal != nil && probeKeytab == nil {
+            throw ValidationError("--probe-principal needs --probe-keytab")
+        }
+        guard let probeKeytab else { return }
+        guard user != nil else { throw ValidationError("--probe-keytab needs --probe-user ACCOUNT") }
+        guard FileManager.default.isReadableFile(atPath: probeKeytab) else {
+            throw ValidationError("cannot read the probe keytab \(probeKeytab)")
+        }
+    }
+
+    func request() -> ProbeRequest? {
+        probeKeytab.map { ProbeRequest(prober: KeytabDelegationProber(keytab: $0), principal: probePrincipal) }
     }
 }
 

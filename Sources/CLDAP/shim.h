@@ -26,4 +26,10 @@ static inline int cldap_dn_expand(const unsigned char *message, const unsigned c
     return dn_expand(message, end, source, name, length);
 }
 
+// S4U2Self (KerberosDelegationProbe): MIT krb5 exports krb5_get_credentials_for_user (libkrb5.so.3, version
+// krb5_3_MIT; kvno -U uses it) but declares it only in its private k5-int.h. Same signature as MIT 1.20's s4u_creds.c.
+krb5_error_code KRB5_CALLCONV krb5_get_credentials_for_user(krb5_context context, krb5_flags options, krb5_ccache ccache,
+                                                            krb5_creds *in_creds, krb5_data *subject_cert,
+                                                            krb5_creds **out_creds);
+
 #endif

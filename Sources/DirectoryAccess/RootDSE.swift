@@ -16,12 +16,14 @@ public struct RootDSE: Sendable, Equatable, Codable {
     public var supportedLDAPVersions: [String]
     /// The server's clock (generalized time), for a Kerberos clock-skew hint.
     public var currentTime: String?
+    /// `vendorName` (Samba: "Samba Team (https://www.samba.org)"; Windows AD has none).
+    public var vendorName: String?
 
     static let attributes = [
         "dnsHostName", "serverName", "defaultNamingContext", "configurationNamingContext", "schemaNamingContext",
         "rootDomainNamingContext", "namingContexts", "domainFunctionality", "forestFunctionality",
         "domainControllerFunctionality", "supportedSASLMechanisms", "supportedControl", "supportedExtension",
-        "supportedLDAPVersion", "currentTime",
+        "supportedLDAPVersion", "currentTime", "vendorName",
     ]
 
     public init(entry: LDAPEntry) {
@@ -40,6 +42,7 @@ public struct RootDSE: Sendable, Equatable, Codable {
         supportedExtensions = entry.strings("supportedExtension")
         supportedLDAPVersions = entry.strings("supportedLDAPVersion")
         currentTime = entry.string("currentTime")
+        vendorName = entry.string("vendorName")
     }
 
     /// RFC 4532 "Who am I?" extended operation.

@@ -167,7 +167,8 @@ struct DoctorAgainstTestBedTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("CES-A1"))
         #expect(result.stdout.contains("CES-G5"))
-        #expect(result.stdout.split(separator: "\n").count == 43)
+        #expect(result.stdout.contains("CES-K1"))
+        #expect(result.stdout.split(separator: "\n").count == 44)
     }
 
     @Test func rulesAsJSON() throws {
@@ -175,7 +176,8 @@ struct DoctorAgainstTestBedTests {
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let rules = try #require(json["rules"] as? [[String: Any]])
-        #expect(rules.count == 43)
+        #expect(rules.count == 44)
+        #expect(rules.last?["id"] as? String == "CES-K1")
         #expect(rules.first?["id"] as? String == "CES-A1")
         #expect(rules.first?["severity"] as? String == "fail")
     }

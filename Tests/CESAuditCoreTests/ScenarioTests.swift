@@ -158,6 +158,8 @@ struct ScenarioTests {
             rule: "CES-G4", job: .server("ces01.corp.example.test", ca: "corp CA02"), subject: "svc-ces", status: .warn),
         Case(rule: "CES-G4", job: .user("alice"), subject: "svc-ces", status: .pass),
         Case(rule: "CES-G5", job: .user("alice"), subject: "svc-ces", status: .skipped),
+        // K1 without a probe; with the live probe: KerberosProbeTests, ProbeCommandTests and scripts/s4u-matrix.
+        Case(rule: "CES-K1", job: .user("alice"), subject: "svc-ces", status: .skipped),
     ]
 
     @Test(arguments: cases) func ruleJudgesTheSeededSubject(_ scenario: Case) async throws {

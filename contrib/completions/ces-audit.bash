@@ -188,7 +188,7 @@ _ces-audit_user() {
     repeating_flags=()
     non_repeating_flags=(--starttls --tls-insecure --version -h --help)
     repeating_options=(--uri)
-    non_repeating_options=(--endpoint --template --service-account --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
+    non_repeating_options=(--endpoint --template --service-account --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
     __ces-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -200,6 +200,12 @@ _ces-audit_user() {
         return
         ;;
     '--service-account')
+        return
+        ;;
+    '--probe-keytab')
+        return
+        ;;
+    '--probe-principal')
         return
         ;;
     '--uri')
@@ -261,7 +267,7 @@ _ces-audit_server() {
     repeating_flags=()
     non_repeating_flags=(--renewal-only --key-based-renewal --starttls --tls-insecure --version -h --help)
     repeating_options=(--auth --uri)
-    non_repeating_options=(--service-account --ca --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
+    non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
     __ces-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -274,6 +280,15 @@ _ces-audit_server() {
         ;;
     '--auth')
         __ces-audit_add_completions -W 'kerberos'$'\n''username'$'\n''certificate'
+        return
+        ;;
+    '--probe-user')
+        return
+        ;;
+    '--probe-keytab')
+        return
+        ;;
+    '--probe-principal')
         return
         ;;
     '--uri')

@@ -713,6 +713,46 @@ def cmd_local(tb):
         net.export_keytab(keytab=path, principal="%s@%s" % (name, REALM))
         os.chmod(path, 0o600)
 
+    # --- S4U probe (issue 7): see s4u_probe_local below; keep this call last ---
+    s4u_probe_local(tb, samdb, net)
+
+
+# ---------------------------------------------------------------------------------------
+# S4U probe (issue 7, CES-K1): a host-only principal and keytabs for the CES principals of the scenarios.
+# Kept apart from the seed above so that changes to either merge cleanly. Scenarios: docs/testbed-scenarios.md
+# ("Live S4U probe"); matrix: scripts/s4u-matrix.
+
+# svc-hostonly: protocol transition and constrained delegation to HOST/ca01 only (no RPCSS): the one principal
+# on which the KDC can show "HOST granted, RPCSS refused" (svc-ces2 lacks protocol transition, so the probe is
+# refused for both). Not published on any CA: check it with server ces05... --service-account svc-hostonly.
+S4U_HOSTONLY = "svc-hostonly"
+S4U_HOSTONLY_UAC = 512 | 0x10000 | 0x1000000
+S4U_HOSTONLY_SPNS = ["HTTP/ces05.corp.example.test", "HTTP/ces05"]
+S4U_HOSTONLY_A2D2 = ["HOST/ca01.corp.example.test"]
+# principal -> keytab file name (keytabs/<name>.keytab); svc-ces's is exported above.
+S4U_KEYTABS = {"svc-ces2": "svc-ces2", "CES03$": "ces03", "CES04$": "ces04", "svc-sensitive": "svc-sensitive",
+               S4U_HOSTONLY: S4U_HOSTONLY}
+
+
+def s4u_probe_local(tb, samdb, net):
+    import ldb
+    dn = "CN=%s,CN=Users,%s" % (S4U_HOSTONLY, BASE)
+    if not samdb.search(BASE, scope=ldb.SCOPE_SUBTREE,
+                        expression="(sAMAccountName=%s)" % S4U_HOSTONLY, attrs=["dn"]):
+        samdb.newuser(S4U_HOSTONLY, make_password(S4U_HOSTONLY))
+    m = ldb.Message(ldb.Dn(samdb, dn))
+    m["uac"] = ldb.MessageElement(str(S4U_HOSTONLY_UAC), ldb.FLAG_MOD_REPLACE, "userAccountControl")
+    m["spn"] = ldb.MessageElement(S4U_HOSTONLY_SPNS, ldb.FLAG_MOD_REPLACE, "servicePrincipalName")
+    m["a2d2"] = ldb.MessageElement(S4U_HOSTONLY_A2D2, ldb.FLAG_MOD_REPLACE, "msDS-AllowedToDelegateTo")
+    samdb.modify(m)
+    keytabs = os.path.join(tb, "keytabs")
+    for principal, name in S4U_KEYTABS.items():
+        path = os.path.join(keytabs, name + ".keytab")
+        if os.path.exists(path):
+            os.unlink(path)
+        net.export_keytab(keytab=path, principal="%s@%s" % (principal, REALM))
+        os.chmod(path, 0o600)
+
 
 # =======================================================================================
 # RELIABILITY SEED (issue 9; RELIABILITY.md). Kept apart from the scenario seed above: new objects only,

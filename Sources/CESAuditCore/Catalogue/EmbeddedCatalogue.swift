@@ -1361,5 +1361,43 @@ rules:
     errorCodes: ["0x80090022", "0x803D0013"]
     references:
       - https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails
+
+  # ---------------------------------------------------------------------------------------------
+  # K. Kerberos truth: the KDC's own answer (live probe, ces-audit user/server --probe-keytab)
+  # ---------------------------------------------------------------------------------------------
+
+  - id: CES-K1
+    family: K
+    title: KDC outcome disagrees with the static verdict
+    severity: fail
+    appliesWhen: CES-C1 says delegation is required and a live probe was asked for (--probe-keytab with --probe-user on server, or on user ACCOUNT)
+    data: [ad, kdc-probe]
+    check: >-
+      with the CES principal's key from a keytab, S4U2Self for the user and S4U2Proxy to HOST/<CA host> and
+      RPCSS/<CA host>; per target, the KDC's answer (granted / refused with its KDC error) differs from what
+      CES-A1, CES-A2, CES-C2, CES-C3, CES-C4 and CES-C5 predict. Agreement on every target passes; a KDC that
+      cannot judge the case (Samba: Protected Users, RBCD), a Kerberos endpoint whose principal lacks
+      protocol transition (the probe cannot present the user's own ticket) or a probe that could not run
+      (no key, KDC unreachable) is unknown, never agreement
+    rationale: >-
+      The static rules read attributes; the KDC decides. A disagreement means an input the static rules do
+      not see (another DC's replication state, an SPN or alias the KDC resolves differently, a KDC policy,
+      an unreadable group) or a rule that is wrong for this directory: the finding shows both sides. S4U2Proxy
+      refusals come as KDC_ERR_BADOPTION (13) with STATUS_NO_MATCH / STATUS_NOT_SUPPORTED (MS-SFU 3.2.5.2);
+      an unknown user or target comes as KDC_ERR_C_PRINCIPAL_UNKNOWN (6) / KDC_ERR_S_PRINCIPAL_UNKNOWN (7).
+    remediation:
+      summary: >-
+        Trust the KDC's answer for what happens now, then find the input the static verdict missed: compare the
+        evidence's static reasons with the KDC error for each target, check replication of {principal} and the
+        CA computer {caShort} to every DC, and re-run the probe after the fix.
+      steps:
+        - "Read the finding's evidence: static:<SPN> and kdc:<SPN> give both sides, staticReasons:<SPN> the rule verdicts, kdcError:<SPN> the KDC's error"
+        - "KDC refused but static says granted: check msDS-AllowedToDelegateTo and userAccountControl of {principal} on the DC that answered (replication), and that HOST/{caHost} is registered on {caShort}"
+        - "KDC granted but static says refused: a protection the static rules rely on (NOT_DELEGATED, Protected Users) is not in effect on that KDC"
+        - "Run the probe only from a dedicated, hardened host: the keytab holds {principal}'s long-term key"
+    errorCodes: ["0x803D0013", "KDC_ERR_BADOPTION", "KDC_ERR_S_PRINCIPAL_UNKNOWN", "KDC_ERR_C_PRINCIPAL_UNKNOWN", "STATUS_NO_MATCH", "STATUS_NOT_SUPPORTED"]
+    references:
+      - https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu
+      - https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md
 """##
 }

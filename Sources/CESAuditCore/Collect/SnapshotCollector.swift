@@ -24,7 +24,7 @@ public struct SnapshotCollector: Sendable {
         let domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
-            domainController: root.dnsHostName)
+            domainController: root.dnsHostName, vendorName: root.vendorName)
         let services = "CN=Public Key Services,CN=Services," + configurationNC
         return DirectorySnapshot(
             collectedAt: Date(), domain: domain,

@@ -37,6 +37,13 @@ public struct Evaluator: Sendable {
         return rules.filter(enabled).map { settle($0.evaluate(path, in: context)) }
     }
 
+    /// CES-K1 for one endpoint: the live probe's answer against the static verdict (`skipped` without a probe).
+    public func probeFindings(for path: EndpointPath, requester: AccountRecord?, probe: ProbeState) -> [Finding] {
+        RuleRegistry.probeRules.filter(enabled).map {
+            settle($0.evaluate(path, requester: requester, probe: probe, in: context))
+        }
+    }
+
     private func enabled(_ rule: any AuditRule) -> Bool { policy.isEnabled(type(of: rule).id) }
 
     private func settle(_ finding: Finding) -> Finding { policy.apply(to: finding, now: now) }

@@ -10,11 +10,18 @@ public struct ServerJob: Sendable {
     public var authentications: [EnrollmentAuthentication]
     public var renewalOnly: Bool
     public var keyBasedRenewal: Bool
+    /// `--probe-user`: the account the live S4U probe acts for (CES-K1); with `probe`.
+    public var probeUser: String?
+    /// `--probe-keytab` / `--probe-principal`: ask the KDC itself (CES-K1); nil: K1 is skipped.
+    public var probe: ProbeRequest?
 
     public init(
         host: String, serviceAccount: String? = nil, caName: String? = nil,
-        authentications: [EnrollmentAuthentication] = [], renewalOnly: Bool = false, keyBasedRenewal: Bool = false
+        authentications: [EnrollmentAuthentication] = [], renewalOnly: Bool = false, keyBasedRenewal: Bool = false,
+        probeUser: String? = nil, probe: ProbeRequest? = nil
     ) {
+        self.probeUser = probeUser
+        self.probe = probe
         self.host = host
         self.serviceAccount = serviceAccount
         self.caName = caName
@@ -29,12 +36,24 @@ public struct ServerJob: Sendable {
         let templates = ca.publishedTemplates(in: try snapshot.templateRecords())
         let endpoints = try self.endpoints(on: ca)
 
+        var probedUser: AccountRecord?
+        if probe != nil {
+            guard let name = probeUser else { throw .usage("a live probe needs --probe-user ACCOUNT") }
+            guard let account = try await source.account(named: name) else {
+                throw .usage("no user or computer account '\(name)' (sAMAccountName, UPN or DN) for --probe-user")
+            }
+            probedUser = account
+        }
+
         var tally = FindingTally(listsEverything: true)
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        var stage = ProbeStage(request: probe, domain: snapshot.domain)
         for endpoint in endpoints {
             let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
+            let state = await stage.state(for: path, user: probedUser)
+            tally.add(evaluator.probeFindings(for: path, requester: probedUser, probe: state))
         }
         tally.add(evaluator.templateFindings(ca: ca, templates: templates))
         return tally

@@ -7,9 +7,14 @@ public struct UserJob: Sendable {
     public var endpointURL: String?
     public var templateName: String?
     public var serviceAccount: String?
+    /// `--probe-keytab` / `--probe-principal`: a live S4U probe for this account (CES-K1); nil: K1 is skipped.
+    public var probe: ProbeRequest?
 
-    public init(account: String, endpointURL: String? = nil, templateName: String? = nil, serviceAccount: String? = nil)
-    {
+    public init(
+        account: String, endpointURL: String? = nil, templateName: String? = nil, serviceAccount: String? = nil,
+        probe: ProbeRequest? = nil
+    ) {
+        self.probe = probe
         self.account = account
         self.endpointURL = endpointURL
         self.templateName = templateName
@@ -51,6 +56,7 @@ public struct UserJob: Sendable {
         var tally = FindingTally(listsEverything: true)
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
         var templatesByCA: [String: [TemplateRecord]] = [:]
+        var stage = ProbeStage(request: probe, domain: snapshot.domain)
         for (ca, endpoint) in pairs {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates
@@ -58,6 +64,8 @@ public struct UserJob: Sendable {
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
+            let state = await stage.state(for: path, user: requester)
+            tally.add(evaluator.probeFindings(for: path, requester: requester, probe: state))
         }
         for ca in cas where templatesByCA[ca.dn] != nil {
             let templates = templatesByCA[ca.dn] ?? []

@@ -34,8 +34,12 @@ public enum RuleRegistry {
     /// A template behind one CES endpoint and its principal (E3, key-based renewal).
     public static let endpointTemplateRules: [any TemplateRule] = [E3KeyBasedRenewalTemplate()]
 
+    /// Rules produced by the probe stage of `user` and `server` (CES-K1): they judge an endpoint together with
+    /// the KDC's answer to a live S4U probe, so the evaluator runs them only when a job hands it that answer.
+    public static let probeRules: [any ProbeRule] = [K1KDCOutcomeAgreement()]
+
     public static var all: [any AuditRule] {
-        requesterRules + endpointRules + requesterTemplateRules + templateRules + endpointTemplateRules
+        requesterRules + endpointRules + requesterTemplateRules + templateRules + endpointTemplateRules + probeRules
     }
 
     public static var implementedIDs: [String] { all.map { type(of: $0).id } }

@@ -11,6 +11,8 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         /// RootDSE domainFunctionality (Protected Users needs ≥ 6, Windows Server 2012 R2).
         public var functionalLevel: Int?
         public var domainController: String?
+        /// RootDSE vendorName: tells a Samba DC (whose KDC is judged differently by CES-K1) from Windows AD.
+        public var vendorName: String? = nil
     }
 
     public var schemaVersion = 1

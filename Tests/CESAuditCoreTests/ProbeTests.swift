@@ -1,0 +1,299 @@
+import ADModel
+import DirectoryAccess
+import Foundation
+import Testing
+
+@testable import CESAuditCore
+
+/// CES-K1's decision (static prediction × KDC answer) and the probe stage of the jobs, on hand-made data.
+@Suite struct ProbeDecisionTests {
+    typealias E = EngineOfflineTests
+    static let caHost = "ca01.corp.example.test"
+    static let host = "HOST/ca01.corp.example.test"
+    static let rpcss = "RPCSS/ca01.corp.example.test"
+    static let certificate = "3\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n"
+    static let badOption = KDCError(number: 13)
+
+    static func principal(
+        control: UInt32 = 0x0101_0200, delegateTo: [String] = [host, rpcss], spns: [String] = ["HTTP/ces01"]
+    ) -> AccountRecord {
+        E.account("svc-ces", rid: 1107, control: control, spns: spns, delegateTo: delegateTo)
+    }
+
+    static func path(
+        endpoint: String = certificate, principal: AccountRecord = principal(), rbcdFor sid: String? = nil
+    ) throws -> EndpointPath {
+        var ca = E.account("CA01", rid: 1200, control: 0x1000, computerHost: caHost)
+        if let sid {
+            ca.allowedToActOnBehalfOf = Data(
+                try SecurityDescriptor(sddl: "O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;\(sid))").selfRelativeBytes())
+        }
+        let service = EnrollmentServiceRecord(
+            dn: "CN=corp-CA01,CN=Enrollment Services", name: "corp-CA01", dnsHostName: caHost,
+            certificateTemplates: [], endpoints: [], caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        return EndpointPath(
+            ca: service, endpoint: .init(raw: endpoint),
+            principal: PrincipalResolution(account: principal, source: .configured, httpSPNHolders: [], problem: nil),
+            caComputer: ca)
+    }
+
+    static func context(samba: Bool = true, level: Int = 4) throws -> RuleContext {
+        var snapshot = try E.snapshot()
+        snapshot.domain.functionalLevel = level
+        snapshot.domain.vendorName = samba ? "Samba Team (https://www.samba.org)" : nil
+        return RuleContext(snapshot: snapshot, catalogue: .embedded)
+    }
+
+    static func report(
+        host hostOutcome: KerberosStepOutcome = .granted([.forwardable]),
+        rpcss rpcssOutcome: KerberosStepOutcome = .granted([.forwardable]),
+        s4u2self: KerberosStepOutcome? = .granted([.forwardable]),
+        initial: KerberosStepOutcome = .granted([.forwardable, .initial])
+    ) -> DelegationProbeReport {
+        DelegationProbeReport(
+            servicePrincipal: "svc-ces@CORP.EXAMPLE.TEST", user: "alice@corp.example.test", initial: initial,
+            s4u2self: s4u2self,
+            targets: [.init(spn: host, outcome: hostOutcome), .init(spn: rpcss, outcome: rpcssOutcome)])
+    }
+
+    static var alice: AccountRecord { E.account("alice", rid: 1105) }
+    static let refused = KerberosStepOutcome.refused(badOption, message: "KDC can't fulfill requested option")
+
+    func k1(
+        _ path: EndpointPath, _ probe: ProbeState, requester: AccountRecord = alice, samba: Bool = true,
+        level: Int = 4
+    ) throws -> Finding {
+        K1KDCOutcomeAgreement().evaluate(
+            path, requester: requester, probe: probe, in: try Self.context(samba: samba, level: level))
+    }
+
+    @Test func grantedAsPredictedPassesWithBothSidesInTheEvidence() throws {
+        let finding = try k1(try Self.path(), .ran(Self.report()))
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(finding.evidence["static:\(Self.host)"] == .string("granted"))
+        #expect(finding.evidence["kdc:\(Self.rpcss)"] == .string("granted"))
+        #expect(finding.evidence["comparison:\(Self.host)"] == .string("agree"))
+        #expect(finding.message.contains("forwardable"))
+    }
+
+    @Test func kdcRefusalWhereStaticSaysGrantedFailsNamingBothSides() throws {
+        let finding = try k1(try Self.path(), .ran(Self.report(rpcss: Self.refused)))
+        #expect(finding.status == .fail)
+        #expect(finding.message.contains("DISAGREE"))
+        #expect(finding.message.contains("KDC_ERR_BADOPTION (13)"))
+        #expect(finding.evidence["static:\(Self.rpcss)"] == .string("granted"))
+        #expect(finding.evidence["kdc:\(Self.rpcss)"] == .string("refused"))
+        #expect(finding.evidence["kdcError:\(Self.rpcss)"] == .string("KDC_ERR_BADOPTION (13)"))
+        #expect(finding.evidence["kdcMeaning:\(Self.rpcss)"] == .string(Self.badOption.meaning))
+        #expect(finding.errorCodes.contains("KDC_ERR_BADOPTION"))
+        #expect(finding.remediation != nil)
+    }
+
+    @Test func notDelegatedUserRefusedAgrees() throws {
+        let bob = E.account("bob", rid: 1106, control: 0x0010_0200)
+        let finding = try k1(
+            try Self.path(), .ran(Self.report(host: Self.refused, rpcss: Self.refused)), requester: bob)
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(finding.evidence["static:\(Self.host)"] == .string("refused"))
+        // and a grant for bob contradicts CES-A1
+        let granted = try k1(try Self.path(), .ran(Self.report()), requester: bob)
+        #expect(granted.status == .fail)
+        #expect(granted.message.contains("CES-A1"))
+    }
+
+    @Test func missingTargetIsPredictedRefusedOnlyForThatTarget() throws {
+        let path = try Self.path(principal: Self.principal(delegateTo: [Self.host]))
+        let finding = try k1(path, .ran(Self.report(rpcss: Self.refused)))
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(finding.evidence["static:\(Self.host)"] == .string("granted"))
+        #expect(finding.evidence["static:\(Self.rpcss)"] == .string("refused"))
+    }
+
+    @Test func noProtocolTransitionOnCertificateEndpointIsPredictedRefused() throws {
+        let path = try Self.path(principal: Self.principal(control: 0x0001_0200))
+        let finding = try k1(path, .ran(Self.report(host: Self.refused, rpcss: Self.refused)))
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(
+            (finding.evidence["staticReasons:\(Self.host)"]).map { "\($0)" }?.contains("CES-C3") == true)
+    }
+
+    @Test func kerberosEndpointWithoutProtocolTransitionCannotBeReproduced() throws {
+        let kerberos = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+        let path = try Self.path(endpoint: kerberos, principal: Self.principal(control: 0x0001_0200))
+        let finding = try k1(path, .ran(Self.report(host: Self.refused, rpcss: Self.refused)))
+        #expect(finding.status == .unknown)
+        #expect(finding.message.contains("protocol transition"))
+        #expect(finding.evidence["comparison:\(Self.host)"] == .string("unknown"))
+    }
+
+    @Test func protectedUsersOnSambaIsNotJudgeableNeverAgreement() throws {
+        var carol = Self.alice
+        carol.tokenGroups = .value(["\(E.domainSID)-513", "\(E.domainSID)-525"])
+        let samba = try k1(try Self.path(), .ran(Self.report()), requester: carol, samba: true, level: 7)
+        #expect(samba.status == .unknown)
+        #expect(samba.message.contains("does not enforce Protected Users"))
+        #expect(samba.evidence["comparison:\(Self.host)"] == .string("not-judgeable"))
+        // a Windows KDC at level 7 is judged: a grant contradicts CES-A2
+        let windows = try k1(try Self.path(), .ran(Self.report()), requester: carol, samba: false, level: 7)
+        #expect(windows.status == .fail)
+        // below level 6 Protected Users does not block: a grant agrees
+        let low = try k1(try Self.path(), .ran(Self.report()), requester: carol, samba: false, level: 4)
+        #expect(low.status == .pass, "\(low.message)")
+    }
+
+    @Test func resourceBasedDelegationOnSambaIsNotJudgeable() throws {
+        let principal = Self.principal(delegateTo: [])
+        let path = try Self.path(principal: principal, rbcdFor: principal.sid ?? "")
+        let finding = try k1(path, .ran(Self.report(host: Self.refused, rpcss: Self.refused)))
+        #expect(finding.status == .unknown)
+        #expect(finding.message.contains("resource-based"))
+        let windows = try k1(path, .ran(Self.report(host: Self.refused, rpcss: Self.refused)), samba: false)
+        #expect(windows.status == .fail, "RBCD allows the principal: a Windows KDC refusal disagrees")
+    }
+
+    @Test func unconstrainedOnlyIsPredictedRefused() throws {
+        let path = try Self.path(principal: Self.principal(control: 0x0008_1000, delegateTo: []))
+        let finding = try k1(path, .ran(Self.report(host: Self.refused, rpcss: Self.refused)))
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect("\(finding.evidence)".contains("CES-C4"))
+    }
+
+    @Test func principalWithoutSPNIsRefusedAtS4U2Self() throws {
+        let path = try Self.path(principal: Self.principal(spns: []))
+        let unknownServer = KerberosStepOutcome.refused(KDCError(number: 7), message: "Server not found")
+        let finding = try k1(path, .ran(Self.report(s4u2self: unknownServer)))
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(finding.message.contains("refused at S4U2Self: KDC_ERR_S_PRINCIPAL_UNKNOWN (7)"))
+    }
+
+    @Test func noProbeIsSkippedAndAProbeThatCouldNotRunIsUnknown() throws {
+        #expect(try k1(try Self.path(), .notAsked).status == .skipped)
+        let notRun = try k1(try Self.path(), .notRun("no key"))
+        #expect(notRun.status == .unknown)
+        #expect(notRun.message.contains("no key"))
+        let noKey = LocalKerberosFailure(kind: .noKey, code: -1_765_328_203, message: "no suitable keys", step: "AS")
+        let failed = try k1(try Self.path(), .ran(Self.report(s4u2self: nil, initial: .failed(noKey))))
+        #expect(failed.status == .unknown)
+        #expect(failed.message.contains("no suitable keys"))
+        // an endpoint that needs no delegation is skipped whatever the probe says
+        let username = "2\n4\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"
+        #expect(try k1(try Self.path(endpoint: username), .ran(Self.report())).status == .skipped)
+    }
+
+    @Test func kdcVerdictTakesTheFirstStepThatDidNotSucceed() {
+        let unreachable = LocalKerberosFailure(kind: .kdcUnreachable, code: -1_765_328_228, message: "x", step: "AS")
+        #expect(KDCVerdict(report: Self.report(initial: .failed(unreachable)), target: Self.host).word == "unknown")
+        let selfRefused = Self.report(s4u2self: Self.refused)
+        guard case .refused(_, let step, _) = KDCVerdict(report: selfRefused, target: Self.host) else {
+            Issue.record("S4U2Self refusal is a refusal")
+            return
+        }
+        #expect(step == "S4U2Self")
+        #expect(KDCVerdict(report: Self.report(), target: "HOST/other").word == "unknown")
+        #expect(KDCVerdict(report: Self.report(rpcss: Self.refused), target: Self.rpcss).word == "refused")
+    }
+}
+
+/// A prober that answers from a table and counts its calls.
+actor FakeProber: DelegationProber {
+    var calls: [String] = []
+    let answer: @Sendable (String, String) -> DelegationProbeReport
+
+    init(answer: @escaping @Sendable (String, String) -> DelegationProbeReport) { self.answer = answer }
+
+    func probe(servicePrincipal: String, user: String, targets: [String]) async -> DelegationProbeReport {
+        calls.append("\(servicePrincipal) \(user) \(targets.joined(separator: ","))")
+        return answer(servicePrincipal, user)
+    }
+}
+
+@Suite struct ProbeStageTests {
+    typealias E = EngineOfflineTests
+    static let certificate = ProbeDecisionTests.certificate
+
+    static func snapshot() throws -> DirectorySnapshot {
+        var snapshot = try E.snapshot(endpoints: [E.kerberos, E.username, certificate])
+        snapshot.domain.vendorName = "Samba Team (https://www.samba.org)"
+        // svc-ces with protocol transition, as on the test bed
+        if let index = snapshot.accounts?.firstIndex(where: { $0.samAccountName == "svc-ces" }) {
+            snapshot.accounts?[index].userAccountControl = .value(0x0101_0200)
+        }
+        return snapshot
+    }
+
+    @Test func kerberosNameIsTheUPNElseSamAccountNameAtRealm() {
+        var alice = E.account("alice", rid: 1105)
+        #expect(ProbeStage.kerberosName(of: alice, realm: "CORP.EXAMPLE.TEST") == "alice@corp.example.test")
+        alice.userPrincipalName = nil
+        #expect(ProbeStage.kerberosName(of: alice, realm: "CORP.EXAMPLE.TEST") == "alice@CORP.EXAMPLE.TEST")
+        #expect(ProbeStage.kerberosName(of: alice, realm: nil) == nil)
+    }
+
+    @Test func principalNamesMatchBySamAccountNameOrSPN() {
+        let svc = ProbeDecisionTests.principal()
+        #expect(ProbeStage.names("svc-ces@CORP.EXAMPLE.TEST", svc))
+        #expect(ProbeStage.names("SVC-CES", svc))
+        #expect(ProbeStage.names("HTTP/ces01@CORP.EXAMPLE.TEST", svc))
+        #expect(!ProbeStage.names("svc-ces2@CORP.EXAMPLE.TEST", svc))
+    }
+
+    @Test func userJobProbesOncePerPrincipalAndReportsK1PerEndpoint() async throws {
+        let snapshot = try Self.snapshot()
+        let prober = FakeProber { _, _ in ProbeDecisionTests.report() }
+        let job = UserJob(account: "alice", probe: ProbeRequest(prober: prober))
+        let tally = try await E.run(job, snapshot)
+        let k1 = tally.listed.filter { $0.ruleId == "CES-K1" }
+        #expect(k1.count == 3)
+        #expect(k1.filter { $0.status == .pass }.count == 2, "\(k1.map(\.message))")
+        #expect(k1.filter { $0.status == .skipped }.count == 1)  // username/password
+        let calls = await prober.calls
+        #expect(
+            calls == [
+                "svc-ces@CORP.EXAMPLE.TEST alice@corp.example.test HOST/ca01.corp.example.test,RPCSS/ca01.corp.example.test"
+            ])
+    }
+
+    @Test func withoutProbeK1IsSkippedOnEveryEndpoint() async throws {
+        let tally = try await E.run(UserJob(account: "alice"), try Self.snapshot())
+        let k1 = tally.listed.filter { $0.ruleId == "CES-K1" }
+        #expect(k1.count == 3)
+        #expect(k1.allSatisfy { $0.status == .skipped })
+    }
+
+    @Test func aKeyForAnotherPrincipalIsUnknownAndNotProbed() async throws {
+        let prober = FakeProber { _, _ in ProbeDecisionTests.report() }
+        let job = UserJob(
+            account: "alice", probe: ProbeRequest(prober: prober, principal: "svc-ces2@CORP.EXAMPLE.TEST"))
+        let tally = try await E.run(job, try Self.snapshot())
+        let k1 = tally.listed.filter { $0.ruleId == "CES-K1" && $0.status != .skipped }
+        #expect(k1.count == 2)
+        #expect(k1.allSatisfy { $0.status == .unknown && $0.message.contains("svc-ces2") })
+        #expect(await prober.calls.isEmpty)
+    }
+
+    @Test func serverJobNeedsAKnownProbeUser() async throws {
+        let snapshot = try Self.snapshot()
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+        let prober = FakeProber { _, _ in ProbeDecisionTests.report() }
+        for user in [nil, "nobody"] {
+            let job = ServerJob(host: "ces01.corp.example.test", probeUser: user, probe: ProbeRequest(prober: prober))
+            await #expect(throws: JobError.self) {
+                _ = try await job.run(source: source, evaluator: E.evaluator(snapshot))
+            }
+        }
+        let job = ServerJob(host: "ces01.corp.example.test", probeUser: "bob", probe: ProbeRequest(prober: prober))
+        let tally = try await job.run(source: source, evaluator: E.evaluator(snapshot))
+        // bob is NOT_DELEGATED, the fake KDC grants: both certificate and Kerberos endpoints disagree
+        let k1 = tally.listed.filter { $0.ruleId == "CES-K1" && $0.status != .skipped }
+        #expect(k1.count == 2)
+        #expect(k1.allSatisfy { $0.status == .fail })
+        #expect(await prober.calls.count == 1)
+    }
+
+    @Test func sitePolicyCanDisableK1() async throws {
+        let snapshot = try Self.snapshot()
+        let policy = SitePolicy(waivers: [], severity: [:], disabled: ["CES-K1"])
+        let tally = try await E.run(UserJob(account: "alice"), snapshot, policy: policy)
+        #expect(!tally.listed.contains { $0.ruleId == "CES-K1" })
+    }
+}
