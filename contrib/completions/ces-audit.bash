@@ -348,7 +348,7 @@ _ces-audit_server() {
 
 _ces-audit_scan() {
     repeating_flags=()
-    non_repeating_flags=(--include-passed --starttls --tls-insecure --version -h --help)
+    non_repeating_flags=(--include-passed --exact-groups --starttls --tls-insecure --version -h --help)
     repeating_options=(--uri)
     non_repeating_options=(--history --keep-runs --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
     __ces-audit_offer_flags_options 0
