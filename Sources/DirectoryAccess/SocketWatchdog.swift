@@ -17,6 +17,10 @@ final class SocketWatchdog: Sendable {
     }
     private let state = Mutex(State())
 
+    /// Its own (overcommitting) queue: the global queue runs at most one thread per core when busy, and with
+    /// blocking LDAP calls occupying those a deadline fired 30 s late in the test suite.
+    private static let timers = DispatchQueue(label: "ces-audit.socket-watchdog")
+
     func socketOpened(_ descriptor: Int32) {
         state.withLock {
             $0.descriptor = descriptor
@@ -36,7 +40,7 @@ final class SocketWatchdog: Sendable {
             state.fired = false
             return state.generation
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+        Self.timers.asyncAfter(deadline: .now() + seconds) { [self] in
             state.withLock { state in
                 guard state.armed, state.generation == generation, state.descriptor >= 0 else { return }
                 state.fired = true

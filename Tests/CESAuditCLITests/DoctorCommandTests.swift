@@ -36,6 +36,22 @@ import Testing
         #expect(result.stderr.contains("--password-file"))
     }
 
+    /// The timeout bounds a server that accepts TCP and never answers — measured around a separate process, so
+    /// the suite's other tests cannot delay the measurement.
+    @Test(arguments: [["--uri", "ldap"], ["--uri", "ldaps"], ["--starttls", "--uri", "ldap"]])
+    func silentServerIsCutAfterTheTimeout(flags: [String]) throws {
+        let listener = try SilentListener()
+        let uri = "\(flags.last ?? "ldap")://127.0.0.1:\(listener.port)"
+        let start = Date()
+        let result = try CLI.run(
+            ["doctor"] + flags.dropLast() + [uri, "--timeout", "1.5", "--bind-dn", "CN=x"],
+            environment: ["CES_AUDIT_PASSWORD": "not-a-secret"])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(elapsed < 8, "took \(elapsed)s with a 1.5s timeout")
+        withExtendedLifetime(listener) {}
+    }
+
     @Test func unreachableDirectoryIsUnknownExit3() throws {
         let port = try closedPort()
         let result = try CLI.run(

@@ -147,9 +147,11 @@ struct BindIntegrationTests {
         let error = try await #require(throws: LDAPError.self) { try await DirectoryConnection.connect(configuration) }
         let elapsed = Date().timeIntervalSince(start)
         #expect(error.kind == .timeout, "\(error)")
-        // Alone this takes ~1.5 s; the slack covers a loaded 2-core machine running every suite in parallel.
-        // Without the watchdog an ldaps handshake with this listener never ends.
-        #expect(elapsed < 8, "took \(elapsed)s with a 1.5s timeout")
+        // Without the watchdog an ldaps handshake with this listener never ends. Alone this takes ~1.5 s, but
+        // in the full suite the test resumes only when a cooperative thread is free, and CLI tests block both
+        // of a 2-core machine's for a whole subprocess run: the tight bound is checked in a separate process
+        // (CommandLineTests.silentServerIsCutAfterTheTimeout).
+        #expect(elapsed < 90, "took \(elapsed)s with a 1.5s timeout")
         withExtendedLifetime(listener) {}
     }
 }
