@@ -86,8 +86,8 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Builds the connection configuration (config file merged in), reading secrets from files or the
     /// environment — never argv.
-    func configuration() throws -> ConnectionConfiguration {
-        let options = merged(with: try configFile())
+    func configuration(file: ConfigFile? = nil) throws -> ConnectionConfiguration {
+        let options = merged(with: try file ?? configFile())
         try options.checkCombinations()
         if options.tlsInsecure { Console.warning("TLS certificate verification is OFF (--tls-insecure)") }
         let credentials: ConnectionConfiguration.Credentials

@@ -30,11 +30,13 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let job = UserJob(
-            account: account, endpointURL: endpoint, templateName: template,
-            serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount, probe: probe.request())
+        var job = UserJob(
+            account: account, endpointURL: endpoint, templateName: template, serviceAccount: serviceAccount,
+            probe: probe.request())
         try await JobRunner(command: "user", target: account, connection: connection, options: options).run {
-            source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
+            source, evaluator, file throws(JobError) in
+            job.serviceAccount = job.serviceAccount ?? file.serviceAccount
+            return try await job.run(source: source, evaluator: evaluator)
         }
     }
 }
@@ -83,13 +85,15 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let job = ServerJob(
-            host: host, serviceAccount: try serviceAccount ?? connection.configFile().serviceAccount, caName: ca,
+        var job = ServerJob(
+            host: host, serviceAccount: serviceAccount, caName: ca,
             authentications: auth.map(\.authentication),
             renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal, probeUser: probeUser,
             probe: probe.request())
         try await JobRunner(command: "server", target: host, connection: connection, options: options).run {
-            source, evaluator throws(JobError) in try await job.run(source: source, evaluator: evaluator)
+            source, evaluator, file throws(JobError) in
+            job.serviceAccount = job.serviceAccount ?? file.serviceAccount
+            return try await job.run(source: source, evaluator: evaluator)
         }
     }
 }
@@ -144,7 +148,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "List passed and not-applicable findings too (they are always counted).")
     var includePassed = false
 
-    @Flag(help: "Read each account's tokenGroups from the DC (one search per account) instead of working groups out from memberOf; for forests with several domains or SID history.")
+    @Flag(
+        help:
+            "Read each account's tokenGroups from the DC (one search per account) instead of working groups out from memberOf; for forests with several domains or SID history."
+    )
     var exactGroups = false
 
     @OptionGroup var history: HistoryOptions
@@ -157,7 +164,7 @@ struct ScanCommand: AsyncParsableCommand {
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
         try await runner.run {
-            source, evaluator throws(JobError) in
+            source, evaluator, _ throws(JobError) in
             let tally = try await job.run(source: source, evaluator: evaluator, progress: progress)
             ScanProgressLine.finish(progress != nil)
             return tally

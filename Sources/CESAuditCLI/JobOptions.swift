@@ -64,13 +64,16 @@ struct JobRunner {
     /// `scan --history`: the run is recorded and compared with the previous one.
     var history: HistoryOptions? = nil
 
-    func run(_ job: (any DirectorySource, Evaluator) async throws(JobError) -> FindingTally) async throws -> Never {
+    /// `job` also gets the config file, for settings of its own (the service account).
+    func run(
+        _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally
+    ) async throws -> Never {
         let startedAt = Date()
         let file = try connection.configFile()
         let options = options.merged(with: file)
         let history = history.map { $0.merged(with: file) }
         let (catalogue, policy) = try options.catalogueAndPolicy()
-        var source = try await directorySource(options)
+        var source = try await directorySource(options, file)
         var snapshot = source.snapshot
         if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
@@ -80,7 +83,7 @@ struct JobRunner {
             context: RuleContext(snapshot: snapshot, catalogue: catalogue), policy: policy, now: startedAt)
         let tally: FindingTally
         do {
-            tally = try await job(source, evaluator)
+            tally = try await job(source, evaluator, file)
         } catch {
             switch error {
             case .usage(let message): fail(ExitStatus.usage, message, options)
@@ -105,13 +108,13 @@ struct JobRunner {
     }
 
     /// The saved snapshot (`--snapshot`), else the live directory with its infrastructure collected.
-    private func directorySource(_ options: JobOptions) async throws -> any DirectorySource {
+    private func directorySource(_ options: JobOptions, _ file: ConfigFile) async throws -> any DirectorySource {
         if let file = options.snapshot {
             do { return try SnapshotDirectorySource(file: file) } catch {
                 fail(ExitStatus.usage, error.description, options)
             }
         }
-        let configuration = try connection.configuration()
+        let configuration = try connection.configuration(file: file)
         do {
             let directory = try await DirectoryConnection.connect(configuration)
             // Failover is noted on every run: a dead DC must not go unnoticed because another one answered.

@@ -33,26 +33,18 @@ public struct GroupGraph: Sendable {
     public var count: Int { groups.count }
 
     /// Reads every group under `base` (objectSid, memberOf, groupType).
-    static func read(from directory: DirectoryConnection, base: String, domainSID: String?) async throws(LDAPError)
+    static func read(with collector: SnapshotCollector, base: String, domainSID: String?) async throws(LDAPError)
         -> GroupGraph
     {
         let request = SearchRequest(
             base: base, filter: "(objectClass=group)", attributes: ["objectSid", "memberOf", "groupType"])
         var groups: [String: Group] = [:]
-        do {
-            for try await batch in directory.search(request) {
-                for entry in batch {
-                    // groupType bit 0x80000000: security-enabled; distribution groups are not in a token.
-                    guard let type = entry.integer("groupType"), UInt32(truncatingIfNeeded: type) & 0x8000_0000 != 0,
-                        let sid = entry.values("objectSid").first.flatMap({ try? SID(bytes: Array($0)) })
-                    else { continue }
-                    groups[entry.dn.lowercased()] = Group(sid: sid.description, memberOf: entry.strings("memberOf"))
-                }
-            }
-        } catch let error as LDAPError {
-            throw error
-        } catch {
-            throw LDAPError(kind: .other, code: 1, operation: "search \(base)", message: "\(error)")
+        for entry in try await collector.entries(request) {
+            // groupType bit 0x80000000: security-enabled; distribution groups are not in a token.
+            guard let type = entry.integer("groupType"), UInt32(truncatingIfNeeded: type) & 0x8000_0000 != 0,
+                let sid = entry.values("objectSid").first.flatMap({ try? SID(bytes: Array($0)) })
+            else { continue }
+            groups[entry.dn.lowercased()] = Group(sid: sid.description, memberOf: entry.strings("memberOf"))
         }
         return GroupGraph(groups: groups, domainSID: domainSID)
     }

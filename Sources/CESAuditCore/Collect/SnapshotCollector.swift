@@ -105,7 +105,7 @@ public struct SnapshotCollector: Sendable {
             } else {
                 tokenGroups = .missing(reason: "account vanished while reading tokenGroups")
             }
-        } catch where !error.isConnectivityFailure {
+        } catch  where !error.isConnectivityFailure {
             tokenGroups = .missing(reason: "tokenGroups not readable: \(error)")
         }
         return tokenGroups

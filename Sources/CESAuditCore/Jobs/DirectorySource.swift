@@ -80,7 +80,7 @@ public struct LiveDirectorySource: DirectorySource {
         var graph: GroupGraph?
         if !exactGroups {
             do {
-                graph = try await GroupGraph.read(from: collector.directory, base: base, domainSID: snapshot.domain.sid)
+                graph = try await GroupGraph.read(with: collector, base: base, domainSID: snapshot.domain.sid)
             } catch {
                 throw .directory(error)
             }
