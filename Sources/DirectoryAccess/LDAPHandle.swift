@@ -128,10 +128,16 @@ final class LDAPHandle {
             uri.scheme == .ldaps || operation.hasPrefix("StartTLS")
         {
             // TCP worked, so the TLS handshake failed; libldap's own text is often "(unknown error code)".
+            // GnuTLS's pull/push errors and a premature end mean the transport broke, not the certificate.
             kind = .tlsFailure
-            diagnostic =
-                "TLS handshake failed (server certificate not trusted by the CA file, or issued for "
-                + "another host name than '\(uri.host)')" + (diagnostic.map { "; libldap: \($0)" } ?? "")
+            let transportBroke = ["pull function", "push function", "non-properly terminated"].contains {
+                diagnostic?.contains($0) == true
+            }
+            let reason =
+                transportBroke
+                ? "the connection was closed or reset during the handshake"
+                : "server certificate not trusted by the CA file, or issued for another host name than '\(uri.host)'"
+            diagnostic = "TLS handshake failed (\(reason))" + (diagnostic.map { "; libldap: \($0)" } ?? "")
         }
         return LDAPError(
             kind: kind, code: code, operation: operation, message: String(cString: ldap_err2string(code)),

@@ -81,24 +81,28 @@ public final class TCPRelay: Sendable {
 
     /// Cuts every open connection now and refuses new ones (the DC died).
     public func cutAll() {
-        let sockets = state.withLock { state -> [Int32] in
+        state.withLock { state in
             state.refusing = true
             state.cuts += 1
-            return state.open
+            // Under the lock: a connection's sockets leave `open` before they are closed, so a descriptor shut
+            // down here is still ours, never a number the kernel has handed to another test's connection.
+            for socket in state.open { shutdown(socket, Int32(SHUT_RDWR)) }
         }
-        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     /// Stops listening and cuts every connection.
     public func stop() {
-        let (sockets, first) = state.withLock { state -> ([Int32], Bool) in
+        let first = state.withLock { state -> Bool in
             defer { state.stopped = true }
-            return (state.open, !state.stopped)
+            if !state.stopped {
+                for socket in state.open { shutdown(socket, Int32(SHUT_RDWR)) }
+            }
+            return !state.stopped
         }
         guard first else { return }
-        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+        // Only shut down here: the accept loop closes the listener when accept() fails, so no other thread can
+        // call accept() on a descriptor number that has been reused by then.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     /// Bytes the server sent through the relay so far.
@@ -114,8 +118,9 @@ public final class TCPRelay: Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
-                return  // listener closed
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                close(listener)  // shut down by stop()
+                return
             }
             let refuse = state.withLock { state -> Bool in
                 if state.refusing || state.stopped { return true }
