@@ -13,13 +13,7 @@ struct TestBedSnapshot {
 
     var base: String { context.snapshot.domain.defaultNamingContext }
 
-    /// One read of the test bed per test process, shared by every test that asks: dozens of parameterised cases
-    /// opening an LDAPS connection each at the same moment only measure how the DC copes with a burst.
-    static func collect() async throws -> TestBedSnapshot { try await shared.value }
-
-    private static let shared = Task { try await read() }
-
-    private static func read() async throws -> TestBedSnapshot {
+    static func collect() async throws -> TestBedSnapshot {
         let configuration = ConnectionConfiguration(
             uris: [try LDAPURI(parsing: try TestBedEnvironment.value("CES_TEST_LDAPS_URI"))],
             tls: .verify(caFile: try TestBedEnvironment.value("CES_TEST_CA_FILE")),
