@@ -223,6 +223,27 @@ import Testing
         #expect(everything.listed.count == Status.allCases.map { tally.summary[$0] }.reduce(0, +))
     }
 
+    @Test func theSameVerdictOnSeveralEndpointsIsListedOnce() {
+        func finding(_ rule: String, _ endpoint: String, _ message: String = "no evidence for ca01") -> Finding {
+            Finding(
+                ruleId: rule, status: .unknown, title: "t", subject: Subject(kind: .user, name: "bob"),
+                endpoint: endpoint, message: message)
+        }
+        let perEndpoint = [
+            [finding("CES-A1", "https://a"), finding("CES-B1", "https://a")],
+            [finding("CES-A1", "https://b"), finding("CES-B1", "garbage", "malformed endpoint")],
+            [finding("CES-A1", "https://c"), finding("CES-B1", "https://c")],
+        ]
+        let listed = ScanJob.collapsingEndpoints(perEndpoint)
+        #expect(listed.map(\.ruleId) == ["CES-A1", "CES-B1", "CES-B1"])
+        #expect(listed[0].endpoint == nil && listed[0].evidence["endpointCount"] == .integer(3))
+        #expect(listed[1].endpoint == nil && listed[1].evidence["endpointCount"] == .integer(2))
+        #expect(listed[2].endpoint == "garbage" && listed[2].evidence["endpointCount"] == nil)
+        // One endpoint, or lists of different shapes, pass through as they are.
+        #expect(ScanJob.collapsingEndpoints([perEndpoint[1]]) == perEndpoint[1])
+        #expect(ScanJob.collapsingEndpoints([perEndpoint[0], [perEndpoint[1][0]]]).count == 3)
+    }
+
     @Test func offlineScanNeedsTheAccountList() async throws {
         var snapshot = try Self.snapshot()
         snapshot.allEnabledAccounts = false

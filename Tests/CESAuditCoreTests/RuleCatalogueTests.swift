@@ -44,6 +44,15 @@ import Testing
         #expect(command.rendered([:]) == command.text)
     }
 
+    /// Values come from AD: a value that looks like a placeholder is text, never filled in a second time.
+    @Test func rendersInOnePassAndKeepsUnknownPlaceholders() {
+        let values = ["account": "{caHost}", "caHost": "ca01", "name": "Zoë 山田"]
+        #expect(RuleCatalogue.render("{account} on {caHost}", values) == "{caHost} on ca01")
+        #expect(RuleCatalogue.render("{missing} {name}{name}!", values) == "{missing} Zoë 山田Zoë 山田!")
+        #expect(RuleCatalogue.render("@{'a'=1} {} {ca-Host} {", values) == "@{'a'=1} {} {ca-Host} {")
+        #expect(RuleCatalogue.render("ü{caHost}ü", values) == "üca01ü")
+    }
+
     @Test(arguments: [
         ("severity: fail", "severity: fatal", "rules[0].severity", "expected fail, warn or info"),
         ("    family: A\n", "    family: A\n    famliy: B\n", "rules[0].famliy", "unknown key"),

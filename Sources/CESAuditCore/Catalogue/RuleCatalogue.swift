@@ -165,12 +165,39 @@ public struct RuleCatalogue: Sendable {
 
 extension RuleCatalogue {
     /// `text` with its placeholders filled in; unknown values stay as `{name}` so nothing is guessed.
+    /// One pass over the text: a value read from AD that itself contains `{name}` is never filled in again.
     static func render(_ text: String, _ values: [String: String]) -> String {
-        var result = text
-        for name in placeholderNames(in: text) {
-            if let value = values[name] { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
+        let bytes = text.utf8
+        guard bytes.contains(UInt8(ascii: "{")) else { return text }
+        var result = ""
+        result.reserveCapacity(bytes.count + 64)
+        var literalStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: "{") else {
+                index = bytes.index(after: index)
+                continue
+            }
+            let nameStart = bytes.index(after: index)
+            var nameEnd = nameStart
+            while nameEnd < bytes.endIndex, Self.isASCIILetter(bytes[nameEnd]) { nameEnd = bytes.index(after: nameEnd) }
+            if nameEnd > nameStart, nameEnd < bytes.endIndex, bytes[nameEnd] == UInt8(ascii: "}"),
+                let value = values[String(text[nameStart..<nameEnd])]
+            {
+                result += text[literalStart..<index]
+                result += value
+                index = bytes.index(after: nameEnd)
+                literalStart = index
+            } else {
+                index = nameStart
+            }
         }
+        result += text[literalStart...]
         return result
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 }
 

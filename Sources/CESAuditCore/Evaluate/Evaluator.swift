@@ -13,9 +13,19 @@ public struct Evaluator: Sendable {
         self.now = now
     }
 
-    /// Families A, B1, B4, B5: the requester on one endpoint.
+    /// Families A, B1, B4, B5: the requester on one endpoint (rules of `RequesterScope.endpoint`).
     public func findings(for path: EnrollmentPath) -> [Finding] {
-        RuleRegistry.requesterRules.filter(enabled).map { settle($0.evaluate(path, in: context)) }
+        RuleRegistry.requesterRules.filter { type(of: $0).scope == .endpoint && enabled($0) }.map {
+            settle($0.evaluate(path, in: context))
+        }
+    }
+
+    /// The requester rules of `RequesterScope.account` (A3), once per account; `ca` only fills placeholders.
+    public func accountFindings(_ requester: AccountRecord, ca: EnrollmentServiceRecord) -> [Finding] {
+        let path = EnrollmentPath(requester: requester, ca: ca, endpoint: nil)
+        return RuleRegistry.requesterRules.filter { type(of: $0).scope == .account && enabled($0) }.map {
+            settle($0.evaluate(path, in: context))
+        }
     }
 
     /// Families C, D, E1/E2/E4, G: one endpoint, its CES principal and its CA.

@@ -49,15 +49,20 @@ public struct ScanJob: Sendable {
             for account in batch {
                 accountsRead += 1
                 var enrolls = false
+                var judgedTemplates: Set<String> = []
                 for (ca, published) in cesCAs {
                     let templates = published.filter { $0.grantsEnroll(to: account) != false }
                     guard !templates.isEmpty else { continue }
+                    if !enrolls { tally.add(evaluator.accountFindings(account, ca: ca)) }
                     enrolls = true
-                    for endpoint in ca.endpoints {
-                        tally.add(
-                            evaluator.findings(for: EnrollmentPath(requester: account, ca: ca, endpoint: endpoint)))
-                    }
-                    tally.add(evaluator.requesterTemplateFindings(account, ca: ca, templates: templates))
+                    tally.add(
+                        Self.collapsingEndpoints(
+                            ca.endpoints.map {
+                                evaluator.findings(for: EnrollmentPath(requester: account, ca: ca, endpoint: $0))
+                            }))
+                    // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
+                    let unjudged = templates.filter { judgedTemplates.insert($0.dn).inserted }
+                    tally.add(evaluator.requesterTemplateFindings(account, ca: ca, templates: unjudged))
                 }
                 if enrolls { requesters += 1 }
             }
@@ -67,5 +72,49 @@ public struct ScanJob: Sendable {
                     elapsed: Date().timeIntervalSince(started)))
         }
         return tally
+    }
+
+    /// The requester's findings on every endpoint of one CA, one list per endpoint. Where a rule gives the same
+    /// verdict on several endpoints (B1, B4, B5 judge the CA; A1, A2 every endpoint that needs delegation), the
+    /// verdict is listed once with no endpoint and `endpointCount` in its evidence: a domain of 10,000 users
+    /// should not read the same fact once per endpoint. Verdicts that differ (a malformed or renewal-only
+    /// endpoint) stay per endpoint.
+    static func collapsingEndpoints(_ perEndpoint: [[Finding]]) -> [Finding] {
+        guard let first = perEndpoint.first, perEndpoint.count > 1,
+            perEndpoint.allSatisfy({ $0.count == first.count })
+        else { return perEndpoint.flatMap { $0 } }
+        var result: [Finding] = []
+        for index in first.indices {
+            var verdicts: [(finding: Finding, endpoints: Int)] = []
+            for findings in perEndpoint {
+                let finding = findings[index]
+                if let group = verdicts.firstIndex(where: { $0.finding.sameVerdict(as: finding) }) {
+                    verdicts[group].endpoints += 1
+                } else {
+                    verdicts.append((finding, 1))
+                }
+            }
+            for (finding, endpoints) in verdicts {
+                guard endpoints > 1 else {
+                    result.append(finding)
+                    continue
+                }
+                var merged = finding
+                merged.endpoint = nil
+                merged.evidence["endpointCount"] = .integer(Int64(endpoints))
+                result.append(merged)
+            }
+        }
+        return result
+    }
+}
+
+extension Finding {
+    /// The same rule, subject and verdict, whatever the endpoint.
+    func sameVerdict(as other: Finding) -> Bool {
+        guard status == other.status, message == other.message else { return false }
+        var mine = self
+        mine.endpoint = other.endpoint
+        return mine == other
     }
 }

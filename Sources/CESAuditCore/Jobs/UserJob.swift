@@ -57,6 +57,7 @@ public struct UserJob: Sendable {
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
+        tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
         for (ca, endpoint) in pairs {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates

@@ -3,6 +3,8 @@ import ADModel
 /// CES-A3: a disabled, locked-out or password-expired requester cannot authenticate at all.
 public struct A3RequesterCannotLogOn: RequesterRule {
     public static let id = "CES-A3"
+    /// Whatever the endpoint or CA, the account itself cannot log on.
+    public static let scope = RequesterScope.account
     public init() {}
 
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {

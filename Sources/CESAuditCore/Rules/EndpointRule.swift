@@ -60,8 +60,9 @@ extension RuleContext {
         let subject = Subject(
             kind: .servicePrincipal, name: account?.samAccountName ?? "(unresolved CES principal)", dn: account?.dn,
             sid: account?.sid)
-        return makeFinding(ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence)
-        {
+        return makeFinding(
+            ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence
+        ) {
             var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
             if let account {
                 values["principal"] = account.samAccountName

@@ -102,9 +102,22 @@ public protocol AuditRule: Sendable {
     static var id: String { get }
 }
 
+/// What a requester rule's verdict depends on, and so how often a job evaluates it.
+public enum RequesterScope: Sendable {
+    /// The account alone (A3): once per account, with no endpoint.
+    case account
+    /// The account on one endpoint of a CA.
+    case endpoint
+}
+
 /// A rule about the requester on one enrollment path (families A, B1, B4, B5).
 public protocol RequesterRule: AuditRule {
+    static var scope: RequesterScope { get }
     func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding
+}
+
+extension RequesterRule {
+    public static var scope: RequesterScope { .endpoint }
 }
 
 extension UInt32 {
