@@ -87,7 +87,7 @@ extension TemplateRecord {
     /// not read) — such templates stay in the job so that B2 reports them `unknown`.
     func grantsEnroll(to account: AccountRecord) -> Bool? {
         guard let token = account.token, let bytes = securityDescriptor.value,
-            let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes))
+            let descriptor = try? DescriptorCache.descriptor(bytes)
         else { return nil }
         return TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll.isGranted
     }

@@ -15,12 +15,10 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
                 Self.id, .unknown, path: path,
                 message: path.requester.tokenGroups.missingReason ?? "tokenGroups not read")
         }
-        guard let domainText = context.snapshot.domain.sid, let domain = try? SID(string: domainText),
-            let protectedUsers = try? SID(domain: domain, rid: Self.protectedUsersRID)
-        else {
+        guard let protectedUsers = context.protectedUsers else {
             return context.finding(Self.id, .unknown, path: path, message: "the domain SID was not read")
         }
-        let isMember = groups.contains(protectedUsers.description)
+        let isMember = path.requester.token?.contains(protectedUsers) ?? groups.contains(protectedUsers.description)
         var evidence: [String: EvidenceValue] = ["protectedUsersMember": .bool(isMember)]
         if let level = context.snapshot.domain.functionalLevel {
             evidence["domainFunctionality"] = .integer(Int64(level))

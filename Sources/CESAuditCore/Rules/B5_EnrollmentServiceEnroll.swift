@@ -21,7 +21,7 @@ public struct B5EnrollmentServiceEnroll: RequesterRule {
         }
         let descriptor: SecurityDescriptor
         do {
-            descriptor = try SecurityDescriptor(selfRelative: Array(bytes))
+            descriptor = try DescriptorCache.descriptor(bytes)
         } catch {
             return context.finding(
                 Self.id, .unknown, path: path,

@@ -19,12 +19,22 @@ public struct EnrollmentPath: Sendable {
 
 /// Everything a rule may look at, plus the catalogue that gives findings their title and remediation.
 public struct RuleContext: Sendable {
-    public var snapshot: DirectorySnapshot
+    public var snapshot: DirectorySnapshot {
+        didSet { protectedUsers = Self.protectedUsers(in: snapshot.domain) }
+    }
     public var catalogue: RuleCatalogue
+    /// The domain's Protected Users group (RID 525), worked out once: A2 asks for it on every path.
+    private(set) var protectedUsers: SID?
 
     public init(snapshot: DirectorySnapshot, catalogue: RuleCatalogue) {
         self.snapshot = snapshot
         self.catalogue = catalogue
+        protectedUsers = Self.protectedUsers(in: snapshot.domain)
+    }
+
+    private static func protectedUsers(in domain: DirectorySnapshot.Domain) -> SID? {
+        guard let text = domain.sid, let sid = try? SID(string: text) else { return nil }
+        return try? SID(domain: sid, rid: A2RequesterInProtectedUsers.protectedUsersRID)
     }
 
     /// A finding with the catalogue's title, remediation (placeholders filled) and error codes.

@@ -1,0 +1,26 @@
+import ADModel
+import Foundation
+import Testing
+
+@testable import CESAuditCore
+
+@Suite struct DescriptorCacheTests {
+    /// The cache answers what parsing answers, for each distinct byte string, and remembers failures too.
+    @Test func answersWhatParsingAnswers() throws {
+        let first = try SecurityDescriptor(sddl: "O:BAG:BAD:(A;;CR;;;AU)")
+        let second = try SecurityDescriptor(sddl: "O:BAG:BAD:(D;;CR;;;AU)")
+        let firstBytes = Data(try first.selfRelativeBytes())
+        let secondBytes = Data(try second.selfRelativeBytes())
+        let firstParsed = try SecurityDescriptor(selfRelative: Array(firstBytes))
+        let secondParsed = try SecurityDescriptor(selfRelative: Array(secondBytes))
+        #expect(firstParsed != secondParsed)
+        for _ in 0..<2 {
+            #expect(try DescriptorCache.descriptor(firstBytes) == firstParsed)
+            #expect(try DescriptorCache.descriptor(secondBytes) == secondParsed)
+        }
+        let truncated = firstBytes.prefix(10)
+        for _ in 0..<2 {
+            #expect(throws: BinaryFormatError.self) { try DescriptorCache.descriptor(Data(truncated)) }
+        }
+    }
+}
