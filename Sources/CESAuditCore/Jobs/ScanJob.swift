@@ -46,25 +46,11 @@ public struct ScanJob: Sendable {
         var accountsRead = 0
         var requesters = 0
         try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
-            for account in batch {
+            await Self.judgeInParallel(batch, evaluator: evaluator, cas: cesCAs) { judged in
                 accountsRead += 1
-                var enrolls = false
-                var judgedTemplates: Set<String> = []
-                for (ca, published) in cesCAs {
-                    let templates = published.filter { $0.grantsEnroll(to: account) != false }
-                    guard !templates.isEmpty else { continue }
-                    if !enrolls { tally.add(evaluator.accountFindings(account, ca: ca)) }
-                    enrolls = true
-                    tally.add(
-                        Self.collapsingEndpoints(
-                            ca.endpoints.map {
-                                evaluator.findings(for: EnrollmentPath(requester: account, ca: ca, endpoint: $0))
-                            }))
-                    // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
-                    let unjudged = templates.filter { judgedTemplates.insert($0.dn).inserted }
-                    tally.add(evaluator.requesterTemplateFindings(account, ca: ca, templates: unjudged))
-                }
-                if enrolls { requesters += 1 }
+                guard let findings = judged else { return }
+                requesters += 1
+                tally.add(findings)
             }
             progress?(
                 Progress(
@@ -72,6 +58,53 @@ public struct ScanJob: Sendable {
                     elapsed: Date().timeIntervalSince(started)))
         }
         return tally
+    }
+
+    /// Every finding of one account, or nil when it may enroll no template of a CA with a CES endpoint.
+    static func judge(
+        _ account: AccountRecord, evaluator: Evaluator, cas: [(EnrollmentServiceRecord, [TemplateRecord])]
+    ) -> [Finding]? {
+        var findings: [Finding]?
+        var judgedTemplates: Set<String> = []
+        for (ca, published) in cas {
+            let templates = published.filter { $0.grantsEnroll(to: account) != false }
+            guard !templates.isEmpty else { continue }
+            if findings == nil { findings = evaluator.accountFindings(account, ca: ca) }
+            findings? += collapsingEndpoints(
+                ca.endpoints.map { evaluator.findings(for: EnrollmentPath(requester: account, ca: ca, endpoint: $0)) })
+            // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
+            let unjudged = templates.filter { judgedTemplates.insert($0.dn).inserted }
+            findings? += evaluator.requesterTemplateFindings(account, ca: ca, templates: unjudged)
+        }
+        return findings
+    }
+
+    /// Judges a page of accounts on every core and hands each account's findings to `take`, in the page's order.
+    /// Slices of a few dozen accounts go out one wave at a time (a slice per core), so no more than one wave's
+    /// findings exist before the tally has counted them.
+    static func judgeInParallel(
+        _ accounts: [AccountRecord], evaluator: Evaluator, cas: [(EnrollmentServiceRecord, [TemplateRecord])],
+        take: ([Finding]?) -> Void
+    ) async {
+        let sliceSize = 32
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var waveStart = accounts.startIndex
+        while waveStart < accounts.endIndex {
+            let waveEnd = min(accounts.endIndex, waveStart + width * sliceSize)
+            let slices = stride(from: waveStart, to: waveEnd, by: sliceSize).map {
+                accounts[$0..<min($0 + sliceSize, waveEnd)]
+            }
+            let wave = await withTaskGroup(of: (Int, [[Finding]?]).self) { group in
+                for (index, slice) in slices.enumerated() {
+                    group.addTask { (index, slice.map { judge($0, evaluator: evaluator, cas: cas) }) }
+                }
+                var ordered = [[[Finding]?]](repeating: [], count: slices.count)
+                for await (index, result) in group { ordered[index] = result }
+                return ordered
+            }
+            for result in wave { result.forEach(take) }
+            waveStart = waveEnd
+        }
     }
 
     /// The requester's findings on every endpoint of one CA, one list per endpoint. Where a rule gives the same
