@@ -116,14 +116,57 @@ public actor DirectoryConnection {
     /// One page of a search, with ranged attributes completed. `cookie` empty = first page.
     func page(_ request: SearchRequest, cookie: [UInt8]) throws(LDAPError) -> (entries: [LDAPEntry], cookie: [UInt8]) {
         let handle = try connectedHandle()
-        let pageSize = request.scope == .base ? nil : (request.pageSize ?? configuration.pageSize)
-        var result = try handle.searchPage(request, pageSize: pageSize, cookie: cookie)
-        if request.completeRangedAttributes {
-            for index in result.entries.indices {
-                try completeRanges(&result.entries[index], handle: handle)
+        let pageSize = pageSize(of: request)
+        return try completed(try handle.searchPage(request, pageSize: pageSize, cookie: cookie), request, handle)
+    }
+
+    /// Several small searches at once, each answered in full: every first page is sent before any answer is
+    /// read, so the DC works through them back to back — one round trip instead of one per search (`user` and
+    /// `server` make a dozen). Further pages, if any, follow one by one. A base search of a DN that does not
+    /// exist answers no entries. Each search succeeds or fails on its own.
+    public func searchAll(_ requests: [SearchRequest]) -> [Result<[LDAPEntry], LDAPError>] {
+        let handle: LDAPHandle
+        do {
+            handle = try connectedHandle()
+        } catch {
+            return requests.map { _ in .failure(error) }
+        }
+        let sent = requests.map { request in
+            Result { () throws(LDAPError) in try handle.sendSearch(request, pageSize: pageSize(of: request), cookie: [])
             }
         }
-        return result
+        return zip(requests, sent).map { request, sent in
+            Result { () throws(LDAPError) in
+                let pageSize = pageSize(of: request)
+                do throws(LDAPError) {
+                    var page = try completed(
+                        try handle.receivePage(try sent.get(), request, pageSize: pageSize), request, handle)
+                    var entries = page.entries
+                    while !page.cookie.isEmpty {
+                        page = try self.page(request, cookie: page.cookie)
+                        entries += page.entries
+                    }
+                    return entries
+                } catch  where error.kind == .noSuchObject && request.scope == .base {
+                    return []
+                }
+            }
+        }
+    }
+
+    private func pageSize(of request: SearchRequest) -> Int? {
+        request.scope == .base ? nil : (request.pageSize ?? configuration.pageSize)
+    }
+
+    private func completed(
+        _ page: (entries: [LDAPEntry], cookie: [UInt8]), _ request: SearchRequest, _ handle: LDAPHandle
+    ) throws(LDAPError) -> (entries: [LDAPEntry], cookie: [UInt8]) {
+        guard request.completeRangedAttributes else { return page }
+        var page = page
+        for index in page.entries.indices {
+            try completeRanges(&page.entries[index], handle: handle)
+        }
+        return page
     }
 
     /// AD returns large multi-valued attributes in chunks (`member;range=0-1499`); fetch the rest with

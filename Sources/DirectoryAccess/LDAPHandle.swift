@@ -246,7 +246,14 @@ final class LDAPHandle {
     func searchPage(
         _ request: SearchRequest, pageSize: Int?, cookie: [UInt8]
     ) throws(LDAPError) -> (entries: [LDAPEntry], cookie: [UInt8]) {
-        let operation = "search \(request.base.isEmpty ? "RootDSE" : request.base) on \(uri)"
+        let messageID = try sendSearch(request, pageSize: pageSize, cookie: cookie)
+        return try receivePage(messageID, request, pageSize: pageSize)
+    }
+
+    /// Sends a search (one page of it when `pageSize` is set) and returns its message ID without waiting: several
+    /// searches can be in flight on the connection, each collected by `receivePage`.
+    func sendSearch(_ request: SearchRequest, pageSize: Int?, cookie: [UInt8]) throws(LDAPError) -> Int32 {
+        let operation = Self.operation(request, uri)
         var controls: [UnsafeMutablePointer<LDAPControl>?] = []
         defer { for control in controls { ldap_control_free(control) } }
 
@@ -287,7 +294,15 @@ final class LDAPHandle {
             }
         }
         guard sendRC == LDAP_SUCCESS else { throw lastError(operation, code: sendRC) }
+        return messageID
+    }
 
+    /// The entries and the next-page cookie of a search `sendSearch` sent. libldap keeps the answers to other
+    /// message IDs that arrive meanwhile until they are asked for.
+    func receivePage(
+        _ messageID: Int32, _ request: SearchRequest, pageSize: Int?
+    ) throws(LDAPError) -> (entries: [LDAPEntry], cookie: [UInt8]) {
+        let operation = Self.operation(request, uri)
         var entries: [LDAPEntry] = []
         while true {
             var message: OpaquePointer?
@@ -319,6 +334,10 @@ final class LDAPHandle {
                 continue
             }
         }
+    }
+
+    private static func operation(_ request: SearchRequest, _ uri: LDAPURI) -> String {
+        "search \(request.base.isEmpty ? "RootDSE" : request.base) on \(uri)"
     }
 
     private func parseFinalResult(_ message: OpaquePointer, _ operation: String, expectsPaging: Bool) throws(LDAPError)

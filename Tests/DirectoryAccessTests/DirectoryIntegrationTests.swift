@@ -289,6 +289,35 @@ struct SearchIntegrationTests {
         #expect(counts == [expected, expected, expected])
     }
 
+    /// searchAll sends every first page before reading any answer; each search must still get exactly its own
+    /// entries, all pages of them, and fail on its own.
+    @Test func searchesSentTogetherAnswerLikeOneByOne() async throws {
+        let directory = try await TestBed.connect(pageSize: 50)
+        let base = try TestBed.value("CES_TEST_BULK_BASE")
+        let baseDN = try TestBed.baseDN
+        let requests = [
+            SearchRequest(base: base, filter: "(objectClass=user)", attributes: ["cn"]),  // 2,100 in pages of 50
+            SearchRequest(base: baseDN, scope: .base, attributes: ["objectSid"]),
+            SearchRequest(base: "CN=no-such-entry," + baseDN, scope: .base, attributes: ["cn"]),
+            SearchRequest(base: "OU=no-such-ou," + baseDN, filter: "(objectClass=*)", attributes: ["cn"]),
+            SearchRequest(base: base, filter: "(cn=bulk-user-0007)", attributes: ["cn", "mail"], pageSize: 1),
+        ]
+        let together = await directory.searchAll(requests)
+        #expect(together.count == requests.count)
+        #expect(try together[0].get().count == Int(try TestBed.value("CES_TEST_BULK_COUNT")))
+        #expect(try together[1].get().map(\.dn) == [baseDN])
+        #expect(try together[2].get().isEmpty)  // a base read of a missing DN: no entry, no error
+        #expect(throws: LDAPError.self) { try together[3].get() }  // a missing search base fails alone
+        for (index, request) in requests.enumerated() where index != 2 && index != 3 {
+            var alone: [LDAPEntry] = []
+            for try await batch in directory.search(request) { alone += batch }
+            #expect(Set(alone.map(\.dn)) == Set(try together[index].get().map(\.dn)), "request \(index)")
+            #expect(
+                alone.map { $0.values("cn") }.sorted { "\($0)" < "\($1)" }
+                    == (try together[index].get()).map { $0.values("cn") }.sorted { "\($0)" < "\($1)" })
+        }
+    }
+
     private func ldapsearch(base: String, filter: String, attributes: [String]) throws -> [LDIF.Record] {
         let arguments =
             [

@@ -19,51 +19,110 @@ extension SnapshotCollector {
     public func resolvePrincipal(
         endpointHost host: String, configured: String?, base: String
     ) async throws(LDAPError) -> PrincipalResolution {
-        let shortHost = String(host.split(separator: ".").first ?? Substring(host))
-        let holders = try await accounts(
-            matching: LDAPFilter.or([
-                LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
-                LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
-            ]), base: base)
-        let holderNames = holders.map { $0.string("sAMAccountName") ?? $0.dn }
-        if let configured {
-            guard let account = try await findAccount(configured, base: base) else {
-                return PrincipalResolution(
-                    account: nil, source: .configured, httpSPNHolders: holderNames,
-                    problem: "service account '\(configured)' not found")
-            }
-            return PrincipalResolution(account: account, source: .configured, httpSPNHolders: holderNames, problem: nil)
-        }
-        if holders.count == 1 {
-            return PrincipalResolution(
-                account: try await account(from: holders[0]), source: .httpSPN, httpSPNHolders: holderNames,
-                problem: nil)
-        }
-        let computers = try await accounts(
-            matching: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]), base: base)
-        guard let computer = computers.first else {
-            return PrincipalResolution(
-                account: nil, source: nil, httpSPNHolders: holderNames,
-                problem: holders.isEmpty
-                    ? "no account holds HTTP/\(host) and no computer has dNSHostName \(host)"
-                    : "HTTP/\(host) is held by \(holderNames.joined(separator: ", ")) and no computer has dNSHostName \(host)"
-            )
-        }
-        return PrincipalResolution(
-            account: try await account(from: computer), source: .hostComputer, httpSPNHolders: holderNames,
-            problem: nil)
-    }
-
-    /// Accounts matching a filter, with every attribute the rules read (token groups follow per account).
-    func accounts(matching filter: String, base: String) async throws(LDAPError) -> [LDAPEntry] {
-        try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
+        let resolved = try await resolveHosts(endpointHosts: [host], caHosts: [], configured: configured, base: base)
+        return resolved.principals[host]
+            ?? PrincipalResolution(
+                account: nil, source: nil, httpSPNHolders: [], problem: "\(host) was not resolved")
     }
 
     /// The CA's computer account: `dNSHostName` equal to the CA host.
     public func caComputer(host: String, base: String) async throws(LDAPError) -> AccountRecord? {
-        let matches = try await accounts(
-            matching: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]), base: base)
-        guard let first = matches.first else { return nil }
-        return try await account(from: first)
+        try await resolveHosts(endpointHosts: [], caHosts: [host], configured: nil, base: base).caComputers[host] ?? nil
+    }
+
+    /// The CES principal of every endpoint host and the computer account of every CA host, in three round trips
+    /// however many hosts (searchAll): the HTTP/ holders and host computers of all hosts, then the configured
+    /// account, then the token groups of every account chosen.
+    public func resolveHosts(
+        endpointHosts: [String], caHosts: [String], configured: String?, base: String
+    ) async throws(LDAPError) -> (principals: [String: PrincipalResolution], caComputers: [String: AccountRecord?]) {
+        func computer(_ host: String) -> SearchRequest {
+            SearchRequest(
+                base: base, filter: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]),
+                attributes: AccountRecord.attributes)
+        }
+        var requests: [SearchRequest] = []
+        for host in endpointHosts {
+            let shortHost = String(host.split(separator: ".").first ?? Substring(host))
+            requests.append(
+                SearchRequest(
+                    base: base,
+                    filter: LDAPFilter.or([
+                        LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
+                        LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
+                    ]), attributes: AccountRecord.attributes))
+            requests.append(computer(host))
+        }
+        requests += caHosts.map(computer)
+        var answers: [[LDAPEntry]] = []
+        for answer in await directory.searchAll(requests) { answers.append(try answer.get()) }
+        let configuredAccount = try await configured.asyncMap { name throws(LDAPError) in
+            try await findAccount(name, base: base)
+        }
+
+        // Which entry stands for each host; their accounts (with token groups) are read together below.
+        var chosen: [String: (entry: LDAPEntry?, resolution: PrincipalResolution)] = [:]
+        for (index, host) in endpointHosts.enumerated() {
+            let holders = answers[2 * index]
+            let holderNames = holders.map { $0.string("sAMAccountName") ?? $0.dn }
+            if let configured {
+                chosen[host] = (
+                    nil,
+                    PrincipalResolution(
+                        account: configuredAccount ?? nil, source: .configured, httpSPNHolders: holderNames,
+                        problem: configuredAccount == nil ? "service account '\(configured)' not found" : nil)
+                )
+            } else if holders.count == 1 {
+                chosen[host] = (
+                    holders[0],
+                    PrincipalResolution(account: nil, source: .httpSPN, httpSPNHolders: holderNames, problem: nil)
+                )
+            } else if let computer = answers[2 * index + 1].first {
+                chosen[host] = (
+                    computer,
+                    PrincipalResolution(account: nil, source: .hostComputer, httpSPNHolders: holderNames, problem: nil)
+                )
+            } else {
+                chosen[host] = (
+                    nil,
+                    PrincipalResolution(
+                        account: nil, source: nil, httpSPNHolders: holderNames,
+                        problem: holders.isEmpty
+                            ? "no account holds HTTP/\(host) and no computer has dNSHostName \(host)"
+                            : "HTTP/\(host) is held by \(holderNames.joined(separator: ", ")) and no computer has dNSHostName \(host)"
+                    )
+                )
+            }
+        }
+        let caEntries = caHosts.indices.map { answers[2 * endpointHosts.count + $0].first }
+        let toRead = chosen.values.compactMap(\.entry) + caEntries.compactMap { $0 }
+        let read = Dictionary(
+            zip(toRead.map(\.dn), try await accounts(from: toRead)), uniquingKeysWith: { first, _ in first })
+
+        var principals: [String: PrincipalResolution] = [:]
+        for (host, choice) in chosen {
+            var resolution = choice.resolution
+            if let entry = choice.entry { resolution.account = read[entry.dn] }
+            principals[host] = resolution
+        }
+        var caComputers: [String: AccountRecord?] = [:]
+        for (host, entry) in zip(caHosts, caEntries) { caComputers[host] = entry.flatMap { read[$0.dn] } }
+        return (principals, caComputers)
+    }
+}
+
+extension SnapshotCollector {
+    /// Accounts matching a filter, with every attribute the rules read (token groups follow per account).
+    func accounts(matching filter: String, base: String) async throws(LDAPError) -> [LDAPEntry] {
+        try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<Result, Failure: Error>(
+        _ transform: (Wrapped) async throws(Failure) -> Result
+    ) async throws(Failure) -> Result? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

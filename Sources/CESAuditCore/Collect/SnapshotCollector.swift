@@ -19,33 +19,34 @@ public struct SnapshotCollector: Sendable {
             throw LDAPError(
                 kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
         }
-        let domainEntry = try await directory.read(defaultNC, attributes: ["objectSid"])
+        let services = "CN=Public Key Services,CN=Services," + configurationNC
+        // One round trip for the four reads (searchAll): they do not depend on each other.
+        let answers = await directory.searchAll([
+            SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
+            SearchRequest(
+                base: "CN=Enrollment Services," + services, scope: .oneLevel,
+                filter: "(objectClass=pKIEnrollmentService)", attributes: EnrollmentServiceRecord.attributes,
+                securityDescriptorParts: .withoutSACL),
+            SearchRequest(
+                base: "CN=Certificate Templates," + services, scope: .oneLevel,
+                filter: "(objectClass=pKICertificateTemplate)", attributes: TemplateRecord.attributes,
+                securityDescriptorParts: .withoutSACL),
+            SearchRequest(
+                base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
+                attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
+        ])
+        let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
         let domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
             domainController: root.dnsHostName, vendorName: root.vendorName)
-        let services = "CN=Public Key Services,CN=Services," + configurationNC
         return DirectorySnapshot(
             collectedAt: Date(), domain: domain,
-            enrollmentServices: try await collect(
-                SearchRequest(
-                    base: "CN=Enrollment Services," + services, scope: .oneLevel,
-                    filter: "(objectClass=pKIEnrollmentService)", attributes: EnrollmentServiceRecord.attributes,
-                    securityDescriptorParts: .withoutSACL),
-                Self.enrollmentService),
-            templates: try await collect(
-                SearchRequest(
-                    base: "CN=Certificate Templates," + services, scope: .oneLevel,
-                    filter: "(objectClass=pKICertificateTemplate)", attributes: TemplateRecord.attributes,
-                    securityDescriptorParts: .withoutSACL),
-                Self.template),
-            oids: try await collect(
-                SearchRequest(
-                    base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
-                    attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
-                Self.oid),
-        )
+            enrollmentServices: try Self.collected(
+                answers[1], "CN=Enrollment Services," + services, Self.enrollmentService),
+            templates: try Self.collected(answers[2], "CN=Certificate Templates," + services, Self.template),
+            oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
     }
 
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
@@ -84,31 +85,37 @@ public struct SnapshotCollector: Sendable {
     /// The account of `entry`; its groups come from `groups` when given (see `GroupGraph`), else from a base
     /// read of tokenGroups.
     func account(from entry: LDAPEntry, groups: GroupGraph? = nil) async throws(LDAPError) -> AccountRecord {
-        // tokenGroups is computed by the DC and only returned for BASE searches.
-        var tokenGroups: Collected<[String]>
-        if let groups {
-            tokenGroups = .value(groups.tokenGroups(of: entry))
-        } else {
-            tokenGroups = try await readTokenGroups(entry.dn)
-        }
-        return Self.account(from: entry, tokenGroups: tokenGroups)
+        if let groups { return Self.account(from: entry, tokenGroups: .value(groups.tokenGroups(of: entry))) }
+        return try await accounts(from: [entry])[0]
     }
 
-    private func readTokenGroups(_ dn: String) async throws(LDAPError) -> Collected<[String]> {
-        let tokenGroups: Collected<[String]>
-        do {
-            if let groups = try await directory.read(dn, attributes: ["tokenGroups"]) {
-                let sids = groups.values("tokenGroups").compactMap { try? SID(bytes: Array($0)) }.map(\.description)
-                tokenGroups =
-                    groups.contains("tokenGroups")
-                    ? .value(sids) : .missing(reason: "tokenGroups not returned (no read access)")
-            } else {
-                tokenGroups = .missing(reason: "account vanished while reading tokenGroups")
-            }
-        } catch  where !error.isConnectivityFailure {
-            tokenGroups = .missing(reason: "tokenGroups not readable: \(error)")
+    /// The accounts of `entries`, their token groups read in one round trip (tokenGroups is computed by the DC
+    /// and only returned for base searches).
+    func accounts(from entries: [LDAPEntry]) async throws(LDAPError) -> [AccountRecord] {
+        let answers = await directory.searchAll(
+            entries.map { SearchRequest(base: $0.dn, scope: .base, attributes: ["tokenGroups"]) })
+        var accounts: [AccountRecord] = []
+        for (entry, answer) in zip(entries, answers) {
+            accounts.append(Self.account(from: entry, tokenGroups: try Self.tokenGroups(answer)))
         }
-        return tokenGroups
+        return accounts
+    }
+
+    private static func tokenGroups(_ answer: Result<[LDAPEntry], LDAPError>) throws(LDAPError) -> Collected<[String]> {
+        switch answer {
+        case .success(let entries):
+            guard let groups = entries.first else {
+                return .missing(reason: "account vanished while reading tokenGroups")
+            }
+            guard groups.contains("tokenGroups") else {
+                return .missing(reason: "tokenGroups not returned (no read access)")
+            }
+            return .value(groups.values("tokenGroups").compactMap { try? SID(bytes: Array($0)) }.map(\.description))
+        case .failure(let error) where error.isConnectivityFailure:
+            throw error
+        case .failure(let error):
+            return .missing(reason: "tokenGroups not readable: \(error)")
+        }
     }
 
     static func account(from entry: LDAPEntry, tokenGroups: Collected<[String]>) -> AccountRecord {
@@ -136,13 +143,14 @@ public struct SnapshotCollector: Sendable {
 
     // MARK: Configuration partition
 
-    private func collect<Record>(
-        _ request: SearchRequest, _ transform: @Sendable (LDAPEntry) -> Record
-    ) async throws(LDAPError) -> Collected<[Record]> {
-        do {
-            return .value(try await entries(request).map(transform))
-        } catch  where !error.isConnectivityFailure {
-            return .missing(reason: "\(request.base) not readable: \(error)")
+    /// A configuration-partition read as data, or as missing with the reason; a lost connection is thrown.
+    private static func collected<Record>(
+        _ answer: Result<[LDAPEntry], LDAPError>, _ base: String, _ transform: (LDAPEntry) -> Record
+    ) throws(LDAPError) -> Collected<[Record]> {
+        switch answer {
+        case .success(let entries): return .value(entries.map(transform))
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error): return .missing(reason: "\(base) not readable: \(error)")
         }
     }
 

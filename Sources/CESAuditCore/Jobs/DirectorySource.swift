@@ -28,6 +28,9 @@ public protocol DirectorySource: Sendable {
     func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution
     /// The CA's computer account (RBCD on the CA, CES-C5).
     func caComputer(host: String) async throws(JobError) -> AccountRecord?
+    /// `principal` for each endpoint host and `caComputer` for each CA host at once: the live directory answers
+    /// them in a few round trips instead of a few per host.
+    func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError) -> HostAccounts
     /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from
     /// the domain's group graph, or with `exactGroups` from tokenGroups read per account.
     func enabledAccounts(
@@ -35,6 +38,25 @@ public protocol DirectorySource: Sendable {
     ) async throws(JobError)
     /// The same source with other infrastructure data (e.g. host evidence added).
     func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
+}
+
+/// The CES principals of endpoint hosts and the computer accounts of CA hosts, by host name.
+public struct HostAccounts: Sendable {
+    public var principals: [String: PrincipalResolution] = [:]
+    public var caComputers: [String: AccountRecord?] = [:]
+}
+
+extension DirectorySource {
+    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError)
+        -> HostAccounts
+    {
+        var found = HostAccounts()
+        for host in endpointHosts {
+            found.principals[host] = try await principal(endpointHost: host, configured: configured)
+        }
+        for host in caHosts { found.caComputers[host] = try await caComputer(host: host) }
+        return found
+    }
 }
 
 /// The live directory through a bound connection. Read-only.
@@ -71,6 +93,18 @@ public struct LiveDirectorySource: DirectorySource {
 
     public func caComputer(host: String) async throws(JobError) -> AccountRecord? {
         do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
+    }
+
+    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError)
+        -> HostAccounts
+    {
+        do {
+            let resolved = try await collector.resolveHosts(
+                endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, base: base)
+            return HostAccounts(principals: resolved.principals, caComputers: resolved.caComputers)
+        } catch {
+            throw .directory(error)
+        }
     }
 
     /// Users and computers not disabled (server-side bit test), paged.

@@ -14,6 +14,20 @@ struct PathResolver {
         self.serviceAccount = serviceAccount
     }
 
+    /// Resolves every host of these endpoints and CAs at once (see `DirectorySource.hosts`); `endpointPath`
+    /// then finds them known.
+    mutating func prefetch(_ pairs: [(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint)])
+        async throws(JobError)
+    {
+        let endpointHosts = Set(pairs.compactMap(\.endpoint.host)).subtracting(principals.keys)
+        let caHosts = Set(pairs.compactMap { $0.ca.dnsHostName?.lowercased() }).subtracting(caComputers.keys)
+        guard !endpointHosts.isEmpty || !caHosts.isEmpty else { return }
+        let found = try await source.hosts(
+            endpointHosts: endpointHosts.sorted(), caHosts: caHosts.sorted(), configured: serviceAccount)
+        principals.merge(found.principals) { known, _ in known }
+        caComputers.merge(found.caComputers) { known, _ in known }
+    }
+
     mutating func endpointPath(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint
     ) async throws(JobError) -> EndpointPath {

@@ -29,6 +29,7 @@ public struct ScanJob: Sendable {
         let records = try snapshot.templateRecords()
         var tally = FindingTally(listsEverything: includePassed)
         var resolver = PathResolver(source: source)
+        try await resolver.prefetch(cas.flatMap { ca in ca.endpoints.map { (ca, $0) } })
 
         progress?(Progress(phase: "endpoints", accountsRead: 0, requesters: 0, elapsed: 0))
         for ca in cas {

@@ -47,6 +47,7 @@ public struct ServerJob: Sendable {
 
         var tally = FindingTally(listsEverything: true)
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        try await resolver.prefetch(endpoints.map { (ca, $0) })
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         for endpoint in endpoints {
             let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)

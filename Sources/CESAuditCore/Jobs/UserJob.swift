@@ -55,6 +55,7 @@ public struct UserJob: Sendable {
 
         var tally = FindingTally(listsEverything: true)
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        try await resolver.prefetch(pairs)
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
