@@ -92,6 +92,9 @@ struct JobRunner {
             }
         }
         var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        if let problem = report.findings.storageProblem {
+            Console.warning("the listed findings are kept in memory instead of a temporary file: \(problem)")
+        }
         if let history, let path = history.path {
             do {
                 let store = try HistoryStore(path: path)

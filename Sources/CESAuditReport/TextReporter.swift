@@ -41,7 +41,7 @@ public struct TextReporter: Reporter {
             }
         }
 
-        for group in groups(report.findings) {
+        for group in groups(Array(report.findings)) {
             lines.append("")
             var heading = "\(group.subject.kind.rawValue) \(group.subject.name.printable)"
             if let dn = group.subject.dn, dn != group.subject.name { heading += " (\(dn.printable))" }
