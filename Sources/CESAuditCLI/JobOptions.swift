@@ -92,6 +92,9 @@ struct JobRunner {
             }
         }
         var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        if let problem = report.findings.storageProblem {
+            Console.warning("the listed findings are kept in memory instead of a temporary file: \(problem)")
+        }
         if let history, let path = history.path {
             do {
                 let store = try HistoryStore(path: path)
@@ -102,8 +105,7 @@ struct JobRunner {
             }
         }
         let useColor = options.output == nil && isatty(STDOUT_FILENO) == 1
-        try write(
-            try options.effectiveFormat.reporter(useColor: useColor).render(report, catalogue: catalogue), options)
+        try publish(report, options.effectiveFormat.reporter(useColor: useColor), catalogue, options)
         Foundation.exit(report.exitStatus)
     }
 
@@ -128,14 +130,26 @@ struct JobRunner {
         }
     }
 
-    private func write(_ data: Data, _ options: JobOptions) throws {
+    /// Streams the report to `--output` (atomically) or stdout: the findings are read from their spool as they are
+    /// written, so the report is never whole in memory.
+    private func publish(
+        _ report: AuditReport, _ reporter: any Reporter, _ catalogue: RuleCatalogue, _ options: JobOptions
+    ) throws {
         guard let path = options.output else {
-            FileHandle.standardOutput.write(data)
+            let output = OutputSink.standardOutput()
+            try reporter.write(report, catalogue: catalogue, to: output)
+            try output.flush()
+            // Too late to take back what stdout got, but the run must not end as if the report were complete.
+            try report.throwIfUnreadable()
             return
         }
         do {
-            try AtomicFileWriter.write(data, to: path)
-        } catch {
+            try AtomicFileWriter.write(to: path) { output in
+                try reporter.write(report, catalogue: catalogue, to: output)
+                // Before the rename: a report whose findings could not all be read back is never published.
+                try report.throwIfUnreadable()
+            }
+        } catch let error as AtomicWriteError {
             throw UsageError(error.description)
         }
     }

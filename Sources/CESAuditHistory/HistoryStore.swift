@@ -88,6 +88,11 @@ public final class HistoryStore: Sendable {
 
     /// Stores `report` and returns what changed since the previous run of the same command and target: open
     /// findings (`Finding.isOpen`, by `Finding.identity`) that are new, resolved, or still open. One transaction.
+    ///
+    /// Memory stays flat however many findings a run has: the findings are read as a stream and inserted one
+    /// prepared statement execution at a time; duplicates are found by a temporary table, and what is new, resolved
+    /// and still open is worked out by SQLite (EXCEPT / INTERSECT of the two runs, sorted there), whose results are
+    /// spooled like the findings — on a first run every open finding is new.
     public func record(_ report: AuditReport) throws(HistoryError) -> AuditReport.Changes {
         do {
             return try queue.write { db in
@@ -95,28 +100,74 @@ public final class HistoryStore: Sendable {
                     .filter(sql: "target IS ?", arguments: [report.target])
                     .order(Column("startedAt").desc, Column("id").desc)
                     .fetchOne(db)
-                var before: Set<FindingIdentity> = []
-                if let previousID = previous?.id {
-                    let rows = try FindingRow.filter(Column("runId") == previousID).fetchAll(db)
-                    before = Set(rows.map(\.identity))
-                }
 
                 var run = RunRow(report)
                 try run.insert(db)
                 let runID = run.id ?? db.lastInsertedRowID
-                var now: Set<FindingIdentity> = []
-                for finding in report.findings where finding.isOpen {
-                    // One row per identity: two findings with the same identity are one issue across runs.
-                    guard now.insert(finding.identity).inserted else { continue }
-                    try FindingRow(finding, runID: runID).insert(db)
+                try Self.insertOpenFindings(of: report, runID: runID, db)
+
+                guard let previousID = previous?.id else {
+                    return AuditReport.Changes(
+                        previousRunAt: nil, new: try Self.identities(Self.findings(of: runID), db),
+                        resolved: [], stillOpen: 0)
                 }
+                let now = Self.findings(of: runID)
+                let before = Self.findings(of: previousID)
+                let stillOpen = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(now) INTERSECT \(before))") ?? 0
                 return AuditReport.Changes(
-                    previousRunAt: previous?.startedAt, new: now.subtracting(before).sorted(),
-                    resolved: before.subtracting(now).sorted(), stillOpen: now.intersection(before).count)
+                    previousRunAt: previous?.startedAt, new: try Self.identities("\(now) EXCEPT \(before)", db),
+                    resolved: try Self.identities("\(before) EXCEPT \(now)", db), stillOpen: stillOpen)
             }
         } catch {
             throw HistoryError.from(error, path: path)
         }
+    }
+
+    /// One row per identity: two findings with the same identity are one issue across runs (the first is kept).
+    private static func insertOpenFindings(of report: AuditReport, runID: Int64, _ db: Database) throws {
+        // A NULL endpoint is told apart from an empty one, as `FindingIdentity` does.
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE IF NOT EXISTS recorded_identity (
+                    ruleId TEXT NOT NULL, subject TEXT NOT NULL, endpoint TEXT NOT NULL, hasEndpoint INTEGER NOT NULL,
+                    PRIMARY KEY (ruleId, subject, endpoint, hasEndpoint)) WITHOUT ROWID
+                """)
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.recorded_identity") }
+        let seen = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.recorded_identity VALUES (?, ?, ?, ?)")
+        let insert = try db.makeStatement(
+            sql:
+                "INSERT INTO finding (runId, ruleId, subject, endpoint, status, title, message) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        for finding in report.findings where finding.isOpen {
+            let identity = finding.identity
+            try seen.execute(arguments: [
+                identity.ruleId, identity.subject, identity.endpoint ?? "", identity.endpoint != nil,
+            ])
+            guard db.changesCount > 0 else { continue }
+            try insert.execute(arguments: [
+                runID, identity.ruleId, identity.subject, identity.endpoint, finding.status.rawValue, finding.title,
+                finding.message,
+            ])
+        }
+        // A findings spool that could not be read back must not be recorded as the run's open findings.
+        try report.findings.throwIfUnreadable()
+    }
+
+    /// The identities of one run's stored findings, as SQL.
+    private static func findings(of runID: Int64) -> String {
+        "SELECT ruleId, subject, endpoint FROM finding WHERE runId = \(runID)"
+    }
+
+    /// The identities `query` selects, sorted as `FindingIdentity` sorts (rule, subject, endpoint with none as
+    /// empty; SQLite compares UTF-8 bytes, which is Swift's order for the NFC text AD returns), spooled as read.
+    private static func identities(_ query: String, _ db: Database) throws -> FindingIdentityList {
+        let builder = FindingIdentityList.Builder()
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT ruleId, subject, endpoint FROM (\(query)) ORDER BY ruleId, subject, ifnull(endpoint, '')")
+        while let row = try rows.next() {
+            builder.append(FindingIdentity(ruleId: row[0], subject: row[1], endpoint: row[2]))
+        }
+        return builder.list
     }
 
     /// The most recent runs first, at most `limit`; optionally only those of one command.
@@ -212,7 +263,8 @@ private struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
-/// A `finding` row: one open finding of one run.
+/// A `finding` row: one open finding of one run. Rows are inserted by `insertOpenFindings` with a prepared
+/// statement (a record per row costs several times more at a scan's hundreds of thousands); this type counts them.
 private struct FindingRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "finding"
 
@@ -223,17 +275,4 @@ private struct FindingRow: Codable, FetchableRecord, PersistableRecord {
     var status: String
     var title: String
     var message: String
-
-    init(_ finding: Finding, runID: Int64) {
-        let identity = finding.identity
-        runId = runID
-        ruleId = identity.ruleId
-        subject = identity.subject
-        endpoint = identity.endpoint
-        status = finding.status.rawValue
-        title = finding.title
-        message = finding.message
-    }
-
-    var identity: FindingIdentity { FindingIdentity(ruleId: ruleId, subject: subject, endpoint: endpoint) }
 }

@@ -8,7 +8,8 @@ import Foundation
     import Darwin
 #endif
 
-/// Why an atomic write failed: the step, the path and the system's reason, in one line.
+/// Why writing the output failed (an atomic file or standard output): the step, the path and the system's
+/// reason, in one line.
 public struct AtomicWriteError: Error, Equatable, CustomStringConvertible {
     /// The file that was to be written.
     public var path: String
@@ -36,7 +37,43 @@ public struct AtomicWriteError: Error, Equatable, CustomStringConvertible {
 public enum AtomicFileWriter {
     /// Writes `data` to `path` atomically with mode 0644. The temporary file is removed when any step fails.
     public static func write(_ data: Data, to path: String) throws(AtomicWriteError) {
-        let directory: String
+        let file = try AtomicFile(path)
+        do {
+            try file.output.write(data)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Writes what `body` writes to the sink to `path` atomically with mode 0644, streaming through a buffer: the
+    /// file is renamed into place only when `body` returns; when it throws, or a step fails, the temporary file is
+    /// removed and the error rethrown (an `AtomicWriteError` for the file's own steps).
+    public static func write(to path: String, _ body: (OutputSink) throws -> Void) throws {
+        let file = try AtomicFile(path)
+        do {
+            try body(file.output)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+}
+
+/// The temporary file of one atomic write.
+private final class AtomicFile {
+    let path: String
+    let directory: String
+    let temporary: String
+    private var descriptor: Int32
+    /// Until the rename: the temporary file is ours to remove.
+    private var temporaryExists = true
+    let output: OutputSink
+
+    init(_ path: String) throws(AtomicWriteError) {
+        self.path = path
         let name: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -55,42 +92,29 @@ public enum AtomicFileWriter {
         guard fd >= 0 else {
             throw AtomicWriteError(path: path, operation: "create a temporary file in \(directory)", code: errno)
         }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-
-        func fail(_ operation: String, _ code: Int32) -> AtomicWriteError {
-            unlink(temporary)
-            return AtomicWriteError(path: path, operation: operation, code: code)
-        }
+        temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        descriptor = fd
+        output = OutputSink(fileDescriptor: fd, name: path, operation: "write \(temporary)")
 
         // mkstemp creates 0600; output files are meant to be read by collectors and other users.
         if fchmod(fd, 0o644) != 0 {
             let code = errno
-            close(fd)
-            throw fail("set the mode of \(temporary)", code)
+            discard()
+            throw AtomicWriteError(path: path, operation: "set the mode of \(temporary)", code: code)
         }
-        let written: Int32? = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let result = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += result
-            }
-            return nil
+    }
+
+    /// Flushes, fsyncs and renames the temporary file over the target.
+    func commit() throws(AtomicWriteError) {
+        try output.flush()
+        if fsync(descriptor) != 0 { throw AtomicWriteError(path: path, operation: "fsync \(temporary)", code: errno) }
+        let closed = close(descriptor)
+        descriptor = -1
+        if closed != 0 { throw AtomicWriteError(path: path, operation: "close \(temporary)", code: errno) }
+        if rename(temporary, path) != 0 {
+            throw AtomicWriteError(path: path, operation: "rename \(temporary) over it", code: errno)
         }
-        if let code = written {
-            close(fd)
-            throw fail("write \(temporary)", code)
-        }
-        if fsync(fd) != 0 {
-            let code = errno
-            close(fd)
-            throw fail("fsync \(temporary)", code)
-        }
-        if close(fd) != 0 { throw fail("close \(temporary)", errno) }
-        if rename(temporary, path) != 0 { throw fail("rename \(temporary) over it", errno) }
+        temporaryExists = false
 
         // Best effort: make the rename itself durable; the data is already in place for readers.
         let directoryFD = open(directory, O_RDONLY)
@@ -100,13 +124,17 @@ public enum AtomicFileWriter {
         }
     }
 
-    private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Darwin)
-            Darwin.write(fd, buffer, count)
-        #elseif canImport(Musl)
-            Musl.write(fd, buffer, count)
-        #else
-            Glibc.write(fd, buffer, count)
-        #endif
+    /// Closes and removes the temporary file (after a failure; harmless after a rename, which moved it away).
+    func discard() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        if temporaryExists {
+            unlink(temporary)
+            temporaryExists = false
+        }
     }
+
+    deinit { discard() }
 }

@@ -1,7 +1,8 @@
 import CESAuditCore
 import Foundation
 
-/// contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted.
+/// contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted. The
+/// findings (and the history's identity lists) are streamed one at a time into the same layout.
 public struct JSONReporter: Reporter {
     /// `json`.
     public static let format = OutputFormat.json
@@ -10,13 +11,8 @@ public struct JSONReporter: Reporter {
     public init() {}
 
     /// The report as contract.md JSON v1, ending with a newline.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        let encoder = JSONEncoder()
-        // Sorted keys keep the output diffable between runs; unescaped slashes keep endpoint URLs readable.
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(report)
-        data.append(0x0A)
-        return data
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        try StreamingJSONEncoder(dates: .iso8601).write(report, to: output)
+        try output.write("\n")
     }
 }

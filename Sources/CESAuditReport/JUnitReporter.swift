@@ -10,9 +10,50 @@ public struct JUnitReporter: Reporter {
     /// Creates the reporter.
     public init() {}
 
-    /// The report as a UTF-8 XML document.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        Data(xml(report, catalogue: catalogue).utf8)
+    /// The report as a UTF-8 XML document. The counts go in the opening tags, so a first pass counts and sorts the
+    /// findings into one spool per family (copied as stored, not decoded); the second writes family by family.
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        // Families in first-seen order; findings keep their report order within a family.
+        var families: [String] = []
+        var familyIndex: [String: Int] = [:]
+        var counts: [Counts] = []
+        let byFamily = report.findings.partitioned { head in
+            let family = Self.family(of: head.ruleId, in: catalogue)
+            let index: Int
+            if let known = familyIndex[family] {
+                index = known
+            } else {
+                index = families.count
+                familyIndex[family] = index
+                families.append(family)
+                counts.append(Counts())
+            }
+            counts[index].add(outcome(status: head.status, isWaived: head.isWaived))
+            return index
+        }
+
+        var total = Counts()
+        for family in counts {
+            total.tests += family.tests
+            total.failures += family.failures
+            total.errors += family.errors
+            total.skipped += family.skipped
+        }
+        let time = String(format: "%.3f", Double(report.durationMs) / 1000)
+        try output.write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<testsuites name=\"ces-audit\" \(total.attributes) time=\"\(time)\">\n")
+        for (index, family) in families.enumerated() where index < byFamily.count {
+            let name = XML.escape("CES-\(family)")
+            try output.write("  <testsuite name=\"\(name)\" \(counts[index].attributes)>\n")
+            for finding in byFamily[index] {
+                try output.write(
+                    testcase(finding, outcome: outcome(status: finding.status, isWaived: finding.isWaived)))
+            }
+            try byFamily[index].throwIfUnreadable()
+            try output.write("  </testsuite>\n")
+        }
+        try output.write("</testsuites>\n")
     }
 
     private struct Counts {
@@ -40,48 +81,21 @@ public struct JUnitReporter: Reporter {
         case passed, failure, error, skipped
     }
 
-    private func outcome(_ finding: Finding) -> Outcome {
-        if finding.isWaived { return .skipped }
-        switch finding.status {
+    /// The rule family: the catalogue's, else the letter after `CES-`.
+    static func family(of ruleId: String, in catalogue: RuleCatalogue) -> String {
+        if let rule = catalogue[ruleId] { return rule.family }
+        let id = ruleId.uppercased().hasPrefix("CES-") ? ruleId.dropFirst(4) : Substring(ruleId)
+        return id.first.map { String($0) } ?? "?"
+    }
+
+    private func outcome(status: Status, isWaived: Bool) -> Outcome {
+        if isWaived { return .skipped }
+        switch status {
         case .pass: return .passed
         case .warn, .fail: return .failure
         case .unknown: return .error
         case .skipped: return .skipped
         }
-    }
-
-    func xml(_ report: AuditReport, catalogue: RuleCatalogue) -> String {
-        // Families in first-seen order; findings keep their report order within a family.
-        var families: [String] = []
-        var byFamily: [String: [Finding]] = [:]
-        for finding in report.findings {
-            let family = finding.family(in: catalogue)
-            if byFamily[family] == nil { families.append(family) }
-            byFamily[family, default: []].append(finding)
-        }
-
-        var total = Counts()
-        var suites: [String] = []
-        for family in families {
-            var counts = Counts()
-            var cases: [String] = []
-            for finding in byFamily[family] ?? [] {
-                let outcome = outcome(finding)
-                counts.add(outcome)
-                cases.append(testcase(finding, outcome: outcome))
-            }
-            total.tests += counts.tests
-            total.failures += counts.failures
-            total.errors += counts.errors
-            total.skipped += counts.skipped
-            let name = XML.escape("CES-\(family)")
-            suites.append(
-                "  <testsuite name=\"\(name)\" \(counts.attributes)>\n" + cases.joined() + "  </testsuite>\n")
-        }
-        let time = String(format: "%.3f", Double(report.durationMs) / 1000)
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            + "<testsuites name=\"ces-audit\" \(total.attributes) time=\"\(time)\">\n"
-            + suites.joined() + "</testsuites>\n"
     }
 
     private func testcase(_ finding: Finding, outcome: Outcome) -> String {

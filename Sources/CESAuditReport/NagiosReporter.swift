@@ -16,10 +16,11 @@ public struct NagiosReporter: Reporter {
     }
 
     /// The plugin output as UTF-8 text.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        Data(text(report).utf8)
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        try output.write(text(report))
     }
 
+    /// At most `maxDetailLines` + 2 lines, whatever the number of findings.
     func text(_ report: AuditReport) -> String {
         let open = report.openCounts
         var context = report.command
@@ -37,17 +38,23 @@ public struct NagiosReporter: Reporter {
         ]
         var lines = [status + " | " + perfdata.joined(separator: " ")]
 
-        // Worst first, so a capped list still shows what makes the state.
-        let details = report.findings.enumerated()
-            .filter { $0.element.isOpen }
-            .sorted { ($0.element.status.precedence, $0.offset) < ($1.element.status.precedence, $1.offset) }
-            .map(\.element)
-        for finding in details.prefix(maxDetailLines) {
+        // Worst first, so a capped list still shows what makes the state: the first `maxDetailLines` open findings
+        // of each status are enough to know which are shown (in report order within a status).
+        var details = 0
+        var shown: [[FindingList.Position]] = Array(repeating: [], count: Status.allCases.count)
+        for (position, head) in report.findings.heads() where head.isOpen {
+            details += 1
+            if shown[head.status.precedence].count < maxDetailLines { shown[head.status.precedence].append(position) }
+        }
+        var reader = report.findings.reader()
+        for position in shown.joined().prefix(maxDetailLines) {
+            reader.seek(to: position)
+            guard let finding = reader.next() else { break }
             var line = "[\(finding.status.rawValue.uppercased())] \(finding.ruleId) \(finding.subject.name)"
             if let endpoint = finding.endpoint { line += " @ \(endpoint)" }
             lines.append(Self.clean(line + ": " + finding.message))
         }
-        if details.count > maxDetailLines { lines.append("… and \(details.count - maxDetailLines) more") }
+        if details > maxDetailLines { lines.append("… and \(details - maxDetailLines) more") }
         return lines.joined(separator: "\n") + "\n"
     }
 

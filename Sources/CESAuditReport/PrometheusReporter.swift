@@ -12,8 +12,8 @@ public struct PrometheusReporter: Reporter {
     public init() {}
 
     /// The metrics as UTF-8 text.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        Data(text(report).utf8)
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        try output.write(text(report))
     }
 
     private struct Family {
@@ -27,6 +27,8 @@ public struct PrometheusReporter: Reporter {
         }
     }
 
+    /// Aggregates only (per rule, status and subject kind), so the text is small whatever the number of findings; one
+    /// pass over the findings' heads.
     func text(_ report: AuditReport) -> String {
         let command = ("command", report.command)
         var families: [Family] = []
@@ -45,9 +47,17 @@ public struct PrometheusReporter: Reporter {
             families.append(family)
         }
 
-        family = Family("ces_audit_findings", "Listed findings of the last run by rule and status.")
         var perRule: [String: [Status: Int]] = [:]
-        for finding in report.findings { perRule[finding.ruleId, default: [:]][finding.status, default: 0] += 1 }
+        var worst: [String: [String: Int]] = [:]
+        for (_, finding) in report.findings.heads() {
+            perRule[finding.ruleId, default: [:]][finding.status, default: 0] += 1
+            // Skipped is not emitted; a waived finding counts as passed so an accepted risk does not alert.
+            guard let value = Self.statusValue(finding.isWaived ? .pass : finding.status) else { continue }
+            let kind = finding.subject.kind.rawValue
+            worst[finding.ruleId, default: [:]][kind] = max(worst[finding.ruleId]?[kind] ?? 0, value)
+        }
+
+        family = Family("ces_audit_findings", "Listed findings of the last run by rule and status.")
         for rule in perRule.keys.sorted() {
             for status in Status.allCases {
                 guard let count = perRule[rule]?[status] else { continue }
@@ -73,13 +83,6 @@ public struct PrometheusReporter: Reporter {
         family = Family(
             "ces_audit_check_status",
             "Worst open status per rule and subject kind: 0 pass, 1 warn, 2 fail, 3 unknown.")
-        var worst: [String: [String: Int]] = [:]
-        for finding in report.findings {
-            // Skipped is not emitted; a waived finding counts as passed so an accepted risk does not alert.
-            guard let value = Self.statusValue(finding.isWaived ? .pass : finding.status) else { continue }
-            let kind = finding.subject.kind.rawValue
-            worst[finding.ruleId, default: [:]][kind] = max(worst[finding.ruleId]?[kind] ?? 0, value)
-        }
         for rule in worst.keys.sorted() {
             for (kind, value) in (worst[rule] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 family.samples.append(([command, ("rule", rule), ("subject_kind", kind)], String(value)))

@@ -15,9 +15,6 @@ extension AuditReport {
     /// Every evaluated check, listed or not.
     var totalChecks: Int { summary.pass + summary.warn + summary.fail + summary.unknown + summary.skipped }
 
-    /// Passes counted in the summary but not listed (`scan` without `--include-passed`).
-    var unlistedPasses: Int { max(0, summary.pass - findings.filter { $0.status == .pass }.count) }
-
     /// The Nagios state word of `exitStatus`.
     var stateWord: String {
         switch exitStatus {
@@ -39,13 +36,6 @@ extension Finding {
 
     /// Accepted by a waiver that has not expired.
     var isWaived: Bool { waiver.map { !$0.expired } ?? false }
-
-    /// The rule family: the catalogue's, else the letter after `CES-`.
-    func family(in catalogue: RuleCatalogue) -> String {
-        if let rule = catalogue[ruleId] { return rule.family }
-        let id = ruleId.uppercased().hasPrefix("CES-") ? ruleId.dropFirst(4) : Substring(ruleId)
-        return id.first.map { String($0) } ?? "?"
-    }
 }
 
 extension Status {

@@ -31,9 +31,25 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 }
 
 /// Renders one `AuditReport` in one output format (SwiftFormat's reporter pattern: one reporter per file).
+///
+/// A reporter writes as it reads: the report's findings are a stream (`FindingList`, spooled to disk for a large
+/// `scan`), which a reporter may read more than once (a pass to count or group, a pass to write) but never holds
+/// whole. Output is UTF-8 for every format.
 public protocol Reporter: Sendable {
     /// The format this reporter writes.
     static var format: OutputFormat { get }
-    /// The whole output as bytes (UTF-8 for every format); the catalogue supplies rule titles, severities and help.
-    func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data
+    /// Writes the report to `output`; the catalogue supplies rule titles, severities and help. Whoever publishes
+    /// the output checks `report.throwIfUnreadable()` afterwards (a spool that failed to read means it is short).
+    func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws
+}
+
+extension Reporter {
+    /// The whole output in memory (tests, small reports).
+    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
+        let output = OutputSink.memory()
+        try write(report, catalogue: catalogue, to: output)
+        try output.flush()
+        try report.throwIfUnreadable()
+        return output.data
+    }
 }

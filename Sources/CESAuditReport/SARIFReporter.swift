@@ -15,29 +15,35 @@ public struct SARIFReporter: Reporter {
         self.informationUri = informationUri
     }
 
-    /// The report as one SARIF log with one run, pretty printed with sorted keys.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(log(report, catalogue: catalogue))
-        data.append(0x0A)
-        return data
+    /// The report as one SARIF log with one run, pretty printed with sorted keys; results are streamed.
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        try StreamingJSONEncoder().write(log(report, catalogue: catalogue), to: output)
+        try output.write("\n")
     }
 
     func log(_ report: AuditReport, catalogue: RuleCatalogue) -> Log {
-        // Rules: those the results refer to, in catalogue order, then any the catalogue does not know.
-        let used = Set(report.findings.map { $0.ruleId.uppercased() })
+        // Rules: those the results refer to, in catalogue order, then any the catalogue does not know (in order of
+        // first use, named by that finding's title). Results carry an index into them, so a first pass over the
+        // findings' heads finds them before results are written.
+        var used: Set<String> = []
+        var seen: Set<String> = []
+        var firstUse: [(id: String, position: FindingList.Position)] = []
+        for (position, head) in report.findings.heads() where seen.insert(head.ruleId).inserted {
+            let id = head.ruleId.uppercased()
+            if used.insert(id).inserted { firstUse.append((id, position)) }
+        }
         var rules = catalogue.rules.filter { used.contains($0.id.uppercased()) }.map(rule)
         var ruleIndex: [String: Int] = [:]
         for (offset, rule) in rules.enumerated() { ruleIndex[rule.id.uppercased()] = offset }
-        for finding in report.findings where ruleIndex[finding.ruleId.uppercased()] == nil {
-            ruleIndex[finding.ruleId.uppercased()] = rules.count
+        for (id, position) in firstUse where ruleIndex[id] == nil {
+            guard let finding = report.findings.element(at: position) else { continue }
+            ruleIndex[id] = rules.count
             rules.append(
                 Rule(
                     id: finding.ruleId, name: finding.title, shortDescription: .init(text: finding.title),
                     fullDescription: nil, help: nil, helpUri: nil, defaultConfiguration: nil))
         }
-        let results = report.findings.map { finding in
+        let results = Results(findings: report.findings) { finding in
             result(finding, ruleIndex: ruleIndex[finding.ruleId.uppercased()] ?? 0, catalogue: catalogue)
         }
         let driver = Driver(
@@ -123,7 +129,30 @@ public struct SARIFReporter: Reporter {
     struct Run: Encodable {
         var tool: Tool
         var invocations: [Invocation]
-        var results: [Result]
+        var results: Results
+    }
+
+    /// The results, made from the findings as they are written: a JSON array, streamed by `StreamingJSONEncoder`.
+    struct Results: Encodable, StreamableJSONArray {
+        let findings: FindingList
+        let result: (Finding) -> Result
+
+        var isEmpty: Bool { findings.isEmpty }
+
+        func forEachEncodable(_ body: (any Encodable) throws -> Void) throws {
+            for finding in findings { try body(result(finding)) }
+            try findings.throwIfUnreadable()
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            if !isEmpty, let streams = encoder.userInfo[JSONArrayStreams.userInfoKey] as? JSONArrayStreams {
+                var container = encoder.singleValueContainer()
+                try container.encode(streams.placeholder(for: self))
+                return
+            }
+            var container = encoder.unkeyedContainer()
+            try forEachEncodable { try container.encode($0) }
+        }
     }
 
     struct Tool: Encodable {

@@ -14,79 +14,130 @@ public struct TextReporter: Reporter {
         self.useColor = useColor
     }
 
-    /// The report as UTF-8 text, ending with a newline.
-    public func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
-        Data(text(report, catalogue: catalogue).utf8)
-    }
-
     // Every value interpolated below goes through `printable` (ReportHelpers.swift): AD data must not reach the
     // terminal as escape sequences.
 
-    /// The report as a string (what `render` encodes).
-    public func text(_ report: AuditReport, catalogue: RuleCatalogue) -> String {
-        var lines: [String] = []
+    /// The report as UTF-8 text, ending with a newline. Two passes over the findings: one to find each subject's
+    /// runs of findings, one to print them subject by subject.
+    public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
+        func line(_ text: String) throws { try output.write(text + "\n") }
+
         var header = "ces-audit \(report.tool.version.printable): \(report.command.printable)"
         if let target = report.target { header += " \(target.printable)" }
         header += " at \(report.startedAt.iso8601UTC) (\(report.durationMs) ms)"
-        lines.append(bold(header))
+        try line(bold(header))
 
         if let principals = report.principals, !principals.isEmpty {
-            lines.append("")
-            lines.append(bold("CES principals"))
+            try line("")
+            try line(bold("CES principals"))
             for note in principals {
-                var line = "  \(note.endpoint.printable) → \((note.account ?? "(unresolved)").printable)"
-                if let source = note.source { line += " (\(source.printable))" }
-                lines.append(line)
-                if let problem = note.problem { lines += indented(problem, by: "      ") }
+                var text = "  \(note.endpoint.printable) → \((note.account ?? "(unresolved)").printable)"
+                if let source = note.source { text += " (\(source.printable))" }
+                try line(text)
+                if let problem = note.problem { for text in indented(problem, by: "      ") { try line(text) } }
             }
         }
 
-        for group in groups(report.findings) {
-            lines.append("")
-            var heading = "\(group.subject.kind.rawValue) \(group.subject.name.printable)"
-            if let dn = group.subject.dn, dn != group.subject.name { heading += " (\(dn.printable))" }
-            lines.append(bold(heading))
-            for finding in group.findings { lines += describe(finding) }
+        let groups = SubjectRuns(report.findings)
+        var reader = report.findings.reader()
+        var group: Int32 = -1
+        for run in groups.runs {
+            reader.seek(to: run.position)
+            for _ in 0..<run.count {
+                guard let finding = reader.next() else { break }
+                if run.group != group {
+                    group = run.group
+                    try line("")
+                    var heading = "\(finding.subject.kind.rawValue) \(finding.subject.name.printable)"
+                    if let dn = finding.subject.dn, dn != finding.subject.name { heading += " (\(dn.printable))" }
+                    try line(bold(heading))
+                }
+                for text in describe(finding) { try line(text) }
+            }
         }
 
         if let changes = report.changes {
-            lines.append("")
-            var line = "Since the previous run"
+            try line("")
+            var text = "Since the previous run"
             if let previous = changes.previousRunAt {
-                line += " (\(previous.iso8601UTC))"
+                text += " (\(previous.iso8601UTC))"
             } else {
-                line += " (none recorded: first run)"
+                text += " (none recorded: first run)"
             }
-            line += ": \(changes.new.count) new, \(changes.resolved.count) resolved, \(changes.stillOpen) still open"
-            lines.append(bold(line))
-            for identity in changes.new { lines.append("  + \(describe(identity))") }
-            for identity in changes.resolved { lines.append("  - \(describe(identity))") }
+            text += ": \(changes.new.count) new, \(changes.resolved.count) resolved, \(changes.stillOpen) still open"
+            try line(bold(text))
+            for identity in changes.new { try line("  + \(describe(identity))") }
+            for identity in changes.resolved { try line("  - \(describe(identity))") }
         }
 
-        lines.append("")
-        lines.append(summaryLine(report))
-        return lines.joined(separator: "\n") + "\n"
+        try line("")
+        try line(summaryLine(report, listedPasses: groups.passes))
     }
 
-    private struct Group {
-        var subject: Subject
-        var findings: [Finding]
-    }
+    /// Where each subject's findings are, for printing them grouped by subject (kind, name, DN) in order of first
+    /// appearance without holding them: the findings as runs of consecutive findings about one subject, sorted by
+    /// subject, then position. A `scan` adds an account's findings together, so an account is one run.
+    ///
+    /// Memory is per subject, not per finding: a 64-bit hash of each subject, its first position and its runs. A
+    /// hash already seen is confirmed by reading back that subject's first finding, so two subjects with the same
+    /// hash are still told apart.
+    struct SubjectRuns {
+        struct Run {
+            var group: Int32
+            var count: Int32
+            var position: FindingList.Position
+        }
 
-    /// Findings grouped by subject (kind, name, DN) in order of first appearance.
-    private func groups(_ findings: [Finding]) -> [Group] {
-        var groups: [Group] = []
-        var index: [Subject.Kind: [String: Int]] = [:]
-        for finding in findings {
-            let key = finding.subject.name + "\u{0}" + (finding.subject.dn ?? "")
-            if let position = index[finding.subject.kind]?[key] {
-                groups[position].findings.append(finding)
-            } else {
-                index[finding.subject.kind, default: [:]][key] = groups.count
-                groups.append(Group(subject: finding.subject, findings: [finding]))
+        private(set) var runs: [Run] = []
+        /// Listed passes (to say how many were counted but not listed).
+        private(set) var passes = 0
+
+        /// The grouping key as it always was: kind, name and DN (nil and empty alike).
+        struct Key: Hashable {
+            var kind: Subject.Kind
+            var nameAndDN: String
+
+            init(_ subject: Subject) {
+                kind = subject.kind
+                nameAndDN = subject.name + "\u{0}" + (subject.dn ?? "")
             }
         }
-        return groups
+
+        /// `hash` is the key's `hashValue`; tests make every key collide.
+        init(_ findings: FindingList, hash: (Key) -> Int = { $0.hashValue }) {
+            var groupByHash: [Int: Int32] = [:]
+            var collided: [Key: Int32] = [:]
+            var firstPositions: [FindingList.Position] = []
+            var verifier = findings.reader()
+            var previous: Key?
+
+            func group(of key: Key, hash: Int, at position: FindingList.Position) -> Int32 {
+                let next = Int32(firstPositions.count)
+                guard let known = groupByHash[hash] else {
+                    groupByHash[hash] = next
+                    firstPositions.append(position)
+                    return next
+                }
+                verifier.seek(to: firstPositions[Int(known)])
+                if let head = verifier.nextHead(), Key(head.subject) == key { return known }
+                if let group = collided[key] { return group }
+                collided[key] = next
+                firstPositions.append(position)
+                return next
+            }
+
+            for (position, head) in findings.heads() {
+                if head.status == .pass { passes += 1 }
+                let key = Key(head.subject)
+                if key == previous, let last = runs.indices.last, runs[last].count < Int32.max {
+                    runs[last].count += 1
+                    continue
+                }
+                previous = key
+                runs.append(Run(group: group(of: key, hash: hash(key), at: position), count: 1, position: position))
+            }
+            runs.sort { ($0.group, $0.position) < ($1.group, $1.position) }
+        }
     }
 
     private func describe(_ finding: Finding) -> [String] {
@@ -118,7 +169,7 @@ public struct TextReporter: Reporter {
         return text
     }
 
-    private func summaryLine(_ report: AuditReport) -> String {
+    private func summaryLine(_ report: AuditReport, listedPasses: Int) -> String {
         let summary = report.summary
         var parts = [
             colour("\(summary.fail) fail", for: summary.fail > 0 ? .fail : nil),
@@ -128,7 +179,8 @@ public struct TextReporter: Reporter {
         ]
         if report.waivedCount > 0 { parts.append("\(report.waivedCount) waived") }
         var line = "Summary: " + parts.joined(separator: ", ")
-        if report.unlistedPasses > 0 { line += " (\(report.unlistedPasses) passed not listed)" }
+        let unlistedPasses = max(0, summary.pass - listedPasses)
+        if unlistedPasses > 0 { line += " (\(unlistedPasses) passed not listed)" }
         line += ": \(report.stateWord) (exit \(report.exitStatus))"
         return line
     }

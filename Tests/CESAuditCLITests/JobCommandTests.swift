@@ -265,6 +265,35 @@ struct JobCommandTests {
         #expect((try Self.json(listing.stdout)["runs"] as? [[String: Any]])?.count == 3)
     }
 
+    @Test func scanSpoolsItsFindingsToTMPDIRAndLeavesNothingThere() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spool = directory.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: false)
+        let file = directory.appendingPathComponent("scan.json").path
+        let result = try CLI.run(
+            ["scan", "--format", "json", "--output", file] + Self.connection(), environment: ["TMPDIR": spool.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(!result.stderr.contains("warning"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+        let json = try Self.json(try String(contentsOfFile: file, encoding: .utf8))
+        let summary = try #require(json["summary"] as? [String: Int])
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        // Thousands of findings at test bed size: far more than the spool keeps in memory.
+        #expect(findings.count > 10_000)
+        #expect(findings.count == (summary["fail"] ?? 0) + (summary["warn"] ?? 0) + (summary["unknown"] ?? 0))
+
+        // Without a usable $TMPDIR the findings stay in memory: a warning, and the same report.
+        let fallback = try CLI.run(
+            ["scan", "--format", "json"] + Self.connection(),
+            environment: ["TMPDIR": directory.appendingPathComponent("missing").path])
+        #expect(fallback.status == 2)
+        #expect(fallback.stderr.contains("warning: the listed findings are kept in memory"), "\(fallback.stderr)")
+        let same = try #require(try Self.json(fallback.stdout)["findings"] as? [[String: Any]])
+        #expect(same.count == findings.count)
+        #expect(same.last?["message"] as? String == findings.last?["message"] as? String)
+    }
+
     @Test func scanPrometheusTextfileIsWrittenAtomicallyAndValid() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

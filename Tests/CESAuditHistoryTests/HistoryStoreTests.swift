@@ -1,8 +1,15 @@
-import CESAuditCore
 import CESAuditHistory
 import Foundation
 import GRDB
 import Testing
+
+@testable import CESAuditCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite struct HistoryStoreTests {
     private let directory: URL
@@ -132,6 +139,62 @@ import Testing
         #expect(second.new.map(\.ruleId) == ["CES-A1"])
         #expect(second.resolved.map(\.ruleId) == ["CES-A2"])
         #expect(try store.runs(limit: 1).first?.openFindings == 1)
+    }
+
+    @Test func aLargeFirstRunIsRecordedAndReportedAsAStream() throws {
+        defer { cleanUp() }
+        let store = try HistoryStore(path: path)
+        // Listed in reverse order and with duplicates: the changes come back sorted and once per identity.
+        let count = 20_000
+        let findings = (0..<count).reversed().flatMap { number in
+            let finding = finding("CES-A\(number % 7)", String(format: "user%05d", number), .fail)
+            return number % 10 == 0 ? [finding, finding] : [finding]
+        }
+        let first = try store.record(report(findings))
+        #expect(first.new.count == count)
+        #expect(first.resolved.isEmpty)
+        let identities = Array(first.new)
+        #expect(identities == identities.sorted())
+        #expect(Set(identities).count == count)
+        // On a first run every open finding is new: the list is spooled, not held.
+        #expect(first.new.storedBytes.disk > 0)
+        #expect(first.new.storedBytes.memory <= 256 * 1024 + 4096)
+        #expect(try store.runs(limit: 1).first?.openFindings == count)
+
+        let kept = Array(findings.dropFirst(100))
+        let resolved = Set(findings.map(\.identity)).subtracting(kept.map(\.identity))
+        let second = try store.record(report(kept, day: 1))
+        #expect(resolved.count > 80)
+        #expect(second.stillOpen == count - resolved.count)
+        #expect(second.new.isEmpty)
+        #expect(Array(second.resolved) == resolved.sorted())
+    }
+
+    @Test func findingsThatCannotBeReadBackAreNotRecorded() throws {
+        defer { cleanUp() }
+        let store = try HistoryStore(path: path)
+        let builder = FindingList.Builder(memoryLimit: 512, directory: directory.path)
+        for number in 0..<50 { builder.append(finding("CES-A1", "user\(number)", .fail)) }
+        var broken = report([])
+        broken.findings = builder.list
+        // The spool file swapped for an empty one: reading the findings back fails part way.
+        let empty = open("/dev/null", O_RDONLY)
+        #expect(dup2(empty, builder.spool.fileDescriptor) >= 0)
+        close(empty)
+        #expect(throws: HistoryError.self) { try store.record(broken) }
+        #expect(try store.runs(limit: 10).isEmpty, "the transaction is rolled back")
+    }
+
+    @Test func aMissingEndpointIsNotAnEmptyOne() throws {
+        defer { cleanUp() }
+        let store = try HistoryStore(path: path)
+        let changes = try store.record(
+            report([finding("CES-C6", "svc", .warn, endpoint: nil), finding("CES-C6", "svc", .warn, endpoint: "")]))
+        #expect(changes.new.count == 2)
+        #expect(Set(changes.new.map(\.endpoint)) == [nil, ""])
+        let again = try store.record(report([finding("CES-C6", "svc", .warn, endpoint: "")], day: 1))
+        #expect(again.resolved.map(\.endpoint) == [nil])
+        #expect(again.stillOpen == 1)
     }
 
     @Test func runsListsNewestFirstWithCounts() throws {

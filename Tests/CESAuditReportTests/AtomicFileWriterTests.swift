@@ -36,6 +36,30 @@ import Testing
         try FileManager.default.removeItem(at: directory)
     }
 
+    @Test func streamedWritesAreAtomicToo() throws {
+        struct Interrupted: Error {}
+        let path = directory.appendingPathComponent("stream.json").path
+        try AtomicFileWriter.write(to: path) { output in
+            // More than the sink's buffer, in pieces.
+            for number in 0..<20_000 { try output.write("line \(number)\n") }
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 20_000)
+        #expect(lines.last == "line 19999")
+        // A body that fails half way leaves the previous file as it was and no temporary file.
+        #expect(throws: Interrupted.self) {
+            try AtomicFileWriter.write(to: path) { output in
+                for number in 0..<20_000 { try output.write("other \(number)\n") }
+                throw Interrupted()
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("line 0\n"))
+        #expect(try contents() == ["stream.json"])
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o644)
+        try FileManager.default.removeItem(at: directory)
+    }
+
     @Test func missingDirectoryFailsWithATypedError() throws {
         let path = directory.appendingPathComponent("missing/out.json").path
         #expect {

@@ -38,8 +38,10 @@ import Testing
 
     @Test func controlCharactersFromADAreShownNotSent() throws {
         var report = Fixtures.report(listing: [.fail])
-        report.findings[0].message = "evil \u{1B}]0;title\u{7} name\r"
-        report.findings[0].subject.name = "bob\u{1B}[2J"
+        var findings = Array(report.findings)
+        findings[0].message = "evil \u{1B}]0;title\u{7} name\r"
+        findings[0].subject.name = "bob\u{1B}[2J"
+        report.findings = FindingList(findings)
         let text = try text(report)
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(text.contains(#"evil \x1B]0;title\x07 name\x0D"#))

@@ -45,22 +45,29 @@ public struct AuditReport: Sendable, Codable, Equatable {
         }
     }
 
-    /// What changed since the previous run kept in the history database (`scan --history`).
+    /// What changed since the previous run kept in the history database (`scan --history`). On a first run every
+    /// open finding is new, so the lists are spooled like the findings.
     public struct Changes: Sendable, Codable, Equatable {
         /// When the run compared against started; nil for the first run.
         public var previousRunAt: Date?
-        /// Open findings (see `Finding.isOpen`) that the previous run did not have.
-        public var new: [FindingIdentity]
-        /// Findings open in the previous run and no longer open now.
-        public var resolved: [FindingIdentity]
+        /// Open findings (see `Finding.isOpen`) that the previous run did not have, sorted.
+        public var new: FindingIdentityList
+        /// Findings open in the previous run and no longer open now, sorted.
+        public var resolved: FindingIdentityList
         /// Open in both runs.
         public var stillOpen: Int
 
-        public init(previousRunAt: Date?, new: [FindingIdentity], resolved: [FindingIdentity], stillOpen: Int) {
+        public init(previousRunAt: Date?, new: FindingIdentityList, resolved: FindingIdentityList, stillOpen: Int) {
             self.previousRunAt = previousRunAt
             self.new = new
             self.resolved = resolved
             self.stillOpen = stillOpen
+        }
+
+        public init(previousRunAt: Date?, new: [FindingIdentity], resolved: [FindingIdentity], stillOpen: Int) {
+            self.init(
+                previousRunAt: previousRunAt, new: FindingIdentityList(new), resolved: FindingIdentityList(resolved),
+                stillOpen: stillOpen)
         }
     }
 
@@ -71,7 +78,8 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var startedAt: Date
     public var durationMs: Int
     public var summary: Summary
-    public var findings: [Finding]
+    /// The listed findings, read as a stream (a `scan` lists hundreds of thousands); encoded as a JSON array.
+    public var findings: FindingList
     // Additions to the contract's v1 shape (contract.md allows adding).
     /// What the job ran for: the account, the CES host, or the domain.
     public var target: String?
@@ -84,7 +92,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var changes: Changes?
 
     public init(
-        tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: [Finding],
+        tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: FindingList,
         target: String? = nil, subjectsScanned: Int? = nil, principals: [PrincipalNote]? = nil, open: Summary? = nil,
         changes: Changes? = nil
     ) {
@@ -99,6 +107,26 @@ public struct AuditReport: Sendable, Codable, Equatable {
         self.principals = principals
         self.open = open
         self.changes = changes
+    }
+
+    /// A report of findings already in memory (tests, tools).
+    public init(
+        tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: [Finding],
+        target: String? = nil, subjectsScanned: Int? = nil, principals: [PrincipalNote]? = nil, open: Summary? = nil,
+        changes: Changes? = nil
+    ) {
+        self.init(
+            tool: tool, command: command, startedAt: startedAt, durationMs: durationMs, summary: summary,
+            findings: FindingList(findings), target: target, subjectsScanned: subjectsScanned, principals: principals,
+            open: open, changes: changes)
+    }
+
+    /// Throws when a list of the report could not be read back from its spool while it was rendered or recorded:
+    /// that output is incomplete and must not be published.
+    public func throwIfUnreadable() throws(SpoolError) {
+        try findings.throwIfUnreadable()
+        try changes?.new.throwIfUnreadable()
+        try changes?.resolved.throwIfUnreadable()
     }
 
     /// contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Counts every finding of a run and keeps the ones to list: all of them for `user` and `server`, the
+/// non-pass ones for `scan` unless passes are asked for. Counting does not keep findings, and the listed ones go
+/// to a spool (memory up to a small limit, then an unlinked temporary file), so a scan over the whole domain
+/// holds neither in memory: hundreds of thousands of listed findings cost the same memory as a few.
+///
+/// Copies of a tally share its spool; use one (the jobs keep theirs in a local variable and return it).
+public struct FindingTally: Sendable {
+    public private(set) var summary = AuditReport.Summary()
+    /// Counts of findings that are open (not waived); these decide the exit status.
+    public private(set) var open = AuditReport.Summary()
+    public private(set) var principals: [PrincipalNote] = []
+    /// Hashes of the distinct subjects, for `subjectCount`: 8 bytes per subject instead of its name and DN. Two
+    /// subjects with the same 64-bit hash would be counted once — odds of about 1 in 10^9 at 100,000 subjects, for a
+    /// figure that is only reported.
+    private var subjects: Set<Int> = []
+    private let spool: FindingList.Builder
+    /// List passes and skipped findings too.
+    public let listsEverything: Bool
+
+    public init(listsEverything: Bool) {
+        self.init(listsEverything: listsEverything, spool: FindingList.Builder())
+    }
+
+    /// A tally whose spool moves to `directory` (nil: `$TMPDIR`) past `memoryLimit` bytes.
+    init(listsEverything: Bool, spool: FindingList.Builder) {
+        self.listsEverything = listsEverything
+        self.spool = spool
+    }
+
+    public var subjectCount: Int { subjects.count }
+
+    /// The findings to list, in the order they were added, as a stream.
+    public var findings: FindingList { spool.list }
+
+    /// The findings to list, all in memory at once: for tests and small jobs; reports stream `findings`.
+    public var listed: [Finding] { Array(findings) }
+
+    public mutating func add(_ findings: [Finding]) {
+        for finding in findings {
+            summary[finding.status] += 1
+            if finding.isOpen || finding.status == .pass || finding.status == .skipped {
+                open[finding.status] += 1
+            }
+            var hasher = Hasher()
+            hasher.combine(finding.subject.kind.rawValue)
+            hasher.combine(finding.subject.dn ?? finding.subject.name)
+            subjects.insert(hasher.finalize())
+            if listsEverything || (finding.status != .pass && finding.status != .skipped) {
+                spool.append(finding)
+            }
+        }
+    }
+
+    public mutating func note(_ principal: PrincipalNote) {
+        if !principals.contains(principal) { principals.append(principal) }
+    }
+
+    /// The report of a finished run; its findings are the ones listed up to now.
+    public func report(
+        command: String, target: String?, startedAt: Date, finishedAt: Date = Date(), version: String
+    ) -> AuditReport {
+        AuditReport(
+            tool: .init(version: version), command: command, startedAt: startedAt,
+            durationMs: max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())), summary: summary,
+            findings: findings, target: target, subjectsScanned: subjects.count,
+            principals: principals.isEmpty ? nil : principals, open: open)
+    }
+}
