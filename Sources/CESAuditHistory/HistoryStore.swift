@@ -90,9 +90,11 @@ public final class HistoryStore: Sendable {
     /// findings (`Finding.isOpen`, by `Finding.identity`) that are new, resolved, or still open. One transaction.
     ///
     /// Memory stays flat however many findings a run has: the findings are read as a stream and inserted one
-    /// prepared statement execution at a time; duplicates are found by a temporary table, and what is new, resolved
-    /// and still open is worked out by SQLite (EXCEPT / INTERSECT of the two runs, sorted there), whose results are
-    /// spooled like the findings — on a first run every open finding is new.
+    /// prepared statement execution at a time, and identities are compared in SQLite, not in Sets: each run's go to
+    /// a temporary table keyed by identity (which also keeps one row per identity), and what is new, resolved and
+    /// still open are lookups between the two, read in key order (sorted as `FindingIdentity` sorts: SQLite compares
+    /// UTF-8 bytes, which is Swift's order for the NFC text AD returns) and spooled like the findings — on a first
+    /// run every open finding is new.
     public func record(_ report: AuditReport) throws(HistoryError) -> AuditReport.Changes {
         do {
             return try queue.write { db in
@@ -104,36 +106,59 @@ public final class HistoryStore: Sendable {
                 var run = RunRow(report)
                 try run.insert(db)
                 let runID = run.id ?? db.lastInsertedRowID
-                try Self.insertOpenFindings(of: report, runID: runID, db)
 
-                guard let previousID = previous?.id else {
+                try Self.createIdentityTable("current_identity", db)
+                defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.current_identity") }
+                try Self.insertOpenFindings(of: report, runID: runID, db)
+                guard let previous, let previousID = previous.id else {
                     return AuditReport.Changes(
-                        previousRunAt: nil, new: try Self.identities(Self.findings(of: runID), db),
+                        previousRunAt: nil, new: try Self.identities("SELECT * FROM temp.current_identity", db),
                         resolved: [], stillOpen: 0)
                 }
-                let now = Self.findings(of: runID)
-                let before = Self.findings(of: previousID)
-                let stillOpen = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(now) INTERSECT \(before))") ?? 0
+
+                try Self.createIdentityTable("previous_identity", db)
+                defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.previous_identity") }
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO temp.previous_identity
+                        SELECT ruleId, subject, ifnull(endpoint, ''), endpoint IS NOT NULL FROM finding WHERE runId = ?
+                        ORDER BY 1, 2, 3, 4
+                        """, arguments: [previousID])
+                func missing(from table: String, in other: String) -> String {
+                    """
+                    SELECT * FROM temp.\(table) AS a WHERE NOT EXISTS (
+                        SELECT 1 FROM temp.\(other) AS b WHERE b.ruleId = a.ruleId AND b.subject = a.subject
+                            AND b.endpoint = a.endpoint AND b.hasEndpoint = a.hasEndpoint)
+                    """
+                }
+                let now = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.current_identity") ?? 0
+                let new = try Self.identities(missing(from: "current_identity", in: "previous_identity"), db)
                 return AuditReport.Changes(
-                    previousRunAt: previous?.startedAt, new: try Self.identities("\(now) EXCEPT \(before)", db),
-                    resolved: try Self.identities("\(before) EXCEPT \(now)", db), stillOpen: stillOpen)
+                    previousRunAt: previous.startedAt, new: new,
+                    resolved: try Self.identities(missing(from: "previous_identity", in: "current_identity"), db),
+                    stillOpen: now - new.count)
             }
         } catch {
             throw HistoryError.from(error, path: path)
         }
     }
 
-    /// One row per identity: two findings with the same identity are one issue across runs (the first is kept).
-    private static func insertOpenFindings(of report: AuditReport, runID: Int64, _ db: Database) throws {
-        // A NULL endpoint is told apart from an empty one, as `FindingIdentity` does.
+    /// A temporary table of identities, in `FindingIdentity` order. A missing endpoint is stored as an empty one
+    /// with `hasEndpoint` 0, so it is told apart from an empty one (as `FindingIdentity` does) while sorting as
+    /// `FindingIdentity` sorts it.
+    private static func createIdentityTable(_ name: String, _ db: Database) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(name)")
         try db.execute(
             sql: """
-                CREATE TEMP TABLE IF NOT EXISTS recorded_identity (
+                CREATE TEMP TABLE \(name) (
                     ruleId TEXT NOT NULL, subject TEXT NOT NULL, endpoint TEXT NOT NULL, hasEndpoint INTEGER NOT NULL,
                     PRIMARY KEY (ruleId, subject, endpoint, hasEndpoint)) WITHOUT ROWID
                 """)
-        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.recorded_identity") }
-        let seen = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.recorded_identity VALUES (?, ?, ?, ?)")
+    }
+
+    /// One row per identity: two findings with the same identity are one issue across runs (the first is kept).
+    private static func insertOpenFindings(of report: AuditReport, runID: Int64, _ db: Database) throws {
+        let seen = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.current_identity VALUES (?, ?, ?, ?)")
         let insert = try db.makeStatement(
             sql:
                 "INSERT INTO finding (runId, ruleId, subject, endpoint, status, title, message) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -153,19 +178,15 @@ public final class HistoryStore: Sendable {
         try report.findings.throwIfUnreadable()
     }
 
-    /// The identities of one run's stored findings, as SQL.
-    private static func findings(of runID: Int64) -> String {
-        "SELECT ruleId, subject, endpoint FROM finding WHERE runId = \(runID)"
-    }
-
-    /// The identities `query` selects, sorted as `FindingIdentity` sorts (rule, subject, endpoint with none as
-    /// empty; SQLite compares UTF-8 bytes, which is Swift's order for the NFC text AD returns), spooled as read.
+    /// The rows of an identity table that `query` selects, in key order, spooled as they are read.
     private static func identities(_ query: String, _ db: Database) throws -> FindingIdentityList {
         let builder = FindingIdentityList.Builder()
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT ruleId, subject, endpoint FROM (\(query)) ORDER BY ruleId, subject, ifnull(endpoint, '')")
+            db, sql: "SELECT * FROM (\(query)) ORDER BY ruleId, subject, endpoint, hasEndpoint")
         while let row = try rows.next() {
-            builder.append(FindingIdentity(ruleId: row[0], subject: row[1], endpoint: row[2]))
+            let endpoint: String = row[2]
+            let hasEndpoint: Bool = row[3]
+            builder.append(FindingIdentity(ruleId: row[0], subject: row[1], endpoint: hasEndpoint ? endpoint : nil))
         }
         return builder.list
     }

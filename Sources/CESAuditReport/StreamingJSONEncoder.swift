@@ -7,8 +7,8 @@ import Foundation
 ///
 /// How: the value is encoded once with each long array replaced by a placeholder string (`JSONArrayStreams`), which
 /// keeps the encoder in charge of key order, nesting and every other field; the output is then copied with each
-/// placeholder replaced by its array, whose elements are encoded one at a time by a second encoder and indented to
-/// the placeholder's depth. The bytes are the same as a one-piece encoding (`StreamingJSONEncoderTests`).
+/// placeholder replaced by its array, whose elements are encoded one at a time by the same encoder and indented to
+/// the placeholder's depth. The bytes are the same as a one-piece encoding (`StreamingReporterTests`).
 struct StreamingJSONEncoder {
     private let encoder: JSONEncoder
 

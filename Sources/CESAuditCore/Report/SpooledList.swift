@@ -72,11 +72,6 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
         Decoded(list: self, start: 0, limit: count, decode: decode)
     }
 
-    /// Every element with its position.
-    public func withPositions() -> Decoded<Element> {
-        decoded { reader throws(SpoolError) in try Element(from: &reader) }
-    }
-
     /// `count` elements (at most) starting with the one at `position`.
     public func elements(from position: Position, count: Int) -> Decoded<Element> {
         Decoded(list: self, start: position.offset, limit: count) { reader throws(SpoolError) in
