@@ -139,19 +139,16 @@ struct BindIntegrationTests {
     }
 
     @Test(arguments: [("ldap", false), ("ldaps", false), ("ldap", true)])
-    func silentServerTimesOutWithinTheLimit(scheme: String, startTLS: Bool) async throws {
+    func silentServerTimesOut(scheme: String, startTLS: Bool) async throws {
         let listener = try SilentListener()
         let uri = try LDAPURI(parsing: "\(scheme)://127.0.0.1:\(listener.port)")
         let configuration = try TestBed.configuration(uris: [uri], startTLS: startTLS, timeout: 1.5)
-        let start = Date()
         let error = try await #require(throws: LDAPError.self) { try await DirectoryConnection.connect(configuration) }
-        let elapsed = Date().timeIntervalSince(start)
         #expect(error.kind == .timeout, "\(error)")
-        // Without the watchdog an ldaps handshake with this listener never ends. Alone this takes ~1.5 s, but
-        // in the full suite the test resumes only when a cooperative thread is free, and CLI tests block both
-        // of a 2-core machine's for a whole subprocess run: the tight bound is checked in a separate process
-        // (CommandLineTests.silentServerIsCutAfterTheTimeout).
-        #expect(elapsed < 90, "took \(elapsed)s with a 1.5s timeout")
+        // Without the watchdog an ldaps handshake with this listener never ends, so reaching this line is the
+        // point. Alone it takes ~1.5 s, but in the full suite the test resumes only when a cooperative thread is
+        // free, and CLI tests block a 2-core machine's threads for whole subprocess runs (150 s seen on a loaded
+        // machine): the time bound is checked in a separate process (DoctorCommandTests.silentServerIsCutAfterTheTimeout).
         withExtendedLifetime(listener) {}
     }
 }
