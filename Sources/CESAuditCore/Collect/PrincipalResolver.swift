@@ -56,9 +56,8 @@ extension SnapshotCollector {
         requests += caHosts.map(computer)
         var answers: [[LDAPEntry]] = []
         for answer in await directory.searchAll(requests) { answers.append(try answer.get()) }
-        let configuredAccount = try await configured.asyncMap { name throws(LDAPError) in
-            try await findAccount(name, base: base)
-        }
+        var configuredAccount: AccountRecord?
+        if let configured { configuredAccount = try await findAccount(configured, base: base) }
 
         // Which entry stands for each host; their accounts (with token groups) are read together below.
         var chosen: [String: (entry: LDAPEntry?, resolution: PrincipalResolution)] = [:]
@@ -69,7 +68,7 @@ extension SnapshotCollector {
                 chosen[host] = (
                     nil,
                     PrincipalResolution(
-                        account: configuredAccount ?? nil, source: .configured, httpSPNHolders: holderNames,
+                        account: configuredAccount, source: .configured, httpSPNHolders: holderNames,
                         problem: configuredAccount == nil ? "service account '\(configured)' not found" : nil)
                 )
             } else if holders.count == 1 {
@@ -115,14 +114,5 @@ extension SnapshotCollector {
     /// Accounts matching a filter, with every attribute the rules read (token groups follow per account).
     func accounts(matching filter: String, base: String) async throws(LDAPError) -> [LDAPEntry] {
         try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<Result, Failure: Error>(
-        _ transform: (Wrapped) async throws(Failure) -> Result
-    ) async throws(Failure) -> Result? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
