@@ -20,6 +20,9 @@ struct CESAudit: AsyncParsableCommand {
     /// A synchronous entry point that waits for the async command: no `dispatchMain()`, whose parked main
     /// thread makes valgrind crash at exit (and the leak check is part of the test plan).
     static func main() {
+        // A closed stdout (`| head`) or a DC that reset the connection must be an error we report, not a silent
+        // death by signal.
+        _ = signal(SIGPIPE, SIG_IGN)
         let done = DispatchSemaphore(value: 0)
         // Detached: main() runs on the main thread, which the semaphore blocks.
         Task.detached {

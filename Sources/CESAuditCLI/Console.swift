@@ -1,14 +1,44 @@
 import Foundation
 
-/// stdout for results, stderr for diagnostics (the C globals are not concurrency-safe in Swift 6).
-enum Console {
-    static func out(_ text: String) { write(text, to: .standardOutput) }
-    static func error(_ text: String) { write(text, to: .standardError) }
-    static func warning(_ text: String) { error("ces-audit: warning: \(text)") }
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    private static func write(_ text: String, to handle: FileHandle) {
+/// stdout for results, stderr for diagnostics, written with write(2): FileHandle traps on a failed write, and with
+/// SIGPIPE ignored (see `CESAudit.main`) a reader that went away is a failed write.
+enum Console {
+    static func out(_ text: String) {
         let line = text.hasSuffix("\n") ? text : text + "\n"
-        handle.write(Data(line.utf8))
+        let failure = write(line, to: STDOUT_FILENO)
+        // The result did not arrive: one line, and never the status of a run that was read.
+        if let failure { exitOnLostOutput(failure) }
+    }
+
+    static func error(_ text: String) { _ = write(text.hasSuffix("\n") ? text : text + "\n", to: STDERR_FILENO) }
+    static func warning(_ text: String) { error("ces-audit: warning: \(text)") }
+    /// As is (no newline added): the scan's progress line rewrites itself.
+    static func progress(_ text: String) { _ = write(text, to: STDERR_FILENO) }
+
+    static func exitOnLostOutput(_ code: Int32) -> Never {
+        error("ces-audit: cannot write standard output: \(String(cString: strerror(code)))")
+        exit(ExitStatus.unknown)
+    }
+
+    /// Writes all of `text`; the errno of a failed write, nil when all was written.
+    private static func write(_ text: String, to descriptor: Int32) -> Int32? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
     }
 }
 

@@ -180,11 +180,11 @@ enum ScanProgressLine {
             let rate = progress.elapsed > 0 ? Double(progress.accountsRead) / progress.elapsed : 0
             let line =
                 "\r\u{1B}[K\(progress.phase): \(progress.accountsRead) accounts read, \(progress.requesters) enroll through CES, \(Int(rate)) accounts/s"
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.progress(line)
         }
     }
 
     static func finish(_ shown: Bool) {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if shown { Console.progress("\r\u{1B}[K") }
     }
 }

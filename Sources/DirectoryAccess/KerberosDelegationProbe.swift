@@ -22,6 +22,7 @@ public struct KerberosDelegationProbe: Sendable {
         var report = DelegationProbeReport(
             servicePrincipal: servicePrincipal, user: user, initial: .failed(Self.noContext), s4u2self: nil,
             targets: targets.map { .init(spn: $0, outcome: nil) })
+        BrokenPipeSignal.ignore()
         var contextHandle: krb5_context?
         let initRC = krb5_init_context(&contextHandle)
         guard initRC == 0, let context = contextHandle else {

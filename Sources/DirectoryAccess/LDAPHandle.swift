@@ -20,6 +20,7 @@ final class LDAPHandle {
     private static let initialisation = NSLock()
 
     init(uri: LDAPURI, configuration: ConnectionConfiguration) throws(LDAPError) {
+        BrokenPipeSignal.ignore()
         self.uri = uri
         let seconds = max(configuration.timeoutSeconds, 0.001)
         timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))

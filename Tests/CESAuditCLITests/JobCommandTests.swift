@@ -330,6 +330,11 @@ struct JobCommandTests {
         let offline = try CLI.run(["user", "bob", "--format", "json", "--snapshot", file])
         #expect(offline.status == live.status, "\(offline.stderr)")
         #expect(try verdicts(offline.stdout) == verdicts(live.stdout))
+        // A report streamed to a reader that is gone (`| head`): one line, exit 3, not bob's exit 2.
+        let lost = try runProcess(
+            CLI.binary, ["user", "bob", "--format", "json", "--snapshot", file], outputReaderGone: true)
+        #expect(lost.status == 3, "\(lost.stderr)")
+        #expect(lost.stderr == "ces-audit: cannot write standard output: write: Broken pipe\n", "\(lost.stderr)")
         let scan = try CLI.run(["scan", "--snapshot", file])
         #expect(scan.status == 64)
         #expect(scan.stderr.contains("--all-accounts"))

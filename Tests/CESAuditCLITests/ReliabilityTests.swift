@@ -341,3 +341,20 @@ struct ReliabilityTests {
 extension String {
     fileprivate var utf16LittleEndianBytes: [UInt8] { utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
 }
+
+/// A reader that went away (`ces-audit … | head`) is a failed write, reported in one line with exit 3: never a
+/// silent death by SIGPIPE, never a trap in Foundation, never the status of a report nobody received.
+struct LostOutputTests {
+    @Test(arguments: [
+        ["rules", "--format", "json"],  // written through OutputSink
+        ["explain", "0x803d0013"],  // written through Console
+    ])
+    func outputToAReaderThatIsGoneIsExit3WithOneLine(arguments: [String]) throws {
+        let result = try runProcess(CLI.binary, arguments, outputReaderGone: true)
+        #expect(result.status == 3, "\(arguments): status \(result.status), \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("ces-audit: cannot write standard output: ") == true, "\(result.stderr)")
+        #expect(result.stderr.contains("Broken pipe"), "\(result.stderr)")
+    }
+}

@@ -4,13 +4,15 @@ import Foundation
     import Glibc
 #endif
 
-/// Runs a program with no standard input and returns its exit status, stdout and stderr.
+/// Runs a program with no standard input and returns its exit status, stdout and stderr. With `outputReaderGone`
+/// its stdout is a pipe nobody reads (as after `| head` has exited): the first write fails with EPIPE or SIGPIPE.
 ///
 /// posix_spawn with descriptors we own, not Foundation's `Process`: the test process runs LDAP connections on
 /// other threads at the same time, and a descriptor closed twice (swiftlang/swift#57827) can be the socket of
 /// another test by then. Every descriptor here is opened close-on-exec and closed exactly once.
 public func runProcess(
-    _ executable: String, _ arguments: [String], environment extra: [String: String] = [:]
+    _ executable: String, _ arguments: [String], environment extra: [String: String] = [:],
+    outputReaderGone: Bool = false
 ) throws -> (status: Int32, stdout: Data, stderr: String) {
     let environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }.map { "\($0.key)=\($0.value)" }
     // stderr goes to a file so a chatty child can never block on a full pipe while we read stdout.
@@ -30,8 +32,12 @@ public func runProcess(
     // between may inherit the ends, which only delays its EOF, never closes anything of ours.
     guard pipe(&pipeFDs) == 0 else { throw TestSetupError(description: "pipe failed") }
     for descriptor in pipeFDs { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-    let readFD = pipeFDs[0]
-    defer { close(readFD) }
+    var readFD = pipeFDs[0]
+    defer { if readFD >= 0 { close(readFD) } }
+    if outputReaderGone {
+        close(readFD)
+        readFD = -1
+    }
     var writeFD: Int32 = pipeFDs[1]
     defer { if writeFD >= 0 { close(writeFD) } }
 
@@ -42,9 +48,20 @@ public func runProcess(
     posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
     posix_spawn_file_actions_adddup2(&actions, errorFD, 2)
 
+    // The child starts with SIGPIPE at its default action, as from a shell: an ignored signal would be inherited
+    // (this process ignores it once it has opened an LDAP connection).
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaultSignals = sigset_t()
+    sigemptyset(&defaultSignals)
+    sigaddset(&defaultSignals, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+
     var pid: pid_t = 0
     let spawned = withCStrings([executable] + arguments) { argv in
-        withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, nil, argv, envp) }
+        withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
     }
     guard spawned == 0 else {
         throw TestSetupError(description: "cannot run \(executable): \(String(cString: strerror(spawned)))")
@@ -54,7 +71,7 @@ public func runProcess(
 
     var output = Data()
     var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
+    while readFD >= 0 {
         let count = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
         if count > 0 {
             output.append(contentsOf: buffer[..<count])
