@@ -221,6 +221,9 @@ import Testing
         let everything = try await ScanJob(includePassed: true).run(source: source, evaluator: Self.evaluator(snapshot))
         #expect(everything.summary == tally.summary)
         #expect(everything.listed.count == Status.allCases.map { tally.summary[$0] }.reduce(0, +))
+        // What is listed is the same either way; passes are only described when they are listed.
+        #expect(everything.listed.filter { $0.status != .pass && $0.status != .skipped } == tally.listed)
+        #expect(everything.listed.allSatisfy { !$0.message.isEmpty && !$0.title.isEmpty })
     }
 
     @Test func theSameVerdictOnSeveralEndpointsIsListedOnce() {
@@ -239,6 +242,10 @@ import Testing
         #expect(listed[0].endpoint == nil && listed[0].evidence["endpointCount"] == .integer(3))
         #expect(listed[1].endpoint == nil && listed[1].evidence["endpointCount"] == .integer(2))
         #expect(listed[2].endpoint == "garbage" && listed[2].evidence["endpointCount"] == nil)
+        // Passes and skipped ones are counted per endpoint, listed or not.
+        var passes = perEndpoint.map { [$0[0]] }
+        for index in passes.indices { passes[index][0].status = .pass }
+        #expect(ScanJob.collapsingEndpoints(passes) == passes.flatMap { $0 })
         // One endpoint, or lists of different shapes, pass through as they are.
         #expect(ScanJob.collapsingEndpoints([perEndpoint[1]]) == perEndpoint[1])
         #expect(ScanJob.collapsingEndpoints([perEndpoint[0], [perEndpoint[1][0]]]).count == 3)

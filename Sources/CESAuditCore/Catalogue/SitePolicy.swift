@@ -80,13 +80,13 @@ public struct SitePolicy: Sendable, Equatable {
     /// Applies overrides and waivers. Waived findings keep their status and say so (`waiver`); an expired
     /// waiver no longer applies and is reported on the finding (`expiredWaiver`).
     public func apply(to finding: Finding, now: Date = Date()) -> Finding {
+        // Only known problems are re-rated or accepted: `unknown` means nobody could look, and stays open.
+        guard finding.status == .fail || finding.status == .warn else { return finding }
         var finding = finding
-        if let level = severity[finding.ruleId], finding.status == .fail || finding.status == .warn {
+        if let level = severity[finding.ruleId] {
             finding.severity = level
             if level != .fail, finding.status == .fail { finding.status = .warn }
         }
-        // Only known problems can be accepted: `unknown` means nobody could look, and stays open.
-        guard finding.status == .fail || finding.status == .warn else { return finding }
         let matching = waivers.filter { waiver in
             waiver.rule == finding.ruleId
                 && [finding.subject.dn, finding.subject.name].contains {

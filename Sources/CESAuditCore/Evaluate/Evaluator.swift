@@ -4,57 +4,72 @@ import Foundation
 /// policy (severity overrides, waivers) to every finding. Pure: no I/O.
 public struct Evaluator: Sendable {
     public var context: RuleContext
-    public var policy: SitePolicy
+    public var policy: SitePolicy {
+        didSet { rules = EnabledRules(policy) }
+    }
     public var now: Date
+    /// The registry's rules the policy leaves enabled, sorted out once: a scan asks for them on every path.
+    private var rules: EnabledRules
 
     public init(context: RuleContext, policy: SitePolicy = .none, now: Date = Date()) {
         self.context = context
         self.policy = policy
         self.now = now
+        rules = EnabledRules(policy)
     }
 
     /// Families A, B1, B4, B5: the requester on one endpoint (rules of `RequesterScope.endpoint`).
     public func findings(for path: EnrollmentPath) -> [Finding] {
-        RuleRegistry.requesterRules.filter { type(of: $0).scope == .endpoint && enabled($0) }.map {
-            settle($0.evaluate(path, in: context))
-        }
+        rules.requesterOnEndpoint.map { settle($0.evaluate(path, in: context)) }
     }
 
     /// The requester rules of `RequesterScope.account` (A3), once per account; `ca` only fills placeholders.
     public func accountFindings(_ requester: AccountRecord, ca: EnrollmentServiceRecord) -> [Finding] {
         let path = EnrollmentPath(requester: requester, ca: ca, endpoint: nil)
-        return RuleRegistry.requesterRules.filter { type(of: $0).scope == .account && enabled($0) }.map {
-            settle($0.evaluate(path, in: context))
-        }
+        return rules.requesterOnAccount.map { settle($0.evaluate(path, in: context)) }
     }
 
     /// Families C, D, E1/E2/E4, G: one endpoint, its CES principal and its CA.
     public func findings(for path: EndpointPath) -> [Finding] {
-        RuleRegistry.endpointRules.filter(enabled).map { settle($0.evaluate(path, in: context)) }
+        rules.endpoint.map { settle($0.evaluate(path, in: context)) }
     }
 
     /// A template on a CA: with a requester, B2 and F1–F4 about the requester; without one, the template's
     /// own rules (B3, E5, E6, F5–F8); with a key-based-renewal endpoint, E3.
     public func findings(for path: TemplatePath) -> [Finding] {
-        var rules: [any TemplateRule] = []
-        if path.requester != nil {
-            rules = RuleRegistry.requesterTemplateRules
-        } else if path.endpoint != nil {
-            rules = RuleRegistry.endpointTemplateRules
-        } else {
-            rules = RuleRegistry.templateRules
-        }
-        return rules.filter(enabled).map { settle($0.evaluate(path, in: context)) }
+        let rules =
+            path.requester != nil
+            ? rules.requesterTemplate : path.endpoint != nil ? rules.endpointTemplate : rules.template
+        return rules.map { settle($0.evaluate(path, in: context)) }
     }
 
     /// CES-K1 for one endpoint: the live probe's answer against the static verdict (`skipped` without a probe).
     public func probeFindings(for path: EndpointPath, requester: AccountRecord?, probe: ProbeState) -> [Finding] {
-        RuleRegistry.probeRules.filter(enabled).map {
-            settle($0.evaluate(path, requester: requester, probe: probe, in: context))
-        }
+        rules.probe.map { settle($0.evaluate(path, requester: requester, probe: probe, in: context)) }
     }
 
-    private func enabled(_ rule: any AuditRule) -> Bool { policy.isEnabled(type(of: rule).id) }
-
     private func settle(_ finding: Finding) -> Finding { policy.apply(to: finding, now: now) }
+}
+
+/// The registry's rules, less the ones a site policy disables.
+private struct EnabledRules: Sendable {
+    let requesterOnEndpoint: [any RequesterRule]
+    let requesterOnAccount: [any RequesterRule]
+    let endpoint: [any EndpointRule]
+    let requesterTemplate: [any TemplateRule]
+    let endpointTemplate: [any TemplateRule]
+    let template: [any TemplateRule]
+    let probe: [any ProbeRule]
+
+    init(_ policy: SitePolicy) {
+        func enabled(_ rule: any AuditRule) -> Bool { policy.isEnabled(type(of: rule).id) }
+        let requester = RuleRegistry.requesterRules.filter(enabled)
+        requesterOnEndpoint = requester.filter { type(of: $0).scope == .endpoint }
+        requesterOnAccount = requester.filter { type(of: $0).scope == .account }
+        endpoint = RuleRegistry.endpointRules.filter(enabled)
+        requesterTemplate = RuleRegistry.requesterTemplateRules.filter(enabled)
+        endpointTemplate = RuleRegistry.endpointTemplateRules.filter(enabled)
+        template = RuleRegistry.templateRules.filter(enabled)
+        probe = RuleRegistry.probeRules.filter(enabled)
+    }
 }

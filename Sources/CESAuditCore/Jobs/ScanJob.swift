@@ -24,6 +24,8 @@ public struct ScanJob: Sendable {
         source: any DirectorySource, evaluator: Evaluator, progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws(JobError) -> FindingTally {
         let started = Date()
+        var evaluator = evaluator
+        evaluator.context.describesPasses = includePassed
         let snapshot = source.snapshot
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
@@ -112,7 +114,8 @@ public struct ScanJob: Sendable {
     /// verdict on several endpoints (B1, B4, B5 judge the CA; A1, A2 every endpoint that needs delegation), the
     /// verdict is listed once with no endpoint and `endpointCount` in its evidence: a domain of 10,000 users
     /// should not read the same fact once per endpoint. Verdicts that differ (a malformed or renewal-only
-    /// endpoint) stay per endpoint.
+    /// endpoint) stay per endpoint, and so do passes and skipped ones: they are counted per endpoint whether
+    /// listed (`--include-passed`) or not (built bare, so there is no message to compare).
     static func collapsingEndpoints(_ perEndpoint: [[Finding]]) -> [Finding] {
         guard let first = perEndpoint.first, perEndpoint.count > 1,
             perEndpoint.allSatisfy({ $0.count == first.count })
@@ -122,7 +125,9 @@ public struct ScanJob: Sendable {
             var verdicts: [(finding: Finding, endpoints: Int)] = []
             for findings in perEndpoint {
                 let finding = findings[index]
-                if let group = verdicts.firstIndex(where: { $0.finding.sameVerdict(as: finding) }) {
+                if finding.status == .pass || finding.status == .skipped {
+                    verdicts.append((finding, 1))
+                } else if let group = verdicts.firstIndex(where: { $0.finding.sameVerdict(as: finding) }) {
                     verdicts[group].endpoints += 1
                 } else {
                     verdicts.append((finding, 1))

@@ -53,15 +53,15 @@ public protocol EndpointRule: AuditRule {
 
 extension RuleContext {
     func finding(
-        _ ruleID: String, _ status: Status, path: EndpointPath, message: String,
-        evidence: [String: EvidenceValue] = [:]
+        _ ruleID: String, _ status: Status, path: EndpointPath, message: @autoclosure () -> String,
+        evidence: @autoclosure () -> [String: EvidenceValue] = [:]
     ) -> Finding {
         let account = path.principal.account
         let subject = Subject(
             kind: .servicePrincipal, name: account?.samAccountName ?? "(unresolved CES principal)", dn: account?.dn,
             sid: account?.sid)
         return makeFinding(
-            ruleID, status, subject: subject, endpoint: path.endpoint, message: message, evidence: evidence
+            ruleID, status, subject: subject, endpoint: path.endpoint, message: message(), evidence: evidence()
         ) {
             var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
             if let account {

@@ -9,43 +9,39 @@ public struct F4DirectoryNameRequired: TemplateRule {
     public init() {}
 
     /// One check per flag, in the order the message lists them.
-    static var checks: [RequiredAttributeCheck] {
-        [
-            // The record came from a directory read by DN, and every directory object has an objectGUID.
-            RequiredAttributeCheck(
-                ruleID: id, flags: .subjectAltRequireDirectoryGUID, attribute: "objectGUID",
-                value: { $0.dn.isEmpty ? nil : $0.dn }),
-            RequiredAttributeCheck(
-                ruleID: id, flags: .subjectAltRequireSPN, attribute: "servicePrincipalName",
-                value: { $0.servicePrincipalNames.first }),
-            RequiredAttributeCheck(
-                ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "domain DNS name (dNSHostName)",
-                value: \.dnsHostName),
-        ]
-    }
+    static let checks: [RequiredAttributeCheck] = [
+        // The record came from a directory read by DN, and every directory object has an objectGUID.
+        RequiredAttributeCheck(
+            ruleID: id, flags: .subjectAltRequireDirectoryGUID, attribute: "objectGUID",
+            value: { $0.dn.isEmpty ? nil : $0.dn }),
+        RequiredAttributeCheck(
+            ruleID: id, flags: .subjectAltRequireSPN, attribute: "servicePrincipalName",
+            value: { $0.servicePrincipalNames.first }),
+        RequiredAttributeCheck(
+            ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "domain DNS name (dNSHostName)",
+            value: { $0.dnsHostName }),
+    ]
 
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(Self.id, path) }
         if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
-        let evidence: [String: EvidenceValue] = [
-            "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
-        ]
+        func evidence() -> [String: EvidenceValue] {
+            ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
+        }
         if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, requester.dn.isEmpty {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
                     "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) was not read from the directory",
-                evidence: evidence)
+                evidence: evidence())
         }
-        let judged = Self.checks.map { ($0.attribute, $0.evaluate(path, in: context).status) }.filter {
-            $0.1 != .skipped
-        }
+        let judged = Self.checks.map { ($0.attribute, $0.verdict(requester, path)) }.filter { $0.1 != .skipped }
         guard !judged.isEmpty else {
             return context.finding(
                 Self.id, .skipped, path: path,
                 message:
                     "template \(path.template.name) takes no directory GUID, SPN or domain DNS name from the directory",
-                evidence: evidence)
+                evidence: evidence())
         }
         let needs =
             "template \(path.template.name) needs \(judged.map(\.0).joined(separator: " and ")) (name flags \(path.template.nameFlags.hex))"
@@ -55,11 +51,11 @@ public struct F4DirectoryNameRequired: TemplateRule {
                 Self.id, .fail, path: path,
                 message:
                     "\(needs) but \(requester.samAccountName) has no \(missing.joined(separator: " and no "))",
-                evidence: evidence)
+                evidence: evidence())
         }
         return context.finding(
             Self.id, .pass, path: path,
             message: "\(needs); \(requester.samAccountName) has \(judged.count == 1 ? "it" : "them")",
-            evidence: evidence)
+            evidence: evidence())
     }
 }

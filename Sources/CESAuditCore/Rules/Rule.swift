@@ -26,9 +26,15 @@ public struct RuleContext: Sendable {
     /// The domain's Protected Users group (RID 525), worked out once: A2 asks for it on every path.
     private(set) var protectedUsers: SID?
 
-    public init(snapshot: DirectorySnapshot, catalogue: RuleCatalogue) {
+    /// When false (a scan without `--include-passed`), pass and skipped findings are only counted, so they are
+    /// built bare: rule, status, subject and endpoint, without title, message or evidence. Most findings of a
+    /// domain scan are such, and their text was most of its work.
+    public var describesPasses: Bool
+
+    public init(snapshot: DirectorySnapshot, catalogue: RuleCatalogue, describesPasses: Bool = true) {
         self.snapshot = snapshot
         self.catalogue = catalogue
+        self.describesPasses = describesPasses
         protectedUsers = Self.protectedUsers(in: snapshot.domain)
     }
 
@@ -37,10 +43,13 @@ public struct RuleContext: Sendable {
         return try? SID(domain: sid, rid: A2RequesterInProtectedUsers.protectedUsersRID)
     }
 
+    /// Whether a finding of `status` is built bare (see `describesPasses`).
+    func isBare(_ status: Status) -> Bool { !describesPasses && (status == .pass || status == .skipped) }
+
     /// A finding with the catalogue's title, remediation (placeholders filled) and error codes.
     func finding(
-        _ ruleID: String, _ status: Status, path: EnrollmentPath, message: String,
-        evidence: [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
+        _ ruleID: String, _ status: Status, path: EnrollmentPath, message: @autoclosure () -> String,
+        evidence: @autoclosure () -> [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
     ) -> Finding {
         let requester = path.requester
         return makeFinding(
@@ -48,7 +57,7 @@ public struct RuleContext: Sendable {
             subject: Subject(
                 kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
                 sid: requester.sid),
-            endpoint: path.endpoint, message: message, evidence: evidence
+            endpoint: path.endpoint, message: message(), evidence: evidence()
         ) {
             var values = placeholderValues(ca: path.ca, endpoint: path.endpoint).merging(extraValues) { $1 }
             values["account"] = requester.samAccountName
@@ -56,12 +65,19 @@ public struct RuleContext: Sendable {
         }
     }
 
-    /// The one place a finding is assembled from a rule's verdict and the catalogue entry. The placeholder
-    /// values are only worked out for findings that carry remediation (fail, warn).
+    /// The one place a finding is assembled from a rule's verdict and the catalogue entry. The message and
+    /// evidence are only worked out for findings that are not bare, the placeholder values only for findings that
+    /// carry remediation (fail, warn).
     func makeFinding(
         _ ruleID: String, _ status: Status, subject: Subject, endpoint: EnrollmentServiceRecord.Endpoint?,
-        message: String, evidence: [String: EvidenceValue], values makeValues: () -> [String: String]
+        message: @autoclosure () -> String, evidence: @autoclosure () -> [String: EvidenceValue],
+        values makeValues: () -> [String: String]
     ) -> Finding {
+        let endpointName = endpoint?.url ?? endpoint?.raw
+        if isBare(status) {
+            return Finding(
+                ruleId: ruleID, status: status, title: "", subject: subject, endpoint: endpointName, message: "")
+        }
         let rule = catalogue[ruleID]
         var remediation: String?
         if status == .fail || status == .warn, let rule {
@@ -70,8 +86,8 @@ public struct RuleContext: Sendable {
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }
         return Finding(
-            ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject,
-            endpoint: endpoint?.url ?? endpoint?.raw, message: message, evidence: evidence, remediation: remediation,
+            ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject, endpoint: endpointName,
+            message: message(), evidence: evidence(), remediation: remediation,
             errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
     }
 

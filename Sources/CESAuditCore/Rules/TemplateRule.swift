@@ -34,12 +34,13 @@ public protocol TemplateRule: AuditRule {
 
 extension RuleContext {
     func finding(
-        _ ruleID: String, _ status: Status, path: TemplatePath, message: String, evidence: [String: EvidenceValue] = [:]
+        _ ruleID: String, _ status: Status, path: TemplatePath, message: @autoclosure () -> String,
+        evidence: @autoclosure () -> [String: EvidenceValue] = [:]
     ) -> Finding {
         guard let requester = path.requester else {
             return makeFinding(
                 ruleID, status, subject: Subject(kind: .template, name: path.template.name, dn: path.template.dn),
-                endpoint: path.endpoint, message: message, evidence: evidence
+                endpoint: path.endpoint, message: message(), evidence: evidence()
             ) {
                 var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
                 values["template"] = path.template.name
@@ -52,8 +53,8 @@ extension RuleContext {
         }
         var finding = finding(
             ruleID, status, path: EnrollmentPath(requester: requester, ca: path.ca, endpoint: path.endpoint),
-            message: message, evidence: evidence, extraValues: ["template": path.template.name])
-        finding.evidence["template"] = .string(path.template.name)
+            message: message(), evidence: evidence(), extraValues: ["template": path.template.name])
+        if !isBare(status) { finding.evidence["template"] = .string(path.template.name) }
         return finding
     }
 
@@ -76,36 +77,34 @@ extension RuleContext {
 }
 
 /// Shared shape of F1–F3: a name flag demands a directory attribute the requester lacks.
-struct RequiredAttributeCheck {
+struct RequiredAttributeCheck: Sendable {
     let ruleID: String
     let flags: CertificateNameFlags
     let attribute: String
-    let value: (AccountRecord) -> String?
+    let value: @Sendable (AccountRecord) -> String?
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(ruleID, path) }
         if let gate = context.unreadAttributeGate(ruleID, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
-        let demanded = path.nameFlags.intersection(flags)
-        let evidence: [String: EvidenceValue] = [
-            "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
-        ]
-        guard path.subjectFromDirectory, !demanded.isEmpty else {
-            return context.finding(
-                ruleID, .skipped, path: path,
-                message: "template \(path.template.name) does not take \(attribute) from the directory",
-                evidence: evidence)
-        }
-        if let present = value(requester), !present.isEmpty {
-            return context.finding(
-                ruleID, .pass, path: path,
-                message:
-                    "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)); \(requester.samAccountName) has it",
-                evidence: evidence)
-        }
+        let status = verdict(requester, path)
         return context.finding(
-            ruleID, .fail, path: path,
-            message:
-                "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) has none",
-            evidence: evidence)
+            ruleID, status, path: path, message: message(status, requester, path),
+            evidence: ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))])
+    }
+
+    private func message(_ status: Status, _ requester: AccountRecord, _ path: TemplatePath) -> String {
+        let needs = "template \(path.template.name) needs \(attribute) (name flags \(path.template.nameFlags.hex))"
+        switch status {
+        case .skipped: return "template \(path.template.name) does not take \(attribute) from the directory"
+        case .pass: return "\(needs); \(requester.samAccountName) has it"
+        default: return "\(needs) but \(requester.samAccountName) has none"
+        }
+    }
+
+    /// `skipped` when the template does not take the attribute from the directory, else `pass` or `fail`.
+    func verdict(_ requester: AccountRecord, _ path: TemplatePath) -> Status {
+        guard path.subjectFromDirectory, !path.nameFlags.intersection(flags).isEmpty else { return .skipped }
+        if let present = value(requester), !present.isEmpty { return .pass }
+        return .fail
     }
 }

@@ -88,7 +88,8 @@ extension DirectorySnapshot {
     /// The evidence of `host`, matched case-insensitively by FQDN or short name in either direction
     /// (`ca01.corp.example.test` finds a folder `CA01`, and `ca01` finds `ca01.corp.example.test`).
     public func evidence(for host: String?) -> HostEvidence? {
-        guard let host = host?.lowercased(), !host.isEmpty else { return nil }
+        // Asked for on every path of a scan: no evidence at all is the common case and costs nothing.
+        guard !evidence.isEmpty, let host = host?.lowercased(), !host.isEmpty else { return nil }
         if let exact = evidence[host] { return exact }
         let short = host.split(separator: ".").first.map(String.init) ?? host
         if let byShort = evidence[short] { return byShort }
