@@ -79,6 +79,10 @@ public struct SID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `S-1-…` (case-insensitive `S`, decimal or `0x` hex authority).
     public init(string: some StringProtocol) throws(SIDError) {
+        if let sid = Self.parseDecimal(string.utf8) {
+            self = sid
+            return
+        }
         let text = String(string)
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[0] == "S" || parts[0] == "s" else { throw .malformedString(text) }
@@ -99,6 +103,44 @@ public struct SID: Sendable, Hashable, Comparable, CustomStringConvertible {
             subs.append(value)
         }
         try self.init(identifierAuthority: authority, subAuthorities: subs)
+    }
+
+    /// The common form, `S-1-<decimal authority>[-<decimal>…]`, read in one pass (a scan parses every group SID of
+    /// every account); nil for anything else, which the general parser above accepts or rejects with its error.
+    private static func parseDecimal(_ utf8: some Collection<UInt8>) -> SID? {
+        var bytes = utf8.makeIterator()
+        guard let first = bytes.next(), first == UInt8(ascii: "S") || first == UInt8(ascii: "s"),
+            bytes.next() == UInt8(ascii: "-"), bytes.next() == UInt8(ascii: "1"), bytes.next() == UInt8(ascii: "-")
+        else { return nil }
+        var authority: UInt64?
+        var subAuthorities: [UInt32] = []
+        var value: UInt64 = 0
+        var digits = 0
+        func finish() -> Bool {
+            guard digits > 0 else { return false }
+            if authority == nil {
+                guard value < 1 << 48 else { return false }
+                authority = value
+            } else {
+                guard value <= UInt32.max, subAuthorities.count < maximumSubAuthorities else { return false }
+                subAuthorities.append(UInt32(value))
+            }
+            value = 0
+            digits = 0
+            return true
+        }
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "-") {
+                guard finish() else { return nil }
+                continue
+            }
+            // 14 digits stay far below UInt64's overflow and above any valid value.
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 14 else { return nil }
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        guard finish(), let authority else { return nil }
+        return SID(revision: 1, identifierAuthority: authority, subAuthorities: subAuthorities)
     }
 
     // MARK: Binary form

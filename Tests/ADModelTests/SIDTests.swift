@@ -43,6 +43,18 @@ struct SIDTests {
         #expect(throws: SIDError.self) { try SID(string: text) }
     }
 
+    @Test(
+        "odd but valid strings parse to the same SID, whichever parser reads them",
+        arguments: [
+            ("s-1-5-11", 5, [11]), ("S-01-5-11", 5, [11]), ("S-1-5-021", 5, [21]), ("S-1-5", 5, []),
+            ("S-1-100000000000000-1", 100_000_000_000_000, [1]), ("S-1-281474976710655", 281_474_976_710_655, []),
+            ("S-1-0x5-11", 5, [11]), ("S-1-5-4294967295", 5, [4_294_967_295]),
+            ("S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", 5, Array(1...15)),
+        ] as [(String, UInt64, [UInt32])])
+    func oddValidStrings(text: String, authority: UInt64, subAuthorities: [UInt32]) throws {
+        #expect(try SID(string: text) == SID(identifierAuthority: authority, subAuthorities: subAuthorities))
+    }
+
     @Test("truncated or inconsistent binary SIDs are typed errors")
     func malformedBinary() {
         let valid: [UInt8] = [0x01, 0x02, 0, 0, 0, 0, 0, 0x05, 0x20, 0, 0, 0, 0x20, 0x02, 0, 0]

@@ -60,6 +60,8 @@ public struct RuleCatalogue: Sendable {
 
     /// Looks a rule up by ID, case-insensitively, with or without the `CES-` prefix.
     public subscript(id: String) -> RuleDefinition? {
+        // Rules ask with their exact ID on every finding; only people type `a1` or `ces-a1`.
+        if let position = index[id] { return rules[position] }
         let key = id.uppercased().hasPrefix("CES-") ? id.uppercased() : "CES-" + id.uppercased()
         return index[key].map { rules[$0] }
     }

@@ -15,6 +15,7 @@ public struct FindingTally: Sendable {
     /// subjects with the same 64-bit hash would be counted once — odds of about 1 in 10^9 at 100,000 subjects, for a
     /// figure that is only reported.
     private var subjects: Set<Int> = []
+    private var lastSubject: Subject?
     private let spool: FindingList.Builder
     /// List passes and skipped findings too.
     public let listsEverything: Bool
@@ -43,10 +44,14 @@ public struct FindingTally: Sendable {
             if finding.isOpen || finding.status == .pass || finding.status == .skipped {
                 open[finding.status] += 1
             }
-            var hasher = Hasher()
-            hasher.combine(finding.subject.kind.rawValue)
-            hasher.combine(finding.subject.dn ?? finding.subject.name)
-            subjects.insert(hasher.finalize())
+            // An account's findings come together: its subject is hashed once, not once per finding.
+            if finding.subject != lastSubject {
+                var hasher = Hasher()
+                hasher.combine(finding.subject.kind.rawValue)
+                hasher.combine(finding.subject.dn ?? finding.subject.name)
+                subjects.insert(hasher.finalize())
+                lastSubject = finding.subject
+            }
             if listsEverything || (finding.status != .pass && finding.status != .skipped) {
                 spool.append(finding)
             }

@@ -49,7 +49,7 @@ public struct RuleContext: Sendable {
     /// A finding with the catalogue's title, remediation (placeholders filled) and error codes.
     func finding(
         _ ruleID: String, _ status: Status, path: EnrollmentPath, message: @autoclosure () -> String,
-        evidence: @autoclosure () -> [String: EvidenceValue] = [:], extraValues: [String: String] = [:]
+        evidence: @autoclosure () -> [String: EvidenceValue] = [:], template: String? = nil
     ) -> Finding {
         let requester = path.requester
         return makeFinding(
@@ -59,7 +59,8 @@ public struct RuleContext: Sendable {
                 sid: requester.sid),
             endpoint: path.endpoint, message: message(), evidence: evidence()
         ) {
-            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint).merging(extraValues) { $1 }
+            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+            values["template"] = template
             values["account"] = requester.samAccountName
             return values
         }

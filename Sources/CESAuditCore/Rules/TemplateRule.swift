@@ -53,7 +53,7 @@ extension RuleContext {
         }
         var finding = finding(
             ruleID, status, path: EnrollmentPath(requester: requester, ca: path.ca, endpoint: path.endpoint),
-            message: message(), evidence: evidence(), extraValues: ["template": path.template.name])
+            message: message(), evidence: evidence(), template: path.template.name)
         if !isBare(status) { finding.evidence["template"] = .string(path.template.name) }
         return finding
     }
