@@ -226,6 +226,35 @@ import Testing
         #expect(everything.listed.allSatisfy { !$0.message.isEmpty && !$0.title.isEmpty })
     }
 
+    /// corp-CA01 has no evidence folder (B1, B4) and its descriptor was not read (B5): facts about the CA, listed
+    /// once for all its requesters by `scan`, and about the one requester by `user`.
+    @Test func verdictsTheCADecidesAreListedOncePerCAForAllItsRequesters() async throws {
+        let snapshot = try Self.snapshot()
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+        let scan = try await ScanJob().run(source: source, evaluator: Self.evaluator(snapshot))
+        let everything = try await ScanJob(includePassed: true).run(source: source, evaluator: Self.evaluator(snapshot))
+        let requesters = Set(everything.listed.filter { $0.ruleId == "CES-A3" }.map(\.subject.name))
+        #expect(requesters.count >= 3, "\(requesters)")
+        let once = scan.listed.filter { $0.evidence["requesterCount"] != nil }
+        #expect(once.map(\.ruleId).sorted() == ["CES-B1", "CES-B4", "CES-B5"])
+        for finding in once {
+            #expect(finding.subject == Subject(kind: .ca, name: "corp-CA01", dn: "CN=corp-CA01,CN=Enrollment Services"))
+            #expect(finding.status == .unknown && finding.endpoint == nil)
+            #expect(finding.evidence["endpointCount"] == .integer(2))
+            #expect(finding.evidence["requesterCount"] == .integer(Int64(requesters.count)))
+            #expect(
+                finding.message.hasSuffix(
+                    "(the same for all \(requesters.count) accounts that may enroll through corp-CA01)"))
+        }
+        #expect(!scan.listed.contains { ["CES-B1", "CES-B4", "CES-B5"].contains($0.ruleId) && $0.subject.kind != .ca })
+        #expect(everything.summary == scan.summary)
+
+        let user = try await Self.run(UserJob(account: "bob"), snapshot)
+        let b1 = user.listed.filter { $0.ruleId == "CES-B1" }
+        #expect(b1.count == 2 && b1.allSatisfy { $0.status == .unknown && $0.subject.name == "bob" })
+        #expect(b1.allSatisfy { $0.message.hasPrefix("no ca-security.bin/.sddl/.txt for host ca01.corp.example.test") })
+    }
+
     @Test func theSameVerdictOnSeveralEndpointsIsListedOnce() {
         func finding(_ rule: String, _ endpoint: String, _ message: String = "no evidence for ca01") -> Finding {
             Finding(

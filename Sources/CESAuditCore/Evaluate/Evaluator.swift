@@ -23,6 +23,44 @@ public struct Evaluator: Sendable {
         rules.requesterOnEndpoint.map { settle($0.evaluate(path, in: context)) }
     }
 
+    /// The path verdict of every requester rule of `RequesterScope.endpoint`, in their order (nil where the requester
+    /// decides): a scan works them out once per endpoint, not once per account.
+    public func pathVerdicts(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> [PathVerdict?]
+    {
+        rules.requesterOnEndpoint.map { $0.pathVerdict(ca: ca, endpoint: endpoint, in: context) }
+    }
+
+    /// The requester's findings on one path given `pathVerdicts` for it, one slot per rule: a rule the path decides
+    /// is not evaluated again but built from its verdict, and a decided `unknown` is left out (nil) — it is the same
+    /// for every requester, and the caller reports it once (`requesterIndependentFinding`).
+    public func findings(for path: EnrollmentPath, decided: [PathVerdict?]) -> [Finding?] {
+        zip(rules.requesterOnEndpoint, decided).map { rule, verdict in
+            guard let verdict else { return settle(rule.evaluate(path, in: context)) }
+            guard verdict.status != .unknown else { return nil }
+            return settle(
+                context.finding(type(of: rule).id, verdict.status, path: path, message: verdict.message))
+        }
+    }
+
+    /// A path verdict that is the same for every one of `requesters` accounts that may enroll through `ca`, as one
+    /// finding about the CA on `endpoint` (nil: several endpoints, counted in `endpointCount`).
+    public func requesterIndependentFinding(
+        ruleIndex: Int, verdict: PathVerdict, ca: EnrollmentServiceRecord,
+        endpoints: [EnrollmentServiceRecord.Endpoint], requesters: Int
+    ) -> Finding {
+        let ruleID = type(of: rules.requesterOnEndpoint[ruleIndex]).id
+        var evidence: [String: EvidenceValue] = ["requesterCount": .integer(Int64(requesters))]
+        if endpoints.count > 1 { evidence["endpointCount"] = .integer(Int64(endpoints.count)) }
+        let endpoint = endpoints.count == 1 ? endpoints.first : nil
+        return settle(
+            context.makeFinding(
+                ruleID, verdict.status, subject: Subject(kind: .ca, name: ca.name, dn: ca.dn), endpoint: endpoint,
+                message:
+                    "\(verdict.message) (the same for all \(requesters) accounts that may enroll through \(ca.name))",
+                evidence: evidence
+            ) { context.placeholderValues(ca: ca, endpoint: endpoint) })
+    }
+
     /// The requester rules of `RequesterScope.account` (A3), once per account; `ca` only fills placeholders.
     public func accountFindings(_ requester: AccountRecord, ca: EnrollmentServiceRecord) -> [Finding] {
         let path = EnrollmentPath(requester: requester, ca: ca, endpoint: nil)

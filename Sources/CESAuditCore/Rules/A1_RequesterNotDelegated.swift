@@ -6,8 +6,12 @@ public struct A1RequesterNotDelegated: RequesterRule {
     public static let id = "CES-A1"
     public init() {}
 
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? { context.delegationVerdict(ca: ca, endpoint: endpoint) }
+
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let gate = context.delegationGate(Self.id, path) { return gate }
+        if let decided = decidedByPath(path, context) { return decided }
         guard let control = path.requester.userAccountControl.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")

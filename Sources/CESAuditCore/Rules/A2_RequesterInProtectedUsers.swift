@@ -8,8 +8,12 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
     static let minimumLevel = 6
     public init() {}
 
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? { context.delegationVerdict(ca: ca, endpoint: endpoint) }
+
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let gate = context.delegationGate(Self.id, path) { return gate }
+        if let decided = decidedByPath(path, context) { return decided }
         guard let groups = path.requester.tokenGroups.value else {
             return context.finding(
                 Self.id, .unknown, path: path,

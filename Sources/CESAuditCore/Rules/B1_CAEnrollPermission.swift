@@ -7,23 +7,32 @@ public struct B1CAEnrollPermission: RequesterRule {
     public static let id = "CES-B1"
     public init() {}
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let endpoint = path.endpoint {
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? {
+        if let endpoint {
             guard endpoint.malformed == nil, let renewalOnly = endpoint.renewalOnly else {
-                return context.finding(
-                    Self.id, .unknown, path: path,
-                    message:
-                        "cannot tell whether the requester reaches the CA: malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag"))"
+                return PathVerdict(
+                    .unknown,
+                    "cannot tell whether the requester reaches the CA: malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag"))"
                 )
             }
             if renewalOnly {
-                return context.finding(
-                    Self.id, .skipped, path: path,
-                    message: "renewal-only endpoint: the CA sees the CES principal, not the requester (CES-E1)")
+                return PathVerdict(
+                    .skipped, "renewal-only endpoint: the CA sees the CES principal, not the requester (CES-E1)")
             }
         }
+        let security = context.hostDatum(\.caSecurity, host: ca.dnsHostName, file: Self.evidenceFile)
+        if security.value == nil { return PathVerdict(.unknown, security.missingReason ?? "not supplied") }
+        return nil
+    }
+
+    static let evidenceFile = "ca-security.bin/.sddl/.txt"
+
+    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        if let decided = decidedByPath(path, context) { return decided }
         let host = path.ca.dnsHostName
-        let security = context.hostDatum(\.caSecurity, host: host, file: "ca-security.bin/.sddl/.txt")
+        let security = context.hostDatum(\.caSecurity, host: host, file: Self.evidenceFile)
         guard let record = security.value else {
             return context.finding(Self.id, .unknown, path: path, message: security.missingReason ?? "not supplied")
         }

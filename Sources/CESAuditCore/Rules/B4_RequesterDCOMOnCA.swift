@@ -11,26 +11,33 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
     static let unchecked =
         "Certificate Service DCOM Access (S-1-5-32-574) membership and HKLM\\Software\\Microsoft\\OLE\\EnableDCOM on the CA are not checked (no evidence source)"
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        let caHost = path.ca.dnsHostName?.lowercased()
-        if let endpoint = path.endpoint {
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? {
+        let caHost = ca.dnsHostName?.lowercased()
+        if let endpoint {
             guard endpoint.malformed == nil, let renewalOnly = endpoint.renewalOnly else {
-                return context.finding(
-                    Self.id, .unknown, path: path,
-                    message:
-                        "malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag")): cannot tell who logs on to the CA"
+                return PathVerdict(
+                    .unknown,
+                    "malformed endpoint (\(endpoint.malformed ?? "no renewal-only flag")): cannot tell who logs on to the CA"
                 )
             }
             if renewalOnly {
-                return context.finding(
-                    Self.id, .skipped, path: path,
-                    message: "renewal-only endpoint: the CES principal, not the requester, logs on to the CA (CES-D4)")
+                return PathVerdict(
+                    .skipped, "renewal-only endpoint: the CES principal, not the requester, logs on to the CA (CES-D4)")
             }
             if let caHost, let cesHost = endpoint.host, caHost == cesHost {
-                return context.finding(
-                    Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
+                return PathVerdict(.skipped, "CA and CES run on the same host (\(caHost))")
             }
         }
+        let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
+        if datum.value == nil { return PathVerdict(.unknown, datum.missingReason ?? "not supplied") }
+        return nil
+    }
+
+    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        if let decided = decidedByPath(path, context) { return decided }
+        let caHost = path.ca.dnsHostName?.lowercased()
         let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
         guard let rights = datum.value else {
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")

@@ -7,26 +7,47 @@ public struct B5EnrollmentServiceEnroll: RequesterRule {
     public static let id = "CES-B5"
     public init() {}
 
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? {
+        switch Self.descriptor(of: ca) {
+        case .success: return nil
+        case .failure(let unread): return PathVerdict(.unknown, unread.message)
+        }
+    }
+
+    /// The enrollment service object's DACL, parsed once per run; the failure says why it cannot be judged.
+    static func descriptor(of ca: EnrollmentServiceRecord) -> Result<SecurityDescriptor, UnreadDescriptor> {
+        guard let bytes = ca.securityDescriptor.value else {
+            return .failure(
+                UnreadDescriptor(message: ca.securityDescriptor.missingReason ?? "nTSecurityDescriptor not read"))
+        }
+        do {
+            return .success(try DescriptorCache.descriptor(bytes))
+        } catch {
+            return .failure(
+                UnreadDescriptor(
+                    message:
+                        "the enrollment service object of \(ca.name) has a malformed nTSecurityDescriptor: \(error)"))
+        }
+    }
+
+    struct UnreadDescriptor: Error {
+        let message: String
+    }
+
     public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        guard let bytes = path.ca.securityDescriptor.value else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message: path.ca.securityDescriptor.missingReason ?? "nTSecurityDescriptor not read")
+        // The path verdict is the descriptor's: read it once here.
+        let descriptor: SecurityDescriptor
+        switch Self.descriptor(of: path.ca) {
+        case .success(let parsed): descriptor = parsed
+        case .failure(let unread): return context.finding(Self.id, .unknown, path: path, message: unread.message)
         }
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
             )
-        }
-        let descriptor: SecurityDescriptor
-        do {
-            descriptor = try DescriptorCache.descriptor(bytes)
-        } catch {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "the enrollment service object of \(path.ca.name) has a malformed nTSecurityDescriptor: \(error)")
         }
         let decision = descriptor.check(
             token, desired: .controlAccess, objectType: ExtendedRight.certificateEnrollment, mapping: .directoryService)

@@ -92,18 +92,16 @@ public struct RuleContext: Sendable {
             errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
     }
 
-    /// The gate of the requester-side delegation rules (A1, A2): a finding when the path needs no delegation
-    /// (`skipped`) or that cannot be told (`unknown`); nil when the rule applies.
-    func delegationGate(_ ruleID: String, _ path: EnrollmentPath) -> Finding? {
-        switch path.delegationRequired {
+    /// The path verdict of the requester-side delegation rules (A1, A2): `skipped` when the path needs no
+    /// delegation, `unknown` when that cannot be told; nil when the rule applies.
+    func delegationVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> PathVerdict? {
+        switch endpoint?.needsDelegation(toCAHost: ca.dnsHostName) {
         case nil:
-            return finding(
-                ruleID, .unknown, path: path,
-                message: "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
+            return PathVerdict(
+                .unknown, "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
         case false?:
-            return finding(
-                ruleID, .skipped, path: path,
-                message: "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
+            return PathVerdict(
+                .skipped, "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
         case true?:
             return nil
         }
@@ -137,14 +135,42 @@ public enum RequesterScope: Sendable {
     case endpoint
 }
 
+/// A requester rule's verdict that the path alone decides, whoever the requester is: a malformed endpoint, no
+/// evidence for the CA host, no delegation on the path. `user` reports it about its requester; `scan` lists an
+/// `unknown` one once per CA instead of once for every account that may enroll there.
+public struct PathVerdict: Sendable, Equatable {
+    public var status: Status
+    public var message: String
+
+    public init(_ status: Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
 /// A rule about the requester on one enrollment path (families A, B1, B4, B5).
 public protocol RequesterRule: AuditRule {
     static var scope: RequesterScope { get }
+    /// The verdict the CA and endpoint decide alone; nil when the requester must be looked at.
+    func pathVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext)
+        -> PathVerdict?
+    /// The verdict about the requester; starts with `pathVerdict` (`decidedByPath`).
     func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding
 }
 
 extension RequesterRule {
     public static var scope: RequesterScope { .endpoint }
+
+    public func pathVerdict(
+        ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
+    ) -> PathVerdict? { nil }
+
+    /// The path verdict as a finding about the requester, or nil when the requester must be looked at.
+    func decidedByPath(_ path: EnrollmentPath, _ context: RuleContext) -> Finding? {
+        pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context).map {
+            context.finding(Self.id, $0.status, path: path, message: $0.message)
+        }
+    }
 }
 
 extension UInt32 {
