@@ -29,13 +29,13 @@ def table(rows):
     for users in sorted(rows):
         measures = rows[users]
         medians = {m: summary(v)[1] for m, v in measures.items()}
-        for measure in ("ldapsearch-scan", "ces-audit-scan", "ldapsearch-user", "ces-audit-user"):
+        for measure in ("ldapsearch-scan", "ces-audit-scan", "ldapsearch-user", "ces-audit-user", "harness"):
             if measure not in measures:
                 continue
             lo, med, hi, rss = summary(measures[measure])
             base = "ldapsearch-" + measure.split("-")[-1]
             ratio = "%.2f×" % (med / medians[base]) if measure.startswith("ces") and medians.get(base) else ""
-            out.append("| %d | %s | %d | %.3f | %.3f | %.3f | %.1f | %s |"
+            out.append("| %d | %s | %d | %.4f | %.4f | %.4f | %.1f | %s |"
                        % (users, measure, len(measures[measure]), lo, med, hi, rss / 1024, ratio))
     return "\n".join(out)
 
