@@ -49,21 +49,24 @@ public struct RuleContext: Sendable {
     /// A finding with the catalogue's title, remediation (placeholders filled) and error codes.
     func finding(
         _ ruleID: String, _ status: Status, path: EnrollmentPath, message: @autoclosure () -> String,
-        evidence: @autoclosure () -> [String: EvidenceValue] = [:], template: String? = nil
+        evidence: @autoclosure () -> [String: EvidenceValue] = [:]
     ) -> Finding {
         let requester = path.requester
         return makeFinding(
-            ruleID, status,
-            subject: Subject(
-                kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
-                sid: requester.sid),
-            endpoint: path.endpoint, message: message(), evidence: evidence()
+            ruleID, status, subject: Self.subject(requester), endpoint: path.endpoint, message: message(),
+            evidence: evidence()
         ) {
             var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
-            values["template"] = template
             values["account"] = requester.samAccountName
             return values
         }
+    }
+
+    /// A requester as the subject of a finding.
+    static func subject(_ requester: AccountRecord) -> Subject {
+        Subject(
+            kind: requester.isComputer ? .computer : .user, name: requester.samAccountName, dn: requester.dn,
+            sid: requester.sid)
     }
 
     /// The one place a finding is assembled from a rule's verdict and the catalogue entry. The message and

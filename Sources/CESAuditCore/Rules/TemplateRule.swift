@@ -51,9 +51,17 @@ extension RuleContext {
                 return values
             }
         }
-        var finding = finding(
-            ruleID, status, path: EnrollmentPath(requester: requester, ca: path.ca, endpoint: path.endpoint),
-            message: message(), evidence: evidence(), template: path.template.name)
+        // The subject built here, not through an EnrollmentPath: a scan makes this finding for every account and
+        // template, and copying the account and CA records into a path was a good part of its cost.
+        var finding = makeFinding(
+            ruleID, status, subject: Self.subject(requester), endpoint: path.endpoint, message: message(),
+            evidence: evidence()
+        ) {
+            var values = placeholderValues(ca: path.ca, endpoint: path.endpoint)
+            values["template"] = path.template.name
+            values["account"] = requester.samAccountName
+            return values
+        }
         if !isBare(status) { finding.evidence["template"] = .string(path.template.name) }
         return finding
     }
@@ -67,7 +75,9 @@ extension RuleContext {
 extension RuleContext {
     /// `unknown` when a flag attribute the rule reads was not on the template entry (its field reads 0).
     func unreadAttributeGate(_ ruleID: String, _ path: TemplatePath, needs attributes: [String]) -> Finding? {
-        let unread = attributes.filter { (path.template.unreadAttributes ?? []).contains($0) }
+        // Asked on every account and template of a scan: nothing to look at is the usual case.
+        guard let unreadOnTemplate = path.template.unreadAttributes, !unreadOnTemplate.isEmpty else { return nil }
+        let unread = attributes.filter { unreadOnTemplate.contains($0) }
         guard !unread.isEmpty else { return nil }
         return finding(
             ruleID, .unknown, path: path,
