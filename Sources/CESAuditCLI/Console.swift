@@ -1,8 +1,5 @@
+import CESAuditCore
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// stdout for results, stderr for diagnostics, written with write(2): FileHandle traps on a failed write, and with
 /// SIGPIPE ignored (see `CESAudit.main`) a reader that went away is a failed write.
@@ -27,18 +24,7 @@ enum Console {
     /// Writes all of `text`; the errno of a failed write, nil when all was written.
     private static func write(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
-        return text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
+        return text.withUTF8 { FileDescriptorIO.writeAll(descriptor, UnsafeRawBufferPointer($0)).failure }
     }
 }
 

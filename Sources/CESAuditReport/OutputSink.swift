@@ -1,3 +1,4 @@
+import CESAuditCore
 import Foundation
 
 #if canImport(Glibc)
@@ -83,33 +84,11 @@ public final class OutputSink {
         case .memory:
             collected.append(contentsOf: buffer)
         case .descriptor(let fd):
-            let failure: Int32? = buffer.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let result = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += result
-                }
-                return nil
-            }
-            if let failure {
+            if let failure = buffer.withUnsafeBytes({ FileDescriptorIO.writeAll(fd, $0).failure }) {
                 buffer.removeAll(keepingCapacity: true)
                 throw AtomicWriteError(path: name, operation: operation, code: failure)
             }
         }
         buffer.removeAll(keepingCapacity: true)
     }
-}
-
-func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Darwin)
-        Darwin.write(fd, buffer, count)
-    #elseif canImport(Musl)
-        Musl.write(fd, buffer, count)
-    #else
-        Glibc.write(fd, buffer, count)
-    #endif
 }

@@ -35,7 +35,7 @@ public struct Evaluator: Sendable {
     /// for every requester, and the caller reports it once (`requesterIndependentFinding`).
     public func findings(for path: EnrollmentPath, decided: [PathVerdict?]) -> [Finding?] {
         zip(rules.requesterOnEndpoint, decided).map { rule, verdict in
-            guard let verdict else { return settle(rule.evaluate(path, in: context)) }
+            guard let verdict else { return settle(rule.requesterVerdict(path, in: context)) }
             guard verdict.status != .unknown else { return nil }
             return settle(
                 context.finding(type(of: rule).id, verdict.status, path: path, message: verdict.message))

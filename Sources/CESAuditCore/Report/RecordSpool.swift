@@ -172,18 +172,7 @@ final class RecordSpool: @unchecked Sendable {
             }
             descriptor = created
         }
-        var written = 0
-        let failure: Int32? = buffer.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let result = systemWrite(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += result
-            }
-            return nil
-        }
+        let (written, failure) = buffer.withUnsafeBytes { FileDescriptorIO.writeAll(descriptor, $0) }
         fileLength += written
         if written == buffer.count {
             buffer.removeAll(keepingCapacity: true)
@@ -195,16 +184,6 @@ final class RecordSpool: @unchecked Sendable {
                 SpoolError("cannot write a temporary file in \(folder)", code: failure).description
         }
     }
-}
-
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Darwin)
-        Darwin.write(fd, buffer, count)
-    #elseif canImport(Musl)
-        Musl.write(fd, buffer, count)
-    #else
-        Glibc.write(fd, buffer, count)
-    #endif
 }
 
 /// The payload of one record as it is written: little-endian integers, LEB128 lengths, UTF-8 strings.

@@ -10,8 +10,7 @@ public struct A1RequesterNotDelegated: RequesterRule {
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
     ) -> PathVerdict? { context.delegationVerdict(ca: ca, endpoint: endpoint) }
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let decided = decidedByPath(path, context) { return decided }
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         guard let control = path.requester.userAccountControl.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")

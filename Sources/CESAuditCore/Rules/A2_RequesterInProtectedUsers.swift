@@ -12,8 +12,7 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
     ) -> PathVerdict? { context.delegationVerdict(ca: ca, endpoint: endpoint) }
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let decided = decidedByPath(path, context) { return decided }
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         guard let groups = path.requester.tokenGroups.value else {
             return context.finding(
                 Self.id, .unknown, path: path,

@@ -7,7 +7,7 @@ public struct A3RequesterCannotLogOn: RequesterRule {
     public static let scope = RequesterScope.account
     public init() {}
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         guard let control = path.requester.userAccountControl.value else {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")

@@ -7,6 +7,8 @@ public struct B1CAEnrollPermission: RequesterRule {
     public static let id = "CES-B1"
     public init() {}
 
+    static let evidenceFile = "ca-security.bin/.sddl/.txt"
+
     public func pathVerdict(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
     ) -> PathVerdict? {
@@ -27,10 +29,7 @@ public struct B1CAEnrollPermission: RequesterRule {
         return nil
     }
 
-    static let evidenceFile = "ca-security.bin/.sddl/.txt"
-
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let decided = decidedByPath(path, context) { return decided }
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         let host = path.ca.dnsHostName
         let security = context.hostDatum(\.caSecurity, host: host, file: Self.evidenceFile)
         guard let record = security.value else {

@@ -35,8 +35,7 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
         return nil
     }
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        if let decided = decidedByPath(path, context) { return decided }
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         let caHost = path.ca.dnsHostName?.lowercased()
         let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
         guard let rights = datum.value else {

@@ -36,8 +36,8 @@ public struct B5EnrollmentServiceEnroll: RequesterRule {
         let message: String
     }
 
-    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
-        // The path verdict is the descriptor's: read it once here.
+    public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        // Parsed once per run (DescriptorCache); an unreadable one is the path verdict and does not come here.
         let descriptor: SecurityDescriptor
         switch Self.descriptor(of: path.ca) {
         case .success(let parsed): descriptor = parsed

@@ -157,8 +157,8 @@ public protocol RequesterRule: AuditRule {
     /// The verdict the CA and endpoint decide alone; nil when the requester must be looked at.
     func pathVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext)
         -> PathVerdict?
-    /// The verdict about the requester; starts with `pathVerdict` (`decidedByPath`).
-    func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding
+    /// The verdict about the requester on a path `pathVerdict` leaves to it.
+    func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding
 }
 
 extension RequesterRule {
@@ -168,11 +168,13 @@ extension RequesterRule {
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
     ) -> PathVerdict? { nil }
 
-    /// The path verdict as a finding about the requester, or nil when the requester must be looked at.
-    func decidedByPath(_ path: EnrollmentPath, _ context: RuleContext) -> Finding? {
-        pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context).map {
-            context.finding(Self.id, $0.status, path: path, message: $0.message)
+    /// The rule on one path: the path's own verdict (as a finding about the requester) when it has one, else the
+    /// requester's. A scan works the path verdicts out once per endpoint and asks `requesterVerdict` directly.
+    public func evaluate(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
+        if let verdict = pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context) {
+            return context.finding(Self.id, verdict.status, path: path, message: verdict.message)
         }
+        return requesterVerdict(path, in: context)
     }
 }
 
