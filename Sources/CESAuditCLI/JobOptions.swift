@@ -72,13 +72,8 @@ struct JobRunner {
         let file = try connection.configFile()
         let options = options.merged(with: file)
         let history = history.map { $0.merged(with: file) }
-        // The user's own catalogue or site policy is read first, so that its errors come before anything else; the
-        // embedded catalogue (≈ 10 ms of YAML, tested to parse) is read while the connection is set up.
-        let ownFiles = options.policies != nil || options.sitePolicy != nil
-        let readFirst = ownFiles ? try options.catalogueAndPolicy() : nil
-        let catalogueAndPolicy = Task { try readFirst ?? options.catalogueAndPolicy() }
+        let (catalogue, policy) = try options.catalogueAndPolicy()
         var source = try await directorySource(options, file)
-        let (catalogue, policy) = try await catalogueAndPolicy.value
         var snapshot = source.snapshot
         if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }

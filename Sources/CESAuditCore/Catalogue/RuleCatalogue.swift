@@ -42,15 +42,8 @@ public struct RuleCatalogue: Sendable {
         "url", "domain",
     ]
 
-    /// The catalogue compiled into the binary.
-    public static let embedded: RuleCatalogue = {
-        do {
-            return try RuleCatalogue(yaml: EmbeddedCatalogue.yaml, file: "embedded Policies/catalogue.yaml")
-        } catch {
-            // The embedded text is checked by the test suite; reaching this is a build defect.
-            preconditionFailure("embedded catalogue is invalid: \(error)")
-        }
-    }()
+    /// The catalogue compiled into the binary (`scripts/embed-policies`; a test keeps it equal to the file).
+    public static let embedded = RuleCatalogue(rules: EmbeddedCatalogue.rules)
 
     public init(rules: [RuleDefinition]) {
         self.rules = rules
