@@ -4,7 +4,7 @@ import Testing
 
 @testable import CESAuditCore
 
-@Suite struct DescriptorCacheTests {
+@Suite struct ParseCacheTests {
     /// The cache answers what parsing answers, for each distinct byte string, and remembers failures too.
     @Test func answersWhatParsingAnswers() throws {
         let first = try SecurityDescriptor(sddl: "O:BAG:BAD:(A;;CR;;;AU)")
@@ -22,5 +22,16 @@ import Testing
         for _ in 0..<2 {
             #expect(throws: BinaryFormatError.self) { try DescriptorCache.descriptor(Data(truncated)) }
         }
+    }
+
+    @Test func certificatesToo() throws {
+        let restricted = try MoreTemplateRulesOfflineTests.certificate("policy-restricted-ca")
+        let anyPolicy = try MoreTemplateRulesOfflineTests.certificate("any-policy-ca")
+        for _ in 0..<2 {
+            #expect(try CACertificateCache.certificate(restricted) == CACertificate(bytes: Array(restricted)))
+            #expect(try CACertificateCache.certificate(anyPolicy) == CACertificate(bytes: Array(anyPolicy)))
+            #expect(throws: CACertificateError.self) { try CACertificateCache.certificate(restricted.prefix(20)) }
+        }
+        #expect(try CACertificateCache.certificate(restricted) != CACertificateCache.certificate(anyPolicy))
     }
 }

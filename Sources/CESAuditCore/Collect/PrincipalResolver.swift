@@ -15,6 +15,15 @@ public struct PrincipalResolution: Sendable, Codable, Equatable {
     public var problem: String?
 }
 
+/// What `resolveHosts` found: each endpoint host's CES principal, each CA host's computer account, and the
+/// account asked for by name.
+public struct ResolvedHosts: Sendable {
+    public var principals: [String: PrincipalResolution] = [:]
+    public var caComputers: [String: AccountRecord?] = [:]
+    /// The `requester` asked for; nil when it was not asked for or does not exist.
+    public var requester: AccountRecord?
+}
+
 extension SnapshotCollector {
     public func resolvePrincipal(
         endpointHost host: String, configured: String?, base: String
@@ -30,12 +39,13 @@ extension SnapshotCollector {
         try await resolveHosts(endpointHosts: [], caHosts: [host], configured: nil, base: base).caComputers[host] ?? nil
     }
 
-    /// The CES principal of every endpoint host and the computer account of every CA host, in three round trips
-    /// however many hosts (searchAll): the HTTP/ holders and host computers of all hosts, then the configured
-    /// account, then the token groups of every account chosen.
+    /// The CES principal of every endpoint host, the computer account of every CA host and, when asked, one more
+    /// account by name (`user`'s requester), in two round trips however many hosts (searchAll): every search
+    /// first — HTTP/ holders and computer of each host, the configured account, the requester — then the token
+    /// groups of every account chosen.
     public func resolveHosts(
-        endpointHosts: [String], caHosts: [String], configured: String?, base: String
-    ) async throws(LDAPError) -> (principals: [String: PrincipalResolution], caComputers: [String: AccountRecord?]) {
+        endpointHosts: [String], caHosts: [String], configured: String?, requester: String? = nil, base: String
+    ) async throws(LDAPError) -> ResolvedHosts {
         func computer(_ host: String) -> SearchRequest {
             SearchRequest(
                 base: base, filter: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]),
@@ -54,10 +64,21 @@ extension SnapshotCollector {
             requests.append(computer(host))
         }
         requests += caHosts.map(computer)
+        let hostSearches = requests.count
+        let configuredLookup = configured.map { Self.accountLookup($0, base: base) }
+        let requesterLookup = requester.map { Self.accountLookup($0, base: base) }
+        requests += [configuredLookup, requesterLookup].compactMap { $0 }
+        let allAnswers = await directory.searchAll(requests)
         var answers: [[LDAPEntry]] = []
-        for answer in await directory.searchAll(requests) { answers.append(try answer.get()) }
-        var configuredAccount: AccountRecord?
-        if let configured { configuredAccount = try await findAccount(configured, base: base) }
+        for answer in allAnswers[..<hostSearches] { answers.append(try answer.get()) }
+        var next = hostSearches
+        func lookedUp(_ lookup: SearchRequest?) throws(LDAPError) -> LDAPEntry? {
+            guard let lookup else { return nil }
+            defer { next += 1 }
+            return try Self.found(allAnswers[next], lookup)
+        }
+        let configuredEntry = try lookedUp(configuredLookup)
+        let requesterEntry = try lookedUp(requesterLookup)
 
         // Which entry stands for each host; their accounts (with token groups) are read together below.
         var chosen: [String: (entry: LDAPEntry?, resolution: PrincipalResolution)] = [:]
@@ -66,10 +87,10 @@ extension SnapshotCollector {
             let holderNames = holders.map { $0.string("sAMAccountName") ?? $0.dn }
             if let configured {
                 chosen[host] = (
-                    nil,
+                    configuredEntry,
                     PrincipalResolution(
-                        account: configuredAccount, source: .configured, httpSPNHolders: holderNames,
-                        problem: configuredAccount == nil ? "service account '\(configured)' not found" : nil)
+                        account: nil, source: .configured, httpSPNHolders: holderNames,
+                        problem: configuredEntry == nil ? "service account '\(configured)' not found" : nil)
                 )
             } else if holders.count == 1 {
                 chosen[host] = (
@@ -94,9 +115,10 @@ extension SnapshotCollector {
             }
         }
         let caEntries = caHosts.indices.map { answers[2 * endpointHosts.count + $0].first }
-        let toRead = chosen.values.compactMap(\.entry) + caEntries.compactMap { $0 }
-        let read = Dictionary(
-            zip(toRead.map(\.dn), try await accounts(from: toRead)), uniquingKeysWith: { first, _ in first })
+        var seen: Set<String> = []
+        let toRead = (chosen.values.map(\.entry) + caEntries + [requesterEntry]).compactMap { $0 }
+            .filter { seen.insert($0.dn).inserted }
+        let read = Dictionary(uniqueKeysWithValues: zip(toRead.map(\.dn), try await accounts(from: toRead)))
 
         var principals: [String: PrincipalResolution] = [:]
         for (host, choice) in chosen {
@@ -106,7 +128,8 @@ extension SnapshotCollector {
         }
         var caComputers: [String: AccountRecord?] = [:]
         for (host, entry) in zip(caHosts, caEntries) { caComputers[host] = entry.flatMap { read[$0.dn] } }
-        return (principals, caComputers)
+        return ResolvedHosts(
+            principals: principals, caComputers: caComputers, requester: requesterEntry.flatMap { read[$0.dn] })
     }
 }
 

@@ -51,22 +51,31 @@ public struct SnapshotCollector: Sendable {
 
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
     public func findAccount(_ name: String, base: String) async throws(LDAPError) -> AccountRecord? {
+        let lookup = Self.accountLookup(name, base: base)
+        guard let entry = try Self.found(await directory.searchAll([lookup])[0], lookup) else { return nil }
+        return try await account(from: entry)
+    }
+
+    /// The search for an account by sAMAccountName, UPN or DN (a base read of the DN).
+    static func accountLookup(_ name: String, base: String) -> SearchRequest {
         if name.contains("="), name.contains(",") {
-            return try await account(dn: name)
+            return SearchRequest(base: name, scope: .base, attributes: AccountRecord.attributes)
         }
         let filter = LDAPFilter.and([
             "(|(objectClass=user)(objectClass=computer))",
             LDAPFilter.or([LDAPFilter.equals("sAMAccountName", name), LDAPFilter.equals("userPrincipalName", name)]),
         ])
-        let found = try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
-        guard let entry = found.first else { return nil }
-        return try await account(from: entry)
+        return SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes)
     }
 
-    /// Reads one account by DN, with its token groups. nil when it does not exist.
-    public func account(dn: String) async throws(LDAPError) -> AccountRecord? {
-        guard let entry = try await directory.read(dn, attributes: AccountRecord.attributes) else { return nil }
-        return try await account(from: entry)
+    /// The entry an `accountLookup` found; nil when there is none (a DN that does not exist included).
+    static func found(_ answer: Result<[LDAPEntry], LDAPError>, _ lookup: SearchRequest) throws(LDAPError) -> LDAPEntry?
+    {
+        switch answer {
+        case .success(let entries): return entries.first
+        case .failure(let error) where lookup.scope == .base && error.kind == .noSuchObject: return nil
+        case .failure(let error): throw error
+        }
     }
 
     /// Every entry of a search, with the stream's untyped error turned back into the LDAPError it is.

@@ -28,9 +28,10 @@ public protocol DirectorySource: Sendable {
     func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution
     /// The CA's computer account (RBCD on the CA, CES-C5).
     func caComputer(host: String) async throws(JobError) -> AccountRecord?
-    /// `principal` for each endpoint host and `caComputer` for each CA host at once: the live directory answers
-    /// them in a few round trips instead of a few per host.
-    func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError) -> HostAccounts
+    /// `principal` for each endpoint host, `caComputer` for each CA host and `account(named: requester)` at once:
+    /// the live directory answers them in two round trips instead of a few per host.
+    func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
+        async throws(JobError) -> ResolvedHosts
     /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from
     /// the domain's group graph, or with `exactGroups` from tokenGroups read per account.
     func enabledAccounts(
@@ -40,21 +41,16 @@ public protocol DirectorySource: Sendable {
     func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
 }
 
-/// The CES principals of endpoint hosts and the computer accounts of CA hosts, by host name.
-public struct HostAccounts: Sendable {
-    public var principals: [String: PrincipalResolution] = [:]
-    public var caComputers: [String: AccountRecord?] = [:]
-}
-
 extension DirectorySource {
-    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError)
-        -> HostAccounts
+    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
+        async throws(JobError) -> ResolvedHosts
     {
-        var found = HostAccounts()
+        var found = ResolvedHosts()
         for host in endpointHosts {
             found.principals[host] = try await principal(endpointHost: host, configured: configured)
         }
         for host in caHosts { found.caComputers[host] = try await caComputer(host: host) }
+        if let requester { found.requester = try await account(named: requester) }
         return found
     }
 }
@@ -95,13 +91,13 @@ public struct LiveDirectorySource: DirectorySource {
         do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
     }
 
-    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?) async throws(JobError)
-        -> HostAccounts
+    public func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
+        async throws(JobError) -> ResolvedHosts
     {
         do {
-            let resolved = try await collector.resolveHosts(
-                endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, base: base)
-            return HostAccounts(principals: resolved.principals, caComputers: resolved.caComputers)
+            return try await collector.resolveHosts(
+                endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, requester: requester,
+                base: base)
         } catch {
             throw .directory(error)
         }

@@ -15,17 +15,22 @@ struct PathResolver {
     }
 
     /// Resolves every host of these endpoints and CAs at once (see `DirectorySource.hosts`); `endpointPath`
-    /// then finds them known.
-    mutating func prefetch(_ pairs: [(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint)])
-        async throws(JobError)
-    {
+    /// then finds them known. `requester` (`user`'s account) is read in the same round trips and returned; nil
+    /// when it does not exist or was not asked for.
+    @discardableResult
+    mutating func prefetch(
+        _ pairs: [(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint)],
+        requester: String? = nil
+    ) async throws(JobError) -> AccountRecord? {
         let endpointHosts = Set(pairs.compactMap(\.endpoint.host)).subtracting(principals.keys)
         let caHosts = Set(pairs.compactMap { $0.ca.dnsHostName?.lowercased() }).subtracting(caComputers.keys)
-        guard !endpointHosts.isEmpty || !caHosts.isEmpty else { return }
+        guard !endpointHosts.isEmpty || !caHosts.isEmpty || requester != nil else { return nil }
         let found = try await source.hosts(
-            endpointHosts: endpointHosts.sorted(), caHosts: caHosts.sorted(), configured: serviceAccount)
+            endpointHosts: endpointHosts.sorted(), caHosts: caHosts.sorted(), configured: serviceAccount,
+            requester: requester)
         principals.merge(found.principals) { known, _ in known }
         caComputers.merge(found.caComputers) { known, _ in known }
+        return found.requester
     }
 
     mutating func endpointPath(

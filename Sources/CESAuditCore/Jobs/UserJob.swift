@@ -23,22 +23,28 @@ public struct UserJob: Sendable {
 
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
         let snapshot = source.snapshot
-        guard let requester = try await source.account(named: account) else {
-            throw .usage(
-                "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
-            )
-        }
+        let noSuchAccount = JobError.usage(
+            "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
+        )
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
         var pairs = cas.flatMap { ca in ca.endpoints.map { (ca: ca, endpoint: $0) } }
         let published = pairs.compactMap(\.endpoint.url)
         if let endpointURL {
             pairs = pairs.filter { $0.endpoint.url?.caseInsensitiveCompare(endpointURL) == .orderedSame }
-            guard !pairs.isEmpty else {
-                throw .usage(
-                    "endpoint \(endpointURL) is not published in AD; published: \(published.isEmpty ? "none" : published.joined(separator: ", "))"
-                )
-            }
+        }
+        // An unknown account is the first thing to say, before what is wrong with the endpoint or template asked for.
+        var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
+        let found =
+            pairs.isEmpty
+            ? try await source.account(named: account)
+            // The account is read in the same round trips as the hosts of its paths.
+            : try await resolver.prefetch(pairs, requester: account)
+        guard let requester = found else { throw noSuchAccount }
+        if let endpointURL, pairs.isEmpty {
+            throw .usage(
+                "endpoint \(endpointURL) is not published in AD; published: \(published.isEmpty ? "none" : published.joined(separator: ", "))"
+            )
         }
         guard !pairs.isEmpty else {
             throw .nothingToCheck(
@@ -54,8 +60,6 @@ public struct UserJob: Sendable {
         }
 
         var tally = FindingTally(listsEverything: true)
-        var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
-        try await resolver.prefetch(pairs)
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))

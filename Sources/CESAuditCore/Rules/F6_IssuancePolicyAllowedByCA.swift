@@ -65,14 +65,14 @@ struct CACertificateProblem: Error {
 }
 
 extension TemplatePath {
-    /// The CA's `cACertificate`, decoded; a failure names what is missing or why it does not decode.
+    /// The CA's `cACertificate`, decoded (once per run); a failure names what is missing or why it does not decode.
     var issuingCACertificate: Result<CACertificate, CACertificateProblem> {
         guard let bytes = ca.caCertificate, !bytes.isEmpty else {
             return .failure(
                 CACertificateProblem(message: "\(ca.name) has no cACertificate in AD; its policies cannot be checked"))
         }
         do {
-            return .success(try CACertificate(bytes: Array(bytes)))
+            return .success(try CACertificateCache.certificate(bytes))
         } catch {
             return .failure(
                 CACertificateProblem(message: "the cACertificate of \(ca.name) cannot be decoded: \(error)"))
