@@ -84,7 +84,10 @@ let package = Package(
             name: "DirectoryAccessTests", dependencies: ["DirectoryAccess", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ADModelTests",
-            dependencies: ["ADModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "ADModel", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -126,7 +126,7 @@ public struct EndpointURL: Sendable, Hashable {
 
     /// Parses an absolute http(s) URL.
     public init(_ text: String) throws(EnrollmentServerError) {
-        guard let schemeEnd = text.firstRange(of: "://") else { throw .invalidURL(text) }
+        guard let schemeEnd = text.asciiRanges(of: "://").first else { throw .invalidURL(text) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "https" || scheme == "http" else { throw .invalidURL(text) }
         let rest = text[schemeEnd.upperBound...]
@@ -152,7 +152,7 @@ public struct EndpointURL: Sendable, Hashable {
 
     /// The CES instance named by the first path segment (`<CAName>_CES_<Auth>`), if the path has that form.
     public var cesInstance: CESInstance? {
-        guard let first = path.split(separator: "/").first, let marker = first.ranges(of: "_CES_").last
+        guard let first = path.split(separator: "/").first, let marker = first.asciiRanges(of: "_CES_").last
         else { return nil }
         let caName = String(first[..<marker.lowerBound])
         let suffix = String(first[marker.upperBound...])
@@ -220,5 +220,32 @@ extension String {
         }
         if previousCR { out.unicodeScalars.append("\n") }
         return out
+    }
+}
+
+extension StringProtocol {
+    /// The non-overlapping ranges of an ASCII `needle`, found byte by byte, as URL syntax is defined (RFC 3986).
+    /// An ASCII byte never occurs inside a multi-byte UTF-8 sequence, so a range never splits a scalar. (The
+    /// standard library's generic `ranges(of:)` costs a `user` check milliseconds of first-use set-up.)
+    func asciiRanges(of needle: StaticString) -> [Range<Index>] {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let bytes = utf8
+        var found: [Range<Index>] = []
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            var index = start
+            var matched = 0
+            while matched < pattern.count, index < bytes.endIndex, bytes[index] == pattern[matched] {
+                index = bytes.index(after: index)
+                matched += 1
+            }
+            if matched == pattern.count, matched > 0 {
+                found.append(start..<index)
+                start = index
+            } else {
+                start = bytes.index(after: start)
+            }
+        }
+        return found
     }
 }

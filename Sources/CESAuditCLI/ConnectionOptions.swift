@@ -148,9 +148,10 @@ struct ConnectionOptions: ParsableArguments {
     /// Fails on a missing file; warns when a secret is readable by group or others.
     private func checkReadable(_ path: String, what: String, secret: Bool = true) throws {
         guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("cannot read \(what) \(path)") }
-        guard secret, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = attributes[.posixPermissions] as? Int
-        else { return }
+        // stat(2), not FileManager.attributesOfItem: that also looks the owner and group up in the user database.
+        var status = stat()
+        guard secret, stat(path, &status) == 0 else { return }
+        let mode = Int(status.st_mode) & 0o7777
         if mode & 0o077 != 0 {
             Console.warning("\(what) \(path) is readable by others (mode \(String(mode, radix: 8))); use chmod 600")
         }

@@ -5,6 +5,7 @@ import Foundation
 /// `ces-audit doctor`: can we reach and bind to AD, and how? Exit 0 when bound, 3 when not.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.")
 
     @OptionGroup var connection: ConnectionOptions

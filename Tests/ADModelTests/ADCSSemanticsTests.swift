@@ -1,5 +1,6 @@
-import ADModel
 import Testing
+
+@testable import ADModel
 
 @Suite("AD CS semantics")
 struct ADCSSemanticsTests {
@@ -270,6 +271,16 @@ struct ADCSSemanticsTests {
         #expect(url.port == 8443)
         #expect(url.cesInstance == CESInstance(caName: "Contoso Root CA", authenticationSuffix: "Kerberos"))
         #expect(entry.authentication == .kerberos)
+    }
+
+    @Test("markers in URLs are found byte by byte, non-overlapping, around non-ASCII text")
+    func asciiMarkers() throws {
+        for text in ["", "_CES_", "a_CES_b_CES_c", "_CES__CES_", "_CE_CES_S", "Zürich_CES_Kerberos", "no marker"] {
+            #expect(text.asciiRanges(of: "_CES_") == text.ranges(of: "_CES_"), "\(text)")
+        }
+        let url = try EndpointURL("https://ces01/Caf%C3%A9%20CA_CES_Certificate_KBR/service.svc/CES")
+        #expect(url.cesInstance == CESInstance(caName: "Café CA", authenticationSuffix: "Certificate_KBR"))
+        #expect(throws: EnrollmentServerError.self) { try EndpointURL("https:/ces01/x") }
     }
 
     @Test("inconsistent endpoint values are reported (CES-E4)")

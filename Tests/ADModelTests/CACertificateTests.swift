@@ -1,5 +1,6 @@
 import ADModel
 import Testing
+import X509
 
 @Suite("CA certificates (X.509)")
 struct CACertificateTests {
@@ -45,6 +46,16 @@ struct CACertificateTests {
             CACertificate.policyViolations(
                 chain: [issuing, root], issuancePolicies: ["1.3.6.1.4.1.99999.1.2"], applicationPolicies: []
             ).isEmpty)
+    }
+
+    /// The certificate is read field by field (no public key); the result is what a full X.509 parse gives.
+    @Test("reading names and extensions only gives what a full X.509 parse gives")
+    func sameAsAFullParse() throws {
+        for pem in [Fixtures.restrictedCAPEM, Fixtures.anyPolicyCAPEM] {
+            let full = try CACertificate(certificate: Certificate(pemEncoded: pem))
+            #expect(try CACertificate(bytes: Array(pem.utf8)) == full)
+            #expect(full.subject.contains("CN="), "\(full.subject)")
+        }
     }
 
     @Test("DER input is accepted (cACertificate is DER)")

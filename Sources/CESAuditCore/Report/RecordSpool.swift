@@ -35,7 +35,8 @@ final class RecordSpool: @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
 
     /// Bytes kept in memory before the spool moves to a file (and the size of the write-behind buffer after).
-    static let defaultMemoryLimit = 256 * 1024
+    /// 512 KiB: a `user` or `server` report (hundreds of findings) stays in memory; a scan spills early.
+    static let defaultMemoryLimit = 512 * 1024
 
     private let lock = NSLock()
     private let memoryLimit: Int

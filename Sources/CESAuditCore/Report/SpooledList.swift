@@ -173,7 +173,7 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
     public final class Builder: Sendable {
         let spool: RecordSpool
 
-        /// A builder that keeps up to `memoryLimit` bytes in memory (nil: 256 KiB), then spools to a temporary file
+        /// A builder that keeps up to `memoryLimit` bytes in memory (nil: 512 KiB), then spools to a temporary file
         /// in `directory` (nil: `$TMPDIR`, else `/tmp`).
         public init(memoryLimit: Int? = nil, directory: String? = nil) {
             spool = RecordSpool(memoryLimit: memoryLimit ?? RecordSpool.defaultMemoryLimit, directory: directory)
