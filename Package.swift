@@ -32,10 +32,7 @@ let package = Package(
         // model: SIDs, security descriptors, access checks, AD CS semantics, evidence parsers (pure Swift, no I/O).
         .target(
             name: "ADModel",
-            dependencies: [
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
+            dependencies: [.product(name: "SwiftASN1", package: "swift-asn1")],
             swiftSettings: strict
         ),
         // fuzz: libFuzzer entry point for every ADModel parser; scripts/fuzz builds it with -sanitize=fuzzer.
@@ -86,6 +83,8 @@ let package = Package(
             name: "ADModelTests",
             dependencies: [
                 "ADModel", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                // Only to check that CACertificate reads certificates as a full X.509 library does.
                 .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strict

@@ -1,5 +1,4 @@
 import SwiftASN1
-import X509
 
 /// OIDs used by the chain policy checks (CES-F6, CES-F6b).
 public enum PolicyOID {
@@ -32,8 +31,9 @@ public struct CACertificate: Sendable, Hashable {
 
     /// Parses a DER certificate, or PEM text (`-----BEGIN CERTIFICATE-----`).
     ///
-    /// Only the names and extensions are read (RFC 5280 §4.1 layout): decoding the public key as well, as
-    /// `X509.Certificate` does, cost a `user` check 4 ms of its 80 and says nothing the policy rules need.
+    /// Only the names and extensions are read, with SwiftASN1 (RFC 5280 §4.1): a full X.509 library decoded the
+    /// public key as well and, linked in, made every run of the tool slower to start — for nothing the policy
+    /// rules need. The names read as swift-certificates writes them (a test compares the two).
     public init(bytes: [UInt8]) throws(CACertificateError) {
         let der: [UInt8]
         if bytes.first == 0x30 {
@@ -53,63 +53,38 @@ public struct CACertificate: Sendable, Hashable {
         } else {
             throw .notACertificate("neither DER (starts with 0x30) nor PEM")
         }
-        let parts: (issuer: DistinguishedName, subject: DistinguishedName, extensions: [Certificate.Extension])
+        let parts: (issuer: String, subject: String, extensions: [(oid: String, value: ArraySlice<UInt8>)])
         do {
             parts = try Self.namesAndExtensions(der)
         } catch {
             throw .notACertificate(String(describing: error))
         }
-        try self.init(subject: parts.subject, issuer: parts.issuer, extensions: parts.extensions)
-    }
-
-    /// Reads the policy extensions of a parsed certificate.
-    public init(certificate: Certificate) throws(CACertificateError) {
-        try self.init(
-            subject: certificate.subject, issuer: certificate.issuer, extensions: Array(certificate.extensions))
-    }
-
-    private init(
-        subject: DistinguishedName, issuer: DistinguishedName, extensions: [Certificate.Extension]
-    ) throws(CACertificateError) {
-        self.subject = subject.description
-        self.issuer = issuer.description
-        var isCA: Bool?
-        var policies: [String]?
-        var ekus: [String]?
-        var applicationPolicies: [String]?
-        for ext in extensions {
-            let oid = ext.oid.description
+        subject = parts.subject
+        issuer = parts.issuer
+        for (oid, value) in parts.extensions {
             do {
                 switch oid {
-                case PolicyOID.certificatePoliciesExtension: policies = try Self.policyOIDs(ext.value)
-                case PolicyOID.applicationPoliciesExtension: applicationPolicies = try Self.policyOIDs(ext.value)
+                case PolicyOID.certificatePoliciesExtension: certificatePolicies = try Self.policyOIDs(value)
+                case PolicyOID.applicationPoliciesExtension: applicationPolicies = try Self.policyOIDs(value)
                 case PolicyOID.extendedKeyUsageExtension:
-                    let node = try DER.parse(ext.value)
-                    ekus = try DER.sequence(of: ASN1ObjectIdentifier.self, identifier: .sequence, rootNode: node)
-                        .map(\.description)
-                case "2.5.29.19":
-                    switch try BasicConstraints(ext) {
-                    case .isCertificateAuthority: isCA = true
-                    case .notCertificateAuthority: isCA = false
-                    }
+                    extendedKeyUsages = try DER.sequence(
+                        of: ASN1ObjectIdentifier.self, identifier: .sequence, rootNode: try DER.parse(value)
+                    ).map(\.description)
+                case "2.5.29.19": isCA = try Self.basicConstraintsCA(value)
                 default: continue
                 }
             } catch {
                 throw .malformedExtension(oid: oid, reason: String(describing: error))
             }
         }
-        self.isCA = isCA
-        self.certificatePolicies = policies
-        self.extendedKeyUsages = ekus
-        self.applicationPolicies = applicationPolicies
     }
 
     /// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }` with
     /// `TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject,
     /// subjectPublicKeyInfo, [1] issuerUniqueID OPTIONAL, [2] subjectUniqueID OPTIONAL, [3] extensions OPTIONAL }`:
-    /// the names and the extensions, every other field checked for its type only.
+    /// the names as text and the extensions, every other field checked for its type only.
     static func namesAndExtensions(_ der: [UInt8]) throws -> (
-        issuer: DistinguishedName, subject: DistinguishedName, extensions: [Certificate.Extension]
+        issuer: String, subject: String, extensions: [(oid: String, value: ArraySlice<UInt8>)]
     ) {
         try DER.sequence(try DER.parse(der), identifier: .sequence) { certificate in
             let parts = try DER.sequence(try next(&certificate), identifier: .sequence) { tbs in
@@ -119,17 +94,17 @@ public struct CACertificate: Sendable, Hashable {
                 }
                 try expect(field, .integer)  // serialNumber
                 try expect(try next(&tbs), .sequence)  // signature
-                let issuer = try DistinguishedName(derEncoded: try next(&tbs))
+                let issuer = try distinguishedName(try next(&tbs))
                 try expect(try next(&tbs), .sequence)  // validity
-                let subject = try DistinguishedName(derEncoded: try next(&tbs))
+                let subject = try distinguishedName(try next(&tbs))
                 try expect(try next(&tbs), .sequence)  // subjectPublicKeyInfo
-                var extensions: [Certificate.Extension] = []
+                var extensions: [(oid: String, value: ArraySlice<UInt8>)] = []
                 while let optional = tbs.next() {
                     guard optional.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific) else {
                         continue  // issuerUniqueID, subjectUniqueID
                     }
                     extensions = try DER.explicitlyTagged(optional, tagNumber: 3, tagClass: .contextSpecific) { list in
-                        try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: list)
+                        try children(list, .sequence).map(extensionField)
                     }
                 }
                 return (issuer, subject, extensions)
@@ -138,6 +113,97 @@ public struct CACertificate: Sendable, Hashable {
             try expect(try next(&certificate), .bitString)  // signatureValue
             return parts
         }
+    }
+
+    /// `Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`.
+    private static func extensionField(_ node: ASN1Node) throws -> (oid: String, value: ArraySlice<UInt8>) {
+        try DER.sequence(node, identifier: .sequence) { fields in
+            let oid = try ASN1ObjectIdentifier(derEncoded: &fields)
+            var value = try next(&fields)
+            if value.identifier == .boolean {
+                _ = try Bool(derEncoded: value)
+                value = try next(&fields)
+            }
+            return (oid.description, try ASN1OctetString(derEncoded: value).bytes)
+        }
+    }
+
+    /// `BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }`: cA.
+    private static func basicConstraintsCA(_ value: ArraySlice<UInt8>) throws -> Bool {
+        try DER.sequence(try DER.parse(value), identifier: .sequence) { fields in
+            var field = fields.next()
+            var isCA = false
+            if let flag = field, flag.identifier == .boolean {
+                isCA = try Bool(derEncoded: flag)
+                field = fields.next()
+            }
+            if let pathLength = field { _ = try Int(derEncoded: pathLength) }
+            return isCA
+        }
+    }
+
+    /// `Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }` as swift-certificates prints it: the RDNs
+    /// last to first, joined by `,`; the attributes of one RDN in DER order, joined by `+`; `CN=`, `O=`, … for
+    /// the common types, the dotted OID otherwise; string values with `,+"\<>;` and leading `#`/space and
+    /// trailing spaces escaped, other values as `ASN1Any([bytes])`.
+    static func distinguishedName(_ node: ASN1Node) throws -> String {
+        var names: [String] = []
+        for rdn in try children(node, .sequence) {
+            var attributes: [(encoded: ArraySlice<UInt8>, text: String)] = []
+            for attribute in try children(rdn, .set) {
+                let text = try DER.sequence(attribute, identifier: .sequence) { fields in
+                    let type = try ASN1ObjectIdentifier(derEncoded: &fields)
+                    return "\(attributeKey(type))=\(escaped(attributeText(try next(&fields))))"
+                }
+                attributes.append((attribute.encodedBytes, text))
+            }
+            attributes.sort { $0.encoded.lexicographicallyPrecedes($1.encoded) }
+            names.append(attributes.map(\.text).joined(separator: "+"))
+        }
+        return names.reversed().joined(separator: ",")
+    }
+
+    private static let attributeKeys: [String: String] = [
+        "2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.10": "O", "2.5.4.11": "OU",
+        "2.5.4.9": "STREET", "0.9.2342.19200300.100.1.25": "DC", "1.2.840.113549.1.9.1": "E",
+    ]
+
+    private static func attributeKey(_ type: ASN1ObjectIdentifier) -> String {
+        let dotted = type.description
+        return attributeKeys[dotted] ?? dotted
+    }
+
+    private static func attributeText(_ value: ASN1Node) -> String {
+        switch value.identifier {
+        case .utf8String: if let text = try? ASN1UTF8String(derEncoded: value) { return String(text) }
+        case .printableString: if let text = try? ASN1PrintableString(derEncoded: value) { return String(text) }
+        case .ia5String: if let text = try? ASN1IA5String(derEncoded: value) { return String(text) }
+        default: break
+        }
+        return "ASN1Any(\(value.encodedBytes))"
+    }
+
+    private static func escaped(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let leading = bytes.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "#") }.count
+        var trailing = 0
+        while trailing < bytes.count - leading, bytes[bytes.count - 1 - trailing] == UInt8(ascii: " ") { trailing += 1 }
+        let special = Array(",+\"\\<>;".utf8)
+        var out: [UInt8] = []
+        for (index, byte) in bytes.enumerated() {
+            if index < leading || index >= bytes.count - trailing || special.contains(byte) {
+                out.append(UInt8(ascii: "\\"))
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func children(_ node: ASN1Node, _ identifier: ASN1Identifier) throws -> [ASN1Node] {
+        guard node.identifier == identifier, case .constructed(let nodes) = node.content else {
+            throw ASN1Error.unexpectedFieldType(node.identifier)
+        }
+        return Array(nodes)
     }
 
     private static func next(_ nodes: inout ASN1NodeCollection.Iterator) throws -> ASN1Node {

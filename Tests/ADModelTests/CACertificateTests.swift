@@ -1,6 +1,8 @@
-import ADModel
+import SwiftASN1
 import Testing
 import X509
+
+@testable import ADModel
 
 @Suite("CA certificates (X.509)")
 struct CACertificateTests {
@@ -48,13 +50,46 @@ struct CACertificateTests {
             ).isEmpty)
     }
 
-    /// The certificate is read field by field (no public key); the result is what a full X.509 parse gives.
-    @Test("reading names and extensions only gives what a full X.509 parse gives")
+    /// The certificate is read field by field with SwiftASN1; the result is what swift-certificates reads.
+    @Test("names and extensions read as a full X.509 parse reads them")
     func sameAsAFullParse() throws {
         for pem in [Fixtures.restrictedCAPEM, Fixtures.anyPolicyCAPEM] {
-            let full = try CACertificate(certificate: Certificate(pemEncoded: pem))
-            #expect(try CACertificate(bytes: Array(pem.utf8)) == full)
-            #expect(full.subject.contains("CN="), "\(full.subject)")
+            let full = try Certificate(pemEncoded: pem)
+            let light = try CACertificate(bytes: Array(pem.utf8))
+            #expect(light.subject == full.subject.description)
+            #expect(light.issuer == full.issuer.description)
+            #expect(light.subject.contains("CN="), "\(light.subject)")
+            let basicConstraints = try full.extensions.basicConstraints
+            #expect(light.isCA == basicConstraints.map { $0 != .notCertificateAuthority })
+            let oids = full.extensions.map(\.oid.description)
+            #expect((light.certificatePolicies != nil) == oids.contains(PolicyOID.certificatePoliciesExtension))
+            #expect((light.extendedKeyUsages != nil) == oids.contains(PolicyOID.extendedKeyUsageExtension))
+            #expect((light.applicationPolicies != nil) == oids.contains(PolicyOID.applicationPoliciesExtension))
+        }
+    }
+
+    /// Names as swift-certificates prints them, for the value types and characters it treats specially.
+    @Test("distinguished names: escapes, multi-valued RDNs, other string types and OIDs")
+    func distinguishedNames() throws {
+        let names: [DistinguishedName] = [
+            try DistinguishedName {
+                DomainComponent("test")
+                CommonName(" #lead, and; trail ")
+                OrganizationalUnitName("a+b\"c\\d<e>")
+            },
+            DistinguishedName([
+                try RelativeDistinguishedName([
+                    .init(type: .RDNAttributeType.commonName, utf8String: "Zürich CA"),
+                    .init(type: .RDNAttributeType.organizationName, printableString: "Corp"),
+                    .init(type: [1, 2, 3, 4], ia5String: "x@y"),
+                ])
+            ]),
+        ]
+        for name in names {
+            var serializer = DER.Serializer()
+            try serializer.serialize(name)
+            let parsed = try CACertificate.distinguishedName(try DER.parse(serializer.serializedBytes))
+            #expect(parsed == name.description)
         }
     }
 
