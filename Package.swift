@@ -73,7 +73,13 @@ let package = Package(
                 "DirectoryAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // Release builds export no symbols from the executable: every library loaded at start or by SASL
+            // (GnuTLS, Kerberos, the plugins) looks each of its symbols up in the executable first, and 14,500
+            // exported Swift symbols made every run ≈ 1 ms slower to start (BENCHMARKS.md). Nothing dlsym()s them.
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))
+            ]
         ),
         // Shared by the test targets: the test bed's variables, processes, sockets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -124,26 +124,33 @@ public struct EndpointURL: Sendable, Hashable {
     /// The path, percent-decoded (`/Contoso Root CA_CES_Kerberos/service.svc/CES`).
     public var path: String
 
-    /// Parses an absolute http(s) URL.
+    /// Parses an absolute http(s) URL. Its delimiters are ASCII (RFC 3986), so it is read byte by byte.
     public init(_ text: String) throws(EnrollmentServerError) {
         guard let schemeEnd = text.asciiRanges(of: "://").first else { throw .invalidURL(text) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "https" || scheme == "http" else { throw .invalidURL(text) }
         let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        func isByte(_ ascii: Unicode.Scalar...) -> (UInt8) -> Bool {
+            { byte in ascii.contains { UInt8(ascii: $0) == byte } }
+        }
+        let authorityEnd = rest.utf8.firstIndex(where: isByte("/", "?", "#")) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
+            authority = authority[authority.utf8.index(after: at)...]
+        }
         var host = authority
         var port: Int?
-        if let colon = authority.lastIndex(of: ":"), !authority.hasPrefix("[") || authority[..<colon].hasSuffix("]") {
-            guard let value = Int(authority[authority.index(after: colon)...]), (1...65535).contains(value) else {
+        if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")),
+            !authority.hasPrefix("[") || authority[..<colon].hasSuffix("]")
+        {
+            guard let value = Int(authority[authority.utf8.index(after: colon)...]), (1...65535).contains(value) else {
                 throw .invalidURL(text)
             }
             port = value
             host = authority[..<colon]
         }
-        guard !host.isEmpty, !host.contains(where: { $0 == " " }) else { throw .invalidURL(text) }
-        let pathEnd = rest[authorityEnd...].firstIndex(where: { $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        guard !host.isEmpty, !host.utf8.contains(UInt8(ascii: " ")) else { throw .invalidURL(text) }
+        let pathEnd = rest.utf8[authorityEnd...].firstIndex(where: isByte("?", "#")) ?? rest.endIndex
         self.scheme = scheme
         self.host = host.lowercased()
         self.port = port

@@ -93,6 +93,8 @@ struct ConnectionOptions: ParsableArguments {
         let credentials: ConnectionConfiguration.Credentials
         if let bindDN = options.bindDN {
             credentials = .simple(bindDN: bindDN, password: try options.readPassword())
+            // One run, one bind: a simple one needs none of the SASL mechanisms libldap would load first.
+            DirectoryConnection.skipSASLMechanisms()
         } else if let keytab = options.keytab, let principal = options.principal {
             try checkReadable(keytab, what: "keytab")
             credentials = .kerberosKeytab(path: keytab, principal: principal)

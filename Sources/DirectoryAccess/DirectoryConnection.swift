@@ -17,6 +17,12 @@ public actor DirectoryConnection {
 
     private init(configuration: ConnectionConfiguration) { self.configuration = configuration }
 
+    /// For a process that binds only simply or anonymously: libldap then initialises Cyrus SASL without loading
+    /// its mechanism plugins (and their libcrypto, Berkeley DB and Kerberos), ≈ 5 ms of a one-shot run. A SASL
+    /// bind in the same process then fails for want of a mechanism. Process-wide, and only before the first
+    /// connection: once libldap has initialised, it has no effect.
+    public static func skipSASLMechanisms() { LDAPHandle.skipSASLMechanisms() }
+
     /// Connects and binds, trying each URI in order. A URI that cannot be reached (down, timeout, TLS
     /// failure) is noted and the next one tried; an authentication failure stops at once.
     public static func connect(_ configuration: ConnectionConfiguration) async throws(LDAPError) -> DirectoryConnection

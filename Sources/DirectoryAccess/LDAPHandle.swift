@@ -1,5 +1,6 @@
 import CLDAP
 import Foundation
+import Synchronization
 
 /// The one owner of a libldap `LDAP*`. Every C pointer of the LDAP/SASL side lives and dies in this file.
 ///
@@ -16,8 +17,9 @@ final class LDAPHandle {
     /// Set after a successful bind: a connection lost later is a broken connection, not a failed TLS handshake.
     private var bound = false
 
-    /// Serialises libldap's global initialisation, which is not thread-safe, across handles.
-    private static let initialisation = NSLock()
+    /// Serialises libldap's global initialisation, which is not thread-safe, across handles; true once a handle
+    /// has been initialised (libldap has initialised SASL by then).
+    private static let initialisation = Mutex(false)
 
     init(uri: LDAPURI, configuration: ConnectionConfiguration) throws(LDAPError) {
         BrokenPipeSignal.ignore()
@@ -29,9 +31,10 @@ final class LDAPHandle {
             to: ldap_conncb(
                 lc_add: recordSocket, lc_del: forgetSocket, lc_arg: Unmanaged.passUnretained(watchdog).toOpaque()))
         var handle: OpaquePointer?
-        Self.initialisation.lock()
-        let rc = ldap_initialize(&handle, uri.description)
-        Self.initialisation.unlock()
+        let rc = Self.initialisation.withLock { initialised in
+            initialised = true
+            return ldap_initialize(&handle, uri.description)
+        }
         guard rc == LDAP_SUCCESS, let handle else {
             connectCallback.deallocate()
             throw LDAPError(
@@ -40,6 +43,16 @@ final class LDAPHandle {
         }
         ld = handle
         try configure(configuration)
+    }
+
+    /// See `DirectoryConnection.skipSASLMechanisms()`.
+    static func skipSASLMechanisms() {
+        initialisation.withLock { initialised in
+            guard !initialised else { return }
+            // An empty plugin path: Cyrus SASL opens no directory and loads no mechanism.
+            var noDirectory: [CChar] = [0]
+            _ = noDirectory.withUnsafeMutableBufferPointer { sasl_set_path(SASL_PATH_TYPE_PLUGIN, $0.baseAddress) }
+        }
     }
 
     deinit {

@@ -297,6 +297,24 @@ struct ReliabilityTests {
         #expect(created.isEmpty, "new credential caches in /tmp: \(created)")
     }
 
+    /// A simple bind loads none of Cyrus SASL's mechanism plugins (≈ 5 ms of every run); a keytab bind, which
+    /// needs GSSAPI, still does. The dynamic loader lists what it loads (LD_DEBUG=files).
+    @Test func saslMechanismsAreLoadedOnlyForSASLBinds() throws {
+        let env = try TestBed()
+        let loaded = { (stderr: String) in stderr.contains("sasl2/libgssapiv2.so") }
+        let simple = try CLI.run(["doctor"] + JobCommandTests.connection(), environment: ["LD_DEBUG": "files"])
+        #expect(simple.status == 0, "\(simple.stderr.suffix(2_000))")
+        #expect(!loaded(simple.stderr), "a simple bind loaded SASL plugins")
+        let keytab = try CLI.run(
+            [
+                "doctor", "--uri", env["CES_TEST_LDAP_URI"], "--keytab", env["CES_TEST_KEYTAB"], "--principal",
+                env["CES_TEST_PRINCIPAL"],
+            ],
+            environment: ["LD_DEBUG": "files", "KRB5CCNAME": "MEMORY:sasl-plugins-test"])
+        #expect(keytab.status == 0, "\(keytab.stderr.suffix(2_000))")
+        #expect(loaded(keytab.stderr), "a keytab bind did not load the GSSAPI plugin")
+    }
+
     // MARK: 4. TLS
 
     /// A relay on another loopback address serves the DC's certificate, which names dc01, its FQDN and the test

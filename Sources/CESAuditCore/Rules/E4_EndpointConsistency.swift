@@ -8,11 +8,14 @@ public struct E4EndpointConsistency: EndpointRule {
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        let raw = path.endpoint.raw.replacingOccurrences(of: "\n", with: "\\n")
         let entry: EnrollmentServerEntry
         do {
             entry = try EnrollmentServerEntry(value: path.endpoint.raw)
         } catch {
+            var raw = ""  // the value on one line: its LF separators shown as \n
+            for scalar in path.endpoint.raw.unicodeScalars {
+                if scalar == "\n" { raw += "\\n" } else { raw.unicodeScalars.append(scalar) }
+            }
             return context.finding(
                 Self.id, .warn, path: path, message: "msPKI-Enrollment-Servers value '\(raw)' is malformed: \(error)",
                 evidence: ["value": .string(path.endpoint.raw)])
