@@ -32,11 +32,16 @@ public struct TemplateEnrollmentRights: Sendable, Hashable {
     /// GENERIC_ALL / Full Control (which include 0x100 after directory mapping). Deny ACEs of the same
     /// shapes deny, in DACL order.
     public init(descriptor: SecurityDescriptor, token: AccessToken) {
-        self.enroll = descriptor.check(
-            token, desired: .controlAccess, objectType: ExtendedRight.certificateEnrollment, mapping: .directoryService)
+        self.enroll = Self.enroll(descriptor: descriptor, token: token)
         self.autoEnroll = descriptor.check(
             token, desired: .controlAccess, objectType: ExtendedRight.certificateAutoEnrollment,
             mapping: .directoryService)
+    }
+
+    /// Enroll alone, for the many callers that do not ask about AutoEnroll (a scan asks for every account).
+    public static func enroll(descriptor: SecurityDescriptor, token: AccessToken) -> AccessDecision {
+        descriptor.check(
+            token, desired: .controlAccess, objectType: ExtendedRight.certificateEnrollment, mapping: .directoryService)
     }
 }
 

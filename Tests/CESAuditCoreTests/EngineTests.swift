@@ -226,6 +226,88 @@ import Testing
         #expect(everything.listed.allSatisfy { !$0.message.isEmpty && !$0.title.isEmpty })
     }
 
+    /// A scan without `--include-passed` counts what it does not list without building it: decided verdicts once per
+    /// CA, a requester verdict once for all endpoints of a CA, a template's name-flag verdicts once per template. On a
+    /// domain where all of these occur, it must count and list exactly what building every finding gives.
+    @Test func countingWithoutBuildingAgreesWithBuildingEveryFinding() async throws {
+        var snapshot = try Self.snapshot(endpoints: [
+            Self.kerberos, Self.username,
+            "1\n2\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+        ])
+        let enrollForDomainUsers = try SecurityDescriptor(sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+        var services = try #require(snapshot.enrollmentServices.value)
+        services[0].securityDescriptor = .value(Data(try enrollForDomainUsers.selfRelativeBytes()))
+        // Name flags that take each attribute from the directory, one that takes none, and one supplied by the enrollee.
+        let flags: [(String, UInt32)] = [
+            ("Mail", 0x2000_0000), ("UPN", 0x0200_0000), ("DNS", 0x0800_0000), ("GUID", 0x0100_0000),
+            ("Nothing", 0), ("Supplied", 0x0400_0001),
+        ]
+        var templates: [TemplateRecord] = []
+        for (name, nameFlags) in flags {
+            var template = try Self.template(name, sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+            template.nameFlags = nameFlags
+            templates.append(template)
+        }
+        services[0].certificateTemplates = flags.map(\.0)
+        snapshot.enrollmentServices = .value(services)
+        snapshot.templates = .value(templates)
+        snapshot.accounts?.append(Self.account("nomail", rid: 1110, mail: nil))
+        let source = SnapshotDirectorySource(snapshot: snapshot)
+
+        let counted = try await ScanJob().run(source: source, evaluator: Self.evaluator(snapshot))
+        let built = try await ScanJob(includePassed: true).run(source: source, evaluator: Self.evaluator(snapshot))
+        #expect(counted.summary == built.summary)
+        #expect(counted.open == built.open)
+        #expect(counted.subjectCount == built.subjectCount)
+        #expect(built.listed.filter { $0.status != .pass && $0.status != .skipped } == counted.listed)
+        // The case is what it claims to be: B5 passes on all three endpoints, F1 fails for the one without mail,
+        // F3 is skipped where the template takes no DNS name.
+        #expect(
+            built.listed.filter { $0.ruleId == "CES-B5" && $0.subject.name == "alice" }.map(\.status)
+                == [.pass, .pass, .pass])
+        #expect(counted.listed.contains { $0.ruleId == "CES-F1" && $0.subject.name == "nomail" && $0.status == .fail })
+        #expect(built.listed.contains { $0.ruleId == "CES-F3" && $0.status == .skipped })
+    }
+
+    /// `statusForEveryRequester` promises the status `evaluate` gives any requester; checked over every name flag
+    /// the rules read, alone and in pairs, for requesters with and without each attribute.
+    @Test func aTemplateDecidesOnlyWhatEveryRequesterGets() throws {
+        let snapshot = try Self.snapshot()
+        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let bits: [UInt32] = [
+            0, 0x1, 0x0040_0000, 0x0080_0000, 0x0100_0000, 0x0200_0000, 0x0400_0000, 0x0800_0000,
+            0x1000_0000, 0x2000_0000,
+        ]
+        var bare = Self.account("bare", rid: 1111, mail: nil)
+        bare.userPrincipalName = nil
+        let requesters = [
+            Self.account("alice", rid: 1105), bare,
+            Self.account(
+                "PC", rid: 1112, spns: ["HOST/pc"],
+                computerHost: "pc.corp.example.test"),
+        ]
+        let ca = try #require(snapshot.enrollmentServices.value?.first)
+        var decided = 0
+        for first in bits {
+            for second in bits {
+                var template = try Self.template("T", sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+                template.nameFlags = first | second
+                for rule in RuleRegistry.requesterTemplateRules {
+                    let status = rule.statusForEveryRequester(
+                        TemplatePath(requester: nil, ca: ca, template: template), in: context)
+                    guard let status else { continue }
+                    decided += 1
+                    for requester in requesters {
+                        let path = TemplatePath(requester: requester, ca: ca, template: template)
+                        #expect(
+                            rule.evaluate(path, in: context).status == status, "\(type(of: rule).id) \(first | second)")
+                    }
+                }
+            }
+        }
+        #expect(decided > 0)
+    }
+
     /// corp-CA01 has no evidence folder (B1, B4) and its descriptor was not read (B5): facts about the CA, listed
     /// once for all its requesters by `scan`, and about the one requester by `user`.
     @Test func verdictsTheCADecidesAreListedOncePerCAForAllItsRequesters() async throws {
@@ -261,23 +343,22 @@ import Testing
                 ruleId: rule, status: .unknown, title: "t", subject: Subject(kind: .user, name: "bob"),
                 endpoint: endpoint, message: message)
         }
-        let perEndpoint = [
-            [finding("CES-A1", "https://a"), finding("CES-B1", "https://a")],
-            [finding("CES-A1", "https://b"), finding("CES-B1", "garbage", "malformed endpoint")],
-            [finding("CES-A1", "https://c"), finding("CES-B1", "https://c")],
+        let a1 = ["https://a", "https://b", "https://c"].map { finding("CES-A1", $0) }
+        let b1 = [
+            finding("CES-B1", "https://a"), finding("CES-B1", "garbage", "malformed endpoint"),
+            finding("CES-B1", "https://c"),
         ]
-        let listed = ScanJob.collapsingEndpoints(perEndpoint)
+        let listed = ScanJob.collapsingEndpoints(a1) + ScanJob.collapsingEndpoints(b1)
         #expect(listed.map(\.ruleId) == ["CES-A1", "CES-B1", "CES-B1"])
         #expect(listed[0].endpoint == nil && listed[0].evidence["endpointCount"] == .integer(3))
         #expect(listed[1].endpoint == nil && listed[1].evidence["endpointCount"] == .integer(2))
         #expect(listed[2].endpoint == "garbage" && listed[2].evidence["endpointCount"] == nil)
         // Passes and skipped ones are counted per endpoint, listed or not.
-        var passes = perEndpoint.map { [$0[0]] }
-        for index in passes.indices { passes[index][0].status = .pass }
-        #expect(ScanJob.collapsingEndpoints(passes) == passes.flatMap { $0 })
-        // One endpoint, or lists of different shapes, pass through as they are.
-        #expect(ScanJob.collapsingEndpoints([perEndpoint[1]]) == perEndpoint[1])
-        #expect(ScanJob.collapsingEndpoints([perEndpoint[0], [perEndpoint[1][0]]]).count == 3)
+        var passes = a1
+        for index in passes.indices { passes[index].status = .pass }
+        #expect(ScanJob.collapsingEndpoints(passes) == passes)
+        // One endpoint passes through as it is.
+        #expect(ScanJob.collapsingEndpoints([b1[1]]) == [b1[1]])
     }
 
     @Test func offlineScanNeedsTheAccountList() async throws {

@@ -30,16 +30,15 @@ public struct Evaluator: Sendable {
         rules.requesterOnEndpoint.map { $0.pathVerdict(ca: ca, endpoint: endpoint, in: context) }
     }
 
-    /// The requester's findings on one path given `pathVerdicts` for it, one slot per rule: a rule the path decides
-    /// is not evaluated again but built from its verdict, and a decided `unknown` is left out (nil) — it is the same
-    /// for every requester, and the caller reports it once (`requesterIndependentFinding`).
-    public func findings(for path: EnrollmentPath, decided: [PathVerdict?]) -> [Finding?] {
-        zip(rules.requesterOnEndpoint, decided).map { rule, verdict in
-            guard let verdict else { return settle(rule.requesterVerdict(path, in: context)) }
-            guard verdict.status != .unknown else { return nil }
-            return settle(
-                context.finding(type(of: rule).id, verdict.status, path: path, message: verdict.message))
-        }
+    /// How many requester rules of `RequesterScope.endpoint` are enabled: the slots of `pathVerdicts`.
+    public var requesterOnEndpointCount: Int { rules.requesterOnEndpoint.count }
+
+    /// The requester rule in slot `rule` of `pathVerdicts` on one path: built from the path's verdict when the path
+    /// decided it, else the requester's verdict. A scan works the path verdicts out once per endpoint.
+    public func requesterFinding(rule index: Int, on path: EnrollmentPath, decided verdict: PathVerdict?) -> Finding {
+        let rule = rules.requesterOnEndpoint[index]
+        guard let verdict else { return settle(rule.requesterVerdict(path, in: context)) }
+        return settle(context.finding(type(of: rule).id, verdict.status, path: path, message: verdict.message))
     }
 
     /// A path verdict that is the same for every one of `requesters` accounts that may enroll through `ca`, as one
@@ -79,6 +78,21 @@ public struct Evaluator: Sendable {
             path.requester != nil
             ? rules.requesterTemplate : path.endpoint != nil ? rules.endpointTemplate : rules.template
         return rules.map { settle($0.evaluate(path, in: context)) }
+    }
+
+    /// How many requester template rules (B2, F1–F4) are enabled: the slots of `statusesForEveryRequester`.
+    public var requesterTemplateRuleCount: Int { rules.requesterTemplate.count }
+
+    /// Per requester template rule, the status it gives every requester of `template` on `ca` when the template
+    /// alone decides it (`TemplateRule.statusForEveryRequester`): a scan works them out once per template.
+    public func statusesForEveryRequester(ca: EnrollmentServiceRecord, template: TemplateRecord) -> [Status?] {
+        let path = TemplatePath(requester: nil, ca: ca, template: template)
+        return rules.requesterTemplate.map { $0.statusForEveryRequester(path, in: context) }
+    }
+
+    /// The requester template rule in slot `rule` of `statusesForEveryRequester` on one path.
+    public func requesterTemplateFinding(rule index: Int, on path: TemplatePath) -> Finding {
+        settle(rules.requesterTemplate[index].evaluate(path, in: context))
     }
 
     /// CES-K1 for one endpoint: the live probe's answer against the static verdict (`skipped` without a probe).

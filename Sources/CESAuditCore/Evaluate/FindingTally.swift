@@ -44,18 +44,31 @@ public struct FindingTally: Sendable {
             if finding.isOpen || finding.status == .pass || finding.status == .skipped {
                 open[finding.status] += 1
             }
-            // An account's findings come together: its subject is hashed once, not once per finding.
-            if finding.subject != lastSubject {
-                var hasher = Hasher()
-                hasher.combine(finding.subject.kind.rawValue)
-                hasher.combine(finding.subject.dn ?? finding.subject.name)
-                subjects.insert(hasher.finalize())
-                lastSubject = finding.subject
-            }
+            note(finding.subject)
             if listsEverything || (finding.status != .pass && finding.status != .skipped) {
                 spool.append(finding)
             }
         }
+    }
+
+    /// Counts findings that are not listed, all about `subject`: the passes and skipped findings of a scan without
+    /// `--include-passed`, which the scan counts where it judges instead of building them (`ScanJob.Judgement`).
+    public mutating func count(_ counted: AuditReport.Summary, about subject: Subject) {
+        guard counted != AuditReport.Summary() else { return }
+        summary += counted
+        open += counted
+        note(subject)
+    }
+
+    /// Adds `subject` to the distinct subjects. An account's findings come together: its subject is hashed once, not
+    /// once per finding.
+    private mutating func note(_ subject: Subject) {
+        guard subject != lastSubject else { return }
+        var hasher = Hasher()
+        hasher.combine(subject.kind.rawValue)
+        hasher.combine(subject.dn ?? subject.name)
+        subjects.insert(hasher.finalize())
+        lastSubject = subject
     }
 
     public mutating func note(_ principal: PrincipalNote) {

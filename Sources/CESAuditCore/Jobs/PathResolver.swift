@@ -108,7 +108,7 @@ extension TemplateRecord {
         guard let token = account.token, let bytes = securityDescriptor.value,
             let descriptor = try? DescriptorCache.descriptor(bytes)
         else { return nil }
-        return TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll.isGranted
+        return TemplateEnrollmentRights.enroll(descriptor: descriptor, token: token).isGranted
     }
 }
 

@@ -46,20 +46,19 @@ public struct ScanJob: Sendable {
 
         // Only CAs reachable through CES matter for requesters.
         let targets = cas.filter { !$0.endpoints.isEmpty }.map { ca in
-            RequesterTarget(
-                ca: ca, templates: ca.publishedTemplates(in: records),
-                decided: ca.endpoints.map { evaluator.pathVerdicts(ca: ca, endpoint: $0) })
+            RequesterTarget(ca: ca, templates: ca.publishedTemplates(in: records), evaluator: evaluator)
         }
         var requestersPerTarget = [Int](repeating: 0, count: targets.count)
         var accountsRead = 0
         var requesters = 0
         try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
-            await Self.judgeInParallel(batch, evaluator: evaluator, targets: targets) { judged in
+            await Self.judgeInParallel(batch, evaluator: evaluator, targets: targets) { account, judged in
                 accountsRead += 1
                 guard let judged else { return }
                 requesters += 1
                 for index in judged.targets { requestersPerTarget[index] += 1 }
-                tally.add(judged.findings)
+                tally.count(judged.counted, about: RuleContext.subject(account))
+                tally.add(judged.listed)
             }
             progress?(
                 Progress(
@@ -78,41 +77,116 @@ public struct ScanJob: Sendable {
         let ca: EnrollmentServiceRecord
         let templates: [TemplateRecord]
         let decided: [[PathVerdict?]]
+        /// The decided verdicts that are only counted (`RuleContext.isBare`): every requester here gets them.
+        let countedPerRequester: AuditReport.Summary
+        /// Per template, per requester template rule: the status every requester gets when it is only counted.
+        let countedPerTemplate: [[Status?]]
+
+        init(ca: EnrollmentServiceRecord, templates: [TemplateRecord], evaluator: Evaluator) {
+            let context = evaluator.context
+            self.ca = ca
+            self.templates = templates
+            decided = ca.endpoints.map { evaluator.pathVerdicts(ca: ca, endpoint: $0) }
+            var counted = AuditReport.Summary()
+            for case let verdict? in decided.joined() where context.isBare(verdict.status) {
+                counted[verdict.status] += 1
+            }
+            countedPerRequester = counted
+            countedPerTemplate = templates.map { template in
+                evaluator.statusesForEveryRequester(ca: ca, template: template).map { status in
+                    status.flatMap { context.isBare($0) ? $0 : nil }
+                }
+            }
+        }
     }
 
-    /// One account's findings, and the targets (indices) it may enroll through.
+    /// One account's findings: the ones to list, and the ones only counted. Most findings of a scan are passes and
+    /// skipped ones that are not listed; they are counted where they are judged and go no further.
     struct Judgement {
-        var findings: [Finding]
+        var listed: [Finding] = []
+        var counted = AuditReport.Summary()
+        /// The targets (indices) the account may enroll through.
         var targets: [Int] = []
+
+        mutating func add(_ finding: Finding, in context: RuleContext) {
+            if context.isBare(finding.status) {
+                counted[finding.status] += 1
+            } else {
+                listed.append(finding)
+            }
+        }
     }
 
     /// Every finding of one account, or nil when it may enroll no template of a CA with a CES endpoint.
     static func judge(_ account: AccountRecord, evaluator: Evaluator, targets: [RequesterTarget]) -> Judgement? {
+        let context = evaluator.context
         var judgement: Judgement?
         var judgedTemplates: Set<String> = []
         for (index, target) in targets.enumerated() {
-            let templates = target.templates.filter { $0.grantsEnroll(to: account) != false }
+            let templates = target.templates.indices.filter { target.templates[$0].grantsEnroll(to: account) != false }
             guard !templates.isEmpty else { continue }
-            var judged = judgement ?? Judgement(findings: evaluator.accountFindings(account, ca: target.ca))
+            var judged = judgement ?? Judgement()
+            if judgement == nil {
+                for finding in evaluator.accountFindings(account, ca: target.ca) { judged.add(finding, in: context) }
+            }
             judged.targets.append(index)
-            judged.findings += collapsingEndpoints(
-                zip(target.ca.endpoints, target.decided).map { endpoint, decided in
-                    evaluator.findings(
-                        for: EnrollmentPath(requester: account, ca: target.ca, endpoint: endpoint), decided: decided)
-                })
+            judgeEndpoints(account, target, evaluator: evaluator, into: &judged)
             // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
-            let unjudged = templates.filter { judgedTemplates.insert($0.dn).inserted }
-            judged.findings += evaluator.requesterTemplateFindings(account, ca: target.ca, templates: unjudged)
+            for template in templates where judgedTemplates.insert(target.templates[template].dn).inserted {
+                let path = TemplatePath(requester: account, ca: target.ca, template: target.templates[template])
+                for (rule, counted) in target.countedPerTemplate[template].enumerated() {
+                    if let counted {
+                        judged.counted[counted] += 1
+                    } else {
+                        judged.add(evaluator.requesterTemplateFinding(rule: rule, on: path), in: context)
+                    }
+                }
+            }
             judgement = judged
         }
         return judgement
     }
 
-    /// Judges a page of accounts on every core and hands each account's judgement to `take`, in the page's order.
-    /// Slices of a few dozen accounts go out one wave at a time (a slice per core), so no more than one wave's
+    /// The account on every endpoint of one CA, rule by rule. A decided `unknown` is left to
+    /// `requesterIndependentFindings`, a decided verdict that is only counted is in `countedPerRequester`. The
+    /// requester's own verdict does not depend on which of the CA's endpoints it is asked on — the endpoint has its
+    /// say through the path verdict, and no requester rule's message or remediation names it — so one that is only
+    /// counted is worked out on the first endpoint and counted for the others.
+    static func judgeEndpoints(
+        _ account: AccountRecord, _ target: RequesterTarget, evaluator: Evaluator, into judged: inout Judgement
+    ) {
+        let context = evaluator.context
+        judged.counted += target.countedPerRequester
+        for rule in 0..<evaluator.requesterOnEndpointCount {
+            var findings: [Finding] = []
+            var countedVerdict: Status?
+            for (endpoint, decided) in zip(target.ca.endpoints, target.decided) {
+                let verdict = decided[rule]
+                if let verdict, verdict.status == .unknown || context.isBare(verdict.status) { continue }
+                if verdict == nil, let countedVerdict {
+                    judged.counted[countedVerdict] += 1
+                    continue
+                }
+                let finding = evaluator.requesterFinding(
+                    rule: rule, on: EnrollmentPath(requester: account, ca: target.ca, endpoint: endpoint),
+                    decided: verdict)
+                if context.isBare(finding.status) {
+                    judged.counted[finding.status] += 1
+                    if verdict == nil { countedVerdict = finding.status }
+                } else {
+                    findings.append(finding)
+                }
+            }
+            judged.listed += collapsingEndpoints(findings)
+        }
+    }
+
+    /// Judges a page of accounts on every core and hands each account with its judgement to `take`, in the page's
+    /// order. Slices of a few dozen accounts go out one wave at a time (a slice per core), so no more than one wave's
     /// findings exist before the tally has counted them.
     static func judgeInParallel(
-        _ accounts: [AccountRecord], evaluator: Evaluator, targets: [RequesterTarget], take: (Judgement?) -> Void
+        _ accounts: [AccountRecord], evaluator: Evaluator, targets: [RequesterTarget],
+        take: (AccountRecord, Judgement?) -> Void
     ) async {
         let sliceSize = 32
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -130,7 +204,9 @@ public struct ScanJob: Sendable {
                 for await (index, result) in group { ordered[index] = result }
                 return ordered
             }
-            for result in wave { result.forEach(take) }
+            for (judgements, accountIndex) in zip(wave.joined(), waveStart..<waveEnd) {
+                take(accounts[accountIndex], judgements)
+            }
             waveStart = waveEnd
         }
     }
@@ -161,41 +237,30 @@ public struct ScanJob: Sendable {
         return findings
     }
 
-    /// The requester's findings on every endpoint of one CA, one list per endpoint with one slot per rule (nil: left
-    /// out). Where a rule gives the same verdict on several endpoints (B1, B4, B5 judge the CA; A1, A2 every endpoint
-    /// that needs delegation), the verdict is listed once with no endpoint and `endpointCount` in its evidence: a
-    /// domain of 10,000 users should not read the same fact once per endpoint. Verdicts that differ stay per
-    /// endpoint, and so do passes and skipped ones: they are counted per endpoint whether listed (`--include-passed`)
-    /// or not (built bare, so there is no message to compare).
-    static func collapsingEndpoints(_ perEndpoint: [[Finding?]]) -> [Finding] {
-        guard let first = perEndpoint.first, perEndpoint.count > 1,
-            perEndpoint.allSatisfy({ $0.count == first.count })
-        else { return perEndpoint.flatMap { $0.compactMap { $0 } } }
-        var result: [Finding] = []
-        for index in first.indices {
-            var verdicts: [(finding: Finding, endpoints: Int)] = []
-            for findings in perEndpoint {
-                guard let finding = findings[index] else { continue }
-                if finding.status == .pass || finding.status == .skipped {
-                    verdicts.append((finding, 1))
-                } else if let group = verdicts.firstIndex(where: { $0.finding.sameVerdict(as: finding) }) {
-                    verdicts[group].endpoints += 1
-                } else {
-                    verdicts.append((finding, 1))
-                }
-            }
-            for (finding, endpoints) in verdicts {
-                guard endpoints > 1 else {
-                    result.append(finding)
-                    continue
-                }
-                var merged = finding
-                merged.endpoint = nil
-                merged.evidence["endpointCount"] = .integer(Int64(endpoints))
-                result.append(merged)
+    /// One requester rule's findings on the endpoints of one CA. A verdict that is the same on several endpoints (B1,
+    /// B4, B5 judge the CA; A1, A2 every endpoint that needs delegation) is listed once with no endpoint and
+    /// `endpointCount` in its evidence: a domain of 10,000 users should not read the same fact once per endpoint.
+    /// Verdicts that differ stay per endpoint, and so do passes and skipped ones: they are counted per endpoint
+    /// whether listed (`--include-passed`) or not.
+    static func collapsingEndpoints(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
+        var verdicts: [(finding: Finding, endpoints: Int)] = []
+        for finding in findings {
+            if finding.status != .pass, finding.status != .skipped,
+                let group = verdicts.firstIndex(where: { $0.finding.sameVerdict(as: finding) })
+            {
+                verdicts[group].endpoints += 1
+            } else {
+                verdicts.append((finding, 1))
             }
         }
-        return result
+        return verdicts.map { finding, endpoints in
+            guard endpoints > 1 else { return finding }
+            var merged = finding
+            merged.endpoint = nil
+            merged.evidence["endpointCount"] = .integer(Int64(endpoints))
+            return merged
+        }
     }
 }
 

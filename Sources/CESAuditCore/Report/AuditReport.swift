@@ -43,6 +43,10 @@ public struct AuditReport: Sendable, Codable, Equatable {
                 }
             }
         }
+
+        public static func += (counts: inout Summary, more: Summary) {
+            for status in Status.allCases { counts[status] += more[status] }
+        }
     }
 
     /// What changed since the previous run kept in the history database (`scan --history`). On a first run every

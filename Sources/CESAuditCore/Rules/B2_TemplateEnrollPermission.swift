@@ -27,7 +27,7 @@ public struct B2TemplateEnrollPermission: TemplateRule {
                 Self.id, .unknown, path: path,
                 message: "template \(path.template.name) has a malformed nTSecurityDescriptor: \(error)")
         }
-        let decision = TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll
+        let decision = TemplateEnrollmentRights.enroll(descriptor: descriptor, token: token)
         let evidence: [String: EvidenceValue] = ["decision": .string(decision.description)]
         if decision.isGranted {
             return context.finding(

@@ -119,7 +119,7 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
         else {
             return (false, nil, "the template's security descriptor was not read")
         }
-        let enroll = TemplateEnrollmentRights(descriptor: descriptor, token: token).enroll
+        let enroll = TemplateEnrollmentRights.enroll(descriptor: descriptor, token: token)
         let read = descriptor.check(token, desired: .readProperty, mapping: .directoryService)
         guard enroll.isGranted, read.isGranted else {
             let missing = [enroll.isGranted ? nil : "Enroll (\(enroll))", read.isGranted ? nil : "Read (\(read))"]

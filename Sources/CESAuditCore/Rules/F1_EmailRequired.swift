@@ -6,9 +6,16 @@ public struct F1EmailRequired: TemplateRule {
     public static let id = "CES-F1"
     public init() {}
 
+    /// The check, with this rule's flags and attribute.
+    static let check = RequiredAttributeCheck(
+        ruleID: id, flags: [.subjectRequireEmail, .subjectAltRequireEmail], attribute: "mail", value: \.mail
+    )
+
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        RequiredAttributeCheck(
-            ruleID: Self.id, flags: [.subjectRequireEmail, .subjectAltRequireEmail], attribute: "mail", value: \.mail
-        ).evaluate(path, in: context)
+        Self.check.evaluate(path, in: context)
+    }
+
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        Self.check.statusForEveryRequester(path, in: context)
     }
 }

@@ -5,9 +5,16 @@ public struct F2UPNRequired: TemplateRule {
     public static let id = "CES-F2"
     public init() {}
 
+    /// The check, with this rule's flags and attribute.
+    static let check = RequiredAttributeCheck(
+        ruleID: id, flags: [.subjectAltRequireUPN], attribute: "userPrincipalName", value: \.userPrincipalName
+    )
+
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        RequiredAttributeCheck(
-            ruleID: Self.id, flags: [.subjectAltRequireUPN], attribute: "userPrincipalName", value: \.userPrincipalName
-        ).evaluate(path, in: context)
+        Self.check.evaluate(path, in: context)
+    }
+
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        Self.check.statusForEveryRequester(path, in: context)
     }
 }

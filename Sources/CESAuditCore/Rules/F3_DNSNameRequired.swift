@@ -6,10 +6,17 @@ public struct F3DNSNameRequired: TemplateRule {
     public static let id = "CES-F3"
     public init() {}
 
+    /// The check, with this rule's flags and attribute.
+    static let check = RequiredAttributeCheck(
+        ruleID: id, flags: [.subjectAltRequireDNS, .subjectRequireDNSAsCN], attribute: "dNSHostName",
+        value: \.dnsHostName
+    )
+
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        RequiredAttributeCheck(
-            ruleID: Self.id, flags: [.subjectAltRequireDNS, .subjectRequireDNSAsCN], attribute: "dNSHostName",
-            value: \.dnsHostName
-        ).evaluate(path, in: context)
+        Self.check.evaluate(path, in: context)
+    }
+
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        Self.check.statusForEveryRequester(path, in: context)
     }
 }

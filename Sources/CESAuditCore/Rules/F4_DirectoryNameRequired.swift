@@ -22,9 +22,19 @@ public struct F4DirectoryNameRequired: TemplateRule {
             value: { $0.dnsHostName }),
     ]
 
+    /// `skipped` for every requester when the template takes none of the three from the directory.
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        guard context.unreadAttributeGate(Self.id, path, needs: RequiredAttributeCheck.attributes) == nil else {
+            return nil
+        }
+        return Self.checks.contains { $0.takesAttribute(path) } ? nil : .skipped
+    }
+
     public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(Self.id, path) }
-        if let gate = context.unreadAttributeGate(Self.id, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
+        if let gate = context.unreadAttributeGate(Self.id, path, needs: RequiredAttributeCheck.attributes) {
+            return gate
+        }
         func evidence() -> [String: EvidenceValue] {
             ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
         }

@@ -30,6 +30,14 @@ public struct TemplatePath: Sendable {
 /// A rule about a requester and a template on a CA (families B and F).
 public protocol TemplateRule: AuditRule {
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding
+    /// The status `evaluate` gives every requester on this template when the template alone decides it (a name flag
+    /// it does not set); nil when the requester must be looked at. A scan counts such findings once per template
+    /// instead of building them for every account.
+    func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status?
+}
+
+extension TemplateRule {
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? { nil }
 }
 
 extension RuleContext {
@@ -95,7 +103,7 @@ struct RequiredAttributeCheck: Sendable {
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(ruleID, path) }
-        if let gate = context.unreadAttributeGate(ruleID, path, needs: ["msPKI-Certificate-Name-Flag"]) { return gate }
+        if let gate = context.unreadAttributeGate(ruleID, path, needs: Self.attributes) { return gate }
         let status = verdict(requester, path)
         return context.finding(
             ruleID, status, path: path, message: message(status, requester, path),
@@ -111,9 +119,23 @@ struct RequiredAttributeCheck: Sendable {
         }
     }
 
+    /// The template's attributes the check reads.
+    static let attributes = ["msPKI-Certificate-Name-Flag"]
+
+    /// `skipped` for every requester when the template does not take the attribute from the directory.
+    func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        guard context.unreadAttributeGate(ruleID, path, needs: Self.attributes) == nil else { return nil }
+        return takesAttribute(path) ? nil : .skipped
+    }
+
+    /// Whether the CA takes the attribute from the directory for this template.
+    func takesAttribute(_ path: TemplatePath) -> Bool {
+        path.subjectFromDirectory && !path.nameFlags.intersection(flags).isEmpty
+    }
+
     /// `skipped` when the template does not take the attribute from the directory, else `pass` or `fail`.
     func verdict(_ requester: AccountRecord, _ path: TemplatePath) -> Status {
-        guard path.subjectFromDirectory, !path.nameFlags.intersection(flags).isEmpty else { return .skipped }
+        guard takesAttribute(path) else { return .skipped }
         if let present = value(requester), !present.isEmpty { return .pass }
         return .fail
     }
