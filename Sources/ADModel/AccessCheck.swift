@@ -30,19 +30,44 @@ public enum AccessDecision: Sendable, Hashable, CustomStringConvertible {
 /// (Everyone, Authenticated Users). Owner-implied rights (READ_CONTROL/WRITE_DAC for the owner) and
 /// privileges are not modelled.
 public struct AccessToken: Sendable, Hashable {
+    /// SIDs that accounts with the same groups share: one set for all of them (a scan builds a token per account).
+    private var shared: Set<SID>
+    /// The account's own SIDs, on top of `shared`.
+    private var own: [SID] = []
+
     /// The user or computer SID and every group SID, including implicit ones.
-    public var sids: Set<SID>
+    public var sids: Set<SID> { shared.union(own) }
 
     /// Creates a token from an explicit SID set.
-    public init(sids: Set<SID>) { self.sids = sids }
+    public init(sids: Set<SID>) { shared = sids }
+
+    /// A token of `user` whose groups are `groups`, a set made with ``logonGroups(_:)`` and shared between tokens.
+    public init(user: SID, sharedGroups groups: Set<SID>) {
+        shared = groups
+        if !groups.contains(user) { own = [user] }
+    }
 
     /// An authenticated network logon: `user` + `groups` + Everyone + Authenticated Users.
     public static func authenticated(user: SID, groups: some Sequence<SID>) -> AccessToken {
-        AccessToken(sids: Set(groups).union([user, .everyone, .authenticatedUsers]))
+        AccessToken(user: user, sharedGroups: logonGroups(groups))
+    }
+
+    /// `groups` with the SIDs every authenticated network logon carries (Everyone, Authenticated Users).
+    public static func logonGroups(_ groups: some Sequence<SID>) -> Set<SID> {
+        Set(groups).union([.everyone, .authenticatedUsers])
     }
 
     /// Whether the token holds `sid`.
-    public func contains(_ sid: SID) -> Bool { sids.contains(sid) }
+    public func contains(_ sid: SID) -> Bool { own.contains(sid) || shared.contains(sid) }
+
+    /// Adds `sid` to this token alone.
+    public mutating func insert(_ sid: SID) {
+        if !contains(sid) { own.append(sid) }
+    }
+
+    public static func == (lhs: AccessToken, rhs: AccessToken) -> Bool { lhs.sids == rhs.sids }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(sids) }
 }
 
 /// A Windows-like discretionary access check.

@@ -1,3 +1,4 @@
+import ADModel
 import DirectoryAccess
 import Foundation
 import TestSupport
@@ -52,5 +53,43 @@ struct GroupGraphAgainstTestBedTests {
             Set(sids) == ["S-1-5-21-1-2-3-513", "S-1-5-21-1-2-3-1001", "S-1-5-21-1-2-3-1002", "S-1-5-32-545"])
         #expect(sids.count == Set(sids).count, "no duplicates")
         #expect(graph.tokenGroups(memberOf: [], primaryGroupID: nil).isEmpty)
+    }
+
+    /// A scan's accounts get their token from a membership worked out once for all accounts with the same groups; the
+    /// record must be the one its SIDs' text gives, whoever asked first.
+    @Test func accountsWithTheSameGroupsShareOneMembershipAndGetTheirOwnTokens() throws {
+        let graph = GroupGraph(
+            groups: [
+                "cn=a,dc=x": .init(sid: "S-1-5-21-1-2-3-1001", memberOf: ["CN=B,DC=X"]),
+                "cn=b,dc=x": .init(sid: "S-1-5-21-1-2-3-1002", memberOf: []),
+            ], domainSID: "S-1-5-21-1-2-3")
+        func entry(_ name: String, rid: UInt32, memberOf: [String]) throws -> LDAPEntry {
+            let sid = try SID(string: "S-1-5-21-1-2-3-\(rid)")
+            return LDAPEntry(
+                dn: "CN=\(name),DC=X",
+                attributes: [
+                    ("sAMAccountName", [Data(name.utf8)]), ("objectSid", [Data(sid.bytes)]),
+                    ("primaryGroupID", [Data("513".utf8)]), ("memberOf", memberOf.map { Data($0.utf8) }),
+                ])
+        }
+        var cache = GroupGraph.MembershipCache(graph)
+        let entries = [
+            try entry("u1", rid: 1101, memberOf: ["CN=A,DC=X"]), try entry("u2", rid: 1102, memberOf: ["CN=A,DC=X"]),
+            try entry("u3", rid: 1103, memberOf: ["CN=B,DC=X"]), try entry("u4", rid: 1104, memberOf: []),
+        ]
+        for entry in entries {
+            let shared = SnapshotCollector.account(from: entry, membership: cache.membership(of: entry))
+            let groups = graph.tokenGroups(memberOf: entry.strings("memberOf"), primaryGroupID: 513)
+            let alone = SnapshotCollector.account(from: entry, tokenGroups: .value(groups))
+            #expect(shared == alone)
+            #expect(shared.token == alone.token)
+            let token = try #require(shared.token)
+            #expect(token.contains(try SID(string: shared.sid ?? "")))
+            #expect(token.contains(.everyone) && token.contains(.authenticatedUsers))
+            #expect(token.sids.count == groups.count + 3)
+        }
+        // u1's SID is in its token only, not in the set it shares with u2.
+        let u2 = SnapshotCollector.account(from: entries[1], membership: cache.membership(of: entries[1]))
+        #expect(u2.token?.contains(try SID(string: "S-1-5-21-1-2-3-1101")) == false)
     }
 }

@@ -21,7 +21,7 @@ public struct GroupGraph: Sendable {
     let groupBySID: [String: String]
     let domainSID: String?
 
-    /// Attributes an account entry needs for `tokenGroups(of:)`.
+    /// Attributes an account entry needs for `MembershipCache.membership(of:)`.
     static let accountAttributes = ["memberOf", "primaryGroupID"]
 
     init(groups: [String: Group], domainSID: String?) {
@@ -49,11 +49,7 @@ public struct GroupGraph: Sendable {
         return GroupGraph(groups: groups, domainSID: domainSID)
     }
 
-    /// The transitive security-group SIDs of an account entry read with `accountAttributes`.
-    func tokenGroups(of entry: LDAPEntry) -> [String] {
-        tokenGroups(memberOf: entry.strings("memberOf"), primaryGroupID: entry.integer("primaryGroupID"))
-    }
-
+    /// The transitive security-group SIDs of an account with these `memberOf` values and primary group.
     func tokenGroups(memberOf: [String], primaryGroupID: Int64?) -> [String] {
         var sids: [String] = []
         var pending = memberOf.map { $0.lowercased() }
@@ -69,5 +65,43 @@ public struct GroupGraph: Sendable {
             pending += group.memberOf.map { $0.lowercased() }
         }
         return sids
+    }
+}
+
+extension GroupGraph {
+    /// An account's groups: as text for its record (tokenGroups), and as the group set of its token.
+    struct Membership: Sendable {
+        let groups: [String]
+        /// `groups` with Everyone and Authenticated Users (`AccessToken.logonGroups`).
+        let logonGroups: Set<SID>
+    }
+
+    /// Memberships already worked out, by `memberOf` and primary group: most accounts of a domain share theirs with
+    /// many others, so a scan walks the graph and parses group SIDs once per distinct membership, not per account.
+    struct MembershipCache {
+        let graph: GroupGraph
+        private var known: [Key: Membership] = [:]
+
+        /// More distinct memberships than this and the cache starts over: memory stays flat whatever the domain.
+        static let capacity = 4096
+
+        private struct Key: Hashable {
+            let memberOf: [String]
+            let primaryGroupID: Int64?
+        }
+
+        init(_ graph: GroupGraph) { self.graph = graph }
+
+        /// The membership of an account entry read with `accountAttributes`.
+        mutating func membership(of entry: LDAPEntry) -> Membership {
+            let key = Key(memberOf: entry.strings("memberOf"), primaryGroupID: entry.integer("primaryGroupID"))
+            if let membership = known[key] { return membership }
+            let groups = graph.tokenGroups(memberOf: key.memberOf, primaryGroupID: key.primaryGroupID)
+            let membership = Membership(
+                groups: groups, logonGroups: AccessToken.logonGroups(groups.compactMap { try? SID(string: $0) }))
+            if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
+            known[key] = membership
+            return membership
+        }
     }
 }

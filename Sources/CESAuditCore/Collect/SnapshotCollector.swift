@@ -93,9 +93,8 @@ public struct SnapshotCollector: Sendable {
 
     /// The account of `entry`; its groups come from `groups` when given (see `GroupGraph`), else from a base
     /// read of tokenGroups.
-    func account(from entry: LDAPEntry, groups: GroupGraph? = nil) async throws(LDAPError) -> AccountRecord {
-        if let groups { return Self.account(from: entry, tokenGroups: .value(groups.tokenGroups(of: entry))) }
-        return try await accounts(from: [entry])[0]
+    func account(from entry: LDAPEntry) async throws(LDAPError) -> AccountRecord {
+        try await accounts(from: [entry])[0]
     }
 
     /// The accounts of `entries`, their token groups read in one round trip (tokenGroups is computed by the DC
@@ -128,16 +127,33 @@ public struct SnapshotCollector: Sendable {
     }
 
     static func account(from entry: LDAPEntry, tokenGroups: Collected<[String]>) -> AccountRecord {
+        let sid = entry.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }
+        return account(from: entry, sid: sid, tokenGroups: tokenGroups, token: nil)
+    }
+
+    /// An account whose groups `GroupGraph.MembershipCache` worked out: its token shares the membership's group set.
+    static func account(from entry: LDAPEntry, membership: GroupGraph.Membership) -> AccountRecord {
+        let sid = entry.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }
+        return account(
+            from: entry, sid: sid, tokenGroups: .value(membership.groups),
+            token: sid.map { AccessToken(user: $0, sharedGroups: membership.logonGroups) })
+    }
+
+    /// `token` nil: made from the SIDs' text, as for a record built by hand.
+    private static func account(
+        from entry: LDAPEntry, sid: SID?, tokenGroups: Collected<[String]>, token: AccessToken?
+    ) -> AccountRecord {
         func number(_ name: String) -> Collected<UInt32> {
             guard let value = entry.integer(name) else {
                 return .missing(reason: "\(name) not returned (no read access)")
             }
             return .value(UInt32(truncatingIfNeeded: value))
         }
+        let text = sid?.description
         return AccountRecord(
             dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn,
             objectClasses: entry.strings("objectClass"),
-            sid: entry.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description,
+            sid: text,
             userAccountControl: number("userAccountControl"),
             userAccountControlComputed: number("msDS-User-Account-Control-Computed"),
             mail: entry.string("mail"), userPrincipalName: entry.string("userPrincipalName"),
@@ -147,7 +163,7 @@ public struct SnapshotCollector: Sendable {
             tokenGroups: tokenGroups,
             supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map {
                 UInt32(truncatingIfNeeded: $0)
-            })
+            }, token: token ?? AccountRecord.token(sid: text, groups: tokenGroups))
     }
 
     // MARK: Configuration partition

@@ -107,10 +107,11 @@ public struct LiveDirectorySource: DirectorySource {
     public func enabledAccounts(
         exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
     ) async throws(JobError) {
-        var graph: GroupGraph?
+        var memberships: GroupGraph.MembershipCache?
         if !exactGroups {
             do {
-                graph = try await GroupGraph.read(with: collector, base: base, domainSID: snapshot.domain.sid)
+                memberships = .init(
+                    try await GroupGraph.read(with: collector, base: base, domainSID: snapshot.domain.sid))
             } catch {
                 throw .directory(error)
             }
@@ -123,7 +124,11 @@ public struct LiveDirectorySource: DirectorySource {
                 var accounts: [AccountRecord] = []
                 accounts.reserveCapacity(batch.count)
                 for entry in batch {
-                    do { accounts.append(try await collector.account(from: entry, groups: graph)) } catch {
+                    if let membership = memberships?.membership(of: entry) {
+                        accounts.append(SnapshotCollector.account(from: entry, membership: membership))
+                        continue
+                    }
+                    do { accounts.append(try await collector.account(from: entry)) } catch {
                         throw JobError.directory(error)
                     }
                 }

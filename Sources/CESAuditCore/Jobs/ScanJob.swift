@@ -157,19 +157,18 @@ public struct ScanJob: Sendable {
     ) {
         let context = evaluator.context
         judged.counted += target.countedPerRequester
+        let paths = target.ca.endpoints.map { EnrollmentPath(requester: account, ca: target.ca, endpoint: $0) }
         for rule in 0..<evaluator.requesterOnEndpointCount {
             var findings: [Finding] = []
             var countedVerdict: Status?
-            for (endpoint, decided) in zip(target.ca.endpoints, target.decided) {
+            for (path, decided) in zip(paths, target.decided) {
                 let verdict = decided[rule]
                 if let verdict, verdict.status == .unknown || context.isBare(verdict.status) { continue }
                 if verdict == nil, let countedVerdict {
                     judged.counted[countedVerdict] += 1
                     continue
                 }
-                let finding = evaluator.requesterFinding(
-                    rule: rule, on: EnrollmentPath(requester: account, ca: target.ca, endpoint: endpoint),
-                    decided: verdict)
+                let finding = evaluator.requesterFinding(rule: rule, on: path, decided: verdict)
                 if context.isBare(finding.status) {
                     judged.counted[finding.status] += 1
                     if verdict == nil { countedVerdict = finding.status }

@@ -16,7 +16,7 @@ public struct D1ImpersonatePrivilege: EndpointRule {
         }
         guard let principal = path.principalToken else { return context.principalTokenProblem(Self.id, path) }
         var (account, token) = principal
-        token.sids.insert(.iisIUSRS)
+        token.insert(.iisIUSRS)
         let listed = rights.assignment.holders(of: Self.right)?.map(\.description) ?? []
         let evidence: [String: EvidenceValue] = [Self.right: .list(listed.map { .string($0) })]
         switch UserRightCheck.evaluate(

@@ -33,6 +33,24 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         allowedToDelegateTo: [String], allowedToActOnBehalfOf: Data?, tokenGroups: Collected<[String]>,
         supportedEncryptionTypes: UInt32? = nil
     ) {
+        self.init(
+            dn: dn, samAccountName: samAccountName, objectClasses: objectClasses, sid: sid,
+            userAccountControl: userAccountControl, userAccountControlComputed: userAccountControlComputed, mail: mail,
+            userPrincipalName: userPrincipalName, dnsHostName: dnsHostName,
+            servicePrincipalNames: servicePrincipalNames, allowedToDelegateTo: allowedToDelegateTo,
+            allowedToActOnBehalfOf: allowedToActOnBehalfOf, tokenGroups: tokenGroups,
+            supportedEncryptionTypes: supportedEncryptionTypes, token: Self.token(sid: sid, groups: tokenGroups))
+    }
+
+    /// A record whose token the caller made from the same SIDs (`GroupGraph.MembershipCache` shares the group set
+    /// of a token between accounts with the same groups).
+    init(
+        dn: String, samAccountName: String, objectClasses: [String], sid: String?,
+        userAccountControl: Collected<UInt32>, userAccountControlComputed: Collected<UInt32>, mail: String?,
+        userPrincipalName: String?, dnsHostName: String?, servicePrincipalNames: [String],
+        allowedToDelegateTo: [String], allowedToActOnBehalfOf: Data?, tokenGroups: Collected<[String]>,
+        supportedEncryptionTypes: UInt32?, token: AccessToken?
+    ) {
         self.dn = dn
         self.samAccountName = samAccountName
         self.objectClasses = objectClasses
@@ -47,7 +65,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         self.allowedToActOnBehalfOf = allowedToActOnBehalfOf
         self.tokenGroups = tokenGroups
         self.supportedEncryptionTypes = supportedEncryptionTypes
-        token = Self.token(sid: sid, groups: tokenGroups)
+        self.token = token
     }
 
     enum CodingKeys: String, CodingKey {
