@@ -1,6 +1,7 @@
 import ADModel
 import ArgumentParser
 import CESAuditCore
+import CESAuditReport
 import Foundation
 
 /// `ces-audit user ACCOUNT`: the per-user check before enrollment.
@@ -159,7 +160,10 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var options: JobOptions
 
     func run() async throws {
-        let job = ScanJob(includePassed: includePassed, exactGroups: exactGroups)
+        // JSON findings are rendered while accounts are judged, so writing the report is a copy.
+        let job = ScanJob(
+            includePassed: includePassed, exactGroups: exactGroups,
+            rendering: options.effectiveFormat == .json ? JSONReporter.findingRendering : nil)
         let progress = ScanProgressLine.make()
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)

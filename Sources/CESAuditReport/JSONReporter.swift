@@ -10,6 +10,16 @@ public struct JSONReporter: Reporter {
     /// Creates the reporter.
     public init() {}
 
+    /// The nesting level of the findings in the report (`findings[]` of the top-level object).
+    static let findingLevel: UInt8 = 2
+
+    /// A finding as this reporter writes it in `findings[]`, made while a scan runs (`ScanJob.rendering`).
+    public static let findingRendering = FindingRendering(level: findingLevel) { finding in
+        var writer = FindingJSONWriter()
+        writer.append(finding, level: Int(findingLevel))
+        return writer.take()
+    }
+
     /// The report as contract.md JSON v1, ending with a newline.
     public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
         try StreamingJSONEncoder(dates: .iso8601).write(report, to: output)

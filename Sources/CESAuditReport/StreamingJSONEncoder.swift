@@ -61,6 +61,23 @@ struct StreamingJSONEncoder {
         var first = true
         try output.write("[\n")
         var findings = FindingJSONWriter()
+        // Findings rendered while the scan ran (`JSONReporter.findingRendering`) are copied as they are.
+        if let list = array as? FindingList {
+            try list.forEachRendered(at: UInt8(clamping: inner.count / 2)) { element in
+                if !first { try output.write(",\n") }
+                first = false
+                try inner.withUnsafeBytes { try output.write($0) }
+                switch element {
+                case .rendering(let bytes):
+                    try bytes.withUnsafeBytes { try output.write($0) }
+                case .finding(let finding):
+                    findings.append(finding, level: inner.count / 2)
+                    try findings.take().withUnsafeBytes { try output.write($0) }
+                }
+            }
+            try output.write("\n" + String(repeating: " ", count: indent) + "]")
+            return
+        }
         try array.forEachEncodable { element in
             if !first { try output.write(",\n") }
             first = false

@@ -269,6 +269,30 @@ import Testing
         #expect(built.listed.contains { $0.ruleId == "CES-F3" && $0.status == .skipped })
     }
 
+    /// With a rendering, a scan spools each listed requester finding with it, made while judging.
+    @Test func scanSpoolsTheRenderingOfEveryListedRequesterFinding() async throws {
+        let snapshot = try Self.snapshot()
+        let rendering = FindingRendering(level: 2) { finding in Array("\(finding.ruleId) \(finding.subject.name)".utf8)
+        }
+        let tally = try await ScanJob(rendering: rendering).run(
+            source: SnapshotDirectorySource(snapshot: snapshot), evaluator: Self.evaluator(snapshot))
+        var rendered: [String] = []
+        var decoded: [Finding] = []
+        try tally.findings.forEachRendered(at: 2) { element in
+            switch element {
+            case .rendering(let bytes): rendered.append(String(decoding: bytes, as: UTF8.self))
+            case .finding(let finding): decoded.append(finding)
+            }
+        }
+        #expect(rendered.contains("CES-A1 bob"))
+        #expect(rendered.count + decoded.count == tally.listed.count)
+        // Findings about the CA, its endpoints and templates are added without one.
+        #expect(decoded.contains { $0.subject.kind == .ca } && !decoded.contains { $0.subject.name == "bob" })
+        let plain = try await ScanJob().run(
+            source: SnapshotDirectorySource(snapshot: snapshot), evaluator: Self.evaluator(snapshot))
+        #expect(plain.listed == tally.listed)
+    }
+
     /// `statusForEveryRequester` promises the status `evaluate` gives any requester; checked over every name flag
     /// the rules read, alone and in pairs, for requesters with and without each attribute.
     @Test func aTemplateDecidesOnlyWhatEveryRequesterGets() throws {

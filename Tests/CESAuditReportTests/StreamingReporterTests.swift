@@ -129,6 +129,33 @@ import Testing
         #expect(full.findings.storedBytes.disk > 0)
     }
 
+    /// A scan spools each listed finding with its JSON rendering (`JSONReporter.findingRendering`), made while it
+    /// judges. Every format writes the same bytes as without: JSON copies renderings made at its level and encodes
+    /// the rest (none, or made at another level); the other formats read past them.
+    @Test(arguments: OutputFormat.allCases)
+    func findingsSpooledWithTheirJSONRenderingReportTheSame(format: OutputFormat) throws {
+        defer { cleanUp() }
+        let findings = Self.scanLike(300)
+        let builder = FindingList.Builder(memoryLimit: 4096, directory: directory.path)
+        let rendering = JSONReporter.findingRendering
+        for (index, finding) in findings.enumerated() {
+            switch index % 3 {
+            case 0: builder.append(finding, rendering: rendering.render(finding), level: rendering.level)
+            case 1: builder.append(finding)
+            default: builder.append(finding, rendering: Array("not at this level".utf8), level: rendering.level + 1)
+            }
+        }
+        let spooled = Self.report(builder.list)
+        let plain = Self.report(FindingList(findings))
+        #expect(Array(builder.list) == findings)
+        #expect(try format.reporter().render(spooled, catalogue: .embedded) == Self.legacy(format, plain))
+        if format == .json {
+            var copied = 0
+            try builder.list.forEachRendered(at: rendering.level) { if case .rendering = $0 { copied += 1 } }
+            #expect(copied == 100)
+        }
+    }
+
     @Test func colouredTextIsTheSameToo() throws {
         let report = Self.report(FindingList(Self.scanLike(100)))
         #expect(

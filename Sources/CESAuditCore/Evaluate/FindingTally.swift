@@ -38,7 +38,10 @@ public struct FindingTally: Sendable {
     /// The findings to list, all in memory at once: for tests and small jobs; reports stream `findings`.
     public var listed: [Finding] { Array(findings) }
 
-    public mutating func add(_ findings: [Finding]) {
+    /// Counts `findings` and spools the ones to list; `renderings`, when given, has one per finding to list, in order
+    /// (`FindingRendering`), made at `level`.
+    public mutating func add(_ findings: [Finding], renderings: [[UInt8]] = [], level: UInt8 = 0) {
+        var rendered = renderings.makeIterator()
         for finding in findings {
             summary[finding.status] += 1
             if finding.isOpen || finding.status == .pass || finding.status == .skipped {
@@ -46,7 +49,11 @@ public struct FindingTally: Sendable {
             }
             note(finding.subject)
             if listsEverything || (finding.status != .pass && finding.status != .skipped) {
-                spool.append(finding)
+                if let rendering = rendered.next() {
+                    spool.append(finding, rendering: rendering, level: level)
+                } else {
+                    spool.append(finding)
+                }
             }
         }
     }

@@ -15,9 +15,13 @@ public struct ScanJob: Sendable {
     /// Read tokenGroups per account instead of working groups out from the group graph (multi-domain forests).
     public var exactGroups: Bool
 
-    public init(includePassed: Bool = false, exactGroups: Bool = false) {
+    /// The report format's rendering of each listed finding, made while accounts are judged (nil: none).
+    public var rendering: FindingRendering?
+
+    public init(includePassed: Bool = false, exactGroups: Bool = false, rendering: FindingRendering? = nil) {
         self.includePassed = includePassed
         self.exactGroups = exactGroups
+        self.rendering = rendering
     }
 
     public func run(
@@ -52,13 +56,14 @@ public struct ScanJob: Sendable {
         var accountsRead = 0
         var requesters = 0
         try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
-            await Self.judgeInParallel(batch, evaluator: evaluator, targets: targets) { account, judged in
+            await Self.judgeInParallel(batch, evaluator: evaluator, targets: targets, rendering: rendering) {
+                account, judged in
                 accountsRead += 1
                 guard let judged else { return }
                 requesters += 1
                 for index in judged.targets { requestersPerTarget[index] += 1 }
                 tally.count(judged.counted, about: RuleContext.subject(account))
-                tally.add(judged.listed)
+                tally.add(judged.listed, renderings: judged.renderings, level: rendering?.level ?? 0)
             }
             progress?(
                 Progress(
@@ -107,6 +112,8 @@ public struct ScanJob: Sendable {
         var counted = AuditReport.Summary()
         /// The targets (indices) the account may enroll through.
         var targets: [Int] = []
+        /// `listed` rendered (`ScanJob.rendering`), one per finding; empty without a rendering.
+        var renderings: [[UInt8]] = []
 
         mutating func add(_ finding: Finding, in context: RuleContext) {
             if context.isBare(finding.status) {
@@ -185,7 +192,7 @@ public struct ScanJob: Sendable {
     /// findings exist before the tally has counted them.
     static func judgeInParallel(
         _ accounts: [AccountRecord], evaluator: Evaluator, targets: [RequesterTarget],
-        take: (AccountRecord, Judgement?) -> Void
+        rendering: FindingRendering? = nil, take: (AccountRecord, Judgement?) -> Void
     ) async {
         let sliceSize = 32
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -197,7 +204,16 @@ public struct ScanJob: Sendable {
             }
             let wave = await withTaskGroup(of: (Int, [Judgement?]).self) { group in
                 for (index, slice) in slices.enumerated() {
-                    group.addTask { (index, slice.map { judge($0, evaluator: evaluator, targets: targets) }) }
+                    group.addTask {
+                        let judged = slice.map { account -> Judgement? in
+                            guard var judgement = judge(account, evaluator: evaluator, targets: targets) else {
+                                return nil
+                            }
+                            if let rendering { judgement.renderings = judgement.listed.map(rendering.render) }
+                            return judgement
+                        }
+                        return (index, judged)
+                    }
                 }
                 var ordered = [[Judgement?]](repeating: [], count: slices.count)
                 for await (index, result) in group { ordered[index] = result }

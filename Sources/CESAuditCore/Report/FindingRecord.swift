@@ -4,7 +4,13 @@
 /// Every stored property of `Finding`, `Subject`, `Finding.WaiverNote` and `FindingIdentity` must be written here:
 /// `SpoolTests.everyFieldIsSpooled` counts them and fails when one is added.
 extension Finding: SpoolRecord {
+    /// The fields, then an empty rendering (`FindingRendering`).
     public func write(to writer: inout RecordWriter) {
+        writeFields(to: &writer)
+        writer.appendRendering([], level: 0)
+    }
+
+    func writeFields(to writer: inout RecordWriter) {
         writer.write(ruleId)
         writer.write(status.rawValue)
         writer.write(waiver) { writer, waiver in
@@ -102,7 +108,60 @@ extension SpooledList.Reader where Element == Finding {
     }
 }
 
+/// A report format's rendering of a listed finding, made while a scan judges — on every core, while the directory
+/// works — and spooled after the finding, so that writing the report copies it instead of encoding the finding
+/// then, when the directory is done and the whole run waits for it.
+public struct FindingRendering: Sendable {
+    /// Where the bytes fit: the nesting level the format writes findings at. A writer uses a rendering only at the
+    /// level it was made for.
+    public let level: UInt8
+    public let render: @Sendable (Finding) -> [UInt8]
+
+    public init(level: UInt8, render: @escaping @Sendable (Finding) -> [UInt8]) {
+        self.level = level
+        self.render = render
+    }
+}
+
+extension RecordWriter {
+    /// After a finding's fields: the rendering's bytes, its level (1 byte) and its length (4 bytes, little endian),
+    /// read from the end of the record (`RecordReader.rendering(at:)`). An empty rendering is five bytes.
+    mutating func appendRendering(_ rendering: [UInt8], level: UInt8) {
+        bytes.append(contentsOf: rendering)
+        bytes.append(level)
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: rendering.count).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+extension SpooledList.Builder where Element == Finding {
+    /// Appends `finding` with its rendering (`FindingRendering`).
+    public func append(_ finding: Finding, rendering: [UInt8], level: UInt8) {
+        spool.append { writer in
+            finding.writeFields(to: &writer)
+            writer.appendRendering(rendering, level: level)
+        }
+    }
+}
+
 extension SpooledList where Element == Finding {
+    /// A finding, or the rendering spooled with it.
+    public enum Rendered {
+        case finding(Finding)
+        case rendering([UInt8])
+    }
+
+    /// Every finding in order, as the rendering spooled with it when that was made at `level`, else decoded.
+    public func forEachRendered(at level: UInt8, _ body: (Rendered) throws -> Void) throws {
+        var reader = reader()
+        while let element = reader.next({ record throws(SpoolError) -> Rendered in
+            if let rendering = record.rendering(at: level) { return .rendering(rendering) }
+            return .finding(try Finding(from: &record))
+        }) {
+            try body(element)
+        }
+        try throwIfUnreadable()
+    }
+
     /// Every finding's head with its position: the cheap first pass of a reporter that groups or counts.
     public func heads() -> Decoded<FindingHead> {
         decoded { reader throws(SpoolError) in try FindingHead(from: &reader) }

@@ -309,6 +309,20 @@ public struct RecordReader {
     public mutating func readOptionalString() throws(SpoolError) -> String? {
         try readOptional { reader throws(SpoolError) in try reader.readString() }
     }
+
+    /// The non-empty rendering at the end of a finding's record (`RecordWriter.appendRendering`) when it was made at
+    /// `level`; nil otherwise.
+    func rendering(at level: UInt8) -> [UInt8]? {
+        guard bytes.count - position >= 5 else { return nil }
+        var length: UInt32 = 0
+        withUnsafeMutableBytes(of: &length) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 4)...]))
+        }
+        let count = Int(UInt32(littleEndian: length))
+        let levelIndex = bytes.count - 5
+        guard count > 0, bytes[levelIndex] == level, count <= levelIndex - position else { return nil }
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[(levelIndex - count)..<levelIndex]))
+    }
 }
 
 /// Walks the records of a spool from any offset, reading a window of bytes at a time (so a pass over a spool on
