@@ -64,6 +64,12 @@ extension String {
     /// The text with control characters other than newline and tab shown as `\xNN`: values read from AD must not
     /// drive the reader's terminal (escape sequences) or break line-based formats.
     var printable: String {
+        // Nearly every value is plain: copied only when a byte may start something to escape (C0 controls but tab
+        // and newline, DEL, and 0xC2, the lead byte of the C1 controls).
+        let plain = utf8.allSatisfy { byte in
+            (byte >= 0x20 || byte == 0x0A || byte == 0x09) && byte != 0x7F && byte != 0xC2
+        }
+        if plain { return self }
         var result = ""
         for scalar in unicodeScalars {
             switch scalar.value {

@@ -142,7 +142,7 @@ public struct TextReporter: Reporter {
 
     private func describe(_ finding: Finding) -> [String] {
         let word = finding.status.rawValue.uppercased()
-        let padded = word.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let padded = word + String(repeating: " ", count: max(0, 7 - word.utf8.count))
         var lines = [
             "  \(colour(padded, for: finding.status))  \(finding.ruleId.printable)  \(finding.title.printable)"
         ]
@@ -187,7 +187,9 @@ public struct TextReporter: Reporter {
 
     /// Every line of `text` (remediation can span lines) with `prefix` before it.
     private func indented(_ text: String, by prefix: String) -> [String] {
-        text.printable.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }
+        text.printable.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+            prefix + String(Substring($0))
+        }
     }
 
     private func colour(_ text: String, for status: Status?) -> String {

@@ -1,7 +1,8 @@
 import CESAuditCore
-import CESAuditReport
 import Foundation
 import Testing
+
+@testable import CESAuditReport
 
 @Suite struct TextReporterTests {
     private func text(_ report: AuditReport = Fixtures.full, color: Bool = false) throws -> String {
@@ -34,6 +35,15 @@ import Testing
     @Test func scanSaysHowManyPassesAreNotListed() throws {
         let text = try text(Fixtures.report(listing: [.warn], passes: 12))
         #expect(text.contains("(12 passed not listed): WARNING (exit 1)"))
+    }
+
+    /// Plain text passes as it is (the common case, not copied); every C0 control but tab and newline, DEL and every
+    /// C1 control (U+0080–U+009F, lead byte 0xC2 in UTF-8) is shown as `\xNN`, other text after 0xC2 kept.
+    @Test func printableEscapesEveryControlAndKeepsTheRest() {
+        #expect("plain ASCII, tab\tand\nnewline".printable == "plain ASCII, tab\tand\nnewline")
+        #expect("ü © ½ ☃ 𝄞".printable == "ü © ½ ☃ 𝄞")
+        #expect("a\u{0}b\u{1F}c\u{7F}d".printable == #"a\x00b\x1Fc\x7Fd"#)
+        #expect("csi\u{9B}2J nel\u{85} ©\u{80}".printable == #"csi\x9B2J nel\x85 ©\x80"#)
     }
 
     @Test func controlCharactersFromADAreShownNotSent() throws {
