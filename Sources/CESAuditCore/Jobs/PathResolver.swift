@@ -105,9 +105,17 @@ extension TemplateRecord {
     /// Whether the template's DACL grants `account` Enroll; nil when that cannot be told (descriptor or groups
     /// not read) — such templates stay in the job so that B2 reports them `unknown`.
     func grantsEnroll(to account: AccountRecord) -> Bool? {
-        guard let token = account.token, let bytes = securityDescriptor.value,
-            let descriptor = try? DescriptorCache.descriptor(bytes)
-        else { return nil }
+        Self.grantsEnroll(parsedDescriptor, to: account)
+    }
+
+    /// The template's descriptor, parsed (once per run: `DescriptorCache`); nil when not read or malformed.
+    var parsedDescriptor: SecurityDescriptor? {
+        securityDescriptor.value.flatMap { try? DescriptorCache.descriptor($0) }
+    }
+
+    /// `grantsEnroll(to:)` with the descriptor already parsed: a scan asks for every account and template.
+    static func grantsEnroll(_ descriptor: SecurityDescriptor?, to account: AccountRecord) -> Bool? {
+        guard let token = account.token, let descriptor else { return nil }
         return TemplateEnrollmentRights.enroll(descriptor: descriptor, token: token).isGranted
     }
 }

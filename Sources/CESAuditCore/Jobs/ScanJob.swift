@@ -1,3 +1,4 @@
+import ADModel
 import Foundation
 
 /// `ces-audit scan`: every published endpoint with its principal and CA, every published template, and every
@@ -86,6 +87,8 @@ public struct ScanJob: Sendable {
         let countedPerRequester: AuditReport.Summary
         /// Per template, per requester template rule: the status every requester gets when it is only counted.
         let countedPerTemplate: [[Status?]]
+        /// The templates' descriptors, parsed (nil: not read or malformed).
+        let descriptors: [SecurityDescriptor?]
 
         init(ca: EnrollmentServiceRecord, templates: [TemplateRecord], evaluator: Evaluator) {
             let context = evaluator.context
@@ -97,6 +100,7 @@ public struct ScanJob: Sendable {
                 counted[verdict.status] += 1
             }
             countedPerRequester = counted
+            descriptors = templates.map(\.parsedDescriptor)
             countedPerTemplate = templates.map { template in
                 evaluator.statusesForEveryRequester(ca: ca, template: template).map { status in
                     status.flatMap { context.isBare($0) ? $0 : nil }
@@ -130,7 +134,9 @@ public struct ScanJob: Sendable {
         var judgement: Judgement?
         var judgedTemplates: Set<String> = []
         for (index, target) in targets.enumerated() {
-            let templates = target.templates.indices.filter { target.templates[$0].grantsEnroll(to: account) != false }
+            let templates = target.templates.indices.filter {
+                TemplateRecord.grantsEnroll(target.descriptors[$0], to: account) != false
+            }
             guard !templates.isEmpty else { continue }
             var judged = judgement ?? Judgement()
             if judgement == nil {
