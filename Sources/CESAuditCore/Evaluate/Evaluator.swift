@@ -80,10 +80,7 @@ public struct Evaluator: Sendable {
         return rules.map { settle($0.evaluate(path, in: context)) }
     }
 
-    /// How many requester template rules (B2, F1–F4) are enabled: the slots of `statusesForEveryRequester`.
-    public var requesterTemplateRuleCount: Int { rules.requesterTemplate.count }
-
-    /// Per requester template rule, the status it gives every requester of `template` on `ca` when the template
+    /// Per requester template rule (B2, F1–F4), the status it gives every requester of `template` on `ca` when the template
     /// alone decides it (`TemplateRule.statusForEveryRequester`): a scan works them out once per template.
     public func statusesForEveryRequester(ca: EnrollmentServiceRecord, template: TemplateRecord) -> [Status?] {
         let path = TemplatePath(requester: nil, ca: ca, template: template)
