@@ -59,36 +59,32 @@ struct StreamingJSONEncoder {
     private func writeArray(_ array: any StreamableJSONArray, indent: Int, to output: OutputSink) throws {
         let inner = Array(repeating: UInt8(ascii: " "), count: indent + 2)
         var first = true
+        func startElement() throws {
+            if !first { try output.write(",\n") }
+            first = false
+            try inner.withUnsafeBytes { try output.write($0) }
+        }
         try output.write("[\n")
-        var findings = FindingJSONWriter()
-        // Findings rendered while the scan ran (`JSONReporter.findingRendering`) are copied as they are.
         if let list = array as? FindingList {
-            try list.forEachRendered(at: UInt8(clamping: inner.count / 2)) { element in
-                if !first { try output.write(",\n") }
-                first = false
-                try inner.withUnsafeBytes { try output.write($0) }
+            // Findings are most of a scan's output: copied as rendered while the scan ran
+            // (`JSONReporter.findingRendering`), else written directly, byte for byte as the encoder would.
+            let level = inner.count / 2
+            var findings = FindingJSONWriter()
+            try list.forEachRendered(at: UInt8(clamping: level)) { element in
+                try startElement()
                 switch element {
                 case .rendering(let bytes):
                     try bytes.withUnsafeBytes { try output.write($0) }
                 case .finding(let finding):
-                    findings.append(finding, level: inner.count / 2)
+                    findings.append(finding, level: level)
                     try findings.take().withUnsafeBytes { try output.write($0) }
                 }
             }
-            try output.write("\n" + String(repeating: " ", count: indent) + "]")
-            return
-        }
-        try array.forEachEncodable { element in
-            if !first { try output.write(",\n") }
-            first = false
-            try inner.withUnsafeBytes { try output.write($0) }
-            // Findings are most of a scan's output: written directly, byte for byte as the encoder would.
-            if let finding = element as? Finding {
-                findings.append(finding, level: inner.count / 2)
-                try findings.take().withUnsafeBytes { try output.write($0) }
-                return
+        } else {
+            try array.forEachEncodable { element in
+                try startElement()
+                try Self.writeIndented(try encoder.encode(element), by: inner, to: output)
             }
-            try Self.writeIndented(try encoder.encode(element), by: inner, to: output)
         }
         try output.write("\n" + String(repeating: " ", count: indent) + "]")
     }

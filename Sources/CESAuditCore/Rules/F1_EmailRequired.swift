@@ -2,7 +2,7 @@ import ADModel
 
 /// CES-F1: a template that puts the e-mail address into the subject or SAN needs `mail` on the requester
 /// (CERTSRV_E_SUBJECT_EMAIL_REQUIRED). EDITF_EMAILOPTIONAL may soften this; EditFlags come from evidence.
-public struct F1EmailRequired: TemplateRule {
+public struct F1EmailRequired: RequiredAttributeRule {
     public static let id = "CES-F1"
     public init() {}
 
@@ -10,12 +10,4 @@ public struct F1EmailRequired: TemplateRule {
     static let check = RequiredAttributeCheck(
         ruleID: id, flags: [.subjectRequireEmail, .subjectAltRequireEmail], attribute: "mail", value: \.mail
     )
-
-    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        Self.check.evaluate(path, in: context)
-    }
-
-    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
-        Self.check.statusForEveryRequester(path, in: context)
-    }
 }

@@ -1,7 +1,7 @@
 import ADModel
 
 /// CES-F2: SUBJECT_ALT_REQUIRE_UPN needs `userPrincipalName` (CERTSRV_E_SUBJECT_UPN_REQUIRED).
-public struct F2UPNRequired: TemplateRule {
+public struct F2UPNRequired: RequiredAttributeRule {
     public static let id = "CES-F2"
     public init() {}
 
@@ -9,12 +9,4 @@ public struct F2UPNRequired: TemplateRule {
     static let check = RequiredAttributeCheck(
         ruleID: id, flags: [.subjectAltRequireUPN], attribute: "userPrincipalName", value: \.userPrincipalName
     )
-
-    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        Self.check.evaluate(path, in: context)
-    }
-
-    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
-        Self.check.statusForEveryRequester(path, in: context)
-    }
 }

@@ -2,7 +2,7 @@ import ADModel
 
 /// CES-F3: SUBJECT_ALT_REQUIRE_DNS / SUBJECT_REQUIRE_DNS_AS_CN need `dNSHostName`, which user accounts do
 /// not have (CERTSRV_E_SUBJECT_DNS_REQUIRED).
-public struct F3DNSNameRequired: TemplateRule {
+public struct F3DNSNameRequired: RequiredAttributeRule {
     public static let id = "CES-F3"
     public init() {}
 
@@ -11,12 +11,4 @@ public struct F3DNSNameRequired: TemplateRule {
         ruleID: id, flags: [.subjectAltRequireDNS, .subjectRequireDNSAsCN], attribute: "dNSHostName",
         value: \.dnsHostName
     )
-
-    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
-        Self.check.evaluate(path, in: context)
-    }
-
-    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
-        Self.check.statusForEveryRequester(path, in: context)
-    }
 }

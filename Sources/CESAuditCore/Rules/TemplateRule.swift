@@ -94,6 +94,21 @@ extension RuleContext {
     }
 }
 
+/// F1–F3: a template rule that is one `RequiredAttributeCheck`.
+protocol RequiredAttributeRule: TemplateRule {
+    static var check: RequiredAttributeCheck { get }
+}
+
+extension RequiredAttributeRule {
+    public func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
+        Self.check.evaluate(path, in: context)
+    }
+
+    public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? {
+        Self.check.statusForEveryRequester(path, in: context)
+    }
+}
+
 /// Shared shape of F1–F3: a name flag demands a directory attribute the requester lacks.
 struct RequiredAttributeCheck: Sendable {
     let ruleID: String
