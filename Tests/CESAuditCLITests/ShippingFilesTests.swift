@@ -33,6 +33,28 @@ import Yams
         }
     }
 
+    /// The Dockerfiles install from the same list as scripts/setup (scripts/packages.tsv, which
+    /// scripts/check-packages proves complete): a package named only in one place is how the DC image lost
+    /// samba-ad-provision.
+    @Test func dockerfilesInstallThePackagesOfTheManifest() throws {
+        let manifest = try String(contentsOf: ShippingFiles.repo("scripts/packages.tsv"), encoding: .utf8)
+        var packagesByRole: [String: Set<String>] = [:]
+        for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t").map(String.init)
+            guard fields.count >= 2 else { continue }
+            packagesByRole[fields[1], default: []].insert(fields[0])
+        }
+        #expect(packagesByRole["testbed"]?.contains("samba-ad-provision") == true)
+        let dc = try String(contentsOf: ShippingFiles.repo("contrib/docker/dc.Dockerfile"), encoding: .utf8)
+        #expect(dc.contains("COPY scripts/packages.tsv"), "dc.Dockerfile does not install from scripts/packages.tsv")
+        #expect(dc.contains(#"$2 == "testbed" || $2 == "run""#), "dc.Dockerfile does not select the testbed rows")
+        let auditor = try String(
+            contentsOf: ShippingFiles.repo("contrib/docker/ces-audit.Dockerfile"), encoding: .utf8)
+        for package in packagesByRole["build", default: []].union(packagesByRole["run", default: []]) {
+            #expect(auditor.contains(" \(package) "), "ces-audit.Dockerfile does not install \(package)")
+        }
+    }
+
     @Test func composeHostPathsExistAndNamedVolumesAreDeclared() throws {
         let root = try ShippingFiles.compose()
         let volumeKeys = root["volumes"]?.mapping.map { Array($0.keys) } ?? []

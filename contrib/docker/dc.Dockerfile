@@ -4,16 +4,16 @@
 # Build context: the repository root.
 FROM debian:bookworm-slim
 
-# What scripts/testbed needs (its need_tools): samba + samba-ad-dc (python3-samba comes with samba),
-# ldap-utils, krb5-user, openssl, ldb-tools, libsasl2-modules-gssapi-mit; procps (ps), util-linux (flock,
-# already in the base image), iproute2 (ss, for the "port in use" message).
-# policy-rc.d keeps the packages' maintainer scripts from starting Debian's own samba/KDC services.
+# What scripts/testbed needs: the testbed and run rows of scripts/packages.tsv (the list scripts/setup installs
+# and scripts/check-packages proves complete), plus iproute2 (ss, for the "port in use" message) and
+# ca-certificates. policy-rc.d keeps the packages' maintainer scripts from starting Debian's own samba/KDC.
+COPY scripts/packages.tsv /tmp/packages.tsv
 RUN printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \
     && apt-get update -q \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        samba samba-ad-dc python3-samba krb5-user ldap-utils openssl ldb-tools \
-        libsasl2-modules-gssapi-mit procps iproute2 ca-certificates \
-    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d
+        $(awk -F'\t' '$2 == "testbed" || $2 == "run" { print $1 }' /tmp/packages.tsv | sort -u) \
+        iproute2 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /tmp/packages.tsv
 
 WORKDIR /opt/ces-audit
 COPY scripts/ scripts/
