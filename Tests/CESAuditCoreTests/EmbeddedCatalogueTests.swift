@@ -43,6 +43,14 @@ import Testing
         }
     }
 
+    /// SARIF viewers link a rule's `helpUri`: every rule has one, a page about fixing it, over https.
+    @Test func everyRuleHasAnHTTPSHelpPage() {
+        for rule in RuleCatalogue.embedded.rules {
+            let page = rule.helpUri.flatMap { URL(string: $0) }
+            #expect(page?.scheme == "https" && page?.host?.isEmpty == false, "\(rule.id): helpUri \(rule.helpUri ?? "missing")")
+        }
+    }
+
     @Test func wrongPublicConstantsAreNotUsed() {
         // ces-rules.md §8: EDITF_ENABLERENEWONBEHALFOF is 0x04000000, not 0x00010000.
         let e2 = RuleCatalogue.embedded["CES-E2"]

@@ -32,7 +32,7 @@ import Testing
             let id = try #require(rule["id"] as? String)
             let definition = try #require(RuleCatalogue.embedded[id])
             #expect(rule["name"] as? String == definition.title)
-            #expect((rule["helpUri"] as? String)?.hasPrefix("https://") == true, "\(id) has no helpUri")
+            #expect(rule["helpUri"] as? String == definition.helpUri, "\(id): helpUri is the catalogue's help page")
             #expect((rule["fullDescription"] as? [String: String])?["text"] == definition.rationale)
             let help = try #require((rule["help"] as? [String: String])?["text"])
             #expect(help.hasPrefix(definition.remediation.summary))
