@@ -47,7 +47,9 @@ import Testing
     @Test func everyRuleHasAnHTTPSHelpPage() {
         for rule in RuleCatalogue.embedded.rules {
             let page = rule.helpUri.flatMap { URL(string: $0) }
-            #expect(page?.scheme == "https" && page?.host?.isEmpty == false, "\(rule.id): helpUri \(rule.helpUri ?? "missing")")
+            #expect(
+                page?.scheme == "https" && page?.host?.isEmpty == false,
+                "\(rule.id): helpUri \(rule.helpUri ?? "missing")")
         }
     }
 
