@@ -646,7 +646,7 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-gpsb",
             ],
-            helpUri: "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/impersonate-a-client-after-authentication"),
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/impersonate-a-client-after-authentication"),
         RuleDefinition(
             id: "CES-D2", family: "D", title: "CES principal is not in the local IIS_IUSRS group",
             severity: .fail, appliesWhen: "CES principal is a domain user or gMSA (custom application pool identity)",
@@ -707,7 +707,7 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-gpsb",
             ],
-            helpUri: "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/log-on-as-a-batch-job"),
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/log-on-as-a-batch-job"),
         RuleDefinition(
             id: "CES-D4", family: "D", title: "CES principal cannot log on to the CA over the network",
             severity: .fail, appliesWhen: "CA on another host than CES; fail for renewal-only and key-based-renewal endpoints, warn otherwise",
@@ -737,7 +737,7 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment",
             ],
-            helpUri: "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/access-this-computer-from-the-network"),
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/access-this-computer-from-the-network"),
         RuleDefinition(
             id: "CES-E1", family: "E", title: "CES principal lacks Read on the CA",
             severity: .fail, appliesWhen: "renewal-only endpoint (including key-based renewal)",
