@@ -4,11 +4,15 @@ import Testing
 /// The repository documents itself: what its files cite exists in the repository, the docs' links resolve, the
 /// rule reference covers every rule of the catalogue, and the rule counts the READMEs state are what `rules` lists.
 @Suite struct RepositoryDocsTests {
-    /// Reference files that lived outside the repository once; a clone has none of them.
-    static let outsideReferences = ["../shared", "/work/shared", "shared/docs", "shared docs"]
+    /// Reference files that lived outside the repository once; a clone has none of them. (Spelled in pieces so
+    /// that a grep of the repository for them finds no file, this one included.)
+    static let outsideFolder = "shared"
+    static let outsideReferences = [
+        "../\(outsideFolder)", "/work/\(outsideFolder)", "\(outsideFolder)/docs", "\(outsideFolder) docs",
+    ]
 
     @Test func noFileCitesDocumentsOutsideTheRepository() throws {
-        for (path, text) in try RepositoryFiles.texts() where !path.hasSuffix("/RepositoryDocsTests.swift") {
+        for (path, text) in try RepositoryFiles.texts() {
             for reference in Self.outsideReferences where text.contains(reference) {
                 Issue.record("\(path) cites \(reference), which a clone does not contain")
             }
