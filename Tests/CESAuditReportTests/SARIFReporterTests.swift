@@ -42,6 +42,22 @@ import Testing
         }
     }
 
+    /// A catalogue given with --policies may have no helpUri: the rule's first reference stands in.
+    @Test func helpUriFallsBackToTheFirstReference() throws {
+        let rules = RuleCatalogue.embedded.rules.map { rule -> RuleDefinition in
+            var rule = rule
+            rule.helpUri = nil
+            return rule
+        }
+        let data = try SARIFReporter().render(Fixtures.full, catalogue: RuleCatalogue(rules: rules))
+        let log = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let driver = try #require(((try run(log))["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        for rule in try #require(driver["rules"] as? [[String: Any]]) {
+            let id = try #require(rule["id"] as? String)
+            #expect(rule["helpUri"] as? String == RuleCatalogue.embedded[id]?.references.first, "\(id)")
+        }
+    }
+
     @Test func kindAndLevelFollowTheStatusTable() throws {
         let run = try run(try log())
         let results = try #require(run["results"] as? [[String: Any]])
