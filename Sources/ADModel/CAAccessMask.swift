@@ -1,4 +1,4 @@
-/// CA security descriptor rights (registry `Security`, MS-CSRA 3.1.1.7, ces-rules.md §2.4).
+/// CA security descriptor rights (registry `Security`, MS-CSRA 3.1.1.7, docs/rules.md §2.4).
 public struct CAAccessMask: NamedFlagSet, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }

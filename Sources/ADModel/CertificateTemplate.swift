@@ -1,4 +1,4 @@
-/// Extended-right GUIDs the CES rules evaluate (ces-rules.md §2.6, CES-C11).
+/// Extended-right GUIDs the CES rules evaluate (docs/rules.md §2.6, CES-C11).
 public enum ExtendedRight {
     /// Certificate-Enrollment ("Enroll") `0e10c968-78fb-11d2-90d4-00c04f79dc55`.
     public static let certificateEnrollment = knownGUID("0e10c968-78fb-11d2-90d4-00c04f79dc55")

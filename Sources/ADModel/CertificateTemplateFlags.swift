@@ -1,4 +1,4 @@
-/// `msPKI-Certificate-Name-Flag` (MS-CRTD 2.28, ces-rules.md §2.6). Stored signed; mask to 32 bits.
+/// `msPKI-Certificate-Name-Flag` (MS-CRTD 2.28, docs/rules.md §2.6). Stored signed; mask to 32 bits.
 public struct CertificateNameFlags: NamedFlagSet, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -60,7 +60,7 @@ public struct CertificateNameFlags: NamedFlagSet, Hashable {
 public enum RequesterAttribute: String, Sendable, Hashable, CaseIterable {
     case mail, userPrincipalName, dNSHostName, objectGUID, servicePrincipalName, domainDNS, cn, distinguishedName
 
-    /// The CA error when the attribute is missing, where one is documented (ces-rules.md §7).
+    /// The CA error when the attribute is missing, where one is documented (docs/rules.md §7).
     public var missingErrorCode: UInt32? {
         switch self {
         case .mail: 0x8009_4812

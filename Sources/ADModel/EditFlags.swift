@@ -1,7 +1,7 @@
-/// Policy-module `EditFlags` (ces-rules.md §2.5).
+/// Policy-module `EditFlags` (docs/rules.md §2.5).
 ///
 /// EDITF_ENABLERENEWONBEHALFOF is 0x04000000; 0x00010000 (used by a public audit script) is
-/// EDITF_ENABLEDEFAULTSMIME (ces-rules.md §8.2).
+/// EDITF_ENABLEDEFAULTSMIME (docs/rules.md §8.2).
 public struct EditFlags: NamedFlagSet, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }

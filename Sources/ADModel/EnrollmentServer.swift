@@ -1,4 +1,4 @@
-/// `X509EnrollmentAuthFlags`: the authentication a CES endpoint accepts (ces-rules.md §2.7).
+/// `X509EnrollmentAuthFlags`: the authentication a CES endpoint accepts (docs/rules.md §2.7).
 public enum EnrollmentAuthentication: UInt32, Sendable, Hashable, CaseIterable {
     case none = 0
     case anonymous = 1
@@ -57,7 +57,7 @@ public struct EnrollmentServerEntry: Sendable, Hashable {
         let url = fields[3].trimmingASCIISpaces()
         guard !url.isEmpty else { throw .invalidField(name: "URL", value: fields[3]) }
         var keyBased: Bool?
-        // A trailing LF leaves an empty fifth field: the older four-field form (testbed.md §7).
+        // A trailing LF leaves an empty fifth field: the older four-field form (docs/testbed.md §7).
         if fields.count == 5, !fields[4].trimmingASCIISpaces().isEmpty {
             guard let value = Self.bit(fields[4]) else {
                 throw .invalidField(name: "key-based renewal", value: fields[4])

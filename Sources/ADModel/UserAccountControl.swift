@@ -1,4 +1,4 @@
-/// `userAccountControl` / `msDS-User-Account-Control-Computed` flags (ADS_UF_*, ces-rules.md §2.1).
+/// `userAccountControl` / `msDS-User-Account-Control-Computed` flags (ADS_UF_*, docs/rules.md §2.1).
 ///
 /// These are the LDAP values. SAMR `USER_*` constants differ (e.g. SAMR
 /// USER_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION is 0x40000) and must not be used here.

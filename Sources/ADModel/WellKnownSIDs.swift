@@ -1,4 +1,4 @@
-/// Well-known SIDs and domain RIDs the CES rules need (ces-rules.md §2.3), with display names.
+/// Well-known SIDs and domain RIDs the CES rules need (docs/rules.md §2.3), with display names.
 extension SID {
     /// `S-1-1-0` Everyone (SDDL `WD`).
     public static let everyone = SID(authority: 1, 0)
@@ -42,7 +42,7 @@ extension SID {
     public static let windowsAuthorizationAccessGroup = SID(authority: 5, 32, 560)
     /// `S-1-5-32-568` BUILTIN\IIS_IUSRS (SDDL `IS`).
     public static let iisIUSRS = SID(authority: 5, 32, 568)
-    /// `S-1-5-32-574` BUILTIN\Certificate Service DCOM Access (SDDL `CD`). Not "Device Owners" (ces-rules.md §8.7).
+    /// `S-1-5-32-574` BUILTIN\Certificate Service DCOM Access (SDDL `CD`). Not "Device Owners" (docs/rules.md §8.7).
     public static let certificateServiceDCOMAccess = SID(authority: 5, 32, 574)
 
     /// True for an IIS application-pool virtual account (`IIS APPPOOL\<pool>`, `S-1-5-82-…`).

@@ -14,7 +14,7 @@ public struct RunSummary: Sendable, Equatable {
     public var startedAt: Date
     /// How long it took.
     public var durationMs: Int
-    /// The run's exit status (contract.md).
+    /// The run's exit status (docs/contract.md).
     public var exitStatus: Int32
     /// Counts over every evaluated finding of the run.
     public var summary: AuditReport.Summary

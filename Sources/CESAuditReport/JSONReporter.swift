@@ -1,7 +1,7 @@
 import CESAuditCore
 import Foundation
 
-/// contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted. The
+/// docs/contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted. The
 /// findings (and the history's identity lists) are streamed one at a time into the same layout.
 public struct JSONReporter: Reporter {
     /// `json`.
@@ -20,7 +20,7 @@ public struct JSONReporter: Reporter {
         return writer.take()
     }
 
-    /// The report as contract.md JSON v1, ending with a newline.
+    /// The report as docs/contract.md JSON v1, ending with a newline.
     public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
         try StreamingJSONEncoder(dates: .iso8601).write(report, to: output)
         try output.write("\n")

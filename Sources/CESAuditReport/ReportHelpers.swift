@@ -39,7 +39,7 @@ extension Finding {
 }
 
 extension Status {
-    /// Worst first, for exit precedence (contract.md): fail, unknown, warn, pass, skipped.
+    /// Worst first, for exit precedence (docs/contract.md): fail, unknown, warn, pass, skipped.
     var precedence: Int {
         switch self {
         case .fail: 0
@@ -52,7 +52,7 @@ extension Status {
 }
 
 extension Date {
-    /// ISO 8601 in UTC with seconds, as in contract.md (`2026-11-25T10:00:00Z`).
+    /// ISO 8601 in UTC with seconds, as in docs/contract.md (`2026-11-25T10:00:00Z`).
     var iso8601UTC: String {
         var style = Date.ISO8601FormatStyle()
         style.timeZone = TimeZone(identifier: "UTC") ?? .gmt

@@ -1,7 +1,7 @@
 import CESAuditCore
 import Foundation
 
-/// The output formats of `--format` (contract.md, Output).
+/// The output formats of `--format` (docs/contract.md, Output).
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, json, sarif, junit, nagios, prometheus
 

@@ -2,7 +2,7 @@ import CESAuditCore
 import Foundation
 
 /// SARIF 2.1.0 for code-scanning style viewers. AD objects have no file location, so each result carries a
-/// logical location whose fully qualified name is the subject's DN (conventions.md §2.3).
+/// logical location whose fully qualified name is the subject's DN (docs/conventions.md §2.3).
 public struct SARIFReporter: Reporter {
     /// `sarif`.
     public static let format = OutputFormat.sarif
@@ -64,7 +64,7 @@ public struct SARIFReporter: Reporter {
         return Rule(
             id: definition.id, name: definition.title, shortDescription: .init(text: definition.title),
             fullDescription: .init(text: definition.rationale), help: .init(text: help),
-            helpUri: definition.references.first,
+            helpUri: definition.helpUri ?? definition.references.first,
             defaultConfiguration: .init(level: Self.level(for: definition.severity)))
     }
 
@@ -93,7 +93,7 @@ public struct SARIFReporter: Reporter {
                 endpoint: finding.endpoint, errorCodes: finding.errorCodes))
     }
 
-    /// conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
+    /// docs/conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
     /// (SARIF §3.27.9); info-severity failures are notes.
     static func kindAndLevel(_ status: Status, severity: Severity) -> (kind: String, level: String) {
         switch status {

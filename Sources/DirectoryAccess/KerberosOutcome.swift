@@ -5,7 +5,7 @@
 public struct KDCError: Sendable, Hashable, CustomStringConvertible {
     public let number: Int
     public var name: String { Self.names[number] ?? "KRB_ERR_\(number)" }
-    /// The meaning for a CES delegation (ces-rules.md §7), else the protocol meaning.
+    /// The meaning for a CES delegation (docs/rules.md §7), else the protocol meaning.
     public var meaning: String { Self.meanings[number] ?? "Kerberos protocol error \(number)" }
 
     public init(number: Int) { self.number = number }

@@ -52,7 +52,7 @@ struct ADCSSemanticsTests {
 
     // MARK: CA access mask
 
-    @Test("CA mask values (ces-rules.md §2.4)")
+    @Test("CA mask values (docs/rules.md §2.4)")
     func caMask() {
         #expect(CAAccessMask.manageCA.rawValue == 0x1)
         #expect(CAAccessMask.manageCertificates.rawValue == 0x2)
@@ -95,7 +95,7 @@ struct ADCSSemanticsTests {
     // MARK: userAccountControl
 
     @Test(
-        "userAccountControl values (ces-rules.md §2.1)",
+        "userAccountControl values (docs/rules.md §2.1)",
         arguments: [
             (UserAccountControl.accountDisable, 0x2), (.lockout, 0x10), (.normalAccount, 0x200),
             (.workstationTrustAccount, 0x1000), (.serverTrustAccount, 0x2000), (.dontExpirePassword, 0x10000),

@@ -72,7 +72,7 @@ struct EvidenceParserTests {
         #expect(report.decide(.enroll, forNames: ["FRIES\\nobody"]) == .notGranted)
     }
 
-    @Test("unknown phrases or missing rights give unknown rights, never 'no rights' (conventions.md §1)")
+    @Test("unknown phrases or missing rights give unknown rights, never 'no rights' (docs/conventions.md §1)")
     func certutilUnknown() throws {
         let text = """
             HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\CA\\Security:

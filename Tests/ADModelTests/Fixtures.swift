@@ -1,7 +1,7 @@
-// Real samples from ces-rules.md §5 and §7, verbatim (inline so the test target needs no resources).
+// Real, published evidence samples (docs/rules.md §5) and the error-code tables behind `explain` (docs/rules.md §7), verbatim (inline so the test target needs no resources).
 
 enum Fixtures {
-    /// ces-rules.md §5.1: `certutil -getreg CA\Security` (O1), whitespace as published.
+    /// docs/rules.md §5.1: `certutil -getreg CA\Security` (0xdf's HTB "Fries" write-up), whitespace as published.
     static let certutilCASecurity = #"""
         HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration\fries-DC01-CA\Security:
 
@@ -20,7 +20,7 @@ enum Fixtures {
         CertUtil: -getreg command completed successfully.
         """#
 
-    /// ces-rules.md §5.2: `certutil -getreg policy\EditFlags` (O1, O2).
+    /// docs/rules.md §5.2: `certutil -getreg policy\EditFlags` (the same write-up and public ESC6 write-ups).
     static let editFlagsDefault = #"""
         HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration\DC01-CA\PolicyModules\CertificateAuthority_MicrosoftDefault.Policy\EditFlags:
 
@@ -36,7 +36,7 @@ enum Fixtures {
         """#
 
     /// A `secedit /export /areas USER_RIGHTS` file from a server with IIS and SQL installed; the
-    /// SeImpersonatePrivilege line is the §5.3 example verbatim. Encoded as UTF-16LE + BOM + CRLF by the tests.
+    /// SeImpersonatePrivilege line is from a real export, verbatim. Encoded as UTF-16LE + BOM + CRLF by the tests.
     static let seceditIIS = #"""
         [Unicode]
         Unicode=yes
@@ -76,7 +76,7 @@ enum Fixtures {
         Revision=1
         """#
 
-    /// ces-rules.md §7: the error-code and Kerberos tables, verbatim.
+    /// The error-code and Kerberos tables `explain` is checked against (docs/rules.md §7), verbatim.
     static let section7Tables = #"""
         | Hex | Signed dec | Symbol | Message | CES context → rules |
         |---|---|---|---|---|

@@ -84,7 +84,7 @@ struct SIDTests {
     }
 
     @Test(
-        "well-known SIDs and names (ces-rules.md §2.3)",
+        "well-known SIDs and names (docs/rules.md §2.3)",
         arguments: [
             (SID.everyone, "S-1-1-0", "Everyone"),
             (SID.authenticatedUsers, "S-1-5-11", "NT AUTHORITY\\Authenticated Users"),

@@ -8,7 +8,7 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Every rule of ces-rules.md §3.
+    /// Every rule of docs/rules.md §3 (K1 came later).
     static let expectedIDs: [String] =
         (1...3).map { "CES-A\($0)" } + (1...5).map { "CES-B\($0)" } + (1...11).map { "CES-C\($0)" }
         + (1...4).map { "CES-D\($0)" } + (1...6).map { "CES-E\($0)" } + (1...8).map { "CES-F\($0)" } + ["CES-F6b"]
@@ -43,8 +43,18 @@ import Testing
         }
     }
 
+    /// SARIF viewers link a rule's `helpUri`: every rule has one, a page about fixing it, over https.
+    @Test func everyRuleHasAnHTTPSHelpPage() {
+        for rule in RuleCatalogue.embedded.rules {
+            let page = rule.helpUri.flatMap { URL(string: $0) }
+            #expect(
+                page?.scheme == "https" && page?.host?.isEmpty == false,
+                "\(rule.id): helpUri \(rule.helpUri ?? "missing")")
+        }
+    }
+
     @Test func wrongPublicConstantsAreNotUsed() {
-        // ces-rules.md §8: EDITF_ENABLERENEWONBEHALFOF is 0x04000000, not 0x00010000.
+        // docs/rules.md §8: EDITF_ENABLERENEWONBEHALFOF is 0x04000000, not 0x00010000.
         let e2 = RuleCatalogue.embedded["CES-E2"]
         #expect(e2?.check.contains("0x04000000") == true)
         #expect(e2?.check.contains("0x00010000") == false)

@@ -6,7 +6,7 @@ import Testing
 @testable import CESAuditCore
 
 /// E3, E5, E6 and F4–F8 against the test bed's User and WebServer templates, its OID objects and corp-CA01's
-/// self-signed certificate (testbed.md §7).
+/// self-signed certificate (docs/testbed.md §7).
 @Suite(
     .enabled(
         if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))

@@ -43,7 +43,7 @@ struct ScenarioTests {
     static let cases: [Case] = [
         Case(rule: "CES-A1", job: .user("bob"), subject: "bob", status: .fail),
         Case(rule: "CES-A1", job: .user("alice"), subject: "alice", status: .pass),
-        // Domain functional level 4 on the test bed: Protected Users warns (ces-rules.md A2).
+        // Domain functional level 4 on the test bed: Protected Users warns (docs/rules.md CES-A2).
         Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .warn),
         Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .warn),
         Case(rule: "CES-A2", job: .user("alice"), subject: "alice", status: .pass),

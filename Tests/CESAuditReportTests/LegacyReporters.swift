@@ -20,10 +20,10 @@ extension Finding {
     }
 }
 
-/// contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted.
+/// docs/contract.md JSON v1: the `AuditReport` as encoded, keys sorted, pretty printed, nil optionals omitted.
 struct LegacyJSONReporter {
 
-    /// The report as contract.md JSON v1, ending with a newline.
+    /// The report as docs/contract.md JSON v1, ending with a newline.
     func render(_ report: AuditReport, catalogue: RuleCatalogue) throws -> Data {
         let encoder = JSONEncoder()
         // Sorted keys keep the output diffable between runs; unescaped slashes keep endpoint URLs readable.
@@ -492,7 +492,7 @@ struct LegacyPrometheusReporter {
 }
 
 /// SARIF 2.1.0 for code-scanning style viewers. AD objects have no file location, so each result carries a
-/// logical location whose fully qualified name is the subject's DN (conventions.md §2.3).
+/// logical location whose fully qualified name is the subject's DN (docs/conventions.md §2.3).
 struct LegacySARIFReporter {
 
     /// `runs[0].tool.driver.informationUri`; omitted when nil (the project publishes no home page yet).
@@ -575,7 +575,7 @@ struct LegacySARIFReporter {
                 endpoint: finding.endpoint, errorCodes: finding.errorCodes))
     }
 
-    /// conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
+    /// docs/conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
     /// (SARIF §3.27.9); info-severity failures are notes.
     static func kindAndLevel(_ status: Status, severity: Severity) -> (kind: String, level: String) {
         switch status {

@@ -32,13 +32,29 @@ import Testing
             let id = try #require(rule["id"] as? String)
             let definition = try #require(RuleCatalogue.embedded[id])
             #expect(rule["name"] as? String == definition.title)
-            #expect((rule["helpUri"] as? String)?.hasPrefix("https://") == true, "\(id) has no helpUri")
+            #expect(rule["helpUri"] as? String == definition.helpUri, "\(id): helpUri is the catalogue's help page")
             #expect((rule["fullDescription"] as? [String: String])?["text"] == definition.rationale)
             let help = try #require((rule["help"] as? [String: String])?["text"])
             #expect(help.hasPrefix(definition.remediation.summary))
             let level = (rule["defaultConfiguration"] as? [String: String])?["level"]
             let expected = ["fail": "error", "warn": "warning", "info": "note"][definition.severity.rawValue]
             #expect(level == expected)
+        }
+    }
+
+    /// A catalogue given with --policies may have no helpUri: the rule's first reference stands in.
+    @Test func helpUriFallsBackToTheFirstReference() throws {
+        let rules = RuleCatalogue.embedded.rules.map { rule -> RuleDefinition in
+            var rule = rule
+            rule.helpUri = nil
+            return rule
+        }
+        let data = try SARIFReporter().render(Fixtures.full, catalogue: RuleCatalogue(rules: rules))
+        let log = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let driver = try #require(((try run(log))["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        for rule in try #require(driver["rules"] as? [[String: Any]]) {
+            let id = try #require(rule["id"] as? String)
+            #expect(rule["helpUri"] as? String == RuleCatalogue.embedded[id]?.references.first, "\(id)")
         }
     }
 

@@ -61,7 +61,7 @@ import Testing
     }
 }
 
-/// The probe against the test bed's Samba KDC (testbed.md §9): real S4U2Self + S4U2Proxy.
+/// The probe against the test bed's Samba KDC (docs/testbed.md §9): real S4U2Self + S4U2Proxy.
 @Suite(
     .enabled(
         if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))

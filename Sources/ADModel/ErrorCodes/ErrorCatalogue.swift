@@ -1,4 +1,4 @@
-/// The error codes `ces-audit explain` knows (ces-rules.md §7), with messages and related rules.
+/// The error codes `ces-audit explain` knows (docs/rules.md §7), with messages and related rules.
 public struct ErrorCodeEntry: Sendable, Hashable {
     /// The namespace a code belongs to.
     public enum Kind: String, Sendable, Hashable {
@@ -81,7 +81,7 @@ public struct ErrorExplanation: Sendable, Hashable {
 
 /// The catalogue and its lookup.
 public enum ErrorCatalogue {
-    /// Every entry: ces-rules.md §7 HRESULTs, the NTSTATUS extended errors and the Kerberos codes.
+    /// Every entry: docs/rules.md §7 HRESULTs, the NTSTATUS extended errors and the Kerberos codes.
     public static let entries: [ErrorCodeEntry] = generatedEntries + supplementaryEntries
 
     /// Explains `input`: `0x803d0013`, `803D0013`, `-2143485933`, `2151481363`, `WIN32: 1722`,

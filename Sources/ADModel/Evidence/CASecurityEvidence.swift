@@ -1,5 +1,5 @@
 /// The CA `Security` value from a host's evidence folder, in whichever form it was collected
-/// (`ca-security.bin`, `ca-security.sddl`, `ca-security.txt`; contract.md).
+/// (`ca-security.bin`, `ca-security.sddl`, `ca-security.txt`; docs/contract.md).
 public enum CASecurityEvidence: Sendable, Hashable {
     /// A security descriptor from raw bytes, a hex dump / `.reg` export, or SDDL: SIDs are exact.
     case descriptor(SecurityDescriptor)

@@ -5,7 +5,7 @@ public struct CertutilSecurityEntry: Sendable, Hashable {
     /// The rights named on the line; meaningful only when ``rightsKnown`` is true.
     public var rights: CAAccessMask
     /// False when the line had no right phrase or a phrase this parser does not know: the rights are
-    /// *unknown*, never "none" (conventions.md §1).
+    /// *unknown*, never "none" (docs/conventions.md §1).
     public var rightsKnown: Bool
     /// Phrases that were not recognised (e.g. localised output).
     public var unknownPhrases: [String]
@@ -81,7 +81,7 @@ public enum CertutilParseError: Error, Sendable, Hashable, CustomStringConvertib
     }
 }
 
-/// Parses `certutil -getreg CA\Security` text (ces-rules.md §5.1).
+/// Parses `certutil -getreg CA\Security` text (docs/rules.md §5.1).
 ///
 /// Columns may be separated by TABs or runs of spaces; several right phrases can share a line. Right
 /// phrases are matched greedily from a known list; the principal is the rest. Lines with no known

@@ -1,4 +1,4 @@
-/// A parsed `certutil -getreg policy\EditFlags` (or `-setreg`) output (ces-rules.md §5.2).
+/// A parsed `certutil -getreg policy\EditFlags` (or `-setreg`) output (docs/rules.md §5.2).
 public struct EditFlagsReading: Sendable, Hashable {
     /// The value now in force: the `New Value:` of a `-setreg` output, else the only value printed.
     public var value: EditFlags
@@ -11,7 +11,7 @@ public struct EditFlagsReading: Sendable, Hashable {
 }
 
 /// Parses certutil EditFlags output. The number is hex without `0x`; the decimal in parentheses is
-/// optional and signed for values ≥ 0x80000000 (ces-rules.md §8.6), so the hex is authoritative.
+/// optional and signed for values ≥ 0x80000000 (docs/rules.md §8.6), so the hex is authoritative.
 public enum EditFlagsParser {
     /// Parses an `editflags.txt` evidence file: UTF-8, or UTF-16LE with BOM as PowerShell's `>` writes it.
     public static func parse(bytes: [UInt8]) throws(CertutilParseError) -> EditFlagsReading {

@@ -35,7 +35,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/windows/win32/api/iads/ne-iads-ads_user_flag_enum",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-kile",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service"),
         RuleDefinition(
             id: "CES-A2", family: "A", title: "Requester is a member of Protected Users",
             severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only, CA on another host than CES",
@@ -69,7 +70,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/windows-server/security/credentials-protection-and-management/protected-users-security-group",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-kile",
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/security/credentials-protection-and-management/protected-users-security-group"),
         RuleDefinition(
             id: "CES-A3", family: "A", title: "Requester is disabled, locked out or has an expired password",
             severity: .fail, appliesWhen: "every endpoint",
@@ -102,7 +104,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/windows/win32/adschema/a-useraccountcontrol",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows/win32/adschema/a-useraccountcontrol"),
         RuleDefinition(
             id: "CES-B1", family: "B", title: "Requester lacks Request Certificates on the CA",
             severity: .fail, appliesWhen: "every endpoint that is not renewal-only (the requester's identity reaches the CA)",
@@ -134,7 +137,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-csra",
                 "https://github.com/ly4k/Certipy",
                 "https://github.com/fortra/impacket",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/secure-delegate-audit-certification-authority"),
         RuleDefinition(
             id: "CES-B2", family: "B", title: "Requester lacks Enroll on the template",
             severity: .fail, appliesWhen: "every endpoint that is not renewal-only, for the requested template (renewal-only and key-based renewal see CES-E3)",
@@ -163,7 +167,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd",
                 "https://github.com/ly4k/Certipy",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-B3", family: "B", title: "Template is not published on the CA",
             severity: .fail, appliesWhen: "the requested template, on the CA that the endpoint's CAConfig targets",
@@ -192,7 +197,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://github.com/fortra/impacket",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/administration/windows-commands/certutil"),
         RuleDefinition(
             id: "CES-B4", family: "B", title: "Requester cannot reach the CA over DCOM",
             severity: .fail, appliesWhen: "endpoints that are not renewal-only, CA on another host than CES",
@@ -229,7 +235,8 @@ enum EmbeddedCatalogue {
             ],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment"),
         RuleDefinition(
             id: "CES-B5", family: "B", title: "Enrollment service object in AD does not grant Enroll",
             severity: .info, appliesWhen: "every endpoint (the pKIEnrollmentService object of its CA)",
@@ -252,7 +259,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://github.com/PKISolutions/pkix.net",
-            ]),
+            ],
+            helpUri: "https://github.com/PKISolutions/pkix.net"),
         RuleDefinition(
             id: "CES-C1", family: "C", title: "Delegation required",
             severity: .info, appliesWhen: "every published or planned CES endpoint (gate for CES-C2 … CES-C7)",
@@ -274,7 +282,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service",
                 "https://learn.microsoft.com/windows/win32/api/certcli/ne-certcli-x509enrollmentauthflags",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service"),
         RuleDefinition(
             id: "CES-C2", family: "C", title: "CES principal lacks constrained delegation to HOST and RPCSS on the CA",
             severity: .fail, appliesWhen: "CES-C1 says delegation is required",
@@ -314,7 +323,8 @@ enum EmbeddedCatalogue {
                 "https://github.com/Sleepw4lker/CEPCESDeployment",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu",
                 "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-C3", family: "C", title: "CES principal lacks protocol transition for certificate authentication",
             severity: .fail, appliesWhen: "Certificate (8) endpoint, not renewal-only, CES-C1 says delegation is required",
@@ -346,7 +356,8 @@ enum EmbeddedCatalogue {
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-C4", family: "C", title: "CES principal relies on unconstrained delegation",
             severity: .fail, appliesWhen: "CES-C1 says delegation is required",
@@ -385,7 +396,8 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/the-request-for-a-certificate-via-the-certificate-enrollment-web-service-ces-fails-with-the-error-code-ws_e_endpoint_fault_received/",
                 "https://www.gradenegger.eu/en/fundamentals-and-risk-assessment-of-delegation-settings/",
                 "https://learn.microsoft.com/windows/win32/api/iads/ne-iads-ads_user_flag_enum",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows/security/identity-protection/credential-guard/considerations-known-issues"),
         RuleDefinition(
             id: "CES-C5", family: "C", title: "Resource-based constrained delegation is used instead of classic constrained delegation",
             severity: .info, appliesWhen: "CES-C1 says delegation is required",
@@ -416,7 +428,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-ada2",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview"),
         RuleDefinition(
             id: "CES-C6", family: "C", title: "CES principal is sensitive or in Protected Users",
             severity: .warn, appliesWhen: "CES-C1 says delegation is required",
@@ -445,7 +458,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/windows-server/security/credentials-protection-and-management/protected-users-security-group",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/security/credentials-protection-and-management/protected-users-security-group"),
         RuleDefinition(
             id: "CES-C7", family: "C", title: "CES principal is disabled or cannot retrieve its managed password",
             severity: .fail, appliesWhen: "every endpoint (CES principal resolved)",
@@ -475,7 +489,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://github.com/Sleepw4lker/CEPCESDeployment",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-C8", family: "C", title: "HTTP SPN for the CES host is missing or duplicated",
             severity: .fail, appliesWhen: "Kerberos (2) endpoint",
@@ -513,7 +528,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://github.com/Sleepw4lker/CEPCESDeployment",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-C9", family: "C", title: "CES principal lacks AES Kerberos keys",
             severity: .warn, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, when RC4 is disabled domain-wide",
@@ -541,7 +557,8 @@ enum EmbeddedCatalogue {
                 "KDC_ERR_ETYPE_NOSUPP",
             ],
             events: [],
-            references: []),
+            references: [],
+            helpUri: "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/network-security-configure-encryption-types-allowed-for-kerberos"),
         RuleDefinition(
             id: "CES-C10", family: "C", title: "CES principal cannot read the requester's groups for S4U2self",
             severity: .warn, appliesWhen: "Certificate (8) endpoint, not renewal-only, CES-C1 says delegation is required",
@@ -567,7 +584,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/kdc-err-c-principal-unknown-s4u2self-request",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/kdc-err-c-principal-unknown-s4u2self-request"),
         RuleDefinition(
             id: "CES-C11", family: "C", title: "Cross-forest requester lacks Allowed to authenticate",
             severity: .warn, appliesWhen: "requester in a trusted forest whose trust uses selective authentication",
@@ -594,7 +612,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/kdc-err-c-principal-unknown-s4u2self-request",
                 "https://github.com/ly4k/Certipy",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/kdc-err-c-principal-unknown-s4u2self-request"),
         RuleDefinition(
             id: "CES-D1", family: "D", title: "CES app-pool identity lacks SeImpersonatePrivilege",
             severity: .fail, appliesWhen: "every endpoint",
@@ -626,7 +645,8 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/the-request-for-a-certificate-via-the-certificate-enrollment-web-service-ces-fails-with-the-error-code-ws_e_endpoint_fault_received/",
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-gpsb",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/impersonate-a-client-after-authentication"),
         RuleDefinition(
             id: "CES-D2", family: "D", title: "CES principal is not in the local IIS_IUSRS group",
             severity: .fail, appliesWhen: "CES principal is a domain user or gMSA (custom application pool identity)",
@@ -655,7 +675,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-D3", family: "D", title: "CES principal lacks the logon right for the application pool",
             severity: .fail, appliesWhen: "CES principal is a domain user or gMSA (custom application pool identity)",
@@ -685,7 +706,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-gpsb",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/log-on-as-a-batch-job"),
         RuleDefinition(
             id: "CES-D4", family: "D", title: "CES principal cannot log on to the CA over the network",
             severity: .fail, appliesWhen: "CA on another host than CES; fail for renewal-only and key-based-renewal endpoints, warn otherwise",
@@ -714,7 +736,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://www.gradenegger.eu/en/required-windows-security-authorizations-for-the-certificate-enrollment-web-service-ces/",
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/access-this-computer-from-the-network"),
         RuleDefinition(
             id: "CES-E1", family: "E", title: "CES principal lacks Read on the CA",
             severity: .fail, appliesWhen: "renewal-only endpoint (including key-based renewal)",
@@ -745,7 +768,8 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/the-request-for-a-certificate-via-the-certificate-enrollment-web-service-ces-fails-with-the-error-code-ws_e_endpoint_fault_received/",
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-csra",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-E2", family: "E", title: "CA lacks EDITF_ENABLERENEWONBEHALFOF",
             severity: .fail, appliesWhen: "renewal-only endpoint (including key-based renewal) using the renew-on-behalf-of model",
@@ -780,7 +804,8 @@ enum EmbeddedCatalogue {
                 "https://www.gradenegger.eu/en/the-request-for-a-certificate-via-the-certificate-enrollment-web-service-ces-fails-with-the-error-code-ws_e_endpoint_fault_received/",
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-E3", family: "E", title: "Key-based renewal template prerequisites are missing",
             severity: .fail, appliesWhen: "key-based-renewal endpoint (authFlag 8, renewal-only, KBR 1), for the template used for key-based renewal",
@@ -807,7 +832,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal",
                 "https://github.com/ly4k/Certipy",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal"),
         RuleDefinition(
             id: "CES-E4", family: "E", title: "Published CES endpoint is inconsistent",
             severity: .warn, appliesWhen: "every value of msPKI-Enrollment-Servers on the CA's enrollment-service object",
@@ -838,7 +864,8 @@ enum EmbeddedCatalogue {
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-ada2",
                 "https://github.com/PKISolutions/pkix.net",
                 "https://learn.microsoft.com/windows/win32/api/certcli/ne-certcli-x509enrollmentauthflags",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal"),
         RuleDefinition(
             id: "CES-E5", family: "E", title: "Template is not compatible with CEP/CES",
             severity: .warn, appliesWhen: "every template offered through CEP/CES",
@@ -860,7 +887,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/cannot-select-windows-server-2016-ca-compatible-certificate-templates",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/cannot-select-windows-server-2016-ca-compatible-certificate-templates"),
         RuleDefinition(
             id: "CES-E6", family: "E", title: "Template validity or renewal period is too short",
             severity: .warn, appliesWhen: "templates used for autoenrollment or key-based renewal through CEP/CES",
@@ -884,7 +912,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails"),
         RuleDefinition(
             id: "CES-F1", family: "F", title: "Template requires an e-mail address the requester does not have",
             severity: .fail, appliesWhen: "the requested template, with msPKI-Certificate-Name-Flag & 0x00000001 (ENROLLEE_SUPPLIES_SUBJECT) clear",
@@ -916,7 +945,8 @@ enum EmbeddedCatalogue {
                 "https://github.com/fortra/impacket",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-F2", family: "F", title: "Template requires a UPN the requester does not have",
             severity: .fail, appliesWhen: "the requested template, with msPKI-Certificate-Name-Flag & 0x00000001 (ENROLLEE_SUPPLIES_SUBJECT) clear",
@@ -948,7 +978,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://github.com/fortra/impacket",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-F3", family: "F", title: "Template requires a DNS name the requester does not have",
             severity: .fail, appliesWhen: "the requested template, with msPKI-Certificate-Name-Flag & 0x00000001 (ENROLLEE_SUPPLIES_SUBJECT) clear",
@@ -977,7 +1008,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://github.com/fortra/impacket",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-F4", family: "F", title: "Template requires a directory GUID, SPN or domain DNS name that is unavailable",
             severity: .fail, appliesWhen: "the requested template, with msPKI-Certificate-Name-Flag & 0x00000001 (ENROLLEE_SUPPLIES_SUBJECT) clear",
@@ -1005,7 +1037,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://github.com/fortra/impacket",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-F5", family: "F", title: "Template requires enrollment-agent signatures",
             severity: .warn, appliesWhen: "the requested template",
@@ -1034,7 +1067,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-F6", family: "F", title: "Template issuance policy is not permitted by the CA chain",
             severity: .fail, appliesWhen: "the requested template, when its msPKI-Certificate-Policy is not empty",
@@ -1061,7 +1095,8 @@ enum EmbeddedCatalogue {
             ],
             references: [
                 "https://mskb.pkisolutions.com/kb/2962991",
-            ]),
+            ],
+            helpUri: "https://mskb.pkisolutions.com/kb/2962991"),
         RuleDefinition(
             id: "CES-F6b", family: "F", title: "Template application policies are not permitted by the CA chain",
             severity: .fail, appliesWhen: "the requested template",
@@ -1089,7 +1124,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://mskb.pkisolutions.com/kb/2962991",
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-wcce",
-            ]),
+            ],
+            helpUri: "https://mskb.pkisolutions.com/kb/2962991"),
         RuleDefinition(
             id: "CES-F7", family: "F", title: "Template issuance policy is not defined in AD",
             severity: .warn, appliesWhen: "the requested template, when its msPKI-Certificate-Policy is not empty",
@@ -1113,7 +1149,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://github.com/ly4k/Certipy",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-ada2"),
         RuleDefinition(
             id: "CES-F8", family: "F", title: "Other template constraints",
             severity: .info, appliesWhen: "the requested template; surfaced mainly through explain",
@@ -1139,7 +1176,8 @@ enum EmbeddedCatalogue {
             ],
             references: [
                 "https://github.com/fortra/impacket",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/openspecs/windows_protocols/ms-crtd"),
         RuleDefinition(
             id: "CES-G1", family: "G", title: "RPC/DCOM from CES to the CA is blocked",
             severity: .fail, appliesWhen: "CA on another host than CES",
@@ -1167,7 +1205,8 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails",
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment"),
         RuleDefinition(
             id: "CES-G2", family: "G", title: "RPC from the CA to the domain controllers is blocked",
             severity: .fail, appliesWhen: "every endpoint",
@@ -1194,7 +1233,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails"),
         RuleDefinition(
             id: "CES-G3", family: "G", title: "CES web.config lacks multipleSiteBindingsEnabled although the site has several bindings",
             severity: .warn, appliesWhen: "the IIS site hosting CES has more than one binding",
@@ -1219,7 +1259,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails"),
         RuleDefinition(
             id: "CES-G4", family: "G", title: "CA name contains spaces",
             severity: .warn, appliesWhen: "every endpoint",
@@ -1244,7 +1285,8 @@ enum EmbeddedCatalogue {
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
                 "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-certificate-key-based-renewal",
                 "https://github.com/Sleepw4lker/CEPCESDeployment",
-            ]),
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
             id: "CES-G5", family: "G", title: "NTE_SILENT_CONTEXT hides the CES fault in key-based renewal",
             severity: .info, appliesWhen: "key-based renewal / autoenrollment through CEP/CES, when the client reports 0x80090022",
@@ -1270,7 +1312,8 @@ enum EmbeddedCatalogue {
             events: [],
             references: [
                 "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails"),
         RuleDefinition(
             id: "CES-K1", family: "K", title: "KDC outcome disagrees with the static verdict",
             severity: .fail, appliesWhen: "CES-C1 says delegation is required and a live probe was asked for (--probe-keytab with --probe-user on server, or on user ACCOUNT)",
@@ -1303,6 +1346,7 @@ enum EmbeddedCatalogue {
             references: [
                 "https://learn.microsoft.com/openspecs/windows_protocols/ms-sfu",
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
-            ]),
+            ],
+            helpUri: "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview"),
     ]
 }

@@ -25,6 +25,8 @@ public struct RuleDefinition: Sendable, Codable, Equatable {
     public var errorCodes: [String]
     public var events: [String]
     public var references: [String]
+    /// The page that helps an administrator fix what the rule finds (SARIF `helpUri`); Microsoft's docs first.
+    public var helpUri: String? = nil
 }
 
 /// The rule catalogue. The binary embeds `Policies/catalogue.yaml`; `--policies DIR` can replace it.
@@ -82,7 +84,7 @@ public struct RuleCatalogue: Sendable {
     private static func rule(_ item: YAMLReader) throws(PolicyFileError) -> RuleDefinition {
         try item.expectKeys([
             "id", "family", "title", "severity", "appliesWhen", "data", "check", "rationale", "remediation", "tradeOff",
-            "errorCodes", "events", "references",
+            "errorCodes", "events", "references", "helpUri",
         ])
         let idReader = try item.required("id")
         let id = try idReader.nonEmptyString()
@@ -113,7 +115,8 @@ public struct RuleCatalogue: Sendable {
             remediation: remediation, tradeOff: try item.optional("tradeOff")?.nonEmptyString(),
             errorCodes: try item.optional("errorCodes")?.stringList() ?? [],
             events: try item.optional("events")?.stringList() ?? [],
-            references: try item.optional("references")?.stringList() ?? [])
+            references: try item.optional("references")?.stringList() ?? [],
+            helpUri: try item.optional("helpUri")?.nonEmptyString())
     }
 
     private static func commands(_ reader: YAMLReader?) throws(PolicyFileError) -> [RuleDefinition.Command] {

@@ -15,7 +15,7 @@ public enum EvidenceError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads an `--evidence DIR` tree (contract.md): one sub-folder per host, named by FQDN or short name, with
+/// Reads an `--evidence DIR` tree (docs/contract.md): one sub-folder per host, named by FQDN or short name, with
 /// `ca-security.bin|.sddl|.txt`, `editflags.txt` and `secedit.inf`. Parsing is ADModel's; a file that is
 /// absent, too large or malformed becomes a missing datum with the reason, never a crash and never "no rights".
 public enum EvidenceLoader {

@@ -1,6 +1,6 @@
 import DirectoryAccess
 
-/// Which account CES runs as, and how we know (contract.md): `--service-account` / config, else the single
+/// Which account CES runs as, and how we know (docs/contract.md): `--service-account` / config, else the single
 /// account holding `HTTP/<endpoint host>`, else the computer account of the endpoint host.
 public struct PrincipalResolution: Sendable, Codable, Equatable {
     public enum Source: String, Sendable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `--config PATH` (contract.md): the same settings as the flags, for cron jobs and timers. Flags win over the
+/// `--config PATH` (docs/contract.md): the same settings as the flags, for cron jobs and timers. Flags win over the
 /// file; unknown keys are errors that name the key, file and line. Relative paths are taken relative to the
 /// file's folder, so a config can sit next to its keytab and evidence.
 public struct ConfigFile: Sendable, Equatable {

@@ -48,7 +48,7 @@ public enum EvidenceValue: Sendable, Codable, Hashable {
     }
 }
 
-/// One rule's verdict for one subject (contract.md, JSON v1 `findings[]`).
+/// One rule's verdict for one subject (docs/contract.md, JSON v1 `findings[]`).
 public struct Finding: Sendable, Codable, Hashable {
     public var ruleId: String
     public var status: Status

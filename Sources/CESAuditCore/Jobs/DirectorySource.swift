@@ -24,7 +24,7 @@ public protocol DirectorySource: Sendable {
     var snapshot: DirectorySnapshot { get }
     /// An account by sAMAccountName, UPN or DN; nil when there is none.
     func account(named name: String) async throws(JobError) -> AccountRecord?
-    /// The CES principal of an endpoint host (contract.md order).
+    /// The CES principal of an endpoint host (docs/contract.md order).
     func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution
     /// The CA's computer account (RBCD on the CA, CES-C5).
     func caComputer(host: String) async throws(JobError) -> AccountRecord?

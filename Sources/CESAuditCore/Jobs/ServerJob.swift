@@ -101,7 +101,7 @@ public struct ServerJob: Sendable {
         return published
     }
 
-    /// `https://<host>/<CA name, spaces as %20>_CES_<Auth>/service.svc/CES` (ces-rules.md §1).
+    /// `https://<host>/<CA name, spaces as %20>_CES_<Auth>/service.svc/CES` (docs/rules.md §1).
     static func instanceURL(host: String, caName: String, authentication: EnrollmentAuthentication) -> String {
         let name = caName.replacingOccurrences(of: " ", with: "%20")
         return "https://\(host)/\(name)_CES_\(authentication.instanceSuffix ?? "Kerberos")/service.svc/CES"

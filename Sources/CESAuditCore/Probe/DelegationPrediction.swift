@@ -156,6 +156,6 @@ public struct DelegationPrediction: Sendable, Equatable {
 
 extension DirectorySnapshot.Domain {
     /// Whether the domain controller is Samba (RootDSE vendorName), whose KDC enforces neither Protected Users
-    /// nor resource-based constrained delegation (testbed.md §9).
+    /// nor resource-based constrained delegation (docs/testbed.md §9).
     public var kdcIsSamba: Bool { vendorName?.localizedCaseInsensitiveContains("samba") == true }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The result of one job run (contract.md, JSON v1): what ran, when, how long, the counts of every evaluated
+/// The result of one job run (docs/contract.md, JSON v1): what ran, when, how long, the counts of every evaluated
 /// finding, and the findings listed. Every output format renders this one value.
 public struct AuditReport: Sendable, Codable, Equatable {
     public struct Tool: Sendable, Codable, Equatable {
@@ -84,7 +84,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var summary: Summary
     /// The listed findings, read as a stream (a `scan` lists hundreds of thousands); encoded as a JSON array.
     public var findings: FindingList
-    // Additions to the contract's v1 shape (contract.md allows adding).
+    // Additions to the contract's v1 shape (docs/contract.md allows adding).
     /// What the job ran for: the account, the CES host, or the domain.
     public var target: String?
     /// Distinct subjects evaluated (accounts, principals, CAs, templates, endpoints).
@@ -133,7 +133,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
         try changes?.resolved.throwIfUnreadable()
     }
 
-    /// contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,
+    /// docs/contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,
     /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run.
     public var exitStatus: Int32 {
         let counts = open ?? summary
@@ -144,7 +144,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
     }
 }
 
-/// The CES principal of one endpoint as resolved (contract.md order), for the report.
+/// The CES principal of one endpoint as resolved (docs/contract.md order), for the report.
 public struct PrincipalNote: Sendable, Codable, Equatable {
     public var endpoint: String
     /// sAMAccountName, nil when unresolved.

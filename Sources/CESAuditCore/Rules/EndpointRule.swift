@@ -21,7 +21,7 @@ public struct EndpointPath: Sendable {
     /// C1: whether the principal must delegate on this endpoint; nil when that cannot be decided.
     public var delegationRequired: Bool? { endpoint.needsDelegation(toCAHost: ca.dnsHostName) }
 
-    /// The SPNs the CES principal must be allowed to delegate to (ces-rules.md C2: HOST and RPCSS, FQDN form).
+    /// The SPNs the CES principal must be allowed to delegate to (docs/rules.md CES-C2: HOST and RPCSS, FQDN form).
     public var requiredTargets: [String] {
         guard let host = ca.dnsHostName else { return [] }
         return ["HOST/\(host)", "RPCSS/\(host)"]

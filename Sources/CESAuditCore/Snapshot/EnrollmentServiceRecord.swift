@@ -49,7 +49,7 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
 
         static func host(of url: String?) -> String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
 
-        /// ces-rules.md §1/C1: the CES principal must delegate the requester's identity to the CA when the
+        /// docs/rules.md §1 and CES-C1: the CES principal must delegate the requester's identity to the CA when the
         /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another host.
         /// nil when that cannot be decided (malformed value, unknown hosts).
         public func needsDelegation(toCAHost caHost: String?) -> Bool? {

@@ -1,7 +1,7 @@
 import ADModel
 import Foundation
 
-/// What an operator collected on one host (`--evidence DIR/<host>/`, contract.md): the CA's `Security`
+/// What an operator collected on one host (`--evidence DIR/<host>/`, docs/contract.md): the CA's `Security`
 /// DACL, the policy module's EditFlags, and the user-rights assignment. None of it is in LDAP, so each
 /// datum says whether it was supplied and parsed; the rules that need a missing one report `unknown`.
 public struct HostEvidence: Sendable, Codable, Equatable {
