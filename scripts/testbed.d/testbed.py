@@ -985,9 +985,14 @@ def cmd_smb_seed(tb):
     set_value(guard, "LsaCfgFlags", misc.REG_DWORD, 1)
 
     # the admin share C$ (smb.conf [C$], read only): one CES instance's web.config and IIS's applicationHost.config
+    # The Certificate instance lacks multipleSiteBindingsEnabled while the site has two bindings (G3 fails there)
     drive = os.path.join(tb, "hosts", "c", "Windows")
-    files = {os.path.join("SystemData", "CES", "corp-CA01_CES_Kerberos", "web.config"): CES_WEB_CONFIG,
-             os.path.join("System32", "inetsrv", "config", "applicationHost.config"): APPLICATION_HOST_CONFIG}
+    files = {os.path.join("System32", "inetsrv", "config", "applicationHost.config"): APPLICATION_HOST_CONFIG}
+    for instance in ("corp-CA01_CES_Kerberos", "corp-CA01_CES_UsernamePassword", "corp-CA01_CES_Certificate_KBR",
+                     "corp CA02_CES_UsernamePassword"):
+        files[os.path.join("SystemData", "CES", instance, "web.config")] = CES_WEB_CONFIG
+    files[os.path.join("SystemData", "CES", "corp-CA01_CES_Certificate", "web.config")] = CES_WEB_CONFIG.replace(
+        '    <serviceHostingEnvironment multipleSiteBindingsEnabled="true" />\n', "")
     for path, text in files.items():
         full = os.path.join(drive, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
