@@ -218,7 +218,10 @@ class Collector:
             self.data.append(entry)
         line = dict(entry)
         line["files"] = {name: self.files[name] for name in files}
-        print(json.dumps(line, sort_keys=True), flush=True)
+        try:
+            print(json.dumps(line, sort_keys=True), flush=True)
+        except BrokenPipeError:
+            pass  # nobody reads the progress lines any more; the manifest is what counts
         self.write_manifest()
 
     def write_manifest(self):
@@ -312,23 +315,38 @@ class Collector:
                 self.record(datum, "unknown", reason)
             return
         # one file for the CAs of this host, one manifest entry per CA
-        sections, collected = [], []
+        sections, collected, security = [], [], None
         for ca in self.options.ca:
             try:
                 sections.append(self.export_key(conn, hklm, CERTSVC + "\\" + ca, "ca-config"))
                 collected.append(ca)
+                security = self.raw_value(conn, hklm, CERTSVC + "\\" + ca, "Security")
             except Unknown as error:
                 self.record("ca-config", "unknown", str(error), ca=ca)
         if collected:
-            name = self.write("ca-config.reg", registry_file(sections))
+            names = [self.write("ca-config.reg", registry_file(sections))]
+            # the host's one CA: its Security value also as ca-security.bin (the descriptor's exact bytes)
+            if len(self.options.ca) == 1 and security is not None:
+                names.append(self.write("ca-security.bin", security))
             for ca in collected:
-                self.record("ca-config", "collected", files=[name], ca=ca)
+                self.record("ca-config", "collected", files=names, ca=ca)
         for datum, file_name, key in REGISTRY_DATA:
             try:
                 name = self.write(file_name, registry_file([self.export_key(conn, hklm, key, datum)]))
                 self.record(datum, "collected", files=[name])
             except Unknown as error:
                 self.record(datum, "unknown", str(error))
+
+    def raw_value(self, conn, root, path, name):
+        """A REG_BINARY value's bytes, or None when the key has no such value."""
+        from samba.dcerpc import winreg
+        try:
+            handle = conn.OpenKey(root, string(winreg, path), 0, KEY_READ)
+            size = MAX_VALUE_BYTES
+            (kind, data, _, length) = conn.QueryValue(handle, string(winreg, name), 0, [], size, 0)
+        except Exception:
+            return None
+        return bytes(data[:length]) if kind == 3 else None
 
     def export_key(self, conn, root, path, datum):
         from samba.dcerpc import winreg
@@ -413,7 +431,9 @@ class Collector:
             # an empty right is written too ("read, nobody holds it"); secedit /export leaves it out
             lines.append("%s = %s" % (right, ",".join("*" + s for s in sids)))
         for right, reason in unknown_rights:
-            lines.append("; not collected: %s (%s)" % (right, reason))
+            # A holder no SID can match: a reader of secedit.inf sees an unresolved entry (unknown), never "assigned
+            # to nobody" (secedit /export leaves a right nobody holds out, so an absent line would read as that).
+            lines.append("%s = <not collected: %s>" % (right, reason.replace(",", ";")))
         lines += ["[Version]", 'signature="$CHICAGO$"', "Revision=1", ""]
         name = self.write("secedit.inf", "\r\n".join(lines))
         self.record("user-rights", "collected", files=[name])
