@@ -128,57 +128,23 @@ struct HostEvidenceCollector {
         var environment = ["KRB5CCNAME": credentials.name]
         if let config = ProcessInfo.processInfo.environment["KRB5_CONFIG"] { environment["KRB5_CONFIG"] = config }
 
-        var manifests: [CollectionManifest] = []
-        for target in targets {
-            let folder = (directory as NSString).appendingPathComponent(target.host)
-            try makePrivateDirectory(folder)
-            let address = overrides[target.host]
-            var arguments = [script, "--host", target.host, "--output", folder]
-            if let address { arguments += ["--address", address] }
-            for ca in target.caNames { arguments += ["--ca", ca] }
-            for instance in target.cesInstances { arguments += ["--ces-instance", instance] }
-            if options.seal { arguments.append("--seal") }
-            if options.allowNTLM { arguments.append("--allow-ntlm") }
-            let child = ChildProcess(executable: Self.python, arguments: arguments, environment: environment)
-            let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-            try? FileManager.default.removeItem(atPath: manifestPath)
-            let outcome: ChildProcess.Outcome
-            do { outcome = try child.run(timeout: timeout) } catch { throw UsageError(error.description) }
-            var manifest = (FileManager.default.contents(atPath: manifestPath)).flatMap {
-                try? JSONDecoder().decode(CollectionManifest.self, from: $0)
-            }
-            let failure: String? =
-                if outcome.timedOut {
-                    "timeout: the host did not finish within \(Int(timeout)) s (the per-host limit, --collect-timeout)"
-                } else if outcome.status != 0 {
-                    "the collector failed (exit status \(outcome.status)): "
-                        + (outcome.standardError.split(separator: "\n").last.map(String.init) ?? "no message")
-                } else { nil }
-            if let failure {
-                if manifest == nil {
-                    manifest = CollectionManifest(
-                        target: target, address: address, identity: identity, method: Self.method, reason: failure)
+        // Hosts in parallel (a few at a time: each is a Python child with its own SMB connections), so one
+        // silent host costs its time limit once, not once per host after it.
+        let run = HostRun(script: script, environment: environment, timeout: timeout, identity: identity)
+        let results = ResultSlots<CollectionManifest>(count: targets.count)
+        let parallel = min(4, targets.count)
+        DispatchQueue.concurrentPerform(iterations: parallel) { worker in
+            for index in stride(from: worker, to: targets.count, by: parallel) {
+                let target = targets[index]
+                results[index] = Result {
+                    try run.collect(
+                        target, into: (directory as NSString).appendingPathComponent(target.host),
+                        address: overrides[target.host], options: options)
                 }
-                manifest?.finishUnreached(reason: failure)
             }
-            guard var manifest else {
-                throw UsageError("the collector wrote no readable manifest for \(target.host)")
-            }
-            // whatever a killed child left half-written is not evidence
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            where name.hasSuffix(".partial") {
-                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
-            }
-            if failure != nil {
-                manifest.files = manifest.files.filter {
-                    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0.key))
-                }
-                try manifest.encoded().write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
-            }
-            manifests.append(manifest)
         }
         withExtendedLifetime(credentials) {}
-        return manifests
+        return try results.values.map { try $0.get() }
     }
 
     /// The credential the child gets through KRB5CCNAME: a ticket from --collect-keytab, else from the bind's
@@ -231,6 +197,80 @@ struct HostEvidenceCollector {
                 "cannot find \(scriptName) (install it in <prefix>/libexec/ces-audit/ or set CES_AUDIT_COLLECTOR)")
         }
         return found
+    }
+}
+
+/// One host's collector child and what becomes of its manifest.
+struct HostRun: Sendable {
+    let script: String
+    let environment: [String: String]
+    let timeout: Double
+    let identity: String?
+
+    func collect(
+        _ target: HostCollectionTarget, into folder: String, address: String?, options: CollectOptions
+    ) throws -> CollectionManifest {
+        try makePrivateDirectory(folder)
+        var arguments = [script, "--host", target.host, "--output", folder]
+        if let address { arguments += ["--address", address] }
+        for ca in target.caNames { arguments += ["--ca", ca] }
+        for instance in target.cesInstances { arguments += ["--ces-instance", instance] }
+        if options.seal { arguments.append("--seal") }
+        if options.allowNTLM { arguments.append("--allow-ntlm") }
+        let child = ChildProcess(executable: HostEvidenceCollector.python, arguments: arguments, environment: environment)
+        let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
+        try? FileManager.default.removeItem(atPath: manifestPath)
+        let outcome: ChildProcess.Outcome
+        do { outcome = try child.run(timeout: timeout) } catch { throw UsageError(error.description) }
+        var manifest = FileManager.default.contents(atPath: manifestPath).flatMap {
+            try? JSONDecoder().decode(CollectionManifest.self, from: $0)
+        }
+        let failure: String? =
+            if outcome.timedOut {
+                "timeout: the host did not finish within \(Int(timeout)) s (the per-host limit, --collect-timeout)"
+            } else if outcome.status != 0 {
+                "the collector failed (exit status \(outcome.status)): "
+                    + (outcome.standardError.split(separator: "\n").last.map(String.init) ?? "no message")
+            } else { nil }
+        if let failure {
+            if manifest == nil {
+                manifest = CollectionManifest(
+                    target: target, address: address, identity: identity, method: HostEvidenceCollector.method,
+                    reason: failure)
+            }
+            manifest?.finishUnreached(reason: failure)
+        }
+        guard var manifest else { throw UsageError("the collector wrote no readable manifest for \(target.host)") }
+        // whatever a killed child left half-written is not evidence
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in files where name.hasSuffix(".partial") {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+        if failure != nil {
+            manifest.files = manifest.files.filter {
+                FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0.key))
+            }
+            try manifest.encoded().write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
+        }
+        return manifest
+    }
+}
+
+/// One result per index, written by concurrent workers (each index by one worker).
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Result<Value, any Error>? {
+        get { lock.withLock { slots[index] } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+
+    /// Every slot, in order; a slot no worker filled is an error.
+    var values: [Result<Value, any Error>] {
+        lock.withLock { slots.map { $0 ?? .failure(UsageError("a host was not collected")) } }
     }
 }
 

@@ -281,6 +281,34 @@ struct HostCollectionTests {
         }
     }
 
+    /// D1 from the collected user rights: SeImpersonatePrivilege on ces01 lists IIS_IUSRS, which svc-ces is in.
+    @Test func serverCollectDecidesTheImpersonatePrivilegeFromTheHost() throws {
+        let result = try CLI.run(
+            ["server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--collect", "--format", "json"]
+                + Self.arguments())
+        #expect([0, 1, 2, 3].contains(result.status), "\(result.stderr)")
+        let findings = try #require(try JobCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
+        let d1 = try #require(findings.first { $0["ruleId"] as? String == "CES-D1" })
+        #expect(d1["status"] as? String == "pass", "\(d1["message"] ?? "")")
+        #expect((d1["message"] as? String)?.contains("*S-1-5-32-568") == true, "\(d1["message"] ?? "")")
+    }
+
+    /// `collect: true` in the config file does what --collect does.
+    @Test func theConfigFileTurnsCollectionOn() throws {
+        let folder = try JobCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("ces-audit.yaml")
+        try "schemaVersion: 1\ncollect: true\n".write(to: config, atomically: true, encoding: .utf8)
+        func b1(_ extra: [String]) throws -> String? {
+            let result = try CLI.run(
+                ["user", "grace", "--endpoint", Self.kerberos, "--format", "json"] + extra + Self.arguments())
+            let findings = try #require(try JobCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
+            return findings.first { $0["ruleId"] as? String == "CES-B1" }?["status"] as? String
+        }
+        #expect(try b1(["--config", config.path]) == "fail", "grace is denied by the collected descriptor")
+        #expect(try b1([]) == "unknown", "without collection there is no descriptor")
+    }
+
     @Test func collectAndEvidenceExcludeEachOther() throws {
         let result = try CLI.run(
             ["user", "alice", "--collect", "--evidence", JobCommandTests.evidence] + Self.arguments())
