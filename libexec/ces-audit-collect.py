@@ -402,7 +402,7 @@ class Collector:
     # --- LSA user rights → secedit.inf ---
 
     def collect_user_rights(self):
-        from samba.dcerpc import lsa, security
+        from samba.dcerpc import lsa
         try:
             conn = lsa.lsarpc(self.binding(), self.lp, self.creds)
             policy = conn.OpenPolicy2("", lsa.ObjectAttribute(),
@@ -439,7 +439,6 @@ class Collector:
         self.record("user-rights", "collected", files=[name])
         for right, reason in unknown_rights:
             self.record("user-rights", "unknown", reason, right=right)
-        del security
 
     # --- SAMR BUILTIN alias members → local-groups.txt ---
 
