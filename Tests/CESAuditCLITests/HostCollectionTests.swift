@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `ces-audit collect` and `--collect` against the test bed in SMB mode (CES_TESTBED_SMB=1 scripts/testbed up): the
-/// DC serves SMB, the registry, LSA and SAMR for the stand-in hosts ca01, ca02, ces01 and ces02 (cifs/ SPNs on its
+/// DC serves SMB, the registry, LSA and SAMR for the stand-in hosts ca01, ca02 and ces01–ces03 (cifs/ SPNs on its
 /// own account); ces04 keeps only HOST/ on CES04$, so the DC cannot read its tickets; a listener of the test
 /// takes TCP 445 and stays silent. Scenarios: docs/testbed-scenarios.md ("Remote collection").
 @Suite(
@@ -11,7 +11,7 @@ import Testing
         if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""),
     .serialized)
 struct HostCollectionTests {
-    static let standIns = ["ca01", "ca02", "ces01", "ces02", "ces04"].map { "\($0).corp.example.test" }
+    static let standIns = ["ca01", "ca02", "ces01", "ces02", "ces03", "ces04"].map { "\($0).corp.example.test" }
     static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
 
     /// The address the stand-in hosts are served on; set only by a test bed in SMB mode.
@@ -172,7 +172,7 @@ struct HostCollectionTests {
     }
 
     @Test func aSilentHostIsKilledAtTheLimitARefusingPortIsNamedAndSigningIsRequired() throws {
-        // 127.0.5.3:445 answers TCP and then nothing; nobody listens on 127.0.5.4:445
+        // 127.0.5.3:445 answers TCP and then nothing; nobody listens on 127.0.5.4:445 (names outside the directory)
         let silent = try SilentRecordingListener(address: "127.0.5.3", port: 445)
         defer { silent.stop() }
         let output = try JobCommandTests.temporaryDirectory()
@@ -180,21 +180,21 @@ struct HostCollectionTests {
         let started = Date()
         let result = try CLI.run(
             [
-                "collect", "ces03.corp.example.test", "ces09.corp.example.test", "--output", output.path,
+                "collect", "silent.corp.example.test", "refused.corp.example.test", "--output", output.path,
                 "--collect-timeout", "4",
             ]
                 + Self.arguments(resolve: [
-                    "ces03.corp.example.test": "127.0.5.3", "ces09.corp.example.test": "127.0.5.4",
+                    "silent.corp.example.test": "127.0.5.3", "refused.corp.example.test": "127.0.5.4",
                 ]))
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(elapsed < 30, "the per-host limit (4 s) bounds the run: \(elapsed) s")
 
-        let ces03 = try Self.manifest(output.appendingPathComponent("ces03.corp.example.test"))
-        #expect(!ces03.data.isEmpty)
-        #expect(ces03.data.allSatisfy { $0.status == "unknown" && $0.reason?.hasPrefix("timeout:") == true }, "\(ces03.data.map(\.reason))")
-        let ces09 = try Self.manifest(output.appendingPathComponent("ces09.corp.example.test"))
-        #expect(ces09.data.allSatisfy { $0.reason?.hasPrefix("connection refused (TCP 445 on 127.0.5.4)") == true })
+        let hung = try Self.manifest(output.appendingPathComponent("silent.corp.example.test"))
+        #expect(!hung.data.isEmpty)
+        #expect(hung.data.allSatisfy { $0.status == "unknown" && $0.reason?.hasPrefix("timeout:") == true }, "\(hung.data.map(\.reason))")
+        let refused = try Self.manifest(output.appendingPathComponent("refused.corp.example.test"))
+        #expect(refused.data.allSatisfy { $0.reason?.hasPrefix("connection refused (TCP 445 on 127.0.5.4)") == true })
 
         // the first SMB2 NEGOTIATE the collector sent asks for signing (SecurityMode SIGNING_REQUIRED, 0x0002)
         let negotiate = try #require(silent.connections.first { $0.count >= 4 + 64 + 8 }, "no SMB request arrived")
@@ -344,6 +344,11 @@ struct HostCollectionTests {
         let findings = try #require(try JobCommandTests.json(renewal.stdout)["findings"] as? [[String: Any]])
         #expect(findings.first { $0["ruleId"] as? String == "CES-E2" }?["status"] as? String == "pass")
         #expect(findings.first { $0["ruleId"] as? String == "CES-E1" }?["status"] as? String == "pass")
+        // ces03's CES03$ relies on unconstrained delegation and the host runs Credential Guard (LsaCfgFlags=1): C4 fails
+        let ces03 = "https://ces03.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
+        let guarded = try CLI.run(["user", "alice", "--endpoint", ces03, "--collect", "--format", "json"] + Self.arguments())
+        let guardedFindings = try #require(try JobCommandTests.json(guarded.stdout)["findings"] as? [[String: Any]])
+        #expect(guardedFindings.first { $0["ruleId"] as? String == "CES-C4" }?["status"] as? String == "fail")
         // ces02's svc-ces2 is not in IIS_IUSRS: D2 fails there
         let ces02 = "https://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
         let broken = try CLI.run(["user", "alice", "--endpoint", ces02, "--collect", "--format", "json"] + Self.arguments())

@@ -845,8 +845,8 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
 
 # cifs/<name> on the DC's account: a cifs/ ticket for a stand-in name is then encrypted with the DC's key (without
 # it the KDC maps cifs/ to HOST/<name>, held by CA01$/CES01$, and the DC's smbd answers LOGON_FAILURE: that is
-# what ces03/ces04 keep, the "refusing" hosts).
-SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02"]
+# what ces04 keeps: the "refusing" host).
+SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03"]
 CERTSVC = r"SYSTEM\CurrentControlSet\Services\CertSvc\Configuration"
 POLICY_MODULE = "CertificateAuthority_MicrosoftDefault.Policy"
 # the same descriptor as Tests/CESAuditCoreTests/Fixtures/evidence/testbed/ca01.corp.example.test/ca-security.sddl:
