@@ -153,18 +153,22 @@ struct HostEvidenceCollector {
         let keytab = options.collectKeytab ?? connection.keytab
         let principal = options.collectKeytab != nil ? options.collectPrincipal : connection.principal
         if let keytab, let principal {
-            guard FileManager.default.isReadableFile(atPath: keytab) else { throw UsageError("cannot read keytab \(keytab)") }
+            guard FileManager.default.isReadableFile(atPath: keytab) else {
+                throw UsageError("cannot read keytab \(keytab)")
+            }
             let path = (scratch as NSString).appendingPathComponent("ccache")
             do {
                 let cache = try KerberosCredentialCache(keytab: keytab, principal: principal, cacheName: "FILE:\(path)")
                 return (.owned(cache), principal)
             } catch {
-                throw CollectionCredentialError(message: "cannot get a Kerberos ticket for the host collection: \(error)")
+                throw CollectionCredentialError(
+                    message: "cannot get a Kerberos ticket for the host collection: \(error)")
             }
         }
         if connection.bindDN != nil {
             throw UsageError(
-                "host collection uses Kerberos: give --collect-keytab and --collect-principal (the bind is a simple one)")
+                "host collection uses Kerberos: give --collect-keytab and --collect-principal (the bind is a simple one)"
+            )
         }
         guard let name = KerberosCredentialCache.defaultCacheName(), !name.hasPrefix("MEMORY:") else {
             throw UsageError("host collection needs a credential cache another process can read (kinit) or a keytab")
@@ -217,7 +221,8 @@ struct HostRun: Sendable {
         for instance in target.cesInstances { arguments += ["--ces-instance", instance] }
         if options.seal { arguments.append("--seal") }
         if options.allowNTLM { arguments.append("--allow-ntlm") }
-        let child = ChildProcess(executable: HostEvidenceCollector.python, arguments: arguments, environment: environment)
+        let child = ChildProcess(
+            executable: HostEvidenceCollector.python, arguments: arguments, environment: environment)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         try? FileManager.default.removeItem(atPath: manifestPath)
         let outcome: ChildProcess.Outcome

@@ -90,12 +90,12 @@ struct JobRunner {
             // collected into a private temporary folder, evaluated as --evidence, then deleted
             let folder = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let targets = HostCollectionPlan.targets(snapshot: snapshot)
-            let manifests = try HostEvidenceCollector(options: options.collection, connection: connection.merged(with: file))
-                .collect(targets, into: folder)
+            let hostOptions = connection.merged(with: file)
+            let collector = HostEvidenceCollector(options: options.collection, connection: hostOptions)
+            let manifests = try collector.collect(HostCollectionPlan.targets(snapshot: snapshot), into: folder)
             let unknown = manifests.reduce(0) { $0 + $1.unknown.count }
             if unknown > 0 {
-                Console.warning("host collection: \(unknown) datum(s) unknown on \(manifests.count) host(s); the rules that need them say why")
+                Console.warning("host collection: \(unknown) datum(s) unknown; the rules that need them say why")
             }
             do { try snapshot.loadEvidence(from: folder) } catch { throw UsageError("\(error)") }
             source = source.replacingSnapshot(snapshot)

@@ -73,7 +73,9 @@ public struct ChildProcess: Sendable {
         var pid: pid_t = 0
         let environmentLines = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let spawned = Self.withCStrings([executable] + arguments) { argv in
-            Self.withCStrings(environmentLines) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
+            Self.withCStrings(environmentLines) { envp in
+                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            }
         }
         guard spawned == 0 else {
             throw ChildProcessError(executable: executable, message: String(cString: strerror(spawned)))

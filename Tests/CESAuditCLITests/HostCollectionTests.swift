@@ -18,7 +18,8 @@ struct HostCollectionTests {
     static func smbAddress() throws -> String {
         guard let address = TestBedEnvironment.variables["CES_TEST_SMB_ADDRESS"], !address.isEmpty else {
             throw TestSetupError(
-                description: "CES_TEST_SMB_ADDRESS is not set: start the test bed with CES_TESTBED_SMB=1 scripts/testbed up")
+                description:
+                    "CES_TEST_SMB_ADDRESS is not set: start the test bed with CES_TESTBED_SMB=1 scripts/testbed up")
         }
         return address
     }
@@ -28,7 +29,8 @@ struct HostCollectionTests {
         let env = try TestBed()
         let address = try smbAddress()
         var arguments = [
-            "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"], "--bind-dn", env["CES_TEST_READER_DN"],
+            "--uri", env["CES_TEST_LDAPS_URI"], "--ca-file", env["CES_TEST_CA_FILE"], "--bind-dn",
+            env["CES_TEST_READER_DN"],
             "--password-file", env["CES_TEST_READER_PASSWORD_FILE"], "--collect-keytab", env["CES_TEST_KEYTAB"],
             "--collect-principal", env["CES_TEST_PRINCIPAL"],
         ]
@@ -100,22 +102,30 @@ struct HostCollectionTests {
         for datum in ["ole", "lsa", "deviceguard", "user-rights", "local-groups"] {
             #expect(manifest.entry(datum)?.status == "collected", "\(datum): \(manifest.entry(datum)?.reason ?? "")")
         }
-        #expect(manifest.entry("user-rights", right: "SeDenyNetworkLogonRight")?.reason?.contains("NO_SUCH_PRIVILEGE") == true)
+        #expect(
+            manifest.entry("user-rights", right: "SeDenyNetworkLogonRight")?.reason?.contains("NO_SUCH_PRIVILEGE")
+                == true)
         for (name, digest) in manifest.files {
             #expect(try Self.sha256(ca.appendingPathComponent(name)) == digest, "\(name)")
         }
-        #expect(Set(manifest.files.keys) == [
-            "ca-config.reg", "ca-security.bin", "ole.reg", "lsa.reg", "deviceguard.reg", "secedit.inf", "local-groups.txt",
-        ])
+        #expect(
+            Set(manifest.files.keys) == [
+                "ca-config.reg", "ca-security.bin", "ole.reg", "lsa.reg", "deviceguard.reg", "secedit.inf",
+                "local-groups.txt",
+            ])
 
         // what the test bed seeded (testbed.py smb-seed), as Windows' reg export writes it
         let config = try Self.text(ca, "ca-config.reg")
         #expect(config.hasPrefix("Windows Registry Editor Version 5.00\r\n"))
-        #expect(config.contains("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\corp-CA01]"))
+        #expect(
+            config.contains(
+                "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\corp-CA01]"))
         #expect(config.contains("\"Security\"=hex:01,00,04,80,"))
         #expect(config.contains("\"InterfaceFlags\"=dword:00000641"))
         #expect(config.contains("\"Active\"=\"CertificateAuthority_MicrosoftDefault.Policy\""))
-        #expect(config.contains("PolicyModules\\CertificateAuthority_MicrosoftDefault.Policy]\r\n\"EditFlags\"=dword:0411014e"))
+        #expect(
+            config.contains(
+                "PolicyModules\\CertificateAuthority_MicrosoftDefault.Policy]\r\n\"EditFlags\"=dword:0411014e"))
         let security = try Data(contentsOf: ca.appendingPathComponent("ca-security.bin"))
         #expect(security.prefix(4) == Data([1, 0, 4, 0x80]), "self-relative descriptor")
         #expect(try Self.text(ca, "ole.reg").contains("\"EnableDCOM\"=\"Y\""))
@@ -138,7 +148,9 @@ struct HostCollectionTests {
         #expect(cesManifest.entry("applicationHost.config")?.status == "collected")
         #expect(try Self.text(ces, "ces-Kerberos.web.config").contains("multipleSiteBindingsEnabled=\"true\""))
         #expect(!(try Self.text(ces, "ces-Certificate.web.config").contains("multipleSiteBindingsEnabled")))
-        #expect(try Self.text(ces, "applicationHost.config").contains("bindingInformation=\"*:443:ces01.corp.example.test\""))
+        #expect(
+            try Self.text(ces, "applicationHost.config").contains(
+                "bindingInformation=\"*:443:ces01.corp.example.test\""))
         #expect(cesManifest.entry("ca-config") == nil, "no CA on the CES host")
     }
 
@@ -159,11 +171,16 @@ struct HostCollectionTests {
         #expect(denied.reason?.hasPrefix("access denied (needs remote registry read") == true, "\(denied.reason ?? "")")
         #expect(denied.reason?.contains("Administrators") == true)
         #expect(ca02.entry("ole")?.status == "collected", "the rest of the host is still read")
-        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("ca02.corp.example.test/ca-config.reg").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: output.appendingPathComponent("ca02.corp.example.test/ca-config.reg").path))
 
         // a cifs/ ticket encrypted with CES04$'s key, which the serving smbd does not have
         let ces04 = try Self.manifest(output.appendingPathComponent("ces04.corp.example.test"))
-        #expect(ces04.data.allSatisfy { $0.status == "unknown" && $0.reason?.contains("refused the Kerberos ticket") == true })
+        #expect(
+            ces04.data.allSatisfy {
+                $0.status == "unknown" && $0.reason?.contains("refused the Kerberos ticket") == true
+            })
         #expect(ces04.files.isEmpty)
 
         let nohost = try Self.manifest(output.appendingPathComponent("nohost.invalid"))
@@ -192,7 +209,9 @@ struct HostCollectionTests {
 
         let hung = try Self.manifest(output.appendingPathComponent("silent.corp.example.test"))
         #expect(!hung.data.isEmpty)
-        #expect(hung.data.allSatisfy { $0.status == "unknown" && $0.reason?.hasPrefix("timeout:") == true }, "\(hung.data.map(\.reason))")
+        #expect(
+            hung.data.allSatisfy { $0.status == "unknown" && $0.reason?.hasPrefix("timeout:") == true },
+            "\(hung.data.map(\.reason))")
         let refused = try Self.manifest(output.appendingPathComponent("refused.corp.example.test"))
         #expect(refused.data.allSatisfy { $0.reason?.hasPrefix("connection refused (TCP 445 on 127.0.5.4)") == true })
 
@@ -211,20 +230,20 @@ struct HostCollectionTests {
         // a stand-in collector that records its own /proc/self/cmdline and /proc/self/environ
         let probe = folder.appendingPathComponent("probe-collector.py")
         try """
-            import json, os, sys
-            args = sys.argv[1:]
-            out = args[args.index("--output") + 1]
-            def fields(path):
-                return [f.decode() for f in open(path, "rb").read().split(b"\\0") if f]
-            environ = dict(f.split("=", 1) for f in fields("/proc/self/environ"))
-            cache = environ.get("KRB5CCNAME", "")
-            record = {"argv": fields("/proc/self/cmdline"), "environ": environ,
-                      "cacheExists": cache.startswith("FILE:") and os.path.exists(cache[5:]), "cache": cache}
-            json.dump(record, open(os.path.join(out, "probe.json"), "w"))
-            json.dump({"schemaVersion": 1, "host": args[args.index("--host") + 1], "collectedAt": "now",
-                       "method": "smb+dcerpc/kerberos", "files": {}, "data": []},
-                      open(os.path.join(out, "manifest.json"), "w"))
-            """.write(to: probe, atomically: true, encoding: .utf8)
+        import json, os, sys
+        args = sys.argv[1:]
+        out = args[args.index("--output") + 1]
+        def fields(path):
+            return [f.decode() for f in open(path, "rb").read().split(b"\\0") if f]
+        environ = dict(f.split("=", 1) for f in fields("/proc/self/environ"))
+        cache = environ.get("KRB5CCNAME", "")
+        record = {"argv": fields("/proc/self/cmdline"), "environ": environ,
+                  "cacheExists": cache.startswith("FILE:") and os.path.exists(cache[5:]), "cache": cache}
+        json.dump(record, open(os.path.join(out, "probe.json"), "w"))
+        json.dump({"schemaVersion": 1, "host": args[args.index("--host") + 1], "collectedAt": "now",
+                   "method": "smb+dcerpc/kerberos", "files": {}, "data": []},
+                  open(os.path.join(out, "manifest.json"), "w"))
+        """.write(to: probe, atomically: true, encoding: .utf8)
         let env = try TestBed()
         let output = folder.appendingPathComponent("evidence")
         let result = try CLI.run(
@@ -284,7 +303,10 @@ struct HostCollectionTests {
     /// D1 from the collected user rights: SeImpersonatePrivilege on ces01 lists IIS_IUSRS, which svc-ces is in.
     @Test func serverCollectDecidesTheImpersonatePrivilegeFromTheHost() throws {
         let result = try CLI.run(
-            ["server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--collect", "--format", "json"]
+            [
+                "server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--collect", "--format",
+                "json",
+            ]
                 + Self.arguments())
         #expect([0, 1, 2, 3].contains(result.status), "\(result.stderr)")
         let findings = try #require(try JobCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
@@ -340,18 +362,21 @@ struct HostCollectionTests {
         }
         // E1/E2 on the renewal-only KBR endpoint: corp-CA01 has EDITF_ENABLERENEWONBEHALFOF (0x0411014E)
         let kbr = "https://ces01.corp.example.test/corp-CA01_CES_Certificate_KBR/service.svc/CES"
-        let renewal = try CLI.run(["user", "alice", "--endpoint", kbr, "--collect", "--format", "json"] + Self.arguments())
+        let renewal = try CLI.run(
+            ["user", "alice", "--endpoint", kbr, "--collect", "--format", "json"] + Self.arguments())
         let findings = try #require(try JobCommandTests.json(renewal.stdout)["findings"] as? [[String: Any]])
         #expect(findings.first { $0["ruleId"] as? String == "CES-E2" }?["status"] as? String == "pass")
         #expect(findings.first { $0["ruleId"] as? String == "CES-E1" }?["status"] as? String == "pass")
         // ces03's CES03$ relies on unconstrained delegation and the host runs Credential Guard (LsaCfgFlags=1): C4 fails
         let ces03 = "https://ces03.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
-        let guarded = try CLI.run(["user", "alice", "--endpoint", ces03, "--collect", "--format", "json"] + Self.arguments())
+        let guarded = try CLI.run(
+            ["user", "alice", "--endpoint", ces03, "--collect", "--format", "json"] + Self.arguments())
         let guardedFindings = try #require(try JobCommandTests.json(guarded.stdout)["findings"] as? [[String: Any]])
         #expect(guardedFindings.first { $0["ruleId"] as? String == "CES-C4" }?["status"] as? String == "fail")
         // ces02's svc-ces2 is not in IIS_IUSRS: D2 fails there
         let ces02 = "https://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
-        let broken = try CLI.run(["user", "alice", "--endpoint", ces02, "--collect", "--format", "json"] + Self.arguments())
+        let broken = try CLI.run(
+            ["user", "alice", "--endpoint", ces02, "--collect", "--format", "json"] + Self.arguments())
         let brokenFindings = try #require(try JobCommandTests.json(broken.stdout)["findings"] as? [[String: Any]])
         #expect(brokenFindings.first { $0["ruleId"] as? String == "CES-D2" }?["status"] as? String == "fail")
         // a healthy path exits 0 (with the rules no configured source can decide, G1/G2, not counted: item 3)

@@ -18,8 +18,11 @@ import Testing
             snapshot.enrollmentServices = .value(services)
         }
         let targets = HostCollectionPlan.targets(snapshot: snapshot)
-        #expect(targets.map(\.host) == ["ca01.corp.example.test", "ca02.corp.example.test", "ces01.corp.example.test",
-                                         "ces02.corp.example.test"])
+        #expect(
+            targets.map(\.host) == [
+                "ca01.corp.example.test", "ca02.corp.example.test", "ces01.corp.example.test",
+                "ces02.corp.example.test",
+            ])
         #expect(targets[0].caNames == ["corp-CA01"])
         #expect(targets[0].cesInstances.isEmpty)
         #expect(targets[2].caNames.isEmpty)
@@ -30,11 +33,13 @@ import Testing
 
     @Test func requestedHostsLimitThePlanAndMayBeUnknownToTheDirectory() throws {
         let snapshot = try EngineOfflineTests.snapshot()
-        let targets = HostCollectionPlan.targets(snapshot: snapshot, requested: ["CA01.corp.example.test", "web09.test"])
-        #expect(targets == [
-            HostCollectionTarget(host: "ca01.corp.example.test", caNames: ["corp-CA01"]),
-            HostCollectionTarget(host: "web09.test"),
-        ])
+        let targets = HostCollectionPlan.targets(
+            snapshot: snapshot, requested: ["CA01.corp.example.test", "web09.test"])
+        #expect(
+            targets == [
+                HostCollectionTarget(host: "ca01.corp.example.test", caNames: ["corp-CA01"]),
+                HostCollectionTarget(host: "web09.test"),
+            ])
     }
 
     @Test func resolveTakesHostEqualsAddress() throws {
@@ -42,8 +47,10 @@ import Testing
         #expect(override.host == "ca01.corp.example.test")
         #expect(override.address == "127.0.0.5")
         #expect(try HostAddressOverride(parsing: "ca01=::1").address == "::1")
-        for bad in ["ca01", "=127.0.0.1", "ca01=", "ca01=dc01.corp.example.test", "ca 01=127.0.0.1", "ca01=1.2.3",
-                    "-x=127.0.0.1"] {
+        for bad in [
+            "ca01", "=127.0.0.1", "ca01=", "ca01=dc01.corp.example.test", "ca 01=127.0.0.1", "ca01=1.2.3",
+            "-x=127.0.0.1",
+        ] {
             #expect(throws: HostCollectionError.badResolve(bad)) { try HostAddressOverride(parsing: bad) }
         }
     }
@@ -76,10 +83,11 @@ import Testing
             host: "ca01.corp.example.test", caNames: ["corp-CA01"], cesInstances: ["corp-CA01_CES_Kerberos"])
         let manifest = CollectionManifest(
             target: target, address: "127.0.0.9", identity: nil, method: "smb+dcerpc/kerberos", reason: "timeout")
-        #expect(manifest.data.map(\.label) == [
-            "ca-config corp-CA01", "ole", "lsa", "deviceguard", "user-rights", "local-groups",
-            "web.config corp-CA01_CES_Kerberos", "applicationHost.config",
-        ])
+        #expect(
+            manifest.data.map(\.label) == [
+                "ca-config corp-CA01", "ole", "lsa", "deviceguard", "user-rights", "local-groups",
+                "web.config corp-CA01_CES_Kerberos", "applicationHost.config",
+            ])
         #expect(manifest.data.allSatisfy { $0.status == "unknown" && $0.reason == "timeout" })
         #expect(manifest.files.isEmpty)
     }
