@@ -11,7 +11,7 @@ import Testing
         if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""),
     .serialized)
 struct HostCollectionTests {
-    static let standIns = ["ca01", "ca02", "ces01", "ces02", "ces03", "ces04"].map { "\($0).corp.example.test" }
+    static let standIns = ["ca01", "ca02", "ca09", "ces01", "ces02", "ces03", "ces04"].map { "\($0).corp.example.test" }
     static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
 
     /// The address the stand-in hosts are served on; set only by a test bed in SMB mode.
@@ -154,12 +154,13 @@ struct HostCollectionTests {
         #expect(cesManifest.entry("ca-config") == nil, "no CA on the CES host")
     }
 
-    @Test func aDeniedKeyARefusedTicketAndAnUnresolvableNameAreUnknownWithTheirReasons() throws {
+    @Test func aDeniedKeyARefusedTicketAnUnresolvableNameAndHostileDataAreUnknownWithTheirReasons() throws {
         let output = try JobCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: output) }
         let result = try CLI.run(
             [
-                "collect", "ca02.corp.example.test", "ces04.corp.example.test", "nohost.invalid", "--output",
+                "collect", "ca02.corp.example.test", "ces04.corp.example.test", "nohost.invalid",
+                "ca09.corp.example.test", "--output",
                 output.path,
             ] + Self.arguments())
         #expect(result.status == 3, "\(result.stderr)")
@@ -182,6 +183,13 @@ struct HostCollectionTests {
                 $0.status == "unknown" && $0.reason?.contains("refused the Kerberos ticket") == true
             })
         #expect(ces04.files.isEmpty)
+
+        // rel-broken-CA's Security value is over the collector's 1 MiB bound: not read, not written
+        let ca09 = try Self.manifest(output.appendingPathComponent("ca09.corp.example.test"))
+        let hostile = try #require(ca09.entry("ca-config", ca: "rel-broken-CA"))
+        #expect(hostile.status == "unknown")
+        #expect(hostile.reason?.hasPrefix("hostile registry data: a value of ") == true, "\(hostile.reason ?? "")")
+        #expect(ca09.files["ca-config.reg"] == nil)
 
         let nohost = try Self.manifest(output.appendingPathComponent("nohost.invalid"))
         #expect(!nohost.data.isEmpty)

@@ -846,7 +846,10 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
 # cifs/<name> on the DC's account: a cifs/ ticket for a stand-in name is then encrypted with the DC's key (without
 # it the KDC maps cifs/ to HOST/<name>, held by CA01$/CES01$, and the DC's smbd answers LOGON_FAILURE: that is
 # what ces04 keeps: the "refusing" host).
-SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03"]
+SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03", "ca09"]
+# ca09 (the reliability fixture's rel-broken-CA): hostile registry data, a Security value over the collector's
+# 1 MiB bound
+HOSTILE_SECURITY_BYTES = (1 << 20) + 4096
 CERTSVC = r"SYSTEM\CurrentControlSet\Services\CertSvc\Configuration"
 POLICY_MODULE = "CertificateAuthority_MicrosoftDefault.Policy"
 # the same descriptor as Tests/CESAuditCoreTests/Fixtures/evidence/testbed/ca01.corp.example.test/ca-security.sddl:
@@ -978,6 +981,8 @@ def cmd_smb_seed(tb):
             data.data, data.size, data.len = sd, len(sd), len(sd)
             reg.SetKeySecurity(key, security.SECINFO_DACL | security.SECINFO_OWNER | security.SECINFO_GROUP,
                                data)
+    hostile = create(CERTSVC + "\\" + REL_BROKEN_CA)
+    set_value(hostile, "Security", misc.REG_BINARY, bytes(HOSTILE_SECURITY_BYTES))
     set_value(create(r"SOFTWARE\Microsoft\Ole"), "EnableDCOM", misc.REG_SZ, "Y")
     set_value(create(r"SYSTEM\CurrentControlSet\Control\Lsa"), "LsaCfgFlags", misc.REG_DWORD, 1)
     guard = create(r"SOFTWARE\Policies\Microsoft\Windows\DeviceGuard")
