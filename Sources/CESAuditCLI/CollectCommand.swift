@@ -118,7 +118,8 @@ struct HostEvidenceCollector {
     func collect(_ targets: [HostCollectionTarget], into directory: String) throws -> [CollectionManifest] {
         let script = try Self.locateScript()
         guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            throw UsageError("host collection needs \(Self.python) with Samba's Python bindings (python3-samba)")
+            throw HostCollectionSetupError(
+                message: "host collection needs \(Self.python) with Samba's Python bindings (python3-samba)")
         }
         let overrides = try options.overrides()
         let timeout = options.collectTimeout ?? 120
@@ -161,7 +162,7 @@ struct HostEvidenceCollector {
                 let cache = try KerberosCredentialCache(keytab: keytab, principal: principal, cacheName: "FILE:\(path)")
                 return (.owned(cache), principal)
             } catch {
-                throw CollectionCredentialError(
+                throw HostCollectionSetupError(
                     message: "cannot get a Kerberos ticket for the host collection: \(error)")
             }
         }
@@ -182,7 +183,7 @@ struct HostEvidenceCollector {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["CES_AUDIT_COLLECTOR"], !path.isEmpty {
             guard FileManager.default.isReadableFile(atPath: path) else {
-                throw UsageError("CES_AUDIT_COLLECTOR: cannot read \(path)")
+                throw HostCollectionSetupError(message: "CES_AUDIT_COLLECTOR: cannot read \(path)")
             }
             return path
         }
@@ -197,8 +198,9 @@ struct HostEvidenceCollector {
         }
         candidates += ["/usr/libexec/ces-audit/\(scriptName)", "/usr/local/libexec/ces-audit/\(scriptName)"]
         guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
-            throw UsageError(
-                "cannot find \(scriptName) (install it in <prefix>/libexec/ces-audit/ or set CES_AUDIT_COLLECTOR)")
+            throw HostCollectionSetupError(
+                message:
+                    "cannot find \(scriptName) (install it in <prefix>/libexec/ces-audit/ or set CES_AUDIT_COLLECTOR)")
         }
         return found
     }
@@ -226,7 +228,9 @@ struct HostRun: Sendable {
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         try? FileManager.default.removeItem(atPath: manifestPath)
         let outcome: ChildProcess.Outcome
-        do { outcome = try child.run(timeout: timeout) } catch { throw UsageError(error.description) }
+        do { outcome = try child.run(timeout: timeout) } catch {
+            throw HostCollectionSetupError(message: error.description)
+        }
         var manifest = FileManager.default.contents(atPath: manifestPath).flatMap {
             try? JSONDecoder().decode(CollectionManifest.self, from: $0)
         }
@@ -245,7 +249,9 @@ struct HostRun: Sendable {
             }
             manifest?.finishUnreached(reason: failure)
         }
-        guard var manifest else { throw UsageError("the collector wrote no readable manifest for \(target.host)") }
+        guard var manifest else {
+            throw HostCollectionSetupError(message: "the collector wrote no readable manifest for \(target.host)")
+        }
         // whatever a killed child left half-written is not evidence
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in files where name.hasSuffix(".partial") {
@@ -275,7 +281,7 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
 
     /// Every slot, in order; a slot no worker filled is an error.
     var values: [Result<Value, any Error>] {
-        lock.withLock { slots.map { $0 ?? .failure(UsageError("a host was not collected")) } }
+        lock.withLock { slots.map { $0 ?? .failure(HostCollectionSetupError(message: "a host was not collected")) } }
     }
 }
 
@@ -292,8 +298,9 @@ enum CredentialCacheHandle {
     }
 }
 
-/// No ticket for the collection: the run cannot read any host (exit 3, like an unreachable DC).
-struct CollectionCredentialError: Error, CustomStringConvertible {
+/// The collection cannot run at all (no collector or Python bindings, no ticket, a collector that broke its
+/// contract): one line and exit 3, like an unreachable DC — not a usage error.
+struct HostCollectionSetupError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }

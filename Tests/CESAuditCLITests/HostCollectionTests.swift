@@ -277,6 +277,33 @@ struct HostCollectionTests {
         #expect(!FileManager.default.fileExists(atPath: String(cache.dropFirst(5))), "the cache is gone after the run")
     }
 
+    /// A collector that breaks (here: exits 1 at once, as without python3-samba) leaves every datum unknown with
+    /// its last line; one that cannot be found is a one-line exit 3, not a usage error.
+    @Test func aBrokenOrMissingCollectorIsUnknownNotAUsageError() throws {
+        let folder = try JobCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("broken-collector.py")
+        try "import sys\nprint('no samba here', file=sys.stderr)\nsys.exit(1)\n".write(
+            to: broken, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("evidence")
+        let result = try CLI.run(
+            ["collect", "ca01.corp.example.test", "--output", output.path] + Self.arguments(),
+            environment: ["CES_AUDIT_COLLECTOR": broken.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        let manifest = try Self.manifest(output.appendingPathComponent("ca01.corp.example.test"))
+        #expect(
+            manifest.entry("ca-config", ca: "corp-CA01")?.reason
+                == "the collector failed (exit status 1): no samba here")
+        #expect(manifest.data.allSatisfy { $0.status == "unknown" })
+
+        let missing = try CLI.run(
+            ["collect", "ca01.corp.example.test", "--output", output.path] + Self.arguments(),
+            environment: ["CES_AUDIT_COLLECTOR": folder.appendingPathComponent("nothing.py").path])
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("CES_AUDIT_COLLECTOR: cannot read"), "\(missing.stderr)")
+        #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+    }
+
     @Test func collectNeedsKerberosAndSaysSo() throws {
         let output = try JobCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: output) }
