@@ -33,6 +33,7 @@ import sys
 import tempfile
 
 MANIFEST = "manifest.json"
+IDENTIFYING_KEYS = ("ca", "right", "instance")  # with "datum", what names one entry of the manifest's data
 CERTSVC = r"SYSTEM\CurrentControlSet\Services\CertSvc\Configuration"
 REGISTRY_DATA = [  # datum, file, key
     ("ole", "ole.reg", r"SOFTWARE\Microsoft\Ole"),
@@ -209,8 +210,9 @@ class Collector:
         if reason:
             entry["reason"] = reason
         entry.update(extra)
+        identity = {k: extra.get(k) for k in IDENTIFYING_KEYS}
         for planned in self.data:
-            if planned["datum"] == datum and all(planned.get(k) == v for k, v in extra.items()):
+            if planned["datum"] == datum and all(planned.get(k) == v for k, v in identity.items()):
                 planned.clear()
                 planned.update(entry)
                 break
@@ -472,13 +474,11 @@ class Collector:
 
     def collect_files(self):
         instances = self.options.ces_instance
-        for instance in instances:
-            auth = instance.rsplit("_CES_", 1)[-1] if "_CES_" in instance else instance
-            file_name = "web.config" if len(instances) == 1 else "ces-%s.web.config" % safe_name(auth)
+        for instance, file_name in web_config_names(instances).items():
             remote = "%s\\%s\\web.config" % (CES_DIRECTORY, instance)
             try:
                 name = self.write(file_name, self.fetch(remote))
-                self.record("web.config", "collected", files=[name], instance=instance)
+                self.record("web.config", "collected", files=[name], instance=instance, file=name)
             except Unknown as error:
                 self.record("web.config", "unknown", str(error), instance=instance)
         try:
@@ -531,6 +531,25 @@ def string(winreg, value):
     s = winreg.String()
     s.name = value
     return s
+
+
+def web_config_names(instances):
+    """instance → file: `web.config` for a host's only instance, else `ces-<Auth>.web.config`, and
+    `ces-<CA>-<Auth>.web.config` when two CAs have an instance of the same kind on the host."""
+    if len(instances) == 1:
+        return {instances[0]: "web.config"}
+    def split(instance):
+        ca, _, auth = instance.rpartition("_CES_")
+        return (ca, auth) if ca else ("", instance)
+    kinds = [split(i)[1] for i in instances]
+    names = {}
+    for instance in instances:
+        ca, auth = split(instance)
+        if kinds.count(auth) > 1:
+            names[instance] = "ces-%s-%s.web.config" % (safe_name(ca), safe_name(auth))
+        else:
+            names[instance] = "ces-%s.web.config" % safe_name(auth)
+    return names
 
 
 def safe_name(text):

@@ -47,6 +47,7 @@ struct HostCollectionTests {
             var ca: String?
             var right: String?
             var instance: String?
+            var file: String?
         }
         var schemaVersion: Int
         var host: String
@@ -146,6 +147,12 @@ struct HostCollectionTests {
         let cesManifest = try Self.manifest(ces)
         #expect(cesManifest.entry("web.config", instance: "corp-CA01_CES_Kerberos")?.status == "collected")
         #expect(cesManifest.entry("applicationHost.config")?.status == "collected")
+        // two CAs with a UsernamePassword instance on ces01: one file each, named in the manifest
+        let ca01Username = cesManifest.entry("web.config", instance: "corp-CA01_CES_UsernamePassword")
+        let ca02Username = cesManifest.entry("web.config", instance: "corp CA02_CES_UsernamePassword")
+        #expect(ca01Username?.file == "ces-corp-CA01-UsernamePassword.web.config")
+        #expect(ca02Username?.file == "ces-corp_CA02-UsernamePassword.web.config")
+        #expect(cesManifest.entry("web.config", instance: "corp-CA01_CES_Kerberos")?.file == "ces-Kerberos.web.config")
         #expect(try Self.text(ces, "ces-Kerberos.web.config").contains("multipleSiteBindingsEnabled=\"true\""))
         #expect(!(try Self.text(ces, "ces-Certificate.web.config").contains("multipleSiteBindingsEnabled")))
         #expect(

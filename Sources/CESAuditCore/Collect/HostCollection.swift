@@ -111,6 +111,8 @@ public struct CollectionManifest: Codable, Sendable, Equatable {
         public var ca: String?
         public var right: String?
         public var instance: String?
+        /// The file a collected `web.config` instance was written to.
+        public var file: String?
 
         public init(datum: String, status: String, reason: String? = nil, ca: String? = nil, instance: String? = nil) {
             self.datum = datum
