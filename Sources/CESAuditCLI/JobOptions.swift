@@ -73,6 +73,8 @@ struct JobRunner {
     let options: JobOptions
     /// `scan --history`: the run is recorded and compared with the previous one.
     var history: HistoryOptions? = nil
+    /// `--collect`: the hosts this job reads.
+    var collectionScope: CollectionScope = .everyHost
 
     /// `job` also gets the config file, for settings of its own (the service account).
     func run(
@@ -92,7 +94,8 @@ struct JobRunner {
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let hostOptions = connection.merged(with: file)
             let collector = HostEvidenceCollector(options: options.collection, connection: hostOptions)
-            let manifests = try collector.collect(HostCollectionPlan.targets(snapshot: snapshot), into: folder)
+            let targets = HostCollectionPlan.targets(snapshot: snapshot, scope: collectionScope)
+            let manifests = try collector.collect(targets, into: folder)
             let unknown = manifests.reduce(0) { $0 + $1.unknown.count }
             if unknown > 0 {
                 Console.warning("host collection: \(unknown) datum(s) unknown; the rules that need them say why")

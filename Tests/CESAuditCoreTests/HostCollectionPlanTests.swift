@@ -42,6 +42,30 @@ import Testing
             ])
     }
 
+    @Test func aJobReadsOnlyTheHostsItHasRulesFor() throws {
+        let ca02Endpoint = "https://ces02.corp.example.test/corp-CA02_CES_Kerberos/service.svc/CES"
+        var snapshot = try EngineOfflineTests.snapshot(cas: 2)
+        if var services = snapshot.enrollmentServices.value {
+            services[1].endpoints = [EnrollmentServiceRecord.Endpoint(raw: "1\n2\n0\n\(ca02Endpoint)\n0")]
+            snapshot.enrollmentServices = .value(services)
+        }
+        func hosts(_ scope: CollectionScope) -> [String] {
+            HostCollectionPlan.targets(snapshot: snapshot, scope: scope).map(\.host)
+        }
+        #expect(hosts(.everyHost).count == 4)
+        #expect(hosts(.endpoint(ca02Endpoint.uppercased())) == ["ca02.corp.example.test", "ces02.corp.example.test"])
+        #expect(
+            hosts(.cesHost("CES01.corp.example.test", ca: nil)) == [
+                "ca01.corp.example.test", "ces01.corp.example.test",
+            ])
+        #expect(
+            hosts(.cesHost("ces09.corp.example.test", ca: "corp-CA02")) == [
+                "ca02.corp.example.test", "ces09.corp.example.test",
+            ])
+        // an unpublished CES host and no --ca: every CA host (the job itself insists on one CA then)
+        #expect(hosts(.cesHost("ces09.corp.example.test", ca: nil)).count == 3)
+    }
+
     @Test func resolveTakesHostEqualsAddress() throws {
         let override = try HostAddressOverride(parsing: "CA01.corp.example.test=127.0.0.5")
         #expect(override.host == "ca01.corp.example.test")

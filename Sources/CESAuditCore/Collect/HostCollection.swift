@@ -49,11 +49,47 @@ public enum HostCollectionPlan {
         return byHost.values.sorted { $0.host < $1.host }
     }
 
+    /// The hosts a job needs: `user --endpoint` the endpoint's CES host and the hosts of the CAs publishing it,
+    /// `server HOST` that host and the hosts of its CAs (`--ca`, else those publishing an endpoint on it, else
+    /// every CA host); everything else every host. A job reads no host it has no rule for.
+    public static func targets(snapshot: DirectorySnapshot, scope: CollectionScope) -> [HostCollectionTarget] {
+        let services = snapshot.enrollmentServices.value ?? []
+        var wanted: [String]
+        switch scope {
+        case .everyHost:
+            return targets(snapshot: snapshot)
+        case .endpoint(let url):
+            guard let endpoint = try? EndpointURL(url) else { return targets(snapshot: snapshot) }
+            let publishing = services.filter { service in
+                service.endpoints.contains { $0.url?.lowercased() == url.lowercased() }
+            }
+            wanted = [endpoint.host] + publishing.compactMap(\.dnsHostName)
+        case .cesHost(let host, let ca):
+            let host = normalized(host)
+            var cas = services.filter { service in
+                if let ca { return service.name.lowercased() == ca.lowercased() }
+                return service.endpoints.contains { $0.host.map(normalized) == host }
+            }
+            if cas.isEmpty && ca == nil { cas = services }
+            wanted = [host] + cas.compactMap(\.dnsHostName)
+        }
+        return targets(snapshot: snapshot, requested: wanted)
+    }
+
     public static func normalized(_ host: String) -> String {
         var host = host.lowercased()
         while host.hasSuffix(".") { host.removeLast() }
         return host
     }
+}
+
+/// Which hosts a job's `--collect` reads.
+public enum CollectionScope: Sendable, Equatable {
+    case everyHost
+    /// `user --endpoint URL`.
+    case endpoint(String)
+    /// `server HOST [--ca NAME]`.
+    case cesHost(String, ca: String?)
 }
 
 /// `--resolve HOST=ADDRESS` (as curl's): connect to ADDRESS, keep HOST for Kerberos and the evidence folder.
