@@ -12,7 +12,8 @@ struct CESAudit: AsyncParsableCommand {
         abstract: "Audit Active Directory Certificate Services enrollment through CES (0x803D0013 causes).",
         version: version,
         subcommands: [
-            UserCommand.self, ServerCommand.self, ScanCommand.self, SnapshotCommand.self, HistoryCommand.self,
+            UserCommand.self, ServerCommand.self, ScanCommand.self, SnapshotCommand.self, CollectCommand.self,
+            HistoryCommand.self,
             RulesCommand.self, ExplainCommand.self, Doctor.self,
         ]
     )

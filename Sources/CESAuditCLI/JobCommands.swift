@@ -34,7 +34,9 @@ struct UserCommand: AsyncParsableCommand {
         var job = UserJob(
             account: account, endpointURL: endpoint, templateName: template, serviceAccount: serviceAccount,
             probe: probe.request())
-        try await JobRunner(command: "user", target: account, connection: connection, options: options).run {
+        var runner = JobRunner(command: "user", target: account, connection: connection, options: options)
+        if let endpoint { runner.collectionScope = .endpoint(endpoint) }
+        try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount
             return try await job.run(source: source, evaluator: evaluator)
@@ -91,7 +93,9 @@ struct ServerCommand: AsyncParsableCommand {
             authentications: auth.map(\.authentication),
             renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal, probeUser: probeUser,
             probe: probe.request())
-        try await JobRunner(command: "server", target: host, connection: connection, options: options).run {
+        var runner = JobRunner(command: "server", target: host, connection: connection, options: options)
+        runner.collectionScope = .cesHost(host, ca: ca)
+        try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount
             return try await job.run(source: source, evaluator: evaluator)

@@ -25,6 +25,15 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Evaluate a snapshot saved by 'ces-audit snapshot' instead of reading AD.")
     var snapshot: String?
 
+    @Flag(help: "Read the CA and CES hosts' evidence remotely first (as 'ces-audit collect'; config: collect: true).")
+    var collect = false
+
+    @OptionGroup var collection: CollectOptions
+
+    func validate() throws {
+        try collection.check()
+    }
+
     /// These options with the config file's settings filled in where a flag was not given.
     func merged(with file: ConfigFile) -> JobOptions {
         var merged = self
@@ -33,6 +42,7 @@ struct JobOptions: ParsableArguments {
         merged.evidence = evidence ?? file.evidence
         merged.policies = policies ?? file.policies
         merged.sitePolicy = sitePolicy ?? file.sitePolicy
+        merged.collect = collect || file.collect == true
         return merged
     }
 
@@ -63,6 +73,8 @@ struct JobRunner {
     let options: JobOptions
     /// `scan --history`: the run is recorded and compared with the previous one.
     var history: HistoryOptions? = nil
+    /// `--collect`: the hosts this job reads.
+    var collectionScope: CollectionScope = .everyHost
 
     /// `job` also gets the config file, for settings of its own (the service account).
     func run(
@@ -75,7 +87,22 @@ struct JobRunner {
         let (catalogue, policy) = try options.catalogueAndPolicy()
         var source = try await directorySource(options, file)
         var snapshot = source.snapshot
-        if let evidence = options.evidence {
+        if options.collect {
+            guard options.evidence == nil else { throw UsageError("--collect and --evidence exclude each other") }
+            // collected into a private temporary folder, evaluated as --evidence, then deleted
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let hostOptions = connection.merged(with: file)
+            let collector = HostEvidenceCollector(options: options.collection, connection: hostOptions)
+            let targets = HostCollectionPlan.targets(snapshot: snapshot, scope: collectionScope)
+            let manifests = try collector.collect(targets, into: folder)
+            let unknown = manifests.reduce(0) { $0 + $1.unknown.count }
+            if unknown > 0 {
+                Console.warning("host collection: \(unknown) datum(s) unknown; the rules that need them say why")
+            }
+            do { try snapshot.loadEvidence(from: folder) } catch { throw UsageError("\(error)") }
+            source = source.replacingSnapshot(snapshot)
+        } else if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
             source = source.replacingSnapshot(snapshot)
         }

@@ -1,18 +1,19 @@
 import CLDAP
 import Foundation
 
-/// A TGT obtained from a keytab into a process-private `MEMORY:` credential cache.
+/// A TGT obtained from a keytab into a credential cache: by default a process-private `MEMORY:` one.
 ///
-/// Nothing is written to disk: the cache lives in this process until `deinit` destroys it. The keytab
-/// is only read. Every krb5 C pointer of this module lives and dies in this file.
-final class KerberosCredentialCache {
-    /// The cache's full name (`MEMORY:ces-audit-…`) for gss_krb5_ccache_name.
-    let name: String
-    let principal: String
+/// Nothing is written to disk unless a `FILE:` name is given (the host collector, a child process, needs one;
+/// its caller puts it in a private folder). The cache lives until `deinit` destroys it (a `FILE:` cache is then
+/// deleted). The keytab is only read. Every krb5 C pointer of this module lives and dies in this file.
+public final class KerberosCredentialCache {
+    /// The cache's full name (`MEMORY:ces-audit-…`, `FILE:/…`) for gss_krb5_ccache_name or KRB5CCNAME.
+    public let name: String
+    public let principal: String
 
-    init(keytab path: String, principal: String) throws(LDAPError) {
+    public init(keytab path: String, principal: String, cacheName: String? = nil) throws(LDAPError) {
         self.principal = principal
-        name = "MEMORY:ces-audit-\(UUID().uuidString)"
+        name = cacheName ?? "MEMORY:ces-audit-\(UUID().uuidString)"
         var context: krb5_context?
         let initRC = krb5_init_context(&context)
         guard initRC == 0, let context else {
@@ -58,6 +59,15 @@ final class KerberosCredentialCache {
         guard rc == 0 else { throw failure("initialise in-memory credential cache", rc) }
         rc = krb5_cc_store_cred(context, cache, &credentials)
         guard rc == 0 else { throw failure("store credentials", rc) }
+    }
+
+    /// The credential cache a plain Kerberos client of this process would use (KRB5CCNAME, else krb5.conf's
+    /// default_ccache_name, else the library's default), or nil when the library cannot tell.
+    public static func defaultCacheName() -> String? {
+        var context: krb5_context?
+        guard krb5_init_context(&context) == 0, let context else { return nil }
+        defer { krb5_free_context(context) }
+        return krb5_cc_default_name(context).map { String(cString: $0) }
     }
 
     deinit {

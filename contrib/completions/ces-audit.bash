@@ -173,22 +173,22 @@ _ces-audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    user|server|scan|snapshot|history|rules|explain|doctor|help)
+    user|server|scan|snapshot|collect|history|rules|explain|doctor|help)
         # Offer subcommand argument completions
         "_ces-audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'user server scan snapshot history rules explain doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'user server scan snapshot collect history rules explain doctor help' -- "${cur}"))
         ;;
     esac
 }
 
 _ces-audit_user() {
     repeating_flags=()
-    non_repeating_flags=(--starttls --tls-insecure --version -h --help)
-    repeating_options=(--uri)
-    non_repeating_options=(--endpoint --template --service-account --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
+    non_repeating_flags=(--starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    repeating_options=(--uri --resolve)
+    non_repeating_options=(--endpoint --template --service-account --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -260,14 +260,26 @@ _ces-audit_user() {
     '--snapshot')
         return
         ;;
+    '--resolve')
+        return
+        ;;
+    '--collect-keytab')
+        return
+        ;;
+    '--collect-principal')
+        return
+        ;;
+    '--collect-timeout')
+        return
+        ;;
     esac
 }
 
 _ces-audit_server() {
     repeating_flags=()
-    non_repeating_flags=(--renewal-only --key-based-renewal --starttls --tls-insecure --version -h --help)
-    repeating_options=(--auth --uri)
-    non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
+    non_repeating_flags=(--renewal-only --key-based-renewal --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    repeating_options=(--auth --uri --resolve)
+    non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -343,14 +355,26 @@ _ces-audit_server() {
     '--snapshot')
         return
         ;;
+    '--resolve')
+        return
+        ;;
+    '--collect-keytab')
+        return
+        ;;
+    '--collect-principal')
+        return
+        ;;
+    '--collect-timeout')
+        return
+        ;;
     esac
 }
 
 _ces-audit_scan() {
     repeating_flags=()
-    non_repeating_flags=(--include-passed --exact-groups --starttls --tls-insecure --version -h --help)
-    repeating_options=(--uri)
-    non_repeating_options=(--history --keep-runs --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot)
+    non_repeating_flags=(--include-passed --exact-groups --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    repeating_options=(--uri --resolve)
+    non_repeating_options=(--history --keep-runs --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 0
 
     # Offer option value completions
@@ -413,6 +437,18 @@ _ces-audit_scan() {
     '--snapshot')
         return
         ;;
+    '--resolve')
+        return
+        ;;
+    '--collect-keytab')
+        return
+        ;;
+    '--collect-principal')
+        return
+        ;;
+    '--collect-timeout')
+        return
+        ;;
     esac
 }
 
@@ -432,6 +468,66 @@ _ces-audit_snapshot() {
         return
         ;;
     '--evidence')
+        return
+        ;;
+    '--uri')
+        return
+        ;;
+    '--domain')
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--bind-dn')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--keytab')
+        return
+        ;;
+    '--principal')
+        return
+        ;;
+    '--base')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    esac
+}
+
+_ces-audit_collect() {
+    repeating_flags=()
+    non_repeating_flags=(--seal --allow-ntlm --starttls --tls-insecure --version -h --help)
+    repeating_options=(--resolve --uri)
+    non_repeating_options=(--output --collect-keytab --collect-principal --collect-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config)
+    __ces-audit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output')
+        return
+        ;;
+    '--resolve')
+        return
+        ;;
+    '--collect-keytab')
+        return
+        ;;
+    '--collect-principal')
+        return
+        ;;
+    '--collect-timeout')
         return
         ;;
     '--uri')

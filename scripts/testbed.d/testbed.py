@@ -10,6 +10,7 @@ an internal interface.
   testbed.py ldif TB DOMAIN_SID BULK BIG  write the seed LDIF (to stdout)
   testbed.py local TB                   writes that LDAP cannot do (RBCD, SID-specific ACEs,
                                         duplicate SPN) + keytabs
+  testbed.py smb-seed TB                SMB mode: registry, rights, BUILTIN members, C$ files, cifs/ SPNs
   testbed.py ca-policies                the certificatePolicies OIDs of the AD CS CA certificate (for openssl)
 
 Everything generated here is deterministic except the passwords (and the SIDs/GUIDs the
@@ -836,6 +837,174 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
     ])
 
 
+# ---------------------------------------------------------------------------------------
+# SMB mode (CES_TESTBED_SMB=1, issue 16): the DC serves SMB + DCE/RPC and stands in for the CA and CES hosts of
+# the scenarios, so that `ces-audit collect` reads real registry, LSA and SAMR answers. Scenarios:
+# docs/testbed-scenarios.md ("Remote collection"). One server answers for every stand-in name, so the data is
+# chosen to decide pass for one principal and fail for another (as the evidence fixtures do).
+
+# cifs/<name> on the DC's account: a cifs/ ticket for a stand-in name is then encrypted with the DC's key (without
+# it the KDC maps cifs/ to HOST/<name>, held by CA01$/CES01$, and the DC's smbd answers LOGON_FAILURE: that is
+# what ces04 keeps: the "refusing" host).
+SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03", "ca09"]
+# ca09 (the reliability fixture's rel-broken-CA): hostile registry data, a Security value over the collector's
+# 1 MiB bound
+HOSTILE_SECURITY_BYTES = (1 << 20) + 4096
+CERTSVC = r"SYSTEM\CurrentControlSet\Services\CertSvc\Configuration"
+POLICY_MODULE = "CertificateAuthority_MicrosoftDefault.Policy"
+# the same descriptor as Tests/CESAuditCoreTests/Fixtures/evidence/testbed/ca01.corp.example.test/ca-security.sddl:
+# Guests denied Read+Enroll (grace, svc-ces2), Enroll for Authenticated Users, CA admin rights for the admins
+CA01_SECURITY_SDDL = "O:BAG:BAD:(D;;0x300;;;BG)(A;;0x200;;;AU)(A;;CCDC;;;BA)(A;;CCDC;;;DA)(A;;CCDC;;;EA)"
+CA01_EDITFLAGS = 0x0411014E  # with EDITF_ENABLERENEWONBEHALFOF (0x04000000)
+CA02_EDITFLAGS = 0x0011014E  # without
+INTERFACE_FLAGS = 0x00000641
+# corp CA02's key is readable by the administrators only: a non-admin collector meets WERR_ACCESS_DENIED
+CA02_KEY_SDDL = "O:BAG:SYD:(A;CI;0xf003f;;;BA)(A;CI;0xf003f;;;SY)"  # KEY_ALL_ACCESS
+# user rights (Samba's LSA knows only SeInteractiveLogonRight, SeNetworkLogonRight and
+# SeRemoteInteractiveLogonRight among the logon rights; the Deny/Batch/Service rights answer NO_SUCH_PRIVILEGE)
+SMB_RIGHTS = [("SeImpersonatePrivilege", ["S-1-5-32-568", "S-1-5-32-544"]),
+              ("SeNetworkLogonRight", ["S-1-5-11", "S-1-5-32-544"])]
+SMB_ALIAS_MEMBERS = {"IIS_IUSRS": ["svc-ces"],  # not svc-ces2: D2 fails for it
+                     "Certificate Service DCOM Access": ["alice", "carol", "svc-ces"]}  # not grace: B4
+CES_WEB_CONFIG = """<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.serviceModel>
+    <serviceHostingEnvironment multipleSiteBindingsEnabled="true" />
+  </system.serviceModel>
+  <system.webServer>
+    <security>
+      <authentication>
+        <windowsAuthentication enabled="true" useKernelMode="false" useAppPoolCredentials="true" />
+      </authentication>
+    </security>
+  </system.webServer>
+</configuration>
+"""
+APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <system.applicationHost>
+    <sites>
+      <site name="Default Web Site" id="1">
+        <application path="/corp-CA01_CES_Kerberos" applicationPool="WSEnrollmentServer">
+          <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_Kerberos" />
+        </application>
+        <bindings>
+          <binding protocol="https" bindingInformation="*:443:" />
+          <binding protocol="https" bindingInformation="*:443:ces01.corp.example.test" />
+        </bindings>
+      </site>
+    </sites>
+  </system.applicationHost>
+</configuration>
+"""
+
+
+def cmd_smb_seed(tb):
+    import ldb
+    from samba.auth import system_session
+    from samba.credentials import Credentials
+    from samba.dcerpc import lsa, misc, security, winreg
+    from samba.ndr import ndr_pack
+    from samba.param import LoadParm
+    from samba.samdb import SamDB
+
+    lp = LoadParm()
+    lp.load(os.path.join(tb, "etc", "smb.conf"))
+    samdb = SamDB(url=os.path.join(tb, "private", "sam.ldb"), session_info=system_session(), lp=lp)
+    domain_sid = security.dom_sid(samdb.get_domain_sid())
+    dc_dn = "CN=DC01,OU=Domain Controllers," + BASE
+    for host in SMB_STANDIN_HOSTS:
+        duplicate_spn(tb, dc_dn, "cifs/%s.%s" % (host, DNS_DOMAIN))
+    for alias, members in SMB_ALIAS_MEMBERS.items():
+        res = samdb.search("CN=Builtin," + BASE, expression="(cn=%s)" % ldb.binary_encode(alias), attrs=["member"])
+        present = {str(v).split(",")[0][3:].lower() for v in res[0].get("member", [])} if res else set()
+        missing = [m for m in members if m.lower() not in present]
+        if missing:
+            samdb.add_remove_group_members(alias, missing, add_members_operation=True)
+
+    # DCE/RPC as Administrator (the password stays in this process)
+    creds = Credentials()
+    creds.guess(lp)
+    creds.set_domain(DOMAIN)
+    creds.set_username("Administrator")
+    creds.set_password(read_password(tb, "Administrator"))
+    binding = "ncacn_np:%s[sign]" % IP
+
+    rpc = lsa.lsarpc(binding, lp, creds)
+    policy = rpc.OpenPolicy2("", lsa.ObjectAttribute(), security.SEC_FLAG_MAXIMUM_ALLOWED)
+    for right, sids in SMB_RIGHTS:
+        for sid in sids:
+            names = lsa.RightSet()
+            name = lsa.StringLarge()
+            name.string = right
+            names.names = [name]
+            names.count = 1
+            rpc.AddAccountRights(policy, security.dom_sid(sid), names)
+
+    reg = winreg.winreg(binding, lp, creds)
+    hklm = reg.OpenHKLM(None, security.SEC_FLAG_MAXIMUM_ALLOWED)
+
+    def string(value):
+        s = winreg.String()
+        s.name = value
+        return s
+
+    def create(path):
+        handle = hklm
+        for part in path.split("\\"):  # one level at a time: Samba's CreateKey wants an existing parent
+            handle, _ = reg.CreateKey(handle, string(part), string(""), 0, security.SEC_FLAG_MAXIMUM_ALLOWED,
+                                      None, 0)
+        return handle
+
+    def set_value(handle, name, kind, value):
+        if kind == misc.REG_DWORD:
+            data = struct.pack("<I", value)
+        elif kind == misc.REG_SZ:
+            data = (value + "\0").encode("utf-16-le")
+        else:
+            data = value
+        reg.SetValue(handle, string(name), kind, list(data))
+
+    for ca, sddl, edit_flags in (("corp-CA01", CA01_SECURITY_SDDL, CA01_EDITFLAGS),
+                                 (CA02_NAME, CA01_SECURITY_SDDL, CA02_EDITFLAGS)):
+        key = create(CERTSVC + "\\" + ca)
+        set_value(key, "Security", misc.REG_BINARY, ndr_pack(security.descriptor.from_sddl(sddl, domain_sid)))
+        set_value(key, "InterfaceFlags", misc.REG_DWORD, INTERFACE_FLAGS)
+        set_value(key, "CommonName", misc.REG_SZ, ca)
+        modules = create(CERTSVC + "\\" + ca + "\\PolicyModules")
+        set_value(modules, "Active", misc.REG_SZ, POLICY_MODULE)
+        module = create(CERTSVC + "\\" + ca + "\\PolicyModules\\" + POLICY_MODULE)
+        set_value(module, "EditFlags", misc.REG_DWORD, edit_flags)
+        if ca == CA02_NAME:
+            data = winreg.KeySecurityData()
+            sd = list(ndr_pack(security.descriptor.from_sddl(CA02_KEY_SDDL, domain_sid)))
+            data.data, data.size, data.len = sd, len(sd), len(sd)
+            reg.SetKeySecurity(key, security.SECINFO_DACL | security.SECINFO_OWNER | security.SECINFO_GROUP,
+                               data)
+    hostile = create(CERTSVC + "\\" + REL_BROKEN_CA)
+    set_value(hostile, "Security", misc.REG_BINARY, bytes(HOSTILE_SECURITY_BYTES))
+    set_value(create(r"SOFTWARE\Microsoft\Ole"), "EnableDCOM", misc.REG_SZ, "Y")
+    set_value(create(r"SYSTEM\CurrentControlSet\Control\Lsa"), "LsaCfgFlags", misc.REG_DWORD, 1)
+    guard = create(r"SOFTWARE\Policies\Microsoft\Windows\DeviceGuard")
+    set_value(guard, "EnableVirtualizationBasedSecurity", misc.REG_DWORD, 1)
+    set_value(guard, "LsaCfgFlags", misc.REG_DWORD, 1)
+
+    # the admin share C$ (smb.conf [C$], read only): one CES instance's web.config and IIS's applicationHost.config
+    # The Certificate instance lacks multipleSiteBindingsEnabled while the site has two bindings (G3 fails there)
+    drive = os.path.join(tb, "hosts", "c", "Windows")
+    files = {os.path.join("System32", "inetsrv", "config", "applicationHost.config"): APPLICATION_HOST_CONFIG}
+    for instance in ("corp-CA01_CES_Kerberos", "corp-CA01_CES_UsernamePassword", "corp-CA01_CES_Certificate_KBR",
+                     "corp CA02_CES_UsernamePassword"):
+        files[os.path.join("SystemData", "CES", instance, "web.config")] = CES_WEB_CONFIG
+    files[os.path.join("SystemData", "CES", "corp-CA01_CES_Certificate", "web.config")] = CES_WEB_CONFIG.replace(
+        '    <serviceHostingEnvironment multipleSiteBindingsEnabled="true" />\n', "")
+    for path, text in files.items():
+        full = os.path.join(drive, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8", newline="\r\n") as f:
+            f.write(text)
+
+
 def main(argv):
     if len(argv) < 2:
         die("usage: testbed.py secrets|provision|ldif|local|ca-policies ...")
@@ -850,6 +1019,8 @@ def main(argv):
         cmd_local(*args)
     elif cmd == "ldif-reliability" and len(args) == 3:
         cmd_ldif_reliability(*args)
+    elif cmd == "smb-seed" and len(args) == 1:
+        cmd_smb_seed(*args)
     elif cmd == "ca-policies" and not args:
         print(",".join(CA_CERT_POLICIES))
     else:
