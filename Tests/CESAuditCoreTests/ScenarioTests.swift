@@ -43,9 +43,9 @@ struct ScenarioTests {
     static let cases: [Case] = [
         Case(rule: "CES-A1", job: .user("bob"), subject: "bob", status: .fail),
         Case(rule: "CES-A1", job: .user("alice"), subject: "alice", status: .pass),
-        // Domain functional level 4 on the test bed: Protected Users warns (ces-rules.md A2).
-        Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .warn),
-        Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .warn),
+        // Domain functional level 4, but DC02's NTDS Settings at 7: Protected Users is enforced (MS-KILE 3.3.5.1).
+        Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .fail),
+        Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .fail),
         Case(rule: "CES-A2", job: .user("alice"), subject: "alice", status: .pass),
         Case(rule: "CES-A3", job: .user("frank"), subject: "frank", status: .fail),
         Case(rule: "CES-A3", job: .user("alice"), subject: "alice", status: .pass),

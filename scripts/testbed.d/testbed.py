@@ -647,6 +647,26 @@ def duplicate_spn(tb, dn, spn):
     db.modify(m)
 
 
+# A2: a second DC at domainControllerFunctionality 7 (Windows Server 2016) in the domain still at level 4 —
+# the KDC keys Protected Users on the DC's level (MS-KILE 3.3.5.1). Only its server and NTDS Settings objects
+# exist (nTDSDSA is system-only: written with the relax control); nothing talks to it (no drepl/kcc services).
+SECOND_DC = "DC02"
+SECOND_DC_LEVEL = 7
+
+
+def second_dc_local(samdb):
+    import ldb
+    servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration," + BASE
+    if samdb.search(servers, scope=ldb.SCOPE_ONELEVEL, expression="(cn=%s)" % SECOND_DC, attrs=["cn"]):
+        return
+    server = "CN=%s,%s" % (SECOND_DC, servers)
+    samdb.add({"dn": server, "objectClass": ["top", "server"],
+               "dNSHostName": "%s.%s" % (SECOND_DC.lower(), DNS_DOMAIN)})
+    samdb.add({"dn": "CN=NTDS Settings," + server, "objectClass": ["top", "applicationSettings", "nTDSDSA"],
+               "msDS-Behavior-Version": str(SECOND_DC_LEVEL), "msDS-HasDomainNCs": BASE, "options": "0"},
+              controls=["relax:0"])
+
+
 def cmd_local(tb):
     import ldb
     import samba
@@ -700,6 +720,7 @@ def cmd_local(tb):
                                    "msDS-AllowedToActOnBehalfOfOtherIdentity")
     samdb.modify(m)
     duplicate_spn(tb, "CN=svc-dup,CN=Users," + BASE, "HTTP/ces02.corp.example.test")
+    second_dc_local(samdb)
 
     # keytabs (same as samba-tool domain exportkeytab --principal=...)
     samba.enable_net_export_keytab()
