@@ -112,15 +112,16 @@ struct DelegationRulesAgainstTestBedTests {
 @Suite struct DelegationRulesOfflineTests {
     static let principalSID = "S-1-5-21-1-2-3-1105"
 
-    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws
-        -> EndpointPath
-    {
+    static func path(
+        rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200,
+        groups: Collected<[String]> = .value([])
+    ) throws -> EndpointPath {
         let principal = AccountRecord(
             dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
             userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
             userPrincipalName: nil,
             dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: allowedToDelegateTo,
-            allowedToActOnBehalfOf: nil, tokenGroups: .value([]))
+            allowedToActOnBehalfOf: nil, tokenGroups: groups)
         var caComputer = principal
         caComputer.samAccountName = "CA01$"
         caComputer.allowedToActOnBehalfOf = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
@@ -155,6 +156,44 @@ struct DelegationRulesAgainstTestBedTests {
     @Test func deniedRBCDEntryIsNoGrant() throws {
         let path = try Self.path(rbcd: "O:BAD:(D;;0xf01ff;;;\(Self.principalSID))")
         #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+    }
+
+    static let groupSID = "S-1-5-21-1-2-3-2001"
+
+    /// MS-SFU 3.2.5.2.3: the KDC's RBCD decision is an access check with the principal's token.
+    @Test func rbcdGrantedThroughAGroupSatisfiesC2C3AndC5() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.groupSID))", groups: .value([Self.groupSID]))
+        #expect(path.resourceBasedDelegationAllowsPrincipal == true)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: Self.context).status == .pass)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .pass)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .pass)
+    }
+
+    @Test func rbcdDeniedThroughAGroupBeatsTheOwnAllowACE() throws {
+        let path = try Self.path(
+            rbcd: "O:BAD:(D;;CR;;;\(Self.groupSID))(A;;0xf01ff;;;\(Self.principalSID))", groups: .value([Self.groupSID])
+        )
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: Self.context).status == .skipped)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .fail)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .fail)
+    }
+
+    @Test func rbcdAllowWithoutControlAccessIsNoGrant() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;RP;;;\(Self.principalSID))")
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+    }
+
+    @Test func rbcdWithUnreadGroupsIsUnknownUnlessTheSIDAloneDecides() throws {
+        let unread: Collected<[String]> = .missing(reason: "test")
+        let viaGroup = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.groupSID))", groups: unread)
+        #expect(viaGroup.resourceBasedDelegationAllowsPrincipal == nil)
+        #expect(C5ResourceBasedDelegation().evaluate(viaGroup, in: Self.context).status == .unknown)
+        let direct = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.principalSID))", groups: unread)
+        #expect(direct.resourceBasedDelegationAllowsPrincipal == true)
+        let withDeny = try Self.path(
+            rbcd: "O:BAD:(D;;CR;;;\(Self.groupSID))(A;;0xf01ff;;;\(Self.principalSID))", groups: unread)
+        #expect(withDeny.resourceBasedDelegationAllowsPrincipal == nil)
     }
 
     @Test func targetsMatchCaseInsensitively() throws {

@@ -76,7 +76,12 @@ struct ScenarioTests {
         Case(rule: "CES-C3", job: .server("ces04.corp.example.test"), subject: "CES04$", status: .pass),
         Case(rule: "CES-C4", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .warn),
         Case(rule: "CES-C4", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        // CA01's RBCD descriptor allows CES04$ through group rbcd-hosts and denies svc-ces2 through rbcd-denied
+        // ahead of an ACE allowing svc-ces2 itself (MS-SFU 3.2.5.2.3: an access check with the principal's token)
         Case(rule: "CES-C5", job: .server("ces04.corp.example.test"), subject: "CES04$", status: .pass),
+        Case(
+            rule: "CES-C5", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
+            status: .skipped),
         Case(
             rule: "CES-C6", job: .server("ces01.corp.example.test", account: "svc-sensitive"), subject: "svc-sensitive",
             status: .warn),

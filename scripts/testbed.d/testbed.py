@@ -123,6 +123,10 @@ GROUPS = [
     ("tier0-admins", ["erin"]),  # nested into Protected Users
     ("no-cert-users", ["grace"]),  # DENY Enroll on the User template and on corp-CA01's enrollment service
 ]
+RBCD_GROUPS = [
+    ("rbcd-hosts", "CN=CES04,CN=Computers," + BASE),
+    ("rbcd-denied", "CN=svc-ces2,CN=Users," + BASE),
+]
 PASSWORD_FILES = {"Administrator": "admin", "ces-reader": "reader"}
 PASSWORD_FILES.update({c[0] + "$": c[0].lower() for c in COMPUTERS})
 PASSWORD_FILES.update({u[0]: u[0] for u in USERS if u[0] not in PASSWORD_FILES})
@@ -459,6 +463,16 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
     # (ca-security.sddl: deny Enroll+Read; secedit.inf: SeDenyNetworkLogonRight)
     out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member",
                ["CN=grace,CN=Users," + BASE, "CN=svc-ces2,CN=Users," + BASE])
+    # C2/C3/C5: CA01's RBCD descriptor names groups (MS-SFU 3.2.5.2.3: the KDC runs an access check with the
+    # principal's token): rbcd-hosts (CES04$) is allowed, rbcd-denied (svc-ces2) denied ahead of its own allow ACE
+    for cn, member in RBCD_GROUPS:
+        out.add("CN=%s,CN=Users,%s" % (cn, BASE), [
+            ("objectClass", ["top", "group"]),
+            ("cn", cn),
+            ("sAMAccountName", cn),
+            ("groupType", -2147483646),  # global security group
+            ("member", [member]),
+        ])
 
     out.comment("AD CS: forest OID, issuance policy, templates, enterprise CA")
     out.modify("CN=OID," + PKS, "replace", "msPKI-Cert-Template-OID", FOREST_OID)
@@ -712,9 +726,13 @@ def cmd_local(tb):
     svc = sid_of("svc-ces")
     sdu.dacl_append_aces("CN=KBR-User,CN=Certificate Templates," + PKS,
                          "(OA;;CR;%s;;%s)(A;;LCRPLORC;;;%s)" % (ENROLL, svc, svc))
-    # C5: RBCD on the CA: CA01 allows CES04$
-    sd = security.descriptor.from_sddl("O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;%s)" % sid_of("CES04$"),
-                                       domain_sid)
+    # C5: RBCD on the CA through groups: CA01 allows rbcd-hosts (CES04$); it denies rbcd-denied (svc-ces2) ahead
+    # of an allow ACE naming svc-ces2 itself, so only an access check with the groups gets both right
+    full = "CCDCLCSWRPWPDTLOCRSDRCWDWO"
+    sd = security.descriptor.from_sddl(
+        "O:BAD:(D;;%s;;;%s)(A;;%s;;;%s)(A;;%s;;;%s)" % (
+            full, sid_of("rbcd-denied"), full, sid_of("rbcd-hosts"), full, sid_of("svc-ces2")),
+        domain_sid)
     m = ldb.Message(ldb.Dn(samdb, "CN=CA01,CN=Computers," + BASE))
     m["rbcd"] = ldb.MessageElement(ndr_pack(sd), ldb.FLAG_MOD_REPLACE,
                                    "msDS-AllowedToActOnBehalfOfOtherIdentity")
