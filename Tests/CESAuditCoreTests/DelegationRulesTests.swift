@@ -100,6 +100,16 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(C4UnconstrainedDelegationOnly().evaluate(path, in: fixture.context).status == .warn)
     }
 
+    /// MS-SFU 3.2.5.2.1: certificate authentication has no user TGT to forward, so CES needs S4U2proxy, which an
+    /// empty msDS-AllowedToDelegateTo refuses (KRB-ERR-BADOPTION, STATUS_NOT_SUPPORTED).
+    @Test func unconstrainedOnlyFailsOnACertificateEndpoint() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 8, serviceAccount: "WEB01$")
+        let finding = C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context)
+        #expect(finding.status == .fail)
+        #expect(finding.message.contains("STATUS_NOT_SUPPORTED"), "\(finding.message)")
+    }
+
     @Test func renewalOnlyEndpointNeedsNoDelegation() async throws {
         let fixture = try await Self.fixture()
         let path = try await fixture.path(authFlag: 8, renewalOnly: true)

@@ -69,6 +69,10 @@ struct ScenarioTests {
             rule: "CES-C2", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
             status: .fail),
         Case(rule: "CES-C2", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
+        // unconstrained delegation only, on a certificate endpoint: S4U2proxy with an empty list (MS-SFU 3.2.5.2.1)
+        Case(
+            rule: "CES-C2", job: .server("ces04.corp.example.test", account: "CES03$"), subject: "CES03$",
+            status: .fail),
         Case(
             rule: "CES-C3", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
             status: .fail),

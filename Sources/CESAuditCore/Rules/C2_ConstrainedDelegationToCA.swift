@@ -1,7 +1,8 @@
 import ADModel
 
 /// CES-C2: the CES principal needs constrained delegation to HOST/ and RPCSS/ on the CA — unless RBCD on
-/// the CA allows it (C5). Unconstrained delegation alone is a warning (Credential Guard blocks it, C4).
+/// the CA allows it (C5). Unconstrained delegation alone is a warning on a Kerberos endpoint (Credential Guard
+/// blocks it, C4) and a failure on a certificate endpoint, which has no user TGT to forward (MS-SFU 3.2.5.2.1).
 public struct C2ConstrainedDelegationToCA: EndpointRule {
     public static let id = "CES-C2"
     public init() {}
@@ -31,11 +32,21 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
                 message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
                 evidence: evidence)
         }
-        if account.flags?.contains(.trustedForDelegation) == true {
+        if account.flags?.contains(.trustedForDelegation) == true
+            && path.endpoint.authenticationFlag != EnrollmentAuthentication.certificate.rawValue
+        {
             return context.finding(
                 Self.id, .warn, path: path,
                 message:
                     "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
+                evidence: evidence)
+        }
+        if account.flags?.contains(.trustedForDelegation) == true {
+            // No user TGT to forward on certificate authentication: CES needs S4U2proxy, which an empty list refuses.
+            return context.finding(
+                Self.id, .fail, path: path,
+                message:
+                    "\(lacking); unconstrained delegation does not help certificate authentication: there is no user TGT to forward, and S4U2proxy with \(account.allowedToDelegateTo.isEmpty ? "an empty msDS-AllowedToDelegateTo is refused with KRB-ERR-BADOPTION / STATUS_NOT_SUPPORTED" : "the missing targets is refused with KRB-ERR-BADOPTION / STATUS_NO_MATCH") (MS-SFU 3.2.5.2.1)",
                 evidence: evidence)
         }
         return context.finding(Self.id, .fail, path: path, message: lacking, evidence: evidence)
