@@ -48,13 +48,14 @@ enum EmbeddedCatalogue {
                 summary: "Remove {account} from Protected Users (or from the nested group that carries the membership) and have the user log on again, or let the user enroll through the UsernamePassword endpoint, which needs no delegation.",
                 steps: [
                     "Active Directory Users and Computers → Users → Protected Users → Members → remove {account} (or the group through which it is a member)",
-                    "On the client: sign out and in again, or run 'klist purge' in the user's session",
+                    "Kerberos endpoint only: on the client, sign out and in again, or run 'klist purge' in the user's session",
+                    "The commands name Protected Users by its SID ({domainSID}-525): the group's name is localized",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Protected Users' -Members '{account}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity '{domainSID}-525' -Members '{account}' -Confirm:$false"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Protected Users' -Members '{account}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity '{domainSID}-525' -Members '{account}'"),
                 ]),
             tradeOff: "Protected Users is a deliberate protection for privileged accounts (among others: no NTLM, no delegation). Removing the account weakens that protection. For Tier-0 or admin accounts prefer the UsernamePassword CES endpoint, which needs no delegation, or record a waiver in the site policy.",
             errorCodes: [
@@ -210,14 +211,16 @@ enum EmbeddedCatalogue {
                     "'Access this computer from the network': keep the existing entries and include a group the requester is in (e.g. Authenticated Users); 'Deny access to this computer from the network': remove groups that match the requester",
                     "Run the commands below in an elevated prompt on {caHost}",
                     "To revert the user-rights change: restore the previous lists in the same GPO",
+                    "The commands name Certificate Service DCOM Access and Authenticated Users by SID (S-1-5-32-574, S-1-5-11): the names are localized. reg export saves the OLE key first, so the revert restores the previous EnableDCOM value instead of disabling DCOM on the host",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "cmd", text: "net localgroup \"Certificate Service DCOM Access\" \"NT AUTHORITY\\Authenticated Users\" /add"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-LocalGroupMember -SID 'S-1-5-32-574' -Member 'S-1-5-11'"),
+                    RuleDefinition.Command(shell: "cmd", text: "reg export \"HKLM\\Software\\Microsoft\\OLE\" \"%SystemRoot%\\Temp\\ces-audit-ole-before.reg\" /y"),
                     RuleDefinition.Command(shell: "cmd", text: "reg add \"HKLM\\Software\\Microsoft\\OLE\" /v EnableDCOM /t REG_SZ /d Y /f"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "cmd", text: "net localgroup \"Certificate Service DCOM Access\" \"NT AUTHORITY\\Authenticated Users\" /delete"),
-                    RuleDefinition.Command(shell: "cmd", text: "reg add \"HKLM\\Software\\Microsoft\\OLE\" /v EnableDCOM /t REG_SZ /d N /f"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-LocalGroupMember -SID 'S-1-5-32-574' -Member 'S-1-5-11'"),
+                    RuleDefinition.Command(shell: "cmd", text: "reg import \"%SystemRoot%\\Temp\\ces-audit-ole-before.reg\""),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -432,11 +435,11 @@ enum EmbeddedCatalogue {
                 ],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -AccountNotDelegated $false"),
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Protected Users' -Members '{principalDN}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity '{domainSID}-525' -Members '{principalDN}' -Confirm:$false"),
                 ],
                 revert: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -AccountNotDelegated $true"),
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Protected Users' -Members '{principalDN}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity '{domainSID}-525' -Members '{principalDN}'"),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -554,10 +557,10 @@ enum EmbeddedCatalogue {
                 summary: "Add the CES principal to the Windows Authorization Access Group.",
                 steps: [],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Windows Authorization Access Group' -Members '{principalDN}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'S-1-5-32-560' -Members '{principalDN}'"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Windows Authorization Access Group' -Members '{principalDN}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'S-1-5-32-560' -Members '{principalDN}' -Confirm:$false"),
                 ]),
             tradeOff: nil,
             errorCodes: [
