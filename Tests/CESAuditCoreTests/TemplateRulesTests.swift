@@ -110,6 +110,34 @@ struct TemplateRulesAgainstTestBedTests {
         #expect(finding.status == .fail)
     }
 
+    /// The catalogue promises warn instead of fail when the CA has EDITF_EMAILOPTIONAL (its effect is undocumented).
+    @Test func emailRequiredFailsF1UnlessTheCAHasEmailOptional() {
+        let path = Self.path(nameFlags: 0x2000_0000)
+        #expect(F1EmailRequired().evaluate(path, in: Self.context).status == .fail)
+        var context = Self.context
+        let host = path.ca.dnsHostName ?? ""
+        func flags(_ value: UInt32) -> [String: HostEvidence] {
+            [
+                host.lowercased(): HostEvidence(
+                    host: host, caSecurity: .missing(reason: "x"), editFlags: .value(value),
+                    userRights: .missing(reason: "x"))
+            ]
+        }
+        context.snapshot.evidence = flags(0x0011_014E)
+        #expect(F1EmailRequired().evaluate(path, in: context).status == .fail)
+        context.snapshot.evidence = flags(0x0013_014E)
+        let softened = F1EmailRequired().evaluate(path, in: context)
+        #expect(softened.status == .warn)
+        #expect(softened.message.contains("EDITF_EMAILOPTIONAL"), "\(softened.message)")
+        // F2 has no such flag
+        #expect(F2UPNRequired().evaluate(Self.path(nameFlags: 0x0200_0000), in: context).status == .fail)
+    }
+
+    /// Severities agree with what the code reports: B5 warns, so its severity is warn.
+    @Test func b5SeverityIsWarnLikeItsFindings() throws {
+        #expect(RuleCatalogue.embedded["CES-B5"]?.severity == .warn)
+    }
+
     @Test func upnRequiredWithoutUPNFailsF2() {
         #expect(F2UPNRequired().evaluate(Self.path(nameFlags: 0x0200_0000), in: Self.context).status == .fail)
     }

@@ -11,10 +11,10 @@ enum EmbeddedCatalogue {
             check: "requester userAccountControl & 0x00100000 (ADS_UF_NOT_DELEGATED) != 0",
             rationale: "CES presents the requester's identity to the CA, so the CES principal must obtain a ticket to the CA on the requester's behalf (S4U2proxy). For an account marked \"Account is sensitive and cannot be delegated\" the KDC must not set the FORWARDABLE/PROXIABLE flags (MS-KILE 3.3.5.1) and S4U2self tickets should not be forwardable (MS-SFU), so the KDC refuses S4U2proxy with KDC_ERR_BADOPTION (with RBCD: STATUS_ACCOUNT_RESTRICTION) and the client only sees 0x803D0013. That the user must log on again after the flag is cleared is stated by the blog source but unverified; the mechanism (a new, forwardable TGT) is inferred.",
             remediation: RuleDefinition.Remediation(
-                summary: "Clear \"Account is sensitive and cannot be delegated\"; the user must then log on again (or run klist purge) so that a forwardable TGT is issued. Alternatively let this user enroll through the UsernamePassword endpoint, which needs no delegation.",
+                summary: "Clear \"Account is sensitive and cannot be delegated\". On a Kerberos endpoint the user must then log on again (or run klist purge) so that a forwardable TGT is issued; on a Certificate endpoint CES obtains the user's ticket itself (S4U2self), so no new logon is needed. Alternatively let this user enroll through the UsernamePassword endpoint, which needs no delegation.",
                 steps: [
                     "Active Directory Users and Computers → {account} → Properties → Account → Account options → clear 'Account is sensitive and cannot be delegated'",
-                    "On the client: sign out and in again, or run 'klist purge' in the user's session",
+                    "Kerberos endpoint only: on the client, sign out and in again, or run 'klist purge' in the user's session",
                 ],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{account}' -AccountNotDelegated $false"),
@@ -45,7 +45,7 @@ enum EmbeddedCatalogue {
             check: "requester's transitive group SIDs (tokenGroups, or memberOf:1.2.840.113556.1.4.1941:=CN=Protected Users,CN=Users,<domainDN>) contain <domainSID>-525; fail when any domain controller of the domain is at functional level 6 (Windows Server 2012 R2) or higher (msDS-Behavior-Version of its NTDS Settings object; RootDSE domainControllerFunctionality for the DC read from), warn when every DC is below 6, unknown when the DCs' levels were not read. The domain functional level does not matter",
             rationale: "Members of Protected Users \"are unable to … Delegate with unconstrained or constrained delegation\" and cannot use NTLM (Protected Users documentation), and the KDC treats membership like \"sensitive and cannot be delegated\" (MS-KILE 3.3.5.1), so S4U2proxy from the CES principal to the CA fails exactly as in CES-A1. MS-KILE 3.3.5.1 makes the KDC withhold FORWARDABLE and PROXIABLE \"if domainControllerFunctionality returns a value >= 6 … and the principal is a member of PROTECTED_USERS\": it is the issuing DC's level, so one Windows Server 2012 R2 or later DC enforces it even in a domain at a lower functional level. With every DC below 6 the finding is a warning that becomes a failure with the first such DC. Membership is evaluated transitively because it is usually inherited through nested groups.",
             remediation: RuleDefinition.Remediation(
-                summary: "Remove {account} from Protected Users (or from the nested group that carries the membership) and have the user log on again, or let the user enroll through the UsernamePassword endpoint, which needs no delegation.",
+                summary: "Remove {account} from Protected Users (or from the nested group that carries the membership) and, on a Kerberos endpoint, have the user log on again (a Certificate endpoint gets the user's ticket by S4U2self, so no new logon is needed), or let the user enroll through the UsernamePassword endpoint, which needs no delegation.",
                 steps: [
                     "Active Directory Users and Computers → Users → Protected Users → Members → remove {account} (or the group through which it is a member)",
                     "Kerberos endpoint only: on the client, sign out and in again, or run 'klist purge' in the user's session",
@@ -235,12 +235,12 @@ enum EmbeddedCatalogue {
             ]),
         RuleDefinition(
             id: "CES-B5", family: "B", title: "Enrollment service object in AD does not grant Enroll",
-            severity: .info, appliesWhen: "every endpoint (the pKIEnrollmentService object of its CA)",
+            severity: .warn, appliesWhen: "every endpoint (the pKIEnrollmentService object of its CA)",
             data: [
                 "ad",
             ],
             check: "nTSecurityDescriptor of the CA's pKIEnrollmentService object does not grant the Enroll extended right (0e10c968-78fb-11d2-90d4-00c04f79dc55) to the requester's token SIDs (deny ACEs honoured)",
-            rationale: "Clients and policy servers use this ACL to decide which CAs to offer, while the CA itself enforces the DACL in its registry value Security (CES-B1). Both statements are unverified (not found in a specification), so the rule is informational.",
+            rationale: "Clients and policy servers use this ACL to decide which CAs to offer, while the CA itself enforces the DACL in its registry value Security (CES-B1). Both statements are unverified (not found in a specification). The rule reports warn, and its severity is warn to match: a requester the object does not grant Enroll may not be offered the CA at all, which fails enrollment in some configurations, but the CA itself does not decide by it.",
             remediation: RuleDefinition.Remediation(
                 summary: "Grant Enroll on the CA's enrollment-service object to {account} or a group it belongs to.",
                 steps: [
@@ -1100,7 +1100,7 @@ enum EmbeddedCatalogue {
                 "ad",
             ],
             check: "an OID of the template's msPKI-Certificate-Policy has no msPKI-Enterprise-Oid object under CN=OID,CN=Public Key Services,CN=Services,CN=Configuration,<forest> whose msPKI-Cert-Template-OID equals it",
-            rationale: "Issuance policies are defined as msPKI-Enterprise-Oid objects in the configuration partition; a template that points to an undefined OID may be what the blog source calls an \"invalid issuance policy\" (unverified). The objects' flags value for issuance policies (believed 2) is unverified, so the check does not rely on it.",
+            rationale: "Issuance policies are defined as msPKI-Enterprise-Oid objects in the configuration partition; a template that points to an undefined OID may be what the blog source calls an \"invalid issuance policy\" (unverified). The objects' flags value for issuance policies (believed 2) is unverified, so the check does not rely on it. The severity stays warn, not fail: MS-WCCE 3.2.2.6.2.1.4.5.8 has the CA copy each OID of msPKI-Certificate-Policy into the certificate without looking up an OID object, so an undefined OID is not by itself a reason for the CA to deny the request.",
             remediation: RuleDefinition.Remediation(
                 summary: "Remove the undefined policy from the template, or define the issuance policy in the forest with that OID.",
                 steps: [
