@@ -228,3 +228,56 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(C7PrincipalUsable().evaluate(path, in: Self.context).status == .unknown)
     }
 }
+
+/// CES-C7 beyond "disabled": expiry, lockout and password expiry of user service accounts, gMSA password retrieval.
+@Suite struct PrincipalUsableTests {
+    static let context = RequesterRulesWithMissingDataTests.context
+
+    static func path(_ change: (inout AccountRecord) throws -> Void, hostComputer: AccountRecord? = nil) throws
+        -> EndpointPath
+    {
+        var path = try DelegationRulesOfflineTests.path(rbcd: nil, control: 0x200)
+        var account = try #require(path.principal.account)
+        try change(&account)
+        path.principal.account = account
+        path.principal.hostComputer = hostComputer
+        return path
+    }
+
+    static func status(_ path: EndpointPath) -> Status { C7PrincipalUsable().evaluate(path, in: context).status }
+
+    @Test func expiredLockedOutOrPasswordExpiredUserAccountsFail() throws {
+        #expect(Self.status(try Self.path { _ in }) == .pass)
+        let expired = C7PrincipalUsable().evaluate(
+            try Self.path { $0.accountExpires = 132_223_104_000_000_000 }, in: Self.context)
+        #expect(expired.status == .fail)
+        #expect(expired.message.contains("2020-01-01"), "\(expired.message)")
+        #expect(Self.status(try Self.path { $0.accountExpires = Int64.max }) == .pass)
+        #expect(Self.status(try Self.path { $0.accountExpires = 0 }) == .pass)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .value(0x10) }) == .fail)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .value(0x80_0000) }) == .fail)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .missing(reason: "x") }) == .unknown)
+    }
+
+    @Test func gMSAPasswordMustBeRetrievableByTheCESHost() throws {
+        let hostSID = "S-1-5-21-1-2-3-3001"
+        let groupSID = "S-1-5-21-1-2-3-3002"
+        var host = try #require(try DelegationRulesOfflineTests.path(rbcd: nil).principal.account)
+        host.samAccountName = "CES01$"
+        host.objectClasses = ["computer"]
+        host.sid = hostSID
+        host.tokenGroups = .value([groupSID])
+        func gmsa(_ sddl: String?) throws -> (inout AccountRecord) throws -> Void {
+            { account in
+                account.objectClasses = ["computer", "msDS-GroupManagedServiceAccount"]
+                account.groupMSAMembership = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
+            }
+        }
+        let viaGroup = try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;\(groupSID))"), hostComputer: host)
+        #expect(Self.status(viaGroup) == .pass)
+        #expect(
+            Self.status(try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;S-1-5-21-1-2-3-9999)"), hostComputer: host)) == .fail)
+        #expect(Self.status(try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;\(groupSID))"), hostComputer: nil)) == .unknown)
+        #expect(Self.status(try Self.path(gmsa(nil), hostComputer: host)) == .unknown)
+    }
+}

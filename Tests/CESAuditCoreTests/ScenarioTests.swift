@@ -48,6 +48,8 @@ struct ScenarioTests {
         Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .fail),
         Case(rule: "CES-A2", job: .user("alice"), subject: "alice", status: .pass),
         Case(rule: "CES-A3", job: .user("frank"), subject: "frank", status: .fail),
+        // accountExpires 2020-01-01: msDS-User-Account-Control-Computed does not show account expiry
+        Case(rule: "CES-A3", job: .user("ivan"), subject: "ivan", status: .fail),
         Case(rule: "CES-A3", job: .user("alice"), subject: "alice", status: .pass),
         Case(rule: "CES-B1", job: .user("grace"), subject: "grace", status: .fail),
         Case(rule: "CES-B1", job: .user("alice"), subject: "alice", status: .pass),
@@ -92,6 +94,9 @@ struct ScenarioTests {
         Case(rule: "CES-C6", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
         Case(
             rule: "CES-C7", job: .server("ces01.corp.example.test", account: "svc-off"), subject: "svc-off",
+            status: .fail),
+        Case(
+            rule: "CES-C7", job: .server("ces01.corp.example.test", account: "svc-expired"), subject: "svc-expired",
             status: .fail),
         Case(rule: "CES-C7", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
         Case(

@@ -93,6 +93,7 @@ COMPUTERS = [
     ("WKS01", 4096, [], {"dNSHostName": None}),
 ]
 A2D2_CA01 = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
+EXPIRED_2020 = (1577836800 + 11644473600) * 10 ** 7  # 2020-01-01T00:00:00Z as FILETIME
 USERS = [
     # sAMAccountName, uAC, mail?, extra attributes
     ("ces-reader", 512, True, {"description": ["ces-audit test reader (not an admin)"]}),
@@ -117,6 +118,10 @@ USERS = [
     ("svc-sensitive", 512 | 0x10000 | 0x1000000 | 0x100000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
     ("svc-off", 512 | 0x2 | 0x10000 | 0x1000000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
     ("svc-dup", 512 | 0x10000, True, {}),  # HTTP/ces02.corp.example.test written by `local` (duplicate SPN)
+    # A3 / C7: accountExpires in the past (2020-01-01; FILETIME), otherwise fine
+    ("ivan", 512, True, {"accountExpires": [EXPIRED_2020]}),
+    ("svc-expired", 512 | 0x10000 | 0x1000000, True,
+     {"msDS-AllowedToDelegateTo": A2D2_CA01, "accountExpires": [EXPIRED_2020]}),
 ]
 GROUPS = [
     # cn (global security groups under CN=Users), members (users of USERS)

@@ -77,8 +77,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "requester userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or msDS-User-Account-Control-Computed & (0x00000010 LOCKOUT | 0x00800000 PASSWORD_EXPIRED) != 0",
-            rationale: "A disabled, locked-out or expired account cannot authenticate, so CES can neither log it on (UsernamePassword) nor obtain tickets for it (Kerberos, Certificate). LOCKOUT and PASSWORD_EXPIRED are read from msDS-User-Account-Control-Computed because AD does not reliably store them in userAccountControl (unverified). The error codes a client sees (0x80070533, 0x80070775, 0x80070532 for username/password logons; KDC_ERR_CLIENT_REVOKED from the KDC) are unverified.",
+            check: "requester userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or msDS-User-Account-Control-Computed & (0x00000010 LOCKOUT | 0x00800000 PASSWORD_EXPIRED) != 0, or accountExpires (neither 0 nor 0x7FFFFFFFFFFFFFFF) lies before the time the directory was read",
+            rationale: "A disabled, locked-out or expired account cannot authenticate, so CES can neither log it on (UsernamePassword) nor obtain tickets for it (Kerberos, Certificate). LOCKOUT and PASSWORD_EXPIRED are read from msDS-User-Account-Control-Computed because AD does not reliably store them in userAccountControl (unverified); account expiry is in neither, so accountExpires is read itself. The error codes a client sees (0x80070533, 0x80070775, 0x80070532 for username/password logons; KDC_ERR_CLIENT_REVOKED from the KDC) are unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Enable or unlock the account, or have the user change the expired password, unless the account was disabled on purpose.",
                 steps: [
@@ -456,8 +456,8 @@ enum EmbeddedCatalogue {
                 "ad",
                 "iis-config",
             ],
-            check: "CES principal userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or the principal is a gMSA (objectClass msDS-GroupManagedServiceAccount) and the CES computer account is not allowed by its msDS-GroupMSAMembership (PrincipalsAllowedToRetrieveManagedPassword)",
-            rationale: "The WSEnrollmentServer application pool runs as the CES principal. If the account is disabled or the CES host may not retrieve the gMSA password, the pool cannot start (unverified) and clients get WS_E_ENDPOINT_NOT_AVAILABLE or the fault. Gradenegger's deployment script performs exactly this gMSA check.",
+            check: "CES principal userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0; or its accountExpires lies before the time the directory was read; or, for a user service account, msDS-User-Account-Control-Computed has LOCKOUT (0x10) or PASSWORD_EXPIRED (0x800000); or the principal is a gMSA (objectClass msDS-GroupManagedServiceAccount) and an access check of its msDS-GroupMSAMembership (PrincipalsAllowedToRetrieveManagedPassword) with the token of the CES host's computer account (its SID and groups) does not grant READ_PROPERTY. Unknown when the computed flags, the descriptor or the host's computer account were not read",
+            rationale: "The WSEnrollmentServer application pool runs as the CES principal. If the account is disabled, expired, locked out, has an expired password, or the CES host may not retrieve the gMSA password, the pool cannot start (unverified) and clients get WS_E_ENDPOINT_NOT_AVAILABLE or the fault. Gradenegger's deployment script performs exactly this gMSA check.",
             remediation: RuleDefinition.Remediation(
                 summary: "Enable the CES principal; for a gMSA allow the CES host's computer account to retrieve the password; then restart the WSEnrollmentServer application pool.",
                 steps: [

@@ -153,7 +153,7 @@ public struct SnapshotCollector: Sendable {
             return .value(UInt32(truncatingIfNeeded: value))
         }
         let text = sid?.description
-        return AccountRecord(
+        var account = AccountRecord(
             dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn,
             objectClasses: entry.strings("objectClass"),
             sid: text,
@@ -167,6 +167,9 @@ public struct SnapshotCollector: Sendable {
             supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map {
                 UInt32(truncatingIfNeeded: $0)
             }, token: token ?? AccountRecord.token(sid: text, groups: tokenGroups))
+        account.accountExpires = entry.integer("accountExpires")
+        account.groupMSAMembership = entry.values("msDS-GroupMSAMembership").first
+        return account
     }
 
     // MARK: Configuration partition
