@@ -153,6 +153,8 @@ struct ScenarioTests {
         Case(rule: "CES-F2", job: .user("alice", template: "User"), subject: "alice", status: .pass),
         Case(rule: "CES-F3", job: .user("WKS01$", template: "Machine"), subject: "WKS01$", status: .fail),
         Case(rule: "CES-F3", job: .user("CES01$", template: "Machine"), subject: "CES01$", status: .pass),
+        // SUBJECT_REQUIRE_DNS_AS_CN on a user template: the CA takes a user's CN from cn (MS-WCCE 3.2.2.6.2.1.4.5.9)
+        Case(rule: "CES-F3", job: .user("alice", template: "ShortLived"), subject: "alice", status: .skipped),
         Case(rule: "CES-F4", job: .user("WKS01$", template: "SPNRequired"), subject: "WKS01$", status: .fail),
         Case(rule: "CES-F4", job: .user("CA01$", template: "SPNRequired"), subject: "CA01$", status: .pass),
         Case(rule: "CES-F5", job: .user("alice", template: "AgentSigned"), subject: "AgentSigned", status: .warn),

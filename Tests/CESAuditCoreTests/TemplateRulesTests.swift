@@ -105,6 +105,22 @@ struct TemplateRulesAgainstTestBedTests {
         #expect(finding.errorCodes.contains("0x80094800"))
     }
 
+    /// MS-WCCE 3.2.2.6.2.1.4.5.9: DNS_AS_CN takes dNSHostName for a machine request, cn for a user request.
+    @Test func dnsAsCNNeedsDNSHostNameOnlyOnMachineTemplates() {
+        var path = Self.path(nameFlags: 0x1000_0000)
+        path.template.templateFlags = 0x2023A  // user template
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .skipped)
+        #expect(F3DNSNameRequired().statusForEveryRequester(path, in: Self.context) == .skipped)
+        path.template.templateFlags = 0x20260  // CT_FLAG_MACHINE_TYPE
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .fail)
+        path.template.templateFlags = nil  // not read: as before
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .fail)
+        // SUBJECT_ALT_REQUIRE_DNS needs it on any template
+        var alt = Self.path(nameFlags: 0x0800_0000)
+        alt.template.templateFlags = 0x2023A
+        #expect(F3DNSNameRequired().evaluate(alt, in: Self.context).status == .fail)
+    }
+
     @Test func dnsNameRequiredForAUserFailsF3() {
         let finding = F3DNSNameRequired().evaluate(Self.path(nameFlags: 0x0800_0000), in: Self.context)
         #expect(finding.status == .fail)

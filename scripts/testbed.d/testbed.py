@@ -375,9 +375,11 @@ def scenario_templates(domain_sid):
         # E5: server version 6 (2016), client version 6 (Windows 10)
         ("Modern", template(domain_sid, "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
                             private_key_flags=0x60000 | 0x06000000 | 0x10)),
-        # E6: 2 days validity, 12 hours renewal
+        # E6: 2 days validity, 12 hours renewal. F3 pass: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA
+        # takes a user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
         ("ShortLived", template(domain_sid, "Short Lived", 105, template_sddl(enroll=["DU"]),
-                                validity=period(days=2), overlap=period(hours=12))),
+                                validity=period(days=2), overlap=period(hours=12),
+                                name_flags=USER_NAME_FLAGS | 0x10000000)),
         # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
         ("Machine", template(domain_sid, "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
                              name_flags=0x18000000)),

@@ -251,7 +251,8 @@ public struct SnapshotCollector: Sendable {
             minimalKeySize: entry.integer("msPKI-Minimal-Key-Size").map(Int.init),
             validityPeriod: entry.values("pKIExpirationPeriod").first,
             renewalPeriod: entry.values("pKIOverlapPeriod").first, securityDescriptor: securityDescriptor(entry),
-            unreadAttributes: TemplateRecord.flagAttributes.filter { !entry.contains($0) })
+            unreadAttributes: TemplateRecord.flagAttributes.filter { !entry.contains($0) },
+            templateFlags: entry.integer("flags").map { UInt32(truncatingIfNeeded: $0) })
     }
 
     @Sendable static func oid(_ entry: LDAPEntry) -> OIDRecord {

@@ -117,6 +117,9 @@ struct RequiredAttributeCheck: Sendable {
     let value: @Sendable (AccountRecord) -> String?
     /// A CA EditFlags bit that makes the missing attribute a warning instead of a failure (F1: EDITF_EMAILOPTIONAL).
     var softenedBy: EditFlags? = nil
+    /// Flags that need the attribute only on machine templates (F3: SUBJECT_REQUIRE_DNS_AS_CN, MS-WCCE
+    /// 3.2.2.6.2.1.4.5.9: a user request takes the CN from `cn`). Counted when the template's flags were not read.
+    var machineOnly: CertificateNameFlags = []
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(ruleID, path) }
@@ -159,7 +162,8 @@ struct RequiredAttributeCheck: Sendable {
 
     /// Whether the CA takes the attribute from the directory for this template.
     func takesAttribute(_ path: TemplatePath) -> Bool {
-        path.subjectFromDirectory && !path.nameFlags.intersection(flags).isEmpty
+        let relevant = path.template.isMachineTemplate == false ? flags.subtracting(machineOnly) : flags
+        return path.subjectFromDirectory && !path.nameFlags.intersection(relevant).isEmpty
     }
 
     /// `skipped` when the template does not take the attribute from the directory, else `pass` or `fail`.
