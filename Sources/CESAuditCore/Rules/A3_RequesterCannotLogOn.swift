@@ -1,5 +1,4 @@
 import ADModel
-import Foundation
 
 /// CES-A3: a disabled, locked-out, password-expired or expired (accountExpires) requester cannot authenticate at all.
 public struct A3RequesterCannotLogOn: RequesterRule {
@@ -26,7 +25,7 @@ public struct A3RequesterCannotLogOn: RequesterRule {
         if live.contains(.passwordExpired) { problems.append("password expired (PASSWORD_EXPIRED 0x800000)") }
         // msDS-User-Account-Control-Computed does not cover account expiry: the KDC refuses an expired account
         // (KDC_ERR_CLIENT_REVOKED) whatever its flags.
-        let expired = path.requester.expiry(at: context.snapshot.collectedAt)
+        let expired = path.requester.expiredNote(at: context.snapshot.collectedAt)
         if let expired { problems.append(expired) }
         var evidence: [String: EvidenceValue] = [
             "userAccountControl": .integer(Int64(control)),
@@ -41,13 +40,5 @@ public struct A3RequesterCannotLogOn: RequesterRule {
         }
         return context.finding(
             Self.id, .fail, path: path, message: "account is " + problems.joined(separator: ", "), evidence: evidence)
-    }
-}
-
-extension AccountRecord {
-    /// "account expired on <date> (accountExpires)" when the account had expired at `now`; nil otherwise.
-    func expiry(at now: Date) -> String? {
-        guard let expiry, expiry <= now else { return nil }
-        return "account expired on \(expiry.formatted(.iso8601)) (accountExpires)"
     }
 }

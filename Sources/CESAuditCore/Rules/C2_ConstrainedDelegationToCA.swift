@@ -32,21 +32,23 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
                 message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
                 evidence: evidence)
         }
-        if account.flags?.contains(.trustedForDelegation) == true
-            && path.endpoint.authenticationFlag != EnrollmentAuthentication.certificate.rawValue
-        {
-            return context.finding(
-                Self.id, .warn, path: path,
-                message:
-                    "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
-                evidence: evidence)
-        }
         if account.flags?.contains(.trustedForDelegation) == true {
-            // No user TGT to forward on certificate authentication: CES needs S4U2proxy, which an empty list refuses.
+            guard path.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue else {
+                return context.finding(
+                    Self.id, .warn, path: path,
+                    message:
+                        "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
+                    evidence: evidence)
+            }
+            // No user TGT to forward on certificate authentication: CES needs S4U2proxy (MS-SFU 3.2.5.2.1).
+            let refusal =
+                account.allowedToDelegateTo.isEmpty
+                ? "an empty msDS-AllowedToDelegateTo is refused with KRB-ERR-BADOPTION / STATUS_NOT_SUPPORTED"
+                : "the missing targets is refused with KRB-ERR-BADOPTION / STATUS_NO_MATCH"
             return context.finding(
                 Self.id, .fail, path: path,
                 message:
-                    "\(lacking); unconstrained delegation does not help certificate authentication: there is no user TGT to forward, and S4U2proxy with \(account.allowedToDelegateTo.isEmpty ? "an empty msDS-AllowedToDelegateTo is refused with KRB-ERR-BADOPTION / STATUS_NOT_SUPPORTED" : "the missing targets is refused with KRB-ERR-BADOPTION / STATUS_NO_MATCH") (MS-SFU 3.2.5.2.1)",
+                    "\(lacking); unconstrained delegation does not help certificate authentication: there is no user TGT to forward, and S4U2proxy with \(refusal) (MS-SFU 3.2.5.2.1)",
                 evidence: evidence)
         }
         return context.finding(Self.id, .fail, path: path, message: lacking, evidence: evidence)

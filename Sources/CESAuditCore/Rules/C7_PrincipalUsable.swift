@@ -22,8 +22,8 @@ public struct C7PrincipalUsable: EndpointRule {
         if UserAccountControl(rawValue: control).contains(.accountDisable) {
             problems.append("is disabled (userAccountControl \(control.hex))")
         }
-        if let expired = account.expiry(at: context.snapshot.collectedAt), let value = account.accountExpires {
-            problems.append("has " + expired)
+        if let expired = account.expiredNote(at: context.snapshot.collectedAt), let value = account.accountExpires {
+            problems.append(expired)
             evidence["accountExpires"] = .integer(value)
         }
         if !account.isComputer {

@@ -107,6 +107,12 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         return Date(timeIntervalSince1970: Double(value) / 10_000_000 - 11_644_473_600)
     }
 
+    /// "expired on <date> (accountExpires)" when the account had expired at `now` (A3, C7); nil otherwise.
+    func expiredNote(at now: Date) -> String? {
+        guard let expiry, expiry <= now else { return nil }
+        return "expired on \(expiry.formatted(.iso8601)) (accountExpires)"
+    }
+
     public var isComputer: Bool { objectClasses.contains { $0.utf8.count == 8 && $0.lowercased() == "computer" } }
 
     public var flags: UserAccountControl? { userAccountControl.value.map(UserAccountControl.init(rawValue:)) }
