@@ -101,7 +101,15 @@ struct JobCommandTests {
             ).status
         }
         #expect(try run("alice", Self.username, extra: ["--site-policy", policy]) == 0)
-        #expect(try run("carol", Self.kerberos, extra: ["--site-policy", policy]) == 1)
+        // carol fails CES-A2 (Protected Users, a DC at level 7); rated warn by the site, the run exits 1
+        let lowered = directory.appendingPathComponent("lowered.yaml")
+        try "schemaVersion: 1\ndisabled: [CES-B4, CES-D2, CES-G1, CES-G2, CES-G3]\nseverity:\n  CES-A2: warn\n".write(
+            to: lowered, atomically: true, encoding: .utf8)
+        #expect(try run("carol", Self.kerberos, extra: ["--site-policy", policy]) == 2)
+        // named principal: CES-C8 cannot judge a principal it inferred from the HTTP/ SPN itself (unknown, exit 3)
+        #expect(
+            try run("carol", Self.kerberos, extra: ["--site-policy", lowered.path, "--service-account", "svc-ces"]) == 1
+        )
         #expect(try run("bob", Self.kerberos, extra: ["--site-policy", policy]) == 2)
         // Without the site policy the rules that have no evidence source stay unknown: never all ok.
         #expect(try run("alice", Self.username) == 3)

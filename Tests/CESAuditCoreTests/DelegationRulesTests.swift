@@ -100,6 +100,16 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(C4UnconstrainedDelegationOnly().evaluate(path, in: fixture.context).status == .warn)
     }
 
+    /// MS-SFU 3.2.5.2.1: certificate authentication has no user TGT to forward, so CES needs S4U2proxy, which an
+    /// empty msDS-AllowedToDelegateTo refuses (KRB-ERR-BADOPTION, STATUS_NOT_SUPPORTED).
+    @Test func unconstrainedOnlyFailsOnACertificateEndpoint() async throws {
+        let fixture = try await Self.fixture()
+        let path = try await fixture.path(authFlag: 8, serviceAccount: "WEB01$")
+        let finding = C2ConstrainedDelegationToCA().evaluate(path, in: fixture.context)
+        #expect(finding.status == .fail)
+        #expect(finding.message.contains("STATUS_NOT_SUPPORTED"), "\(finding.message)")
+    }
+
     @Test func renewalOnlyEndpointNeedsNoDelegation() async throws {
         let fixture = try await Self.fixture()
         let path = try await fixture.path(authFlag: 8, renewalOnly: true)
@@ -112,15 +122,16 @@ struct DelegationRulesAgainstTestBedTests {
 @Suite struct DelegationRulesOfflineTests {
     static let principalSID = "S-1-5-21-1-2-3-1105"
 
-    static func path(rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200) throws
-        -> EndpointPath
-    {
+    static func path(
+        rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200,
+        groups: Collected<[String]> = .value([])
+    ) throws -> EndpointPath {
         let principal = AccountRecord(
             dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
             userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
             userPrincipalName: nil,
             dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: allowedToDelegateTo,
-            allowedToActOnBehalfOf: nil, tokenGroups: .value([]))
+            allowedToActOnBehalfOf: nil, tokenGroups: groups)
         var caComputer = principal
         caComputer.samAccountName = "CA01$"
         caComputer.allowedToActOnBehalfOf = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
@@ -157,6 +168,44 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(path.resourceBasedDelegationAllowsPrincipal == false)
     }
 
+    static let groupSID = "S-1-5-21-1-2-3-2001"
+
+    /// MS-SFU 3.2.5.2.3: the KDC's RBCD decision is an access check with the principal's token.
+    @Test func rbcdGrantedThroughAGroupSatisfiesC2C3AndC5() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.groupSID))", groups: .value([Self.groupSID]))
+        #expect(path.resourceBasedDelegationAllowsPrincipal == true)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: Self.context).status == .pass)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .pass)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .pass)
+    }
+
+    @Test func rbcdDeniedThroughAGroupBeatsTheOwnAllowACE() throws {
+        let path = try Self.path(
+            rbcd: "O:BAD:(D;;CR;;;\(Self.groupSID))(A;;0xf01ff;;;\(Self.principalSID))", groups: .value([Self.groupSID])
+        )
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+        #expect(C5ResourceBasedDelegation().evaluate(path, in: Self.context).status == .skipped)
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .fail)
+        #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .fail)
+    }
+
+    @Test func rbcdAllowWithoutControlAccessIsNoGrant() throws {
+        let path = try Self.path(rbcd: "O:BAD:(A;;RP;;;\(Self.principalSID))")
+        #expect(path.resourceBasedDelegationAllowsPrincipal == false)
+    }
+
+    @Test func rbcdWithUnreadGroupsIsUnknownUnlessTheSIDAloneDecides() throws {
+        let unread: Collected<[String]> = .missing(reason: "test")
+        let viaGroup = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.groupSID))", groups: unread)
+        #expect(viaGroup.resourceBasedDelegationAllowsPrincipal == nil)
+        #expect(C5ResourceBasedDelegation().evaluate(viaGroup, in: Self.context).status == .unknown)
+        let direct = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.principalSID))", groups: unread)
+        #expect(direct.resourceBasedDelegationAllowsPrincipal == true)
+        let withDeny = try Self.path(
+            rbcd: "O:BAD:(D;;CR;;;\(Self.groupSID))(A;;0xf01ff;;;\(Self.principalSID))", groups: unread)
+        #expect(withDeny.resourceBasedDelegationAllowsPrincipal == nil)
+    }
+
     @Test func targetsMatchCaseInsensitively() throws {
         let path = try Self.path(
             rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"],
@@ -177,5 +226,58 @@ struct DelegationRulesAgainstTestBedTests {
         path.principal.account?.userAccountControl = .missing(reason: "no read access")
         #expect(C3ProtocolTransition().evaluate(path, in: Self.context).status == .unknown)
         #expect(C7PrincipalUsable().evaluate(path, in: Self.context).status == .unknown)
+    }
+}
+
+/// CES-C7 beyond "disabled": expiry, lockout and password expiry of user service accounts, gMSA password retrieval.
+@Suite struct PrincipalUsableTests {
+    static let context = RequesterRulesWithMissingDataTests.context
+
+    static func path(_ change: (inout AccountRecord) throws -> Void, hostComputer: AccountRecord? = nil) throws
+        -> EndpointPath
+    {
+        var path = try DelegationRulesOfflineTests.path(rbcd: nil, control: 0x200)
+        var account = try #require(path.principal.account)
+        try change(&account)
+        path.principal.account = account
+        path.principal.hostComputer = hostComputer
+        return path
+    }
+
+    static func status(_ path: EndpointPath) -> Status { C7PrincipalUsable().evaluate(path, in: context).status }
+
+    @Test func expiredLockedOutOrPasswordExpiredUserAccountsFail() throws {
+        #expect(Self.status(try Self.path { _ in }) == .pass)
+        let expired = C7PrincipalUsable().evaluate(
+            try Self.path { $0.accountExpires = 132_223_104_000_000_000 }, in: Self.context)
+        #expect(expired.status == .fail)
+        #expect(expired.message.contains("2020-01-01"), "\(expired.message)")
+        #expect(Self.status(try Self.path { $0.accountExpires = Int64.max }) == .pass)
+        #expect(Self.status(try Self.path { $0.accountExpires = 0 }) == .pass)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .value(0x10) }) == .fail)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .value(0x80_0000) }) == .fail)
+        #expect(Self.status(try Self.path { $0.userAccountControlComputed = .missing(reason: "x") }) == .unknown)
+    }
+
+    @Test func gMSAPasswordMustBeRetrievableByTheCESHost() throws {
+        let hostSID = "S-1-5-21-1-2-3-3001"
+        let groupSID = "S-1-5-21-1-2-3-3002"
+        var host = try #require(try DelegationRulesOfflineTests.path(rbcd: nil).principal.account)
+        host.samAccountName = "CES01$"
+        host.objectClasses = ["computer"]
+        host.sid = hostSID
+        host.tokenGroups = .value([groupSID])
+        func gmsa(_ sddl: String?) throws -> (inout AccountRecord) throws -> Void {
+            { account in
+                account.objectClasses = ["computer", "msDS-GroupManagedServiceAccount"]
+                account.groupMSAMembership = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
+            }
+        }
+        let viaGroup = try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;\(groupSID))"), hostComputer: host)
+        #expect(Self.status(viaGroup) == .pass)
+        #expect(
+            Self.status(try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;S-1-5-21-1-2-3-9999)"), hostComputer: host)) == .fail)
+        #expect(Self.status(try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;\(groupSID))"), hostComputer: nil)) == .unknown)
+        #expect(Self.status(try Self.path(gmsa(nil), hostComputer: host)) == .unknown)
     }
 }

@@ -22,10 +22,16 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     @Test func svcCesIsTheOnlyHTTPHolderOfTheKerberosEndpoint() async throws {
         let bed = try await TestBedSnapshot.collect()
-        let path = try await Self.path(bed, endpoint: try bed.endpoint(authFlag: 2))
-        let finding = C8HTTPServicePrincipalName().evaluate(path, in: bed.context)
+        let endpoint = try bed.endpoint(authFlag: 2)
+        let configured = try await Self.path(bed, endpoint: endpoint, serviceAccount: "svc-ces")
+        let finding = C8HTTPServicePrincipalName().evaluate(configured, in: bed.context)
         #expect(finding.status == .pass, "\(finding.message)")
         #expect(finding.message.hasPrefix("HTTP/ces01.corp.example.test is held only by the CES principal svc-ces"))
+        // Inferred from the very SPN: holding it proves nothing about the application pool (not circular).
+        let inferred = C8HTTPServicePrincipalName().evaluate(
+            try await Self.path(bed, endpoint: endpoint), in: bed.context)
+        #expect(inferred.status == .unknown, "\(inferred.message)")
+        #expect(inferred.message.contains("--service-account"))
     }
 
     @Test func computerAccountPrincipalFailsWhileSvcCesHoldsHTTP() async throws {

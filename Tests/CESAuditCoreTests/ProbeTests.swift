@@ -39,7 +39,7 @@ import Testing
 
     static func context(samba: Bool = true, level: Int = 4) throws -> RuleContext {
         var snapshot = try E.snapshot()
-        snapshot.domain.functionalLevel = level
+        snapshot.domain.domainControllerLevels = .value(["DC01": level])
         snapshot.domain.vendorName = samba ? "Samba Team (https://www.samba.org)" : nil
         return RuleContext(snapshot: snapshot, catalogue: .embedded)
     }

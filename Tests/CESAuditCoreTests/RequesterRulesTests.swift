@@ -64,17 +64,32 @@ struct RequesterRulesAgainstTestBedTests {
         #expect(finding.status == .skipped)
     }
 
-    @Test func protectedUsersMemberWarnsBelowLevel6AndFailsAtIt() async throws {
+    /// MS-KILE 3.3.5.1 keys on each DC's domainControllerFunctionality, not on the domain's level: the test bed's
+    /// domain is at level 4, its seeded NTDS Settings of DC02 at 7.
+    @Test func protectedUsersMemberFailsWhenAnyDCIsAtLevel6() async throws {
         let fixture = try await Self.fixture()
         let carolPath = try await fixture.path("carol", authFlag: 2)
         #expect(fixture.context.snapshot.domain.functionalLevel == 4)
-        let belowLevel = A2RequesterInProtectedUsers().evaluate(carolPath, in: fixture.context)
-        #expect(belowLevel.status == .warn)
-        #expect(belowLevel.message.contains("-525"))
-        var raised = fixture.context
-        raised.snapshot.domain.functionalLevel = 6
-        #expect(A2RequesterInProtectedUsers().evaluate(carolPath, in: raised).status == .fail)
-        let alice = A2RequesterInProtectedUsers().evaluate(try await fixture.path("alice", authFlag: 2), in: raised)
+        #expect(fixture.context.snapshot.domain.domainControllerLevels == .value(["DC01": 4, "DC02": 7]))
+        let seeded = A2RequesterInProtectedUsers().evaluate(carolPath, in: fixture.context)
+        #expect(seeded.status == .fail)
+        #expect(seeded.message.contains("-525") && seeded.message.contains("DC02"))
+        var allBelow = fixture.context
+        allBelow.snapshot.domain.domainControllerLevels = .value(["DC01": 4, "DC02": 5])
+        let below = A2RequesterInProtectedUsers().evaluate(carolPath, in: allBelow)
+        #expect(below.status == .warn)
+        // the domain level is context only: raising it with every DC below 6 still warns
+        allBelow.snapshot.domain.functionalLevel = 6
+        #expect(A2RequesterInProtectedUsers().evaluate(carolPath, in: allBelow).status == .warn)
+        // not read: the bound DC's RootDSE level decides only when it enforces
+        var unread = fixture.context
+        unread.snapshot.domain.domainControllerLevels = .missing(reason: "test")
+        unread.snapshot.domain.boundDomainControllerLevel = 4
+        #expect(A2RequesterInProtectedUsers().evaluate(carolPath, in: unread).status == .unknown)
+        unread.snapshot.domain.boundDomainControllerLevel = 7
+        #expect(A2RequesterInProtectedUsers().evaluate(carolPath, in: unread).status == .fail)
+        let alice = A2RequesterInProtectedUsers().evaluate(
+            try await fixture.path("alice", authFlag: 2), in: fixture.context)
         #expect(alice.status == .pass)
     }
 
@@ -116,7 +131,8 @@ struct RequesterRulesAgainstTestBedTests {
             domain: .init(
                 defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp",
                 dnsName: "corp",
-                sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil),
+                sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil,
+                domainControllerLevels: .value(["DC01": 7])),
             enrollmentServices: .value([]), templates: .value([]), oids: .value([])),
         catalogue: .embedded)
 

@@ -90,3 +90,46 @@ import Testing
         }
     }
 }
+
+/// Remediation that must not hurt (issue 21): localized groups by SID, B4's revert restores EnableDCOM.
+@Suite struct RemediationSafetyTests {
+    static func commands(_ id: String) throws -> (run: [String], revert: [String]) {
+        let rule = try #require(RuleCatalogue.embedded[id])
+        return (rule.remediation.commands.map(\.text), rule.remediation.revert.map(\.text))
+    }
+
+    @Test func localizedGroupsAreNamedBySID() throws {
+        let names = [
+            "'Protected Users'", "Windows Authorization Access Group", "Certificate Service DCOM Access",
+            "NT AUTHORITY",
+        ]
+        for rule in RuleCatalogue.embedded.rules {
+            for text in rule.remediation.commands.map(\.text) + rule.remediation.revert.map(\.text) {
+                #expect(!names.contains { text.contains($0) }, "\(rule.id): \(text)")
+            }
+        }
+        #expect(
+            try Self.commands("CES-A2").run == [
+                "Remove-ADGroupMember -Identity '{domainSID}-525' -Members '{account}' -Confirm:$false"
+            ])
+        #expect(try Self.commands("CES-C10").run.contains { $0.contains("'S-1-5-32-560'") })
+        #expect(try Self.commands("CES-B4").run.contains { $0.contains("-SID 'S-1-5-32-574' -Member 'S-1-5-11'") })
+    }
+
+    @Test func domainSIDPlaceholderIsFilled() throws {
+        let values = RequesterRulesWithMissingDataTests.context.placeholderValues(
+            ca: RequesterRulesWithMissingDataTests.path().ca, endpoint: nil)
+        #expect(values["domainSID"] == "S-1-5-21-1-2-3")
+        let text = RuleDefinition.Command(shell: "powershell", text: "'{domainSID}-525'").rendered(values)
+        #expect(text == "'S-1-5-21-1-2-3-525'")
+    }
+
+    @Test func dcomRevertRestoresThePreviousValueInsteadOfDisablingDCOM() throws {
+        let (run, revert) = try Self.commands("CES-B4")
+        #expect(!revert.contains { $0.contains("EnableDCOM") && $0.contains("/d N") })
+        let saved = try #require(run.firstIndex { $0.hasPrefix("reg export \"HKLM\\Software\\Microsoft\\OLE\"") })
+        let changed = try #require(run.firstIndex { $0.contains("/v EnableDCOM") })
+        #expect(saved < changed, "the previous value is saved before it is changed")
+        #expect(revert.contains { $0.hasPrefix("reg import ") })
+    }
+}

@@ -105,9 +105,53 @@ struct TemplateRulesAgainstTestBedTests {
         #expect(finding.errorCodes.contains("0x80094800"))
     }
 
+    /// MS-WCCE 3.2.2.6.2.1.4.5.9: DNS_AS_CN takes dNSHostName for a machine request, cn for a user request.
+    @Test func dnsAsCNNeedsDNSHostNameOnlyOnMachineTemplates() {
+        var path = Self.path(nameFlags: 0x1000_0000)
+        path.template.templateFlags = 0x2023A  // user template
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .skipped)
+        #expect(F3DNSNameRequired().statusForEveryRequester(path, in: Self.context) == .skipped)
+        path.template.templateFlags = 0x20260  // CT_FLAG_MACHINE_TYPE
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .fail)
+        path.template.templateFlags = nil  // not read: as before
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .fail)
+        // SUBJECT_ALT_REQUIRE_DNS needs it on any template
+        var alt = Self.path(nameFlags: 0x0800_0000)
+        alt.template.templateFlags = 0x2023A
+        #expect(F3DNSNameRequired().evaluate(alt, in: Self.context).status == .fail)
+    }
+
     @Test func dnsNameRequiredForAUserFailsF3() {
         let finding = F3DNSNameRequired().evaluate(Self.path(nameFlags: 0x0800_0000), in: Self.context)
         #expect(finding.status == .fail)
+    }
+
+    /// The catalogue promises warn instead of fail when the CA has EDITF_EMAILOPTIONAL (its effect is undocumented).
+    @Test func emailRequiredFailsF1UnlessTheCAHasEmailOptional() {
+        let path = Self.path(nameFlags: 0x2000_0000)
+        #expect(F1EmailRequired().evaluate(path, in: Self.context).status == .fail)
+        var context = Self.context
+        let host = path.ca.dnsHostName ?? ""
+        func flags(_ value: UInt32) -> [String: HostEvidence] {
+            [
+                host.lowercased(): HostEvidence(
+                    host: host, caSecurity: .missing(reason: "x"), editFlags: .value(value),
+                    userRights: .missing(reason: "x"))
+            ]
+        }
+        context.snapshot.evidence = flags(0x0011_014E)
+        #expect(F1EmailRequired().evaluate(path, in: context).status == .fail)
+        context.snapshot.evidence = flags(0x0013_014E)
+        let softened = F1EmailRequired().evaluate(path, in: context)
+        #expect(softened.status == .warn)
+        #expect(softened.message.contains("EDITF_EMAILOPTIONAL"), "\(softened.message)")
+        // F2 has no such flag
+        #expect(F2UPNRequired().evaluate(Self.path(nameFlags: 0x0200_0000), in: context).status == .fail)
+    }
+
+    /// Severities agree with what the code reports: B5 warns, so its severity is warn.
+    @Test func b5SeverityIsWarnLikeItsFindings() throws {
+        #expect(RuleCatalogue.embedded["CES-B5"]?.severity == .warn)
     }
 
     @Test func upnRequiredWithoutUPNFailsF2() {

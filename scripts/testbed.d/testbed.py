@@ -94,6 +94,7 @@ COMPUTERS = [
     ("WKS01", 4096, [], {"dNSHostName": None}),
 ]
 A2D2_CA01 = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
+EXPIRED_2020 = (1577836800 + 11644473600) * 10 ** 7  # 2020-01-01T00:00:00Z as FILETIME
 USERS = [
     # sAMAccountName, uAC, mail?, extra attributes
     ("ces-reader", 512, True, {"description": ["ces-audit test reader (not an admin)"]}),
@@ -118,11 +119,19 @@ USERS = [
     ("svc-sensitive", 512 | 0x10000 | 0x1000000 | 0x100000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
     ("svc-off", 512 | 0x2 | 0x10000 | 0x1000000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
     ("svc-dup", 512 | 0x10000, True, {}),  # HTTP/ces02.corp.example.test written by `local` (duplicate SPN)
+    # A3 / C7: accountExpires in the past (2020-01-01; FILETIME), otherwise fine
+    ("ivan", 512, True, {"accountExpires": [EXPIRED_2020]}),
+    ("svc-expired", 512 | 0x10000 | 0x1000000, True,
+     {"msDS-AllowedToDelegateTo": A2D2_CA01, "accountExpires": [EXPIRED_2020]}),
 ]
 GROUPS = [
     # cn (global security groups under CN=Users), members (users of USERS)
     ("tier0-admins", ["erin"]),  # nested into Protected Users
     ("no-cert-users", ["grace"]),  # DENY Enroll on the User template and on corp-CA01's enrollment service
+]
+RBCD_GROUPS = [
+    ("rbcd-hosts", "CN=CES04,CN=Computers," + BASE),
+    ("rbcd-denied", "CN=svc-ces2,CN=Users," + BASE),
 ]
 PASSWORD_FILES = {"Administrator": "admin", "ces-reader": "reader"}
 PASSWORD_FILES.update({c[0] + "$": c[0].lower() for c in COMPUTERS})
@@ -367,9 +376,11 @@ def scenario_templates(domain_sid):
         # E5: server version 6 (2016), client version 6 (Windows 10)
         ("Modern", template(domain_sid, "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
                             private_key_flags=0x60000 | 0x06000000 | 0x10)),
-        # E6: 2 days validity, 12 hours renewal
+        # E6: 2 days validity, 12 hours renewal. F3 pass: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA
+        # takes a user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
         ("ShortLived", template(domain_sid, "Short Lived", 105, template_sddl(enroll=["DU"]),
-                                validity=period(days=2), overlap=period(hours=12))),
+                                validity=period(days=2), overlap=period(hours=12),
+                                name_flags=USER_NAME_FLAGS | 0x10000000)),
         # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
         ("Machine", template(domain_sid, "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
                              name_flags=0x18000000)),
@@ -460,6 +471,16 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
     # (ca-security.sddl: deny Enroll+Read; secedit.inf: SeDenyNetworkLogonRight)
     out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member",
                ["CN=grace,CN=Users," + BASE, "CN=svc-ces2,CN=Users," + BASE])
+    # C2/C3/C5: CA01's RBCD descriptor names groups (MS-SFU 3.2.5.2.3: the KDC runs an access check with the
+    # principal's token): rbcd-hosts (CES04$) is allowed, rbcd-denied (svc-ces2) denied ahead of its own allow ACE
+    for cn, member in RBCD_GROUPS:
+        out.add("CN=%s,CN=Users,%s" % (cn, BASE), [
+            ("objectClass", ["top", "group"]),
+            ("cn", cn),
+            ("sAMAccountName", cn),
+            ("groupType", -2147483646),  # global security group
+            ("member", [member]),
+        ])
 
     out.comment("AD CS: forest OID, issuance policy, templates, enterprise CA")
     out.modify("CN=OID," + PKS, "replace", "msPKI-Cert-Template-OID", FOREST_OID)
@@ -648,6 +669,26 @@ def duplicate_spn(tb, dn, spn):
     db.modify(m)
 
 
+# A2: a second DC at domainControllerFunctionality 7 (Windows Server 2016) in the domain still at level 4 —
+# the KDC keys Protected Users on the DC's level (MS-KILE 3.3.5.1). Only its server and NTDS Settings objects
+# exist (nTDSDSA is system-only: written with the relax control); nothing talks to it (no drepl/kcc services).
+SECOND_DC = "DC02"
+SECOND_DC_LEVEL = 7
+
+
+def second_dc_local(samdb):
+    import ldb
+    servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration," + BASE
+    if samdb.search(servers, scope=ldb.SCOPE_ONELEVEL, expression="(cn=%s)" % SECOND_DC, attrs=["cn"]):
+        return
+    server = "CN=%s,%s" % (SECOND_DC, servers)
+    samdb.add({"dn": server, "objectClass": ["top", "server"],
+               "dNSHostName": "%s.%s" % (SECOND_DC.lower(), DNS_DOMAIN)})
+    samdb.add({"dn": "CN=NTDS Settings," + server, "objectClass": ["top", "applicationSettings", "nTDSDSA"],
+               "msDS-Behavior-Version": str(SECOND_DC_LEVEL), "msDS-HasDomainNCs": BASE, "options": "0"},
+              controls=["relax:0"])
+
+
 def cmd_local(tb):
     import ldb
     import samba
@@ -693,14 +734,19 @@ def cmd_local(tb):
     svc = sid_of("svc-ces")
     sdu.dacl_append_aces("CN=KBR-User,CN=Certificate Templates," + PKS,
                          "(OA;;CR;%s;;%s)(A;;LCRPLORC;;;%s)" % (ENROLL, svc, svc))
-    # C5: RBCD on the CA: CA01 allows CES04$
-    sd = security.descriptor.from_sddl("O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;%s)" % sid_of("CES04$"),
-                                       domain_sid)
+    # C5: RBCD on the CA through groups: CA01 allows rbcd-hosts (CES04$); it denies rbcd-denied (svc-ces2) ahead
+    # of an allow ACE naming svc-ces2 itself, so only an access check with the groups gets both right
+    full = "CCDCLCSWRPWPDTLOCRSDRCWDWO"
+    sd = security.descriptor.from_sddl(
+        "O:BAD:(D;;%s;;;%s)(A;;%s;;;%s)(A;;%s;;;%s)" % (
+            full, sid_of("rbcd-denied"), full, sid_of("rbcd-hosts"), full, sid_of("svc-ces2")),
+        domain_sid)
     m = ldb.Message(ldb.Dn(samdb, "CN=CA01,CN=Computers," + BASE))
     m["rbcd"] = ldb.MessageElement(ndr_pack(sd), ldb.FLAG_MOD_REPLACE,
                                    "msDS-AllowedToActOnBehalfOfOtherIdentity")
     samdb.modify(m)
     duplicate_spn(tb, "CN=svc-dup,CN=Users," + BASE, "HTTP/ces02.corp.example.test")
+    second_dc_local(samdb)
 
     # keytabs (same as samba-tool domain exportkeytab --principal=...)
     samba.enable_net_export_keytab()

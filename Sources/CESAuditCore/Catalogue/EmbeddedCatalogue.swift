@@ -11,10 +11,10 @@ enum EmbeddedCatalogue {
             check: "requester userAccountControl & 0x00100000 (ADS_UF_NOT_DELEGATED) != 0",
             rationale: "CES presents the requester's identity to the CA, so the CES principal must obtain a ticket to the CA on the requester's behalf (S4U2proxy). For an account marked \"Account is sensitive and cannot be delegated\" the KDC must not set the FORWARDABLE/PROXIABLE flags (MS-KILE 3.3.5.1) and S4U2self tickets should not be forwardable (MS-SFU), so the KDC refuses S4U2proxy with KDC_ERR_BADOPTION (with RBCD: STATUS_ACCOUNT_RESTRICTION) and the client only sees 0x803D0013. That the user must log on again after the flag is cleared is stated by the blog source but unverified; the mechanism (a new, forwardable TGT) is inferred.",
             remediation: RuleDefinition.Remediation(
-                summary: "Clear \"Account is sensitive and cannot be delegated\"; the user must then log on again (or run klist purge) so that a forwardable TGT is issued. Alternatively let this user enroll through the UsernamePassword endpoint, which needs no delegation.",
+                summary: "Clear \"Account is sensitive and cannot be delegated\". On a Kerberos endpoint the user must then log on again (or run klist purge) so that a forwardable TGT is issued; on a Certificate endpoint CES obtains the user's ticket itself (S4U2self), so no new logon is needed. Alternatively let this user enroll through the UsernamePassword endpoint, which needs no delegation.",
                 steps: [
                     "Active Directory Users and Computers → {account} → Properties → Account → Account options → clear 'Account is sensitive and cannot be delegated'",
-                    "On the client: sign out and in again, or run 'klist purge' in the user's session",
+                    "Kerberos endpoint only: on the client, sign out and in again, or run 'klist purge' in the user's session",
                 ],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{account}' -AccountNotDelegated $false"),
@@ -43,19 +43,20 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "requester's transitive group SIDs (tokenGroups, or memberOf:1.2.840.113556.1.4.1941:=CN=Protected Users,CN=Users,<domainDN>) contain <domainSID>-525; report warn instead of fail while RootDSE domainFunctionality < 6 (below Windows Server 2012 R2)",
-            rationale: "Members of Protected Users \"are unable to … Delegate with unconstrained or constrained delegation\" and cannot use NTLM (Protected Users documentation), and the KDC treats membership like \"sensitive and cannot be delegated\" (MS-KILE 3.3.5.1), so S4U2proxy from the CES principal to the CA fails exactly as in CES-A1. The KDC-side protections apply from domain functional level Windows Server 2012 R2; below it the finding is a warning that becomes a failure the day the level is raised. Membership is evaluated transitively because it is usually inherited through nested groups.",
+            check: "requester's transitive group SIDs (tokenGroups, or memberOf:1.2.840.113556.1.4.1941:=CN=Protected Users,CN=Users,<domainDN>) contain <domainSID>-525; fail when any domain controller of the domain is at functional level 6 (Windows Server 2012 R2) or higher (msDS-Behavior-Version of its NTDS Settings object; RootDSE domainControllerFunctionality for the DC read from), warn when every DC is below 6, unknown when the DCs' levels were not read. The domain functional level does not matter",
+            rationale: "Members of Protected Users \"are unable to … Delegate with unconstrained or constrained delegation\" and cannot use NTLM (Protected Users documentation), and the KDC treats membership like \"sensitive and cannot be delegated\" (MS-KILE 3.3.5.1), so S4U2proxy from the CES principal to the CA fails exactly as in CES-A1. MS-KILE 3.3.5.1 makes the KDC withhold FORWARDABLE and PROXIABLE \"if domainControllerFunctionality returns a value >= 6 … and the principal is a member of PROTECTED_USERS\": it is the issuing DC's level, so one Windows Server 2012 R2 or later DC enforces it even in a domain at a lower functional level. With every DC below 6 the finding is a warning that becomes a failure with the first such DC. Membership is evaluated transitively because it is usually inherited through nested groups.",
             remediation: RuleDefinition.Remediation(
-                summary: "Remove {account} from Protected Users (or from the nested group that carries the membership) and have the user log on again, or let the user enroll through the UsernamePassword endpoint, which needs no delegation.",
+                summary: "Remove {account} from Protected Users (or from the nested group that carries the membership) and, on a Kerberos endpoint, have the user log on again (a Certificate endpoint gets the user's ticket by S4U2self, so no new logon is needed), or let the user enroll through the UsernamePassword endpoint, which needs no delegation.",
                 steps: [
                     "Active Directory Users and Computers → Users → Protected Users → Members → remove {account} (or the group through which it is a member)",
-                    "On the client: sign out and in again, or run 'klist purge' in the user's session",
+                    "Kerberos endpoint only: on the client, sign out and in again, or run 'klist purge' in the user's session",
+                    "The commands name Protected Users by its SID ({domainSID}-525): the group's name is localized",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Protected Users' -Members '{account}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity '{domainSID}-525' -Members '{account}' -Confirm:$false"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Protected Users' -Members '{account}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity '{domainSID}-525' -Members '{account}'"),
                 ]),
             tradeOff: "Protected Users is a deliberate protection for privileged accounts (among others: no NTLM, no delegation). Removing the account weakens that protection. For Tier-0 or admin accounts prefer the UsernamePassword CES endpoint, which needs no delegation, or record a waiver in the site policy.",
             errorCodes: [
@@ -78,8 +79,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "requester userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or msDS-User-Account-Control-Computed & (0x00000010 LOCKOUT | 0x00800000 PASSWORD_EXPIRED) != 0",
-            rationale: "A disabled, locked-out or expired account cannot authenticate, so CES can neither log it on (UsernamePassword) nor obtain tickets for it (Kerberos, Certificate). LOCKOUT and PASSWORD_EXPIRED are read from msDS-User-Account-Control-Computed because AD does not reliably store them in userAccountControl (unverified). The error codes a client sees (0x80070533, 0x80070775, 0x80070532 for username/password logons; KDC_ERR_CLIENT_REVOKED from the KDC) are unverified.",
+            check: "requester userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or msDS-User-Account-Control-Computed & (0x00000010 LOCKOUT | 0x00800000 PASSWORD_EXPIRED) != 0, or accountExpires (neither 0 nor 0x7FFFFFFFFFFFFFFF) lies before the time the directory was read",
+            rationale: "A disabled, locked-out or expired account cannot authenticate, so CES can neither log it on (UsernamePassword) nor obtain tickets for it (Kerberos, Certificate). LOCKOUT and PASSWORD_EXPIRED are read from msDS-User-Account-Control-Computed because AD does not reliably store them in userAccountControl (unverified); account expiry is in neither, so accountExpires is read itself. The error codes a client sees (0x80070533, 0x80070775, 0x80070532 for username/password logons; KDC_ERR_CLIENT_REVOKED from the KDC) are unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Enable or unlock the account, or have the user change the expired password, unless the account was disabled on purpose.",
                 steps: [
@@ -216,14 +217,16 @@ enum EmbeddedCatalogue {
                     "'Access this computer from the network': keep the existing entries and include a group the requester is in (e.g. Authenticated Users); 'Deny access to this computer from the network': remove groups that match the requester",
                     "Run the commands below in an elevated prompt on {caHost}",
                     "To revert the user-rights change: restore the previous lists in the same GPO",
+                    "The commands name Certificate Service DCOM Access and Authenticated Users by SID (S-1-5-32-574, S-1-5-11): the names are localized. reg export saves the OLE key first, so the revert restores the previous EnableDCOM value instead of disabling DCOM on the host",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "cmd", text: "net localgroup \"Certificate Service DCOM Access\" \"NT AUTHORITY\\Authenticated Users\" /add"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-LocalGroupMember -SID 'S-1-5-32-574' -Member 'S-1-5-11'"),
+                    RuleDefinition.Command(shell: "cmd", text: "reg export \"HKLM\\Software\\Microsoft\\OLE\" \"%SystemRoot%\\Temp\\ces-audit-ole-before.reg\" /y"),
                     RuleDefinition.Command(shell: "cmd", text: "reg add \"HKLM\\Software\\Microsoft\\OLE\" /v EnableDCOM /t REG_SZ /d Y /f"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "cmd", text: "net localgroup \"Certificate Service DCOM Access\" \"NT AUTHORITY\\Authenticated Users\" /delete"),
-                    RuleDefinition.Command(shell: "cmd", text: "reg add \"HKLM\\Software\\Microsoft\\OLE\" /v EnableDCOM /t REG_SZ /d N /f"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-LocalGroupMember -SID 'S-1-5-32-574' -Member 'S-1-5-11'"),
+                    RuleDefinition.Command(shell: "cmd", text: "reg import \"%SystemRoot%\\Temp\\ces-audit-ole-before.reg\""),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -239,12 +242,12 @@ enum EmbeddedCatalogue {
             helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x800706ba-certificate-enrollment"),
         RuleDefinition(
             id: "CES-B5", family: "B", title: "Enrollment service object in AD does not grant Enroll",
-            severity: .info, appliesWhen: "every endpoint (the pKIEnrollmentService object of its CA)",
+            severity: .warn, appliesWhen: "every endpoint (the pKIEnrollmentService object of its CA)",
             data: [
                 "ad",
             ],
             check: "nTSecurityDescriptor of the CA's pKIEnrollmentService object does not grant the Enroll extended right (0e10c968-78fb-11d2-90d4-00c04f79dc55) to the requester's token SIDs (deny ACEs honoured)",
-            rationale: "Clients and policy servers use this ACL to decide which CAs to offer, while the CA itself enforces the DACL in its registry value Security (CES-B1). Both statements are unverified (not found in a specification), so the rule is informational.",
+            rationale: "Clients and policy servers use this ACL to decide which CAs to offer, while the CA itself enforces the DACL in its registry value Security (CES-B1). Both statements are unverified (not found in a specification). The rule reports warn, and its severity is warn to match: a requester the object does not grant Enroll may not be offered the CA at all, which fails enrollment in some configurations, but the CA itself does not decide by it.",
             remediation: RuleDefinition.Remediation(
                 summary: "Grant Enroll on the CA's enrollment-service object to {account} or a group it belongs to.",
                 steps: [
@@ -290,8 +293,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msDS-AllowedToDelegateTo of the CES principal does not contain, case-insensitively, both HOST/<CA host> and RPCSS/<CA host> (host string as in the endpoint's CAConfig), and neither RBCD on the CA (CES-C5) nor unconstrained delegation without Credential Guard (CES-C4) is configured",
-            rationale: "The CES principal must obtain a ticket for the requester to the CA's HOST and RPCSS services (S4U2proxy). If the SPN is not in its msDS-AllowedToDelegateTo the KDC returns KDC_ERR_BADOPTION with STATUS_NOT_SUPPORTED (list empty) or STATUS_NO_MATCH (SPN missing) (MS-SFU 3.2.5.2.1) and the client sees 0x803D0013; the CES-side codes 0x80070721 and E_ACCESSDENIED are unverified. Microsoft's example uses the FQDN forms; short-name forms are needed only if CES addresses the CA by its short name (unverified). Classic constrained delegation works within one domain only; across domains use RBCD (CES-C5).",
+            check: "msDS-AllowedToDelegateTo of the CES principal does not contain, case-insensitively, both HOST/<CA host> and RPCSS/<CA host> (host string as in the endpoint's CAConfig), and RBCD on the CA (CES-C5) does not grant the principal; on a Kerberos endpoint unconstrained delegation instead (CES-C4) is a warning, on a Certificate endpoint it is a failure",
+            rationale: "The CES principal must obtain a ticket for the requester to the CA's HOST and RPCSS services (S4U2proxy). If the SPN is not in its msDS-AllowedToDelegateTo the KDC returns KDC_ERR_BADOPTION with STATUS_NOT_SUPPORTED (list empty) or STATUS_NO_MATCH (SPN missing) (MS-SFU 3.2.5.2.1) and the client sees 0x803D0013; the CES-side codes 0x80070721 and E_ACCESSDENIED are unverified. Microsoft's example uses the FQDN forms; short-name forms are needed only if CES addresses the CA by its short name (unverified). Classic constrained delegation works within one domain only; across domains use RBCD (CES-C5). Unconstrained delegation lets CES forward the user's TGT, which exists only on a Kerberos endpoint; a Certificate endpoint has no user TGT, so CES must use S4U2proxy and an empty list fails with KRB-ERR-BADOPTION / STATUS_NOT_SUPPORTED (MS-SFU 3.2.5.2.1).",
             remediation: RuleDefinition.Remediation(
                 summary: "Trust the CES principal for delegation to the HOST and RPCSS services of the CA computer (\"Use Kerberos only\" for Kerberos endpoints, \"Use any authentication protocol\" for Certificate endpoints, see CES-C3). Setting delegation needs SeEnableDelegationPrivilege on the domain controllers (Domain Admins by default).",
                 steps: [
@@ -404,8 +407,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msDS-AllowedToActOnBehalfOfOtherIdentity of the CA computer object has an allow ACE for the CES principal's SID (reported as a pass with a note, never as fail)",
-            rationale: "RBCD is evaluated by the KDC (ServicesAllowedToReceiveForwardedTicketsFrom), works across domains and \"always allows protocol transition\", so it should satisfy CES-C2 and CES-C3. Neither Microsoft's CES documentation nor Gradenegger's CES articles mention RBCD: unverified for CES. When it fails the KDC returns KDC_ERR_BADOPTION with STATUS_NOT_FOUND (access check failed) or STATUS_ACCOUNT_RESTRICTION (non-forwardable evidence ticket, e.g. a sensitive requester) (MS-SFU 3.2.5.2.3).",
+            check: "msDS-AllowedToActOnBehalfOfOtherIdentity of the CA computer object grants the CES principal CONTROL_ACCESS (0x100) in an access check with the principal's token (its SID, groups, Everyone, Authenticated Users), deny ACEs included (reported as a pass with a note, never as fail)",
+            rationale: "RBCD is evaluated by the KDC (ServicesAllowedToReceiveForwardedTicketsFrom) with an access check of the descriptor and a token built from the CES principal's PAC (MS-SFU 3.2.5.2.3), so a grant through a group counts and a deny ACE wins; Windows writes GENERIC_ALL but checks CONTROL_ACCESS. It works across domains and \"always allows protocol transition\", so it should satisfy CES-C2 and CES-C3. Neither Microsoft's CES documentation nor Gradenegger's CES articles mention RBCD: unverified for CES. When it fails the KDC returns KDC_ERR_BADOPTION with STATUS_NOT_FOUND (access check failed) or STATUS_ACCOUNT_RESTRICTION (non-forwardable evidence ticket, e.g. a sensitive requester) (MS-SFU 3.2.5.2.3).",
             remediation: RuleDefinition.Remediation(
                 summary: "No change needed. If enrollment still fails, configure Microsoft's documented constrained delegation (CES-C2, CES-C3). Use RBCD deliberately only where the CES principal and the CA are in different domains (classic constrained delegation is single-domain).",
                 steps: [
@@ -445,11 +448,11 @@ enum EmbeddedCatalogue {
                 ],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -AccountNotDelegated $false"),
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Protected Users' -Members '{principalDN}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity '{domainSID}-525' -Members '{principalDN}' -Confirm:$false"),
                 ],
                 revert: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -AccountNotDelegated $true"),
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Protected Users' -Members '{principalDN}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity '{domainSID}-525' -Members '{principalDN}'"),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -467,8 +470,8 @@ enum EmbeddedCatalogue {
                 "ad",
                 "iis-config",
             ],
-            check: "CES principal userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0, or the principal is a gMSA (objectClass msDS-GroupManagedServiceAccount) and the CES computer account is not allowed by its msDS-GroupMSAMembership (PrincipalsAllowedToRetrieveManagedPassword)",
-            rationale: "The WSEnrollmentServer application pool runs as the CES principal. If the account is disabled or the CES host may not retrieve the gMSA password, the pool cannot start (unverified) and clients get WS_E_ENDPOINT_NOT_AVAILABLE or the fault. Gradenegger's deployment script performs exactly this gMSA check.",
+            check: "CES principal userAccountControl & 0x00000002 (ADS_UF_ACCOUNTDISABLE) != 0; or its accountExpires lies before the time the directory was read; or, for a user service account, msDS-User-Account-Control-Computed has LOCKOUT (0x10) or PASSWORD_EXPIRED (0x800000); or the principal is a gMSA (objectClass msDS-GroupManagedServiceAccount) and an access check of its msDS-GroupMSAMembership (PrincipalsAllowedToRetrieveManagedPassword) with the token of the CES host's computer account (its SID and groups) does not grant READ_PROPERTY. Unknown when the computed flags, the descriptor or the host's computer account were not read",
+            rationale: "The WSEnrollmentServer application pool runs as the CES principal. If the account is disabled, expired, locked out, has an expired password, or the CES host may not retrieve the gMSA password, the pool cannot start (unverified) and clients get WS_E_ENDPOINT_NOT_AVAILABLE or the fault. Gradenegger's deployment script performs exactly this gMSA check.",
             remediation: RuleDefinition.Remediation(
                 summary: "Enable the CES principal; for a gMSA allow the CES host's computer account to retrieve the password; then restart the WSEnrollmentServer application pool.",
                 steps: [
@@ -498,7 +501,7 @@ enum EmbeddedCatalogue {
                 "ad",
                 "iis-config",
             ],
-            check: "for host U of each CES URL: a user/gMSA CES principal does not hold HTTP/U, or another account holds it; a computer-account CES principal has another account holding HTTP/U. Warn (not fail) when, with a custom app-pool account, windowsAuthentication/@useKernelMode is true (and useAppPoolCredentials is not true) on Default Web Site/<CAName>_CES_Kerberos",
+            check: "for host U of each CES URL: a user/gMSA CES principal does not hold HTTP/U, or another account holds it; a computer-account CES principal has another account holding HTTP/U. Warn (not fail) when, with a custom app-pool account, windowsAuthentication/@useKernelMode is true (and useAppPoolCredentials is not true) on Default Web Site/<CAName>_CES_Kerberos. Unknown when the CES principal was not configured but inferred as the single holder of HTTP/U: that it holds the SPN is then no evidence that the application pool runs as it (the duplicate search covers the domain, not yet the forest's global catalog)",
             rationale: "The client asks the KDC for a ticket to HTTP/<CES host>. Missing, it falls back to NTLM, and an NTLM logon gives no forwardable ticket, so Kerberos-only delegation is impossible; duplicated, tickets are refused or encrypted for the wrong account (KDC_ERR_PRINCIPAL_NOT_UNIQUE, KRB_AP_ERR_MODIFIED) — these failure modes are unverified. A computer account is covered by HOST/<host> through sPNMappings (observed). With a custom account Gradenegger disables IIS kernel-mode authentication on the Kerberos instance; useAppPoolCredentials=true as an alternative is unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Register HTTP/{cesHost} on the CES principal and remove it from every other account; with a custom app-pool account turn off kernel-mode authentication on the Kerberos instance.",
@@ -571,10 +574,10 @@ enum EmbeddedCatalogue {
                 summary: "Add the CES principal to the Windows Authorization Access Group.",
                 steps: [],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'Windows Authorization Access Group' -Members '{principalDN}'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'S-1-5-32-560' -Members '{principalDN}'"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'Windows Authorization Access Group' -Members '{principalDN}' -Confirm:$false"),
+                    RuleDefinition.Command(shell: "powershell", text: "Remove-ADGroupMember -Identity 'S-1-5-32-560' -Members '{principalDN}' -Confirm:$false"),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -986,8 +989,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msPKI-Certificate-Name-Flag & (0x08000000 SUBJECT_ALT_REQUIRE_DNS | 0x10000000 SUBJECT_REQUIRE_DNS_AS_CN) != 0 and the requester's dNSHostName is empty (user accounts have none)",
-            rationale: "The CA must take the DNS name from the requester's dNSHostName and fails with CERTSRV_E_SUBJECT_DNS_REQUIRED 0x8009480F when it is missing (MS-WCCE 3.2.2.6.2.1.4.5.9); typically a user enrolls for a computer template. The flag-to-error mapping is unverified.",
+            check: "the requester's dNSHostName is empty (user accounts have none) and msPKI-Certificate-Name-Flag has 0x08000000 SUBJECT_ALT_REQUIRE_DNS, or has 0x10000000 SUBJECT_REQUIRE_DNS_AS_CN on a machine template (template flags & 0x40 CT_FLAG_MACHINE_TYPE; counted when the flags were not read)",
+            rationale: "The CA must take the DNS name from the requester's dNSHostName and fails with CERTSRV_E_SUBJECT_DNS_REQUIRED 0x8009480F when it is missing (MS-WCCE 3.2.2.6.2.1.4.5.9, and 3.2.2.6.2.1.4.4.1 for CT_FLAG_MACHINE_TYPE); typically a user enrolls for a computer template. For SUBJECT_REQUIRE_DNS_AS_CN the same section takes the CN from dNSHostName only for a machine request; a user request gets its CN from cn, which every account has. The flag-to-error mapping is unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Use a template meant for the requester's account type, or remove the DNS requirement from the template; for a computer account make sure dNSHostName is set.",
                 steps: [
@@ -1133,7 +1136,7 @@ enum EmbeddedCatalogue {
                 "ad",
             ],
             check: "an OID of the template's msPKI-Certificate-Policy has no msPKI-Enterprise-Oid object under CN=OID,CN=Public Key Services,CN=Services,CN=Configuration,<forest> whose msPKI-Cert-Template-OID equals it",
-            rationale: "Issuance policies are defined as msPKI-Enterprise-Oid objects in the configuration partition; a template that points to an undefined OID may be what the blog source calls an \"invalid issuance policy\" (unverified). The objects' flags value for issuance policies (believed 2) is unverified, so the check does not rely on it.",
+            rationale: "Issuance policies are defined as msPKI-Enterprise-Oid objects in the configuration partition; a template that points to an undefined OID may be what the blog source calls an \"invalid issuance policy\" (unverified). The objects' flags value for issuance policies (believed 2) is unverified, so the check does not rely on it. The severity stays warn, not fail: MS-WCCE 3.2.2.6.2.1.4.5.8 has the CA copy each OID of msPKI-Certificate-Policy into the certificate without looking up an OID object, so an undefined OID is not by itself a reason for the CA to deny the request.",
             remediation: RuleDefinition.Remediation(
                 summary: "Remove the undefined policy from the template, or define the issuance policy in the forest with that OID.",
                 steps: [

@@ -13,6 +13,9 @@ public struct PrincipalResolution: Sendable, Codable, Equatable {
     public var httpSPNHolders: [String]
     /// Why no account was found, when none was.
     public var problem: String?
+    /// The computer account of the endpoint host, read only when the principal is a gMSA: it must be allowed to
+    /// retrieve the managed password (msDS-GroupMSAMembership, CES-C7).
+    public var hostComputer: AccountRecord? = nil
 }
 
 /// What `resolveHosts` found: each endpoint host's CES principal, each CA host's computer account, and the
@@ -115,8 +118,17 @@ extension SnapshotCollector {
             }
         }
         let caEntries = caHosts.indices.map { answers[2 * endpointHosts.count + $0].first }
+        // A gMSA principal needs its host's computer account too (who may retrieve its password).
+        var hostComputers: [String: LDAPEntry] = [:]
+        for (index, host) in endpointHosts.enumerated() {
+            let isGMSA = chosen[host]?.entry?.strings("objectClass").contains {
+                $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame
+            }
+            if isGMSA == true, let computer = answers[2 * index + 1].first { hostComputers[host] = computer }
+        }
         var seen: Set<String> = []
-        let toRead = (chosen.values.map(\.entry) + caEntries + [requesterEntry]).compactMap { $0 }
+        let toRead = (chosen.values.map(\.entry) + caEntries + Array(hostComputers.values) + [requesterEntry])
+            .compactMap { $0 }
             .filter { seen.insert($0.dn).inserted }
         let read = Dictionary(uniqueKeysWithValues: zip(toRead.map(\.dn), try await accounts(from: toRead)))
 
@@ -124,6 +136,7 @@ extension SnapshotCollector {
         for (host, choice) in chosen {
             var resolution = choice.resolution
             if let entry = choice.entry { resolution.account = read[entry.dn] }
+            resolution.hostComputer = hostComputers[host].flatMap { read[$0.dn] }
             principals[host] = resolution
         }
         var caComputers: [String: AccountRecord?] = [:]

@@ -34,13 +34,16 @@ public struct SnapshotCollector: Sendable {
             SearchRequest(
                 base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
                 attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
+            Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
         let domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
-            domainController: root.dnsHostName, vendorName: root.vendorName)
+            domainController: root.dnsHostName, vendorName: root.vendorName,
+            domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
+            boundDomainControllerLevel: root.domainControllerFunctionality)
         return DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(
@@ -150,7 +153,7 @@ public struct SnapshotCollector: Sendable {
             return .value(UInt32(truncatingIfNeeded: value))
         }
         let text = sid?.description
-        return AccountRecord(
+        var account = AccountRecord(
             dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn,
             objectClasses: entry.strings("objectClass"),
             sid: text,
@@ -164,6 +167,9 @@ public struct SnapshotCollector: Sendable {
             supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map {
                 UInt32(truncatingIfNeeded: $0)
             }, token: token ?? AccountRecord.token(sid: text, groups: tokenGroups))
+        account.accountExpires = entry.integer("accountExpires")
+        account.groupMSAMembership = entry.values("msDS-GroupMSAMembership").first
+        return account
     }
 
     // MARK: Configuration partition
@@ -177,6 +183,43 @@ public struct SnapshotCollector: Sendable {
         case .failure(let error) where error.isConnectivityFailure: throw error
         case .failure(let error): return .missing(reason: "\(base) not readable: \(error)")
         }
+    }
+
+    /// The NTDS Settings objects of the domain's DCs (every DC of the forest hosting `domainNC`, or naming none).
+    static func domainControllersRequest(configurationNC: String, domainNC: String) -> SearchRequest {
+        SearchRequest(
+            base: "CN=Sites," + configurationNC,
+            filter: LDAPFilter.and([
+                "(objectClass=nTDSDSA)",
+                LDAPFilter.or([LDAPFilter.equals("msDS-HasDomainNCs", domainNC), "(!(msDS-HasDomainNCs=*))"]),
+            ]), attributes: ["msDS-Behavior-Version"])
+    }
+
+    /// Each DC's msDS-Behavior-Version by the name of its server object (the parent of NTDS Settings).
+    private static func domainControllerLevels(
+        _ answer: Result<[LDAPEntry], LDAPError>, configurationNC: String
+    ) throws(LDAPError) -> Collected<[String: Int]> {
+        let entries: [LDAPEntry]
+        switch answer {
+        case .success(let found): entries = found
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error): return .missing(reason: "CN=Sites,\(configurationNC) not readable: \(error)")
+        }
+        var levels: [String: Int] = [:]
+        for entry in entries {
+            guard let level = entry.integer("msDS-Behavior-Version") else {
+                return .missing(reason: "msDS-Behavior-Version not returned for \(entry.dn)")
+            }
+            levels[serverName(ofSettings: entry.dn)] = Int(level)
+        }
+        return .value(levels)
+    }
+
+    /// `DC01` for `CN=NTDS Settings,CN=DC01,CN=Servers,…`.
+    static func serverName(ofSettings dn: String) -> String {
+        let parent = dn.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parent.count > 1, let equals = parent[1].firstIndex(of: "=") else { return dn }
+        return String(parent[1][parent[1].index(after: equals)...])
     }
 
     private static func securityDescriptor(_ entry: LDAPEntry) -> Collected<Data> {
@@ -208,7 +251,8 @@ public struct SnapshotCollector: Sendable {
             minimalKeySize: entry.integer("msPKI-Minimal-Key-Size").map(Int.init),
             validityPeriod: entry.values("pKIExpirationPeriod").first,
             renewalPeriod: entry.values("pKIOverlapPeriod").first, securityDescriptor: securityDescriptor(entry),
-            unreadAttributes: TemplateRecord.flagAttributes.filter { !entry.contains($0) })
+            unreadAttributes: TemplateRecord.flagAttributes.filter { !entry.contains($0) },
+            templateFlags: entry.integer("flags").map { UInt32(truncatingIfNeeded: $0) })
     }
 
     @Sendable static func oid(_ entry: LDAPEntry) -> OIDRecord {

@@ -33,7 +33,7 @@ public struct DelegationPrediction: Sendable, Equatable {
     }
 
     /// The prediction for `target` on `path` for `requester`. `domain` gives the Protected Users SID, the
-    /// functional level and whether the KDC is Samba's.
+    /// DCs' functional levels and whether the KDC is Samba's.
     public static func predict(
         requester: AccountRecord, path: EndpointPath, target: String, domain: DirectorySnapshot.Domain
     ) -> DelegationPrediction {
@@ -64,15 +64,20 @@ public struct DelegationPrediction: Sendable, Equatable {
         var protectedBlocks = false
         if let groups = requester.tokenGroups.value, let sid = domain.sid {
             if groups.contains("\(sid)-525") {
-                let level = domain.functionalLevel ?? 0
-                protectedBlocks = level >= 6
-                reasons.append(
-                    "CES-A2: \(requester.samAccountName) is in Protected Users (domain functional level \(domain.functionalLevel.map(String.init) ?? "unknown"); \(protectedBlocks ? "enforced" : "not enforced below 6"))"
-                )
+                let enforcement = domain.protectedUsersEnforcement
+                let state: String
+                switch enforcement {
+                case .enforced(let dc, let level):
+                    protectedBlocks = true
+                    state = "enforced by \(dc) at domain controller functional level \(level)"
+                case .notYet(let highest): state = "not enforced: every DC below level 6 (highest \(highest))"
+                case .unknown(let reason): state = reason
+                }
+                reasons.append("CES-A2: \(requester.samAccountName) is in Protected Users (\(state))")
                 if isSamba {
                     notJudgeable.append("Samba's KDC does not enforce Protected Users")
-                } else if domain.functionalLevel == nil {
-                    return .init(expectation: nil, reasons: reasons + ["the domain functional level was not read"])
+                } else if case .unknown = enforcement {
+                    return .init(expectation: nil, reasons: reasons)
                 }
             }
         } else if !sensitive {

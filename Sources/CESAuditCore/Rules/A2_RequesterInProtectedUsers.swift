@@ -1,11 +1,11 @@
 import ADModel
 
-/// CES-A2: members of Protected Users (domain RID 525) cannot be delegated once the domain functional
-/// level is Windows Server 2012 R2 (6) or higher; below it the block starts the day the level is raised.
+/// CES-A2: members of Protected Users (domain RID 525) get no forwardable tickets from a DC whose
+/// domainControllerFunctionality is Windows Server 2012 R2 (6) or higher (MS-KILE 3.3.5.1) — whatever the domain
+/// functional level. With every DC below 6 the block starts with the first DC at 6 or above.
 public struct A2RequesterInProtectedUsers: RequesterRule {
     public static let id = "CES-A2"
     static let protectedUsersRID: UInt32 = 525
-    static let minimumLevel = 6
     public init() {}
 
     public func pathVerdict(
@@ -22,8 +22,9 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
             return context.finding(Self.id, .unknown, path: path, message: "the domain SID was not read")
         }
         let isMember = path.requester.token?.contains(protectedUsers) ?? groups.contains(protectedUsers.description)
+        let domain = context.snapshot.domain
         var evidence: [String: EvidenceValue] = ["protectedUsersMember": .bool(isMember)]
-        if let level = context.snapshot.domain.functionalLevel {
+        if let level = domain.functionalLevel {
             evidence["domainFunctionality"] = .integer(Int64(level))
         }
         guard isMember else {
@@ -31,22 +32,24 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
                 Self.id, .pass, path: path, message: "not a member of Protected Users (\(protectedUsers))",
                 evidence: evidence)
         }
-        guard let level = context.snapshot.domain.functionalLevel else {
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message: "member of Protected Users (\(protectedUsers)); the domain functional level was not read",
-                evidence: evidence)
+        if let levels = domain.domainControllerLevels?.value {
+            for (name, level) in levels { evidence["domainControllerFunctionality:\(name)"] = .integer(Int64(level)) }
         }
-        if level >= Self.minimumLevel {
+        let member = "member of Protected Users (\(protectedUsers))"
+        switch domain.protectedUsersEnforcement {
+        case .enforced(let dc, let level):
             return context.finding(
                 Self.id, .fail, path: path,
-                message: "member of Protected Users (\(protectedUsers)); domain functional level \(level) enforces it",
+                message: "\(member); domain controller \(dc) at functional level \(level) (≥ 6) enforces it",
                 evidence: evidence)
+        case .notYet(let highest):
+            return context.finding(
+                Self.id, .warn, path: path,
+                message:
+                    "\(member); every domain controller is below functional level 6 (highest \(highest)), so none enforces it yet — enrollment breaks with the first Windows Server 2012 R2 or later DC",
+                evidence: evidence)
+        case .unknown(let reason):
+            return context.finding(Self.id, .unknown, path: path, message: "\(member); \(reason)", evidence: evidence)
         }
-        return context.finding(
-            Self.id, .warn, path: path,
-            message:
-                "member of Protected Users (\(protectedUsers)); domain functional level \(level) < 6 does not enforce it yet — enrollment breaks when the level is raised",
-            evidence: evidence)
     }
 }

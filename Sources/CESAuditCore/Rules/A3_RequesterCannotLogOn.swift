@@ -1,6 +1,6 @@
 import ADModel
 
-/// CES-A3: a disabled, locked-out or password-expired requester cannot authenticate at all.
+/// CES-A3: a disabled, locked-out, password-expired or expired (accountExpires) requester cannot authenticate at all.
 public struct A3RequesterCannotLogOn: RequesterRule {
     public static let id = "CES-A3"
     /// Whatever the endpoint or CA, the account itself cannot log on.
@@ -23,10 +23,17 @@ public struct A3RequesterCannotLogOn: RequesterRule {
         if stored.contains(.accountDisable) { problems.append("disabled (ACCOUNTDISABLE 0x2)") }
         if live.contains(.lockout) { problems.append("locked out (LOCKOUT 0x10)") }
         if live.contains(.passwordExpired) { problems.append("password expired (PASSWORD_EXPIRED 0x800000)") }
-        let evidence: [String: EvidenceValue] = [
+        // msDS-User-Account-Control-Computed does not cover account expiry: the KDC refuses an expired account
+        // (KDC_ERR_CLIENT_REVOKED) whatever its flags.
+        let expired = path.requester.expiredNote(at: context.snapshot.collectedAt)
+        if let expired { problems.append(expired) }
+        var evidence: [String: EvidenceValue] = [
             "userAccountControl": .integer(Int64(control)),
             "msDS-User-Account-Control-Computed": .integer(Int64(computed)),
         ]
+        if expired != nil, let value = path.requester.accountExpires {
+            evidence["accountExpires"] = .integer(value)
+        }
         if problems.isEmpty {
             return context.finding(
                 Self.id, .pass, path: path, message: "enabled, not locked out, password valid", evidence: evidence)

@@ -1,7 +1,8 @@
 import ADModel
 
 /// CES-C2: the CES principal needs constrained delegation to HOST/ and RPCSS/ on the CA — unless RBCD on
-/// the CA allows it (C5). Unconstrained delegation alone is a warning (Credential Guard blocks it, C4).
+/// the CA allows it (C5). Unconstrained delegation alone is a warning on a Kerberos endpoint (Credential Guard
+/// blocks it, C4) and a failure on a certificate endpoint, which has no user TGT to forward (MS-SFU 3.2.5.2.1).
 public struct C2ConstrainedDelegationToCA: EndpointRule {
     public static let id = "CES-C2"
     public init() {}
@@ -32,10 +33,22 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
                 evidence: evidence)
         }
         if account.flags?.contains(.trustedForDelegation) == true {
+            guard path.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue else {
+                return context.finding(
+                    Self.id, .warn, path: path,
+                    message:
+                        "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
+                    evidence: evidence)
+            }
+            // No user TGT to forward on certificate authentication: CES needs S4U2proxy (MS-SFU 3.2.5.2.1).
+            let refusal =
+                account.allowedToDelegateTo.isEmpty
+                ? "an empty msDS-AllowedToDelegateTo is refused with KRB-ERR-BADOPTION / STATUS_NOT_SUPPORTED"
+                : "the missing targets is refused with KRB-ERR-BADOPTION / STATUS_NO_MATCH"
             return context.finding(
-                Self.id, .warn, path: path,
+                Self.id, .fail, path: path,
                 message:
-                    "\(lacking); only unconstrained delegation is configured, which Credential Guard blocks (CES-C4)",
+                    "\(lacking); unconstrained delegation does not help certificate authentication: there is no user TGT to forward, and S4U2proxy with \(refusal) (MS-SFU 3.2.5.2.1)",
                 evidence: evidence)
         }
         return context.finding(Self.id, .fail, path: path, message: lacking, evidence: evidence)

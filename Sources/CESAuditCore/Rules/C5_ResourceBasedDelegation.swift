@@ -1,5 +1,6 @@
 /// CES-C5: resource-based constrained delegation on the CA computer as the alternative to C2/C3
-/// (not mentioned in Microsoft's CES documentation: reported as a pass with a note).
+/// (not mentioned in Microsoft's CES documentation: reported as a pass with a note). Decided like the KDC does
+/// (MS-SFU 3.2.5.2.3): an access check of the descriptor with the principal's token, groups and deny ACEs included.
 public struct C5ResourceBasedDelegation: EndpointRule {
     public static let id = "CES-C5"
     public init() {}
@@ -22,12 +23,15 @@ public struct C5ResourceBasedDelegation: EndpointRule {
         case false?:
             return context.finding(
                 Self.id, .skipped, path: path,
-                message: "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides")
+                message: caComputer.allowedToActOnBehalfOf == nil
+                    ? "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides"
+                    : "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) grants \(account?.samAccountName ?? "?") no CONTROL_ACCESS in an access check with its groups (not named, or denied); CES-C2 decides"
+            )
         case nil:
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed or the principal's SID is unknown"
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed, or the principal's groups were not read and its SID alone does not decide"
             )
         }
     }

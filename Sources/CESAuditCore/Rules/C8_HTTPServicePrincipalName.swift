@@ -48,6 +48,14 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
                 evidence: evidence)
         }
         if others.isEmpty {
+            guard path.principal.source != .httpSPN else {
+                // The principal was inferred from this very SPN: that it holds it proves nothing about the pool.
+                return context.finding(
+                    Self.id, .unknown, path: path,
+                    message:
+                        "\(spn) is held only by \(account.samAccountName), which was taken as the CES principal because it holds it; whether the application pool runs as \(account.samAccountName) is not known (name it with --service-account or the configuration file)",
+                    evidence: evidence)
+            }
             return context.finding(
                 Self.id, .pass, path: path,
                 message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelModeNote)",

@@ -34,16 +34,28 @@ public struct EndpointPath: Sendable {
         return requiredTargets.filter { !allowed.contains($0.lowercased()) }
     }
 
-    /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity has an allow ACE for the principal.
-    /// nil when it cannot be told (no CA computer, unparsable descriptor, principal SID unknown).
+    /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity grants the principal. MS-SFU 3.2.5.2.3: the
+    /// KDC runs an access check of that descriptor with the token from the principal's PAC, so groups and deny
+    /// ACEs count; the right it asks for is CONTROL_ACCESS (Windows creates the descriptor with GENERIC_ALL but
+    /// checks only 0x100, as Samba's KDC notes). nil when it cannot be told (no CA computer, unparsable
+    /// descriptor, principal unknown, or its groups unread and the SID alone not decisive).
     public var resourceBasedDelegationAllowsPrincipal: Bool? {
-        guard let caComputer, let sidText = principal.account?.sid, let sid = try? SID(string: sidText) else {
-            return nil
-        }
+        guard let caComputer, let account = principal.account else { return nil }
         guard let bytes = caComputer.allowedToActOnBehalfOf else { return false }
         guard let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes)) else { return nil }
-        return descriptor.dacl?.aces.contains { $0.type.isAllow && $0.sid == sid } ?? false
+        if let token = account.token {
+            return descriptor.check(token, desired: Self.rbcdRight, mapping: .directoryService).isGranted
+        }
+        // Groups unread: a grant to the SID alone is certain only when no deny ACE could take it back.
+        guard let sidText = account.sid, let sid = try? SID(string: sidText) else { return nil }
+        let alone = AccessToken.authenticated(user: sid, groups: [])
+        let hasDeny = descriptor.dacl?.aces.contains { $0.type.isDeny } ?? false
+        return descriptor.check(alone, desired: Self.rbcdRight, mapping: .directoryService).isGranted && !hasDeny
+            ? true : nil
     }
+
+    /// The right the KDC's RBCD access check asks for.
+    static let rbcdRight: AccessMask = .controlAccess
 }
 
 /// A rule about one CES endpoint: its principal, its CA, their hosts (families C, D, E).

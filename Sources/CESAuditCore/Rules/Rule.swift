@@ -121,6 +121,8 @@ public struct RuleContext: Sendable {
         if let url = endpoint?.url { values["url"] = url }
         if let host = endpoint?.host { values["cesHost"] = host }
         if let domain = snapshot.domain.dnsName { values["domain"] = domain }
+        // Localized group names (Protected Users is "Geschützte Benutzer" on a German DC): commands use SIDs.
+        if let sid = snapshot.domain.sid { values["domainSID"] = sid }
         return values
     }
 }

@@ -115,14 +115,31 @@ struct RequiredAttributeCheck: Sendable {
     let flags: CertificateNameFlags
     let attribute: String
     let value: @Sendable (AccountRecord) -> String?
+    /// A CA EditFlags bit that makes the missing attribute a warning instead of a failure (F1: EDITF_EMAILOPTIONAL).
+    var softenedBy: EditFlags? = nil
+    /// Flags that need the attribute only on machine templates (F3: SUBJECT_REQUIRE_DNS_AS_CN, MS-WCCE
+    /// 3.2.2.6.2.1.4.5.9: a user request takes the CN from `cn`). Counted when the template's flags were not read.
+    var machineOnly: CertificateNameFlags = []
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
         guard let requester = path.requester else { return context.noRequester(ruleID, path) }
         if let gate = context.unreadAttributeGate(ruleID, path, needs: Self.attributes) { return gate }
-        let status = verdict(requester, path)
+        var status = verdict(requester, path)
+        var evidence: [String: EvidenceValue] = [
+            "msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))
+        ]
+        var note = ""
+        if status == .fail, let softenedBy,
+            let flags = context.hostDatum(\.editFlags, host: path.ca.dnsHostName, file: "editflags.txt").value,
+            EditFlags(rawValue: flags).contains(softenedBy)
+        {
+            status = .warn
+            evidence["EditFlags"] = .integer(Int64(flags))
+            note =
+                "; the CA's EditFlags \(flags.hex) has \(softenedBy.names.joined(separator: ", ")) (\(softenedBy.rawValue.hex)), whose effect is not publicly documented"
+        }
         return context.finding(
-            ruleID, status, path: path, message: message(status, requester, path),
-            evidence: ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))])
+            ruleID, status, path: path, message: message(status, requester, path) + note, evidence: evidence)
     }
 
     private func message(_ status: Status, _ requester: AccountRecord, _ path: TemplatePath) -> String {
@@ -145,7 +162,8 @@ struct RequiredAttributeCheck: Sendable {
 
     /// Whether the CA takes the attribute from the directory for this template.
     func takesAttribute(_ path: TemplatePath) -> Bool {
-        path.subjectFromDirectory && !path.nameFlags.intersection(flags).isEmpty
+        let relevant = path.template.isMachineTemplate == false ? flags.subtracting(machineOnly) : flags
+        return path.subjectFromDirectory && !path.nameFlags.intersection(relevant).isEmpty
     }
 
     /// `skipped` when the template does not take the attribute from the directory, else `pass` or `fail`.

@@ -22,6 +22,10 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     public var tokenGroups: Collected<[String]> { didSet { token = Self.token(sid: sid, groups: tokenGroups) } }
     /// msDS-SupportedEncryptionTypes; nil when the attribute is absent (the domain default applies, CES-C9).
     public var supportedEncryptionTypes: UInt32? = nil
+    /// accountExpires (FILETIME, 100 ns since 1601); nil when absent. 0 and Int64.max mean never.
+    public var accountExpires: Int64? = nil
+    /// msDS-GroupMSAMembership of a gMSA (PrincipalsAllowedToRetrieveManagedPassword), raw self-relative SD.
+    public var groupMSAMembership: Data? = nil
     /// The account's SID plus its groups and the SIDs every authenticated logon carries; nil when the SID or the
     /// groups were not read. Parsed once (every rule on every path asks for it).
     public private(set) var token: AccessToken?
@@ -71,7 +75,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case dn, samAccountName, objectClasses, sid, userAccountControl, userAccountControlComputed, mail
         case userPrincipalName, dnsHostName, servicePrincipalNames, allowedToDelegateTo, allowedToActOnBehalfOf
-        case tokenGroups, supportedEncryptionTypes
+        case tokenGroups, supportedEncryptionTypes, accountExpires, groupMSAMembership
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +96,21 @@ public struct AccountRecord: Sendable, Codable, Equatable {
             allowedToActOnBehalfOf: try container.decodeIfPresent(Data.self, forKey: .allowedToActOnBehalfOf),
             tokenGroups: try container.decode(Collected<[String]>.self, forKey: .tokenGroups),
             supportedEncryptionTypes: try container.decodeIfPresent(UInt32.self, forKey: .supportedEncryptionTypes))
+        accountExpires = try container.decodeIfPresent(Int64.self, forKey: .accountExpires)
+        groupMSAMembership = try container.decodeIfPresent(Data.self, forKey: .groupMSAMembership)
+    }
+
+    /// When the account expires (accountExpires); nil when it never does or the attribute is absent.
+    public var expiry: Date? {
+        guard let value = accountExpires, value > 0, value != Int64.max else { return nil }
+        // FILETIME: 100 ns intervals since 1601-01-01; 11,644,473,600 s separate 1601 from 1970.
+        return Date(timeIntervalSince1970: Double(value) / 10_000_000 - 11_644_473_600)
+    }
+
+    /// "expired on <date> (accountExpires)" when the account had expired at `now` (A3, C7); nil otherwise.
+    func expiredNote(at now: Date) -> String? {
+        guard let expiry, expiry <= now else { return nil }
+        return "expired on \(expiry.formatted(.iso8601)) (accountExpires)"
     }
 
     public var isComputer: Bool { objectClasses.contains { $0.utf8.count == 8 && $0.lowercased() == "computer" } }
@@ -107,6 +126,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     static let attributes = [
         "sAMAccountName", "objectClass", "objectSid", "userAccountControl", "msDS-User-Account-Control-Computed",
         "mail", "userPrincipalName", "dNSHostName", "servicePrincipalName", "msDS-AllowedToDelegateTo",
-        "msDS-AllowedToActOnBehalfOfOtherIdentity", "msDS-SupportedEncryptionTypes",
+        "msDS-AllowedToActOnBehalfOfOtherIdentity", "msDS-SupportedEncryptionTypes", "accountExpires",
+        "msDS-GroupMSAMembership",
     ]
 }

@@ -8,11 +8,17 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         public var configurationNamingContext: String
         public var dnsName: String?
         public var sid: String?
-        /// RootDSE domainFunctionality (Protected Users needs ≥ 6, Windows Server 2012 R2).
+        /// RootDSE domainFunctionality (context only: Protected Users keys on the DCs' levels, see
+        /// `protectedUsersEnforcement`).
         public var functionalLevel: Int?
         public var domainController: String?
         /// RootDSE vendorName: tells a Samba DC (whose KDC is judged differently by CES-K1) from Windows AD.
         public var vendorName: String? = nil
+        /// The functional level of each DC of the domain (`msDS-Behavior-Version` of its NTDS Settings object) by
+        /// server name; nil in snapshots saved before it was collected.
+        public var domainControllerLevels: Collected<[String: Int]>? = nil
+        /// RootDSE domainControllerFunctionality of the DC read from.
+        public var boundDomainControllerLevel: Int? = nil
     }
 
     public var schemaVersion = 1
@@ -44,5 +50,35 @@ extension DirectorySnapshot {
         evidence = try container.decodeIfPresent([String: HostEvidence].self, forKey: .evidence) ?? [:]
         accounts = try container.decodeIfPresent([AccountRecord].self, forKey: .accounts)
         allEnabledAccounts = try container.decodeIfPresent(Bool.self, forKey: .allEnabledAccounts)
+    }
+}
+
+extension DirectorySnapshot.Domain {
+    /// Whether a KDC of the domain withholds forwardable tickets from Protected Users: MS-KILE 3.3.5.1 keys on
+    /// the issuing DC's domainControllerFunctionality (≥ 6, Windows Server 2012 R2), not on the domain's level.
+    public enum ProtectedUsersEnforcement: Sendable, Equatable {
+        /// `domainController` is at `level` ≥ 6: tickets it issues for Protected Users are not forwardable.
+        case enforced(domainController: String, level: Int)
+        /// Every DC is below 6; the block starts with the first DC at 6 or above.
+        case notYet(highestLevel: Int)
+        case unknown(reason: String)
+    }
+
+    /// The lowest domainControllerFunctionality that enforces Protected Users (Windows Server 2012 R2).
+    public static let protectedUsersMinimumLevel = 6
+
+    public var protectedUsersEnforcement: ProtectedUsersEnforcement {
+        let minimum = Self.protectedUsersMinimumLevel
+        if let levels = domainControllerLevels?.value, !levels.isEmpty {
+            if let (name, level) = levels.filter({ $0.value >= minimum }).min(by: { $0.key < $1.key }) {
+                return .enforced(domainController: name, level: level)
+            }
+            return .notYet(highestLevel: levels.values.max() ?? 0)
+        }
+        if let level = boundDomainControllerLevel, level >= minimum {
+            return .enforced(domainController: domainController ?? "the DC read from", level: level)
+        }
+        let reason = domainControllerLevels?.missingReason ?? "not collected"
+        return .unknown(reason: "the functional levels of the domain controllers were not read (\(reason))")
     }
 }

@@ -21,6 +21,12 @@ public struct TemplateRecord: Sendable, Codable, Equatable {
     /// Flag attributes the entry did not carry (no read access, or a damaged template): their numeric
     /// fields above read 0, so rules that need them report `unknown` instead of trusting the 0.
     public var unreadAttributes: [String]? = nil
+    /// The template's general `flags` (CT_FLAG_MACHINE_TYPE 0x40: a machine template, MS-WCCE 3.2.2.6.2.1.4.4.1);
+    /// nil when not read (snapshots saved before it was collected).
+    public var templateFlags: UInt32? = nil
+
+    /// Whether requests for this template are machine requests; nil when the flags were not read.
+    var isMachineTemplate: Bool? { templateFlags.map { $0 & 0x40 != 0 } }
 
     static let flagAttributes = [
         "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag", "msPKI-Private-Key-Flag", "msPKI-RA-Signature",
@@ -30,7 +36,7 @@ public struct TemplateRecord: Sendable, Codable, Equatable {
         "cn", "displayName", "msPKI-Template-Schema-Version", "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag",
         "msPKI-Private-Key-Flag", "msPKI-RA-Signature", "msPKI-Certificate-Policy",
         "msPKI-Certificate-Application-Policy", "pKIExtendedKeyUsage", "msPKI-Minimal-Key-Size", "pKIExpirationPeriod",
-        "pKIOverlapPeriod", "nTSecurityDescriptor",
+        "pKIOverlapPeriod", "nTSecurityDescriptor", "flags",
     ]
 }
 
