@@ -13,6 +13,10 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         public var domainController: String?
         /// RootDSE vendorName: tells a Samba DC (whose KDC is judged differently by CES-K1) from Windows AD.
         public var vendorName: String? = nil
+        /// whenCreated of the domain's group with RID 521 (Read-only Domain Controllers), made when the domain
+        /// reached the 2008 functional level, from when on password changes make AES keys (CES-C9's approximation).
+        /// nil in snapshots that predate it.
+        public var aesKeysSince: Collected<Date>? = nil
     }
 
     public var schemaVersion = 1
