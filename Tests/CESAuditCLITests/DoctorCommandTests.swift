@@ -80,7 +80,7 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stdout.contains(env["CES_TEST_READER_DN"]))
         #expect(result.stdout.contains("the server does not support WhoAmI"))
         #expect(result.stdout.contains("CN=Configuration," + env["CES_TEST_BASE_DN"]))
-        #expect(result.stdout.contains("3 enrollment service(s)"), "corp-CA01, corp CA02, rel-broken-CA")
+        #expect(result.stdout.contains("4 enrollment service(s)"), "corp-CA01, corp CA02, rel-broken-CA, c9-CA03")
         #expect(result.stdout.contains("security descriptors readable"))
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }

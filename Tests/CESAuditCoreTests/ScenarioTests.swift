@@ -90,10 +90,23 @@ struct ScenarioTests {
             status: .fail),
         Case(rule: "CES-C8", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .pass),
         Case(rule: "CES-C8", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        // CES-C9 for the 2026 RC4 defaults (docs/testbed-scenarios.md "CES-C9"): judged statically.
         Case(
             rule: "CES-C9", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
-            status: .warn),
+            status: .fail),
         Case(rule: "CES-C9", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        Case(rule: "CES-C9", job: .user("alice"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-aes"), subject: "svc-c9-aes",
+            status: .pass),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-rc4"), subject: "svc-c9-rc4",
+            status: .fail),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-oldpw"),
+            subject: "svc-c9-oldpw", status: .fail),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", ca: "c9-CA03"), subject: "svc-ces", status: .fail),
         Case(
             rule: "CES-C10", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
             status: .warn),
