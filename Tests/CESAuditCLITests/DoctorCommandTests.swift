@@ -248,6 +248,20 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stdout.contains("KDC_ERR_BADOPTION"))
     }
 
+    @Test func explainKdcsvcEventsAndEtypeNoSuppPointAtC9() throws {
+        let event = try CLI.run(["explain", "Kdcsvc", "203", "--format", "json"])
+        #expect(event.status == 0, "\(event.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(event.stdout.utf8)) as? [String: Any])
+        let code = try #require((json["codes"] as? [[String: Any]])?.first)
+        #expect(code["kind"] as? String == "kdc-event")
+        #expect(code["code"] as? String == "203")
+        #expect((code["rules"] as? [[String: Any]])?.first?["id"] as? String == "CES-C9")
+        let text = try CLI.run(["explain", "KDC_ERR_ETYPE_NOSUPP"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("CES-C9"))
+        #expect(try CLI.run(["explain", "Kdcsvc 207"]).status == 64)
+    }
+
     @Test(arguments: ["0x12345678", "garbage", ""])
     func unknownCodesExit64WithOneLine(code: String) throws {
         let result = try CLI.run(["explain", code])
