@@ -199,6 +199,21 @@ struct ScenarioTests {
         }
     }
 
+    /// `scan` judges the endpoints of every CA a requester may enroll through: c9-CA03 (Machine, for computers)
+    /// has a CA computer without AES, corp-CA01's principals and CA01$ have AES.
+    @Test func c9InScan() async throws {
+        let bed = try await TestBedSnapshot.collect()
+        var snapshot = bed.context.snapshot
+        try snapshot.loadEvidence(from: try EvidenceFixtures.directory("testbed"))
+        let source = LiveDirectorySource(collector: bed.collector, snapshot: snapshot)
+        let evaluator = Evaluator(context: RuleContext(snapshot: snapshot, catalogue: .embedded, describesPasses: false))
+        let c9 = try await ScanJob().run(source: source, evaluator: evaluator).listed.filter { $0.ruleId == "CES-C9" }
+        #expect(
+            c9.contains { $0.status == .fail && $0.subject.name == "svc-ces" && $0.message.contains("CA03$") },
+            "\(c9.map { "\($0.status.rawValue) \($0.subject.name): \($0.message)" })")
+        #expect(!c9.contains { $0.status == .fail && !$0.message.contains("CA03$") }, "\(c9.map(\.message))")
+    }
+
     // MARK: running the jobs
 
     static func run(_ job: Job) async throws -> [Finding] {

@@ -764,7 +764,8 @@ def s4u_probe_local(tb, samdb, net):
 #   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18                      C9 pass
 #   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)            C9 fail
 #   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group) C9 fail (keys may be RC4 only)
-#   c9-CA03        CA on ca03 whose computer CA03$ has 0x4; one Certificate endpoint on ces01 (principal svc-ces)
+#   c9-CA03        CA on ca03 whose computer CA03$ has 0x4; one Certificate endpoint on ces01 (principal svc-ces),
+#                  publishes Machine so that `scan` reaches it                          C9 fail (CA computer)
 
 C9_USERS = [("svc-c9-aes", 0x18), ("svc-c9-rc4", 0x4), ("svc-c9-oldpw", None)]
 C9_USER_UAC = 512 | 0x10000 | 0x1000000  # normal, password never expires, protocol transition
@@ -811,6 +812,8 @@ def c9_ldif(tb, out):
         ("dNSHostName", host),
         ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % C9_CA),
         ("cACertificate", der),
+        # Machine (Domain Computers enroll): `scan` reaches this CA through the few computers only
+        ("certificateTemplates", ["Machine"]),
         ("msPKI-Enrollment-Servers", C9_CA_ENROLLMENT_SERVERS),
     ])
 
