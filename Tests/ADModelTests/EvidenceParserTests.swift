@@ -313,14 +313,17 @@ struct EvidenceParserTests {
     }
 
     @Test func utf16ExportAsRegExportWritesIt() throws {
-        let bytes: [UInt8] = [0xFF, 0xFE] + Self.export.replacingOccurrences(of: "\n", with: "\r\n").utf16.flatMap {
-            [UInt8($0 & 0xFF), UInt8($0 >> 8)]
-        }
+        let bytes: [UInt8] =
+            [0xFF, 0xFE]
+            + Self.export.replacingOccurrences(of: "\n", with: "\r\n").utf16.flatMap {
+                [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+            }
         #expect(try KDCRegistryParser.parse(bytes).defaultDomainSupportedEncTypes == 0x1C)
     }
 
     @Test func absentValuesStayNilAndBadInputIsAnError() throws {
-        let bare = "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Kdc]\n"
+        let bare =
+            "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Kdc]\n"
         let settings = try KDCRegistryParser.parse(Array(bare.utf8))
         #expect(settings.defaultDomainSupportedEncTypes == nil)
         #expect(settings.rc4DefaultDisablementPhase == nil)

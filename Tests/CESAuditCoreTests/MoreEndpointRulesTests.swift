@@ -258,6 +258,17 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(rule.evaluate(old, in: unset).status == .fail)
     }
 
+    @Test func c9DatesFromLDAP() {
+        let created = SnapshotCollector.date(generalizedTime: "20080110212000.0Z")
+        #expect(created == Date(timeIntervalSince1970: 1_200_000_000))
+        #expect(SnapshotCollector.date(generalizedTime: "20080231000000.0Z") == nil)
+        #expect(SnapshotCollector.date(generalizedTime: "2008011021") == nil)
+        // pwdLastSet FILETIME: 2005-01-01; 0 (must change) and the "never" value are no date
+        #expect(AccountRecord.date(fileTime: 127_490_112_000_000_000) == Date(timeIntervalSince1970: 1_104_537_600))
+        #expect(AccountRecord.date(fileTime: 0) == nil)
+        #expect(AccountRecord.date(fileTime: Int64.max) == nil)
+    }
+
     @Test func c9JudgesTheCAComputerWhereThePrincipalDelegates() {
         let rule = C9PrincipalEncryptionTypes()
         let context = Self.c9Context()

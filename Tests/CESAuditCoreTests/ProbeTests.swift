@@ -242,7 +242,8 @@ import Testing
     }
 
     @Test func etypeNotSupportedAtS4U2ProxyDisagreesWithAPassingC9() throws {
-        let nosupp = KerberosStepOutcome.refused(KDCError(number: 14), message: "KDC has no support for encryption type")
+        let nosupp = KerberosStepOutcome.refused(
+            KDCError(number: 14), message: "KDC has no support for encryption type")
         let finding = try k1Encryption(principalTypes: 0x18, s4u2self: Self.aes, rpcss: nosupp)
         #expect(finding.status == .fail)
         #expect(finding.evidence["ticketEncryption:\(Self.rpcss)"] == .string("refused: KDC_ERR_ETYPE_NOSUPP (14)"))

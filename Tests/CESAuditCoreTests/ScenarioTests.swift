@@ -206,7 +206,8 @@ struct ScenarioTests {
         var snapshot = bed.context.snapshot
         try snapshot.loadEvidence(from: try EvidenceFixtures.directory("testbed"))
         let source = LiveDirectorySource(collector: bed.collector, snapshot: snapshot)
-        let evaluator = Evaluator(context: RuleContext(snapshot: snapshot, catalogue: .embedded, describesPasses: false))
+        let evaluator = Evaluator(
+            context: RuleContext(snapshot: snapshot, catalogue: .embedded, describesPasses: false))
         let c9 = try await ScanJob().run(source: source, evaluator: evaluator).listed.filter { $0.ruleId == "CES-C9" }
         #expect(
             c9.contains { $0.status == .fail && $0.subject.name == "svc-ces" && $0.message.contains("CA03$") },

@@ -213,7 +213,8 @@ public enum ErrorCatalogue {
     private static func kdcEvent(_ id: UInt32, _ meaning: String, _ causes: [String]) -> ErrorCodeEntry {
         ErrorCodeEntry(
             kind: .kdcEvent, code: id, symbol: "KDCSVC \(id)", message: meaning,
-            context: "System log of a domain controller, source Kdcsvc (Microsoft-Windows-Kerberos-Key-Distribution-Center), event ID \(id)",
+            context:
+                "System log of a domain controller, source Kdcsvc (Microsoft-Windows-Kerberos-Key-Distribution-Center), event ID \(id)",
             likelyCauses: causes, ruleIDs: ["CES-C9"])
     }
 

@@ -84,8 +84,9 @@ public struct SnapshotCollector: Sendable {
         (parts.year, parts.month, parts.day) = (field(0, 4), field(4, 2), field(6, 2))
         (parts.hour, parts.minute, parts.second) = (field(8, 2), field(10, 2), field(12, 2))
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: parts), calendar.dateComponents(in: calendar.timeZone, from: date).day == parts.day
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        guard let date = calendar.date(from: parts),
+            calendar.dateComponents(in: calendar.timeZone, from: date).day == parts.day
         else { return nil }
         return date
     }

@@ -48,7 +48,8 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                 verdicts.append(
                     Verdict(
                         status: .unknown,
-                        message: "the computer account of the CA host \(path.ca.dnsHostName ?? "(unknown)") was not found",
+                        message:
+                            "the computer account of the CA host \(path.ca.dnsHostName ?? "(unknown)") was not found",
                         evidence: [:]))
             }
         }
@@ -131,7 +132,9 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                         "\(role) \(name): msDS-SupportedEncryptionTypes is \(types.hex), neither AES128 (0x8) nor AES256 (0x10): no ticket once the KDC refuses RC4 (KDC_ERR_ETYPE_NOSUPP); set 0x18 and reset the password so that AES keys exist",
                     evidence: evidence)
             }
-            return keys(account, role: role, because: "msDS-SupportedEncryptionTypes is \(types.hex)", domain: domain, evidence: evidence)
+            return keys(
+                account, role: role, because: "msDS-SupportedEncryptionTypes is \(types.hex)", domain: domain,
+                evidence: evidence)
         }
         var evidence: [String: EvidenceValue] = ["\(prefix)msDS-SupportedEncryptionTypes": .string("absent")]
         let (types, source) = kdc.effective
