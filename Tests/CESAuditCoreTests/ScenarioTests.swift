@@ -107,6 +107,11 @@ struct ScenarioTests {
             subject: "svc-c9-oldpw", status: .fail),
         Case(
             rule: "CES-C9", job: .server("ces01.corp.example.test", ca: "c9-CA03"), subject: "svc-ces", status: .fail),
+        Case(
+            rule: "CES-C9",
+            job: .user(
+                "CES01$", endpoint: "https://ces01.corp.example.test/c9-CA03_CES_Certificate/service.svc/CES",
+                template: "Machine"), subject: "svc-ces", status: .fail),
         // lab/dc01…/kdc.reg: DefaultDomainSupportedEncTypes 0x1C still allows RC4, so RC4-only keys still work
         Case(
             rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-oldpw", evidence: "lab"),
