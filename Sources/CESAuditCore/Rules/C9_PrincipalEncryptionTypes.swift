@@ -171,7 +171,9 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                 status: .unknown, message: "\(role) \(name): \(reason); whether it has AES keys is unknown: \(why)",
                 evidence: evidence)
         }
-        evidence["aesKeysSince"] = .string(ISO8601DateFormatter().string(from: since))
+        let formatter = ISO8601DateFormatter()
+        let sinceText = formatter.string(from: since)
+        evidence["aesKeysSince"] = .string(sinceText)
         guard let set = account.passwordLastSet else {
             return Verdict(
                 status: .unknown,
@@ -179,13 +181,13 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                     "\(role) \(name): \(reason); whether it has AES keys is unknown: pwdLastSet not read (or 0, must change)",
                 evidence: evidence)
         }
-        let setText = ISO8601DateFormatter().string(from: set)
+        let setText = formatter.string(from: set)
         evidence["\(prefix)pwdLastSet"] = .string(setText)
         if set < since {
             return Verdict(
                 status: .fail,
                 message:
-                    "\(role) \(name): \(reason), but its password was last set \(setText), before the domain could make AES keys (\(ISO8601DateFormatter().string(from: since)), RID-521 group created): its keys may be RC4 only (an approximation; the probe, CES-K1, shows the KDC's answer) — reset the password",
+                    "\(role) \(name): \(reason), but its password was last set \(setText), before the domain could make AES keys (\(sinceText), RID-521 group created): its keys may be RC4 only (an approximation; the probe, CES-K1, shows the KDC's answer) — reset the password",
                 evidence: evidence)
         }
         return Verdict(
