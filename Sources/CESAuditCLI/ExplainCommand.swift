@@ -9,7 +9,8 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain an error code: symbol, message, where it shows up, likely causes, rules to check.",
-        discussion: "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272 or a symbol name."
+        discussion:
+            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name, or a KDC event as 'Kdcsvc 205'."
     )
 
     // Collects unrecognised words too, so negative decimals (-2143485933) and `WIN32: 1722` unquoted work.
@@ -52,6 +53,11 @@ struct ExplainCommand: ParsableCommand {
     }
 }
 
+extension ErrorCodeEntry {
+    /// Kerberos codes and event IDs are printed in decimal, HRESULTs and NTSTATUS values in hex.
+    var isNumberedInDecimal: Bool { kind == .kerberos || kind == .kdcEvent }
+}
+
 struct ExplainReport: Encodable {
     struct Rule: Encodable {
         let id: String
@@ -82,8 +88,8 @@ struct ExplainReport: Encodable {
         known = explanation.isKnown
         codes = explanation.entries.map { entry in
             Code(
-                kind: entry.kind.rawValue, code: entry.kind == .kerberos ? String(entry.code) : entry.hex,
-                signedDecimal: entry.kind == .kerberos ? nil : entry.signedDecimal, unsignedDecimal: entry.code,
+                kind: entry.kind.rawValue, code: entry.isNumberedInDecimal ? String(entry.code) : entry.hex,
+                signedDecimal: entry.isNumberedInDecimal ? nil : entry.signedDecimal, unsignedDecimal: entry.code,
                 symbol: entry.symbol, message: entry.message,
                 context: Self.isBareRuleList(entry.context) ? "" : entry.context,
                 likelyCauses: Self.causes(entry, catalogue),
@@ -122,6 +128,8 @@ struct ExplainReport: Encodable {
             var lines: [String] = []
             if code.kind == "kerberos" {
                 lines.append("Kerberos error \(code.code) \(code.symbol)")
+            } else if code.kind == ErrorCodeEntry.Kind.kdcEvent.rawValue {
+                lines.append("Domain controller event \(code.symbol)")
             } else {
                 lines.append(
                     "\(code.code) (\(code.signedDecimal.map(String.init) ?? "?"), \(code.unsignedDecimal)) \(code.symbol)"

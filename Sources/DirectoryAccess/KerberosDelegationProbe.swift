@@ -54,6 +54,7 @@ public struct KerberosDelegationProbe: Sendable {
         // destroy (not close): a MEMORY: cache outlives krb5_cc_close.
         defer { krb5_cc_destroy(context, cache) }
         report.initial = .granted(session.lastFlags)
+        report.initialEncryption = session.lastEncryption
 
         // S4U2Self: a ticket for the user to the CES principal itself.
         let userPrincipal: krb5_principal
@@ -76,10 +77,11 @@ public struct KerberosDelegationProbe: Sendable {
         }
         defer { krb5_free_creds(context, evidence) }
         report.s4u2self = .granted(TicketFlags(rawValue: evidence.pointee.ticket_flags))
+        report.s4u2selfEncryption = session.encryption(of: evidence.pointee)
 
         // S4U2Proxy: the evidence ticket as additional ticket, one request per target, nothing stored.
         for index in report.targets.indices {
-            report.targets[index].outcome = session.proxy(
+            (report.targets[index].outcome, report.targets[index].encryption) = session.proxy(
                 to: report.targets[index].spn, client: client, evidence: evidence, cache: cache)
         }
         return report
@@ -91,8 +93,9 @@ public struct KerberosDelegationProbe: Sendable {
 /// The krb5 calls of one probe on one context. Every pointer it hands out is freed by the caller's `defer`.
 private struct Session {
     let context: krb5_context
-    /// Flags of the last ticket obtained by `initialTicket`.
+    /// Flags and encryption of the last ticket obtained by `initialTicket`.
     var lastFlags = TicketFlags()
+    var lastEncryption: TicketEncryption?
 
     init(context: krb5_context) { self.context = context }
 
@@ -100,6 +103,16 @@ private struct Session {
         guard let text = krb5_get_error_message(context, code) else { return "Kerberos error \(code)" }
         defer { krb5_free_error_message(context, text) }
         return String(cString: text)
+    }
+
+    /// The ticket's encryption type (from its decoded enc-part header; nil if it does not decode) and the session
+    /// key's.
+    func encryption(of credentials: krb5_creds) -> TicketEncryption? {
+        var encoded = credentials.ticket
+        var decoded: UnsafeMutablePointer<krb5_ticket>?
+        guard krb5_decode_ticket(&encoded, &decoded) == 0, let ticket = decoded else { return nil }
+        defer { krb5_free_ticket(context, ticket) }
+        return TicketEncryption(ticket: ticket.pointee.enc_part.enctype, sessionKey: credentials.keyblock.enctype)
     }
 
     func parse(_ name: String, enterprise: Bool, step: String) -> Result<krb5_principal, StepFailure> {
@@ -134,6 +147,7 @@ private struct Session {
         guard rc == 0 else { return .failure(StepFailure(.error(rc, message: message(rc), step: step))) }
         defer { krb5_free_cred_contents(context, &credentials) }
         lastFlags = TicketFlags(rawValue: credentials.ticket_flags)
+        lastEncryption = encryption(of: credentials)
 
         var cacheHandle: krb5_ccache?
         rc = krb5_cc_new_unique(context, "MEMORY", nil, &cacheHandle)
@@ -149,14 +163,15 @@ private struct Session {
         return .success(cache)
     }
 
-    /// S4U2Proxy to `spn` with the S4U2Self ticket as evidence (KRB5_GC_CONSTRAINED_DELEGATION).
+    /// S4U2Proxy to `spn` with the S4U2Self ticket as evidence (KRB5_GC_CONSTRAINED_DELEGATION), and the
+    /// encryption of the ticket when granted.
     func proxy(
         to spn: String, client: krb5_principal, evidence: UnsafeMutablePointer<krb5_creds>, cache: krb5_ccache
-    ) -> KerberosStepOutcome {
+    ) -> (KerberosStepOutcome, TicketEncryption?) {
         let target: krb5_principal
         switch parse(spn, enterprise: false, step: "parse the target SPN") {
         case .success(let principal): target = principal
-        case .failure(let failure): return failure.outcome
+        case .failure(let failure): return (failure.outcome, nil)
         }
         defer { krb5_free_principal(context, target) }
         var request = krb5_creds()
@@ -167,10 +182,10 @@ private struct Session {
         let options = krb5_flags(KRB5_GC_CONSTRAINED_DELEGATION | KRB5_GC_NO_STORE)
         let rc = krb5_get_credentials(context, options, cache, &request, &ticketHandle)
         guard rc == 0, let ticket = ticketHandle else {
-            return .error(rc, message: message(rc), step: "S4U2Proxy to \(spn)")
+            return (.error(rc, message: message(rc), step: "S4U2Proxy to \(spn)"), nil)
         }
         defer { krb5_free_creds(context, ticket) }
-        return .granted(TicketFlags(rawValue: ticket.pointee.ticket_flags))
+        return (.granted(TicketFlags(rawValue: ticket.pointee.ticket_flags)), encryption(of: ticket.pointee))
     }
 }
 

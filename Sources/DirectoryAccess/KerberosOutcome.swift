@@ -92,6 +92,34 @@ public struct TicketFlags: OptionSet, Sendable, Hashable, CustomStringConvertibl
     public var description: String { names.isEmpty ? "none" : names.joined(separator: ",") }
 }
 
+/// The encryption types of a ticket the KDC issued: the ticket's (the key of the service it is for) and the
+/// session key's, as RFC 3961 numbers (17/18 AES, 23 RC4).
+public struct TicketEncryption: Sendable, Hashable, CustomStringConvertible {
+    public var ticket: Int32
+    public var sessionKey: Int32
+
+    public init(ticket: Int32, sessionKey: Int32) {
+        self.ticket = ticket
+        self.sessionKey = sessionKey
+    }
+
+    public static let rc4HMAC: Int32 = 23
+
+    /// `aes256-cts-hmac-sha1-96 (18)`
+    public static func name(_ enctype: Int32) -> String {
+        let names: [Int32: String] = [
+            1: "des-cbc-crc", 3: "des-cbc-md5", 16: "des3-cbc-sha1", 17: "aes128-cts-hmac-sha1-96",
+            18: "aes256-cts-hmac-sha1-96", 19: "aes128-cts-hmac-sha256-128", 20: "aes256-cts-hmac-sha384-192",
+            23: "rc4-hmac", 24: "rc4-hmac-exp",
+        ]
+        return "\(names[enctype] ?? "enctype") (\(enctype))"
+    }
+
+    public var ticketIsRC4: Bool { ticket == Self.rc4HMAC || ticket == 24 }
+
+    public var description: String { "ticket \(Self.name(ticket)), session key \(Self.name(sessionKey))" }
+}
+
 /// A failure of the local side: the probe could not ask the KDC the question.
 public struct LocalKerberosFailure: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
@@ -165,9 +193,12 @@ public struct DelegationProbeReport: Sendable, Hashable {
     public struct Target: Sendable, Hashable {
         public var spn: String
         public var outcome: KerberosStepOutcome?
-        public init(spn: String, outcome: KerberosStepOutcome?) {
+        /// The encryption of the S4U2Proxy ticket (encrypted in the target's key: the CA computer's).
+        public var encryption: TicketEncryption?
+        public init(spn: String, outcome: KerberosStepOutcome?, encryption: TicketEncryption? = nil) {
             self.spn = spn
             self.outcome = outcome
+            self.encryption = encryption
         }
     }
 
@@ -178,6 +209,10 @@ public struct DelegationProbeReport: Sendable, Hashable {
     /// S4U2Self: a ticket for `user` to the CES principal (nil when there was no TGT).
     public var s4u2self: KerberosStepOutcome?
     public var targets: [Target]
+    /// The encryption of the initial ticket (the TGT) when granted.
+    public var initialEncryption: TicketEncryption?
+    /// The encryption of the S4U2Self ticket when granted: it is encrypted in the CES principal's own key.
+    public var s4u2selfEncryption: TicketEncryption?
 
     public init(
         servicePrincipal: String, user: String, initial: KerberosStepOutcome, s4u2self: KerberosStepOutcome?,

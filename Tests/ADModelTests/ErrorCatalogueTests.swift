@@ -135,6 +135,28 @@ struct ErrorCatalogueTests {
         #expect(throws: ErrorCodeParseError.self) { try ErrorCatalogue.explain(input) }
     }
 
+    @Test("Kdcsvc events of the 2026 RC4 changes point at CES-C9; unsourced IDs are not invented")
+    func kdcEvents() throws {
+        for input in ["Kdcsvc 205", "KDCSVC event 205", "kdcsvc:205", "Kdcsvc Event ID 205"] {
+            let explanation = try ErrorCatalogue.explain(input)
+            #expect(explanation.entries.map(\.symbol) == ["KDCSVC 205"], "\(input)")
+            #expect(explanation.entries.first?.kind == .kdcEvent)
+            #expect(explanation.entries.first?.message.contains("DefaultDomainSupportedEncTypes") == true)
+        }
+        for id in [201, 202, 203] {
+            let entry = try #require(try ErrorCatalogue.explain("Kdcsvc \(id)").entries.first)
+            #expect(entry.ruleIDs == ["CES-C9"])
+        }
+        for id in [204, 206, 207, 208, 209] {
+            #expect(!(try ErrorCatalogue.explain("Kdcsvc \(id)")).isKnown, "Kdcsvc \(id) is not sourced")
+        }
+        // an event ID is no HRESULT or Win32 code
+        #expect(!(try ErrorCatalogue.explain("205")).entries.contains { $0.kind == .kdcEvent })
+        let nosupp = try #require(try ErrorCatalogue.explain("KDC_ERR_ETYPE_NOSUPP").entries.first)
+        #expect(nosupp.ruleIDs == ["CES-C9"])
+        #expect(nosupp.message.contains("KB5073381"))
+    }
+
     @Test("symbols and codes are unique within their namespace")
     func unique() {
         let keys = ErrorCatalogue.entries.map { "\($0.kind)-\($0.code)" }

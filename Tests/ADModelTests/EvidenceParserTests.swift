@@ -1,4 +1,5 @@
 import ADModel
+import Foundation
 import Testing
 
 @Suite("Evidence parsers")
@@ -288,6 +289,48 @@ struct EvidenceParserTests {
         #expect(throws: SeceditParseError.self) { try SeceditParser.parse(Array("[Privilege Rights]\nno equals".utf8)) }
         #expect(throws: SeceditParseError.self) {
             try SeceditParser.parse(Array("[Privilege Rights\nA = *S-1-1-0".utf8))
+        }
+    }
+}
+
+@Suite struct KDCRegistryParserTests {
+    static let export = """
+        Windows Registry Editor Version 5.00
+
+        [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Kdc]
+        "DefaultDomainSupportedEncTypes"=dword:0000001c
+        "RC4DefaultDisablementPhase"=dword:00000002
+        "KdcUseRequestedEtypesForTickets"=dword:00000000
+
+        [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Kdc\\Parameters]
+        "DefaultDomainSupportedEncTypes"=dword:00000004
+        """
+
+    @Test func readsBothSettingsOfTheKdcKeyOnly() throws {
+        let settings = try KDCRegistryParser.parse(Array(Self.export.utf8))
+        #expect(settings.defaultDomainSupportedEncTypes == 0x1C)
+        #expect(settings.rc4DefaultDisablementPhase == 2)
+    }
+
+    @Test func utf16ExportAsRegExportWritesIt() throws {
+        let bytes: [UInt8] =
+            [0xFF, 0xFE]
+            + Self.export.replacingOccurrences(of: "\n", with: "\r\n").utf16.flatMap {
+                [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+            }
+        #expect(try KDCRegistryParser.parse(bytes).defaultDomainSupportedEncTypes == 0x1C)
+    }
+
+    @Test func absentValuesStayNilAndBadInputIsAnError() throws {
+        let bare =
+            "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Kdc]\n"
+        let settings = try KDCRegistryParser.parse(Array(bare.utf8))
+        #expect(settings.defaultDomainSupportedEncTypes == nil)
+        #expect(settings.rc4DefaultDisablementPhase == nil)
+        #expect(throws: KDCRegistryParseError.notARegistryExport) { try KDCRegistryParser.parse(Array("x=1".utf8)) }
+        let bad = bare + "\"DefaultDomainSupportedEncTypes\"=\"24\"\n"
+        #expect(throws: KDCRegistryParseError.malformedValue(line: 4, name: "defaultdomainsupportedenctypes")) {
+            try KDCRegistryParser.parse(Array(bad.utf8))
         }
     }
 }

@@ -80,7 +80,7 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stdout.contains(env["CES_TEST_READER_DN"]))
         #expect(result.stdout.contains("the server does not support WhoAmI"))
         #expect(result.stdout.contains("CN=Configuration," + env["CES_TEST_BASE_DN"]))
-        #expect(result.stdout.contains("3 enrollment service(s)"), "corp-CA01, corp CA02, rel-broken-CA")
+        #expect(result.stdout.contains("4 enrollment service(s)"), "corp-CA01, corp CA02, rel-broken-CA, c9-CA03")
         #expect(result.stdout.contains("security descriptors readable"))
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
@@ -246,6 +246,20 @@ struct DoctorAgainstTestBedTests {
         let result = try CLI.run(["explain", "13", "--kerberos"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("KDC_ERR_BADOPTION"))
+    }
+
+    @Test func explainKdcsvcEventsAndEtypeNoSuppPointAtC9() throws {
+        let event = try CLI.run(["explain", "Kdcsvc", "203", "--format", "json"])
+        #expect(event.status == 0, "\(event.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(event.stdout.utf8)) as? [String: Any])
+        let code = try #require((json["codes"] as? [[String: Any]])?.first)
+        #expect(code["kind"] as? String == "kdc-event")
+        #expect(code["code"] as? String == "203")
+        #expect((code["rules"] as? [[String: Any]])?.first?["id"] as? String == "CES-C9")
+        let text = try CLI.run(["explain", "KDC_ERR_ETYPE_NOSUPP"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("CES-C9"))
+        #expect(try CLI.run(["explain", "Kdcsvc 207"]).status == 64)
     }
 
     @Test(arguments: ["0x12345678", "garbage", ""])

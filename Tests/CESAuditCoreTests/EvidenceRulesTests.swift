@@ -74,7 +74,12 @@ enum EvidenceFixtures {
 @Suite struct EvidenceLoaderTests {
     @Test func loadsEveryHostFolderKeyedByLowerCasedName() throws {
         let lab = try EvidenceFixtures.load("lab")
-        #expect(Set(lab.keys) == ["ca01.corp.example.test", "ces01"])
+        #expect(Set(lab.keys) == ["ca01.corp.example.test", "ces01", "dc01.corp.example.test"])
+        // a DC's `reg export` of the Kdc key (UTF-16LE with BOM, CRLF): CES-C9's DefaultDomainSupportedEncTypes
+        #expect(
+            lab["dc01.corp.example.test"]?.kdcEncryption
+                == .value(KDCEncryptionSettings(defaultDomainSupportedEncTypes: 0x1C, rc4DefaultDisablementPhase: 1)))
+        #expect(lab["ca01.corp.example.test"]?.kdcEncryption == nil)
         let ca = try #require(lab["ca01.corp.example.test"])
         #expect(ca.caSecurity.value?.file == "ca-security.sddl")
         #expect(ca.caSecurity.value?.securityDescriptor?.dacl?.aces.count == 6)

@@ -72,15 +72,16 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     @Test func svcCesEncryptionTypesAndGroupsAreJudgedNotUnknown() async throws {
         let bed = try await TestBedSnapshot.collect()
-        let path = try await Self.path(bed, endpoint: try bed.endpoint(authFlag: 8))
+        var path = try await Self.path(bed, endpoint: try bed.endpoint(authFlag: 8))
+        path.caComputer = try await bed.collector.caComputer(host: "ca01.corp.example.test", base: bed.base)
         let account = try #require(path.principal.account)
         let c9 = C9PrincipalEncryptionTypes().evaluate(path, in: bed.context)
-        if account.supportedEncryptionTypes == nil {
-            #expect(c9.status == .warn)
-            #expect(c9.message.contains("domain default"))
-        } else {
-            #expect(c9.status == .pass || c9.status == .warn)
-        }
+        // no msDS-SupportedEncryptionTypes, password set when the test bed was seeded: AES keys (approximation)
+        #expect(account.supportedEncryptionTypes == nil)
+        #expect(account.passwordLastSet != nil)
+        #expect(bed.context.snapshot.domain.aesKeysSince?.value != nil, "RID-521 group's whenCreated read")
+        #expect(c9.status == .pass, "\(c9.message)")
+        #expect(c9.message.contains("CA computer CA01$"), "\(c9.message)")
         // svc-ces is in Windows Authorization Access Group in the seed.
         let c10 = C10S4U2SelfGroupRead().evaluate(path, in: bed.context)
         #expect(c10.status == .pass, "\(c10.message)")
@@ -171,21 +172,125 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     // MARK: C9
 
-    @Test func c9NeedsAESAndWarnsWhenAbsent() {
+    static let aesSince = Date(timeIntervalSince1970: 1_200_000_000)  // 2008-01-10: RID-521 group created
+    static let before = Date(timeIntervalSince1970: 1_100_000_000)
+    static let after = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func c9Context(aesSince: Collected<Date>? = .value(aesSince), kdc: KDCEncryptionSettings? = nil)
+        -> RuleContext
+    {
+        var snapshot = context.snapshot
+        snapshot.domain.aesKeysSince = aesSince
+        if let kdc {
+            snapshot.evidence["dc01.corp"] = HostEvidence(
+                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
+                userRights: .missing(reason: "test"), kdcEncryption: .value(kdc))
+        }
+        return RuleContext(snapshot: snapshot, catalogue: .embedded)
+    }
+
+    static func c9Account(_ name: String = "svc-ces", types: UInt32? = nil, set: Date? = after, computer: Bool = false)
+        -> AccountRecord
+    {
+        var record = account(name, classes: computer ? ["user", "computer"] : ["user"], encryptionTypes: types)
+        record.passwordLastSet = set
+        return record
+    }
+
+    /// A Kerberos endpoint of ces01 on ca01 (delegation required) whose CA computer has AES keys.
+    static func c9Path(_ principal: AccountRecord) -> EndpointPath {
+        var path = Self.path(principal: principal)
+        path.caComputer = c9Account("CA01$", computer: true)
+        return path
+    }
+
+    @Test func c9ExplicitTypesWithoutAESFailWithAESTheKeysDecide() {
         let rule = C9PrincipalEncryptionTypes()
-        let absent = rule.evaluate(Self.path(), in: Self.context)
-        #expect(absent.status == .warn)
-        #expect(absent.message.contains("the domain default applies"))
-        let rc4 = rule.evaluate(Self.path(principal: Self.account(encryptionTypes: 0x4)), in: Self.context)
-        #expect(rc4.status == .warn)
-        #expect(rc4.message.contains("0x00000004: neither AES128 (0x8) nor AES256 (0x10)"))
-        let aes = rule.evaluate(Self.path(principal: Self.account(encryptionTypes: 0x18)), in: Self.context)
-        #expect(aes.status == .pass)
-        #expect(aes.message == "msDS-SupportedEncryptionTypes of svc-ces is 0x00000018 (AES128 0x8, AES256 0x10)")
-        #expect(rule.evaluate(Self.path(principal: nil), in: Self.context).status == .unknown)
-        #expect(rule.evaluate(Self.path(endpoint: "1\nX\n0\nhttps://x"), in: Self.context).status == .unknown)
+        let context = Self.c9Context()
+        let rc4 = rule.evaluate(Self.c9Path(Self.c9Account(types: 0x4)), in: context)
+        #expect(rc4.status == .fail)
+        #expect(rc4.message.contains("0x00000004, neither AES128 (0x8) nor AES256 (0x10)"))
+        #expect(rc4.remediation?.isEmpty == false)
+        let aes = rule.evaluate(Self.c9Path(Self.c9Account(types: 0x18)), in: context)
+        #expect(aes.status == .pass, "\(aes.message)")
+        #expect(aes.message.contains("msDS-SupportedEncryptionTypes is 0x00000018"))
+        let aesOldKeys = rule.evaluate(Self.c9Path(Self.c9Account(types: 0x18, set: Self.before)), in: context)
+        #expect(aesOldKeys.status == .fail)
+        #expect(rule.evaluate(Self.path(principal: nil), in: context).status == .unknown)
+        #expect(rule.evaluate(Self.path(endpoint: "1\nX\n0\nhttps://x"), in: context).status == .unknown)
         let username = "2\n4\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"
-        #expect(rule.evaluate(Self.path(endpoint: username), in: Self.context).status == .skipped)
+        #expect(rule.evaluate(Self.path(endpoint: username), in: context).status == .skipped)
+    }
+
+    @Test func c9AbsentAttributeIsAESOnlySince2026SoOldPasswordsFail() {
+        let rule = C9PrincipalEncryptionTypes()
+        let context = Self.c9Context()
+        let recent = rule.evaluate(Self.c9Path(Self.c9Account()), in: context)
+        #expect(recent.status == .pass, "\(recent.message)")
+        #expect(recent.message.contains("an approximation"))
+        let old = rule.evaluate(Self.c9Path(Self.c9Account(set: Self.before)), in: context)
+        #expect(old.status == .fail)
+        #expect(old.message.contains("before the domain could make AES keys"))
+        #expect(old.message.contains("an approximation"))
+        #expect(old.evidence["msDS-SupportedEncryptionTypes"] == .string("absent"))
+        // 0 is "not set" to the KDC too
+        #expect(rule.evaluate(Self.c9Path(Self.c9Account(types: 0, set: Self.before)), in: context).status == .fail)
+        // no pwdLastSet, or the RID-521 date not read: unknown, never pass
+        let noSet = rule.evaluate(Self.c9Path(Self.c9Account(set: nil)), in: context)
+        #expect(noSet.status == .unknown)
+        #expect(noSet.message.contains("pwdLastSet"))
+        let noDate = rule.evaluate(
+            Self.c9Path(Self.c9Account()),
+            in: Self.c9Context(aesSince: .missing(reason: "the group S-1-5-21-1-2-3-521 not readable")))
+        #expect(noDate.status == .unknown)
+        #expect(noDate.message.contains("S-1-5-21-1-2-3-521 not readable"))
+    }
+
+    @Test func c9UsesTheDCsDefaultDomainSupportedEncTypesFromKDCEvidence() {
+        let rule = C9PrincipalEncryptionTypes()
+        let old = Self.c9Path(Self.c9Account(set: Self.before))
+        let rc4Allowed = Self.c9Context(
+            kdc: KDCEncryptionSettings(defaultDomainSupportedEncTypes: 0x1C, rc4DefaultDisablementPhase: 1))
+        let finding = rule.evaluate(old, in: rc4Allowed)
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(finding.message.contains("DefaultDomainSupportedEncTypes 0x0000001C on dc01.corp still allows RC4"))
+        #expect(finding.evidence["DefaultDomainSupportedEncTypes:dc01.corp"] == .integer(0x1C))
+        #expect(finding.evidence["RC4DefaultDisablementPhase:dc01.corp"] == .integer(1))
+        let aesOnly = Self.c9Context(
+            kdc: KDCEncryptionSettings(defaultDomainSupportedEncTypes: 0x18, rc4DefaultDisablementPhase: nil))
+        #expect(rule.evaluate(old, in: aesOnly).status == .fail)
+        let unset = Self.c9Context(
+            kdc: KDCEncryptionSettings(defaultDomainSupportedEncTypes: nil, rc4DefaultDisablementPhase: nil))
+        #expect(rule.evaluate(old, in: unset).status == .fail)
+    }
+
+    @Test func c9DatesFromLDAP() {
+        let created = SnapshotCollector.date(generalizedTime: "20080110212000.0Z")
+        #expect(created == Date(timeIntervalSince1970: 1_200_000_000))
+        #expect(SnapshotCollector.date(generalizedTime: "20080231000000.0Z") == nil)
+        #expect(SnapshotCollector.date(generalizedTime: "2008011021") == nil)
+        // pwdLastSet FILETIME: 2005-01-01; 0 (must change) and the "never" value are no date
+        #expect(AccountRecord.date(fileTime: 127_490_112_000_000_000) == Date(timeIntervalSince1970: 1_104_537_600))
+        #expect(AccountRecord.date(fileTime: 0) == nil)
+        #expect(AccountRecord.date(fileTime: Int64.max) == nil)
+    }
+
+    @Test func c9JudgesTheCAComputerWhereThePrincipalDelegates() {
+        let rule = C9PrincipalEncryptionTypes()
+        let context = Self.c9Context()
+        func path(ca computer: AccountRecord?) -> EndpointPath {
+            var path = Self.path(endpoint: Self.certificate, principal: Self.c9Account(types: 0x18))
+            path.caComputer = computer
+            return path
+        }
+        let rc4CA = rule.evaluate(path(ca: Self.c9Account("CA03$", types: 0x4, computer: true)), in: context)
+        #expect(rc4CA.status == .fail)
+        #expect(rc4CA.message.contains("CA computer CA03$: msDS-SupportedEncryptionTypes is 0x00000004"))
+        #expect(rc4CA.evidence["CA computer:msDS-SupportedEncryptionTypes"] == .integer(4))
+        #expect(rule.evaluate(path(ca: Self.c9Account("CA01$", computer: true)), in: context).status == .pass)
+        let missing = rule.evaluate(path(ca: nil), in: context)
+        #expect(missing.status == .unknown)
+        #expect(missing.message.contains("computer account of the CA host"))
     }
 
     // MARK: C10

@@ -192,6 +192,63 @@ import Testing
         #expect(KDCVerdict(report: Self.report(), target: "HOST/other").word == "unknown")
         #expect(KDCVerdict(report: Self.report(rpcss: Self.refused), target: Self.rpcss).word == "refused")
     }
+
+    // MARK: ticket encryption against CES-C9
+
+    static let aes = TicketEncryption(ticket: 18, sessionKey: 18)
+    static let rc4 = TicketEncryption(ticket: 23, sessionKey: 23)
+
+    func k1Encryption(
+        principalTypes: UInt32?, s4u2self: TicketEncryption?, target: TicketEncryption? = aes,
+        rpcss: KerberosStepOutcome = .granted([.forwardable]), samba: Bool = true
+    ) throws -> Finding {
+        var principal = Self.principal()
+        principal.supportedEncryptionTypes = principalTypes
+        principal.passwordLastSet = Date(timeIntervalSince1970: 1_700_000_000)
+        var path = try Self.path(principal: principal)
+        path.caComputer?.passwordLastSet = Date(timeIntervalSince1970: 1_700_000_000)
+        var report = Self.report(rpcss: rpcss)
+        report.initialEncryption = Self.aes
+        report.s4u2selfEncryption = s4u2self
+        report.targets[0].encryption = target
+        var context = try Self.context(samba: samba)
+        context.snapshot.domain.aesKeysSince = .value(Date(timeIntervalSince1970: 1_200_000_000))
+        return K1KDCOutcomeAgreement().evaluate(path, requester: Self.alice, probe: .ran(report), in: context)
+    }
+
+    @Test func ticketEncryptionTypesAreReportedForEveryTicket() throws {
+        let finding = try k1Encryption(principalTypes: 0x18, s4u2self: Self.aes)
+        #expect(finding.status == .pass, "\(finding.message)")
+        #expect(
+            finding.evidence["ticketEncryption:S4U2Self"]
+                == .string("ticket aes256-cts-hmac-sha1-96 (18), session key aes256-cts-hmac-sha1-96 (18)"))
+        #expect(finding.evidence["ticketEncryption:initial"] != nil)
+        #expect(finding.evidence["ticketEncryption:\(Self.host)"] != nil)
+    }
+
+    @Test func rc4TicketForAnAESCapablePrincipalDisagreesWithC9() throws {
+        let finding = try k1Encryption(principalTypes: 0x18, s4u2self: Self.rc4)
+        #expect(finding.status == .fail)
+        #expect(finding.message.contains("S4U2Self: ticket rc4-hmac (23)"))
+        #expect(finding.message.contains("DISAGREE (CES-C9 judged svc-ces AES-capable"))
+    }
+
+    @Test func rc4TicketWithoutTheAttributeIsNotJudgeableOnSambaButDisagreesOnWindows() throws {
+        let samba = try k1Encryption(principalTypes: nil, s4u2self: Self.rc4)
+        #expect(samba.status == .pass, "\(samba.message)")
+        #expect(samba.message.contains("Samba's KDC does not apply the 2026 AES-only default"))
+        let windows = try k1Encryption(principalTypes: nil, s4u2self: Self.rc4, samba: false)
+        #expect(windows.status == .fail)
+    }
+
+    @Test func etypeNotSupportedAtS4U2ProxyDisagreesWithAPassingC9() throws {
+        let nosupp = KerberosStepOutcome.refused(
+            KDCError(number: 14), message: "KDC has no support for encryption type")
+        let finding = try k1Encryption(principalTypes: 0x18, s4u2self: Self.aes, rpcss: nosupp)
+        #expect(finding.status == .fail)
+        #expect(finding.evidence["ticketEncryption:\(Self.rpcss)"] == .string("refused: KDC_ERR_ETYPE_NOSUPP (14)"))
+        #expect(finding.message.contains("KDC found no common encryption type"))
+    }
 }
 
 /// A prober that answers from a table and counts its calls.

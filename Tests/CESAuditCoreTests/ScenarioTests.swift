@@ -108,10 +108,32 @@ struct ScenarioTests {
             rule: "CES-C8", job: .server("ces01.corp.example.test", account: "svc-ces"), subject: "svc-ces",
             status: .pass),
         Case(rule: "CES-C8", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        // CES-C9 for the 2026 RC4 defaults (docs/testbed-scenarios.md "CES-C9"): judged statically.
         Case(
             rule: "CES-C9", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
-            status: .warn),
+            status: .fail),
         Case(rule: "CES-C9", job: .server("ces03.corp.example.test"), subject: "CES03$", status: .pass),
+        Case(rule: "CES-C9", job: .user("alice"), subject: "svc-ces", status: .pass),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-aes"), subject: "svc-c9-aes",
+            status: .pass),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-rc4"), subject: "svc-c9-rc4",
+            status: .fail),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-oldpw"),
+            subject: "svc-c9-oldpw", status: .fail),
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", ca: "c9-CA03"), subject: "svc-ces", status: .fail),
+        Case(
+            rule: "CES-C9",
+            job: .user(
+                "CES01$", endpoint: "https://ces01.corp.example.test/c9-CA03_CES_Certificate/service.svc/CES",
+                template: "Machine"), subject: "svc-ces", status: .fail),
+        // lab/dc01…/kdc.reg: DefaultDomainSupportedEncTypes 0x1C still allows RC4, so RC4-only keys still work
+        Case(
+            rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-oldpw", evidence: "lab"),
+            subject: "svc-c9-oldpw", status: .pass),
         Case(
             rule: "CES-C10", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
             status: .warn),
@@ -204,6 +226,22 @@ struct ScenarioTests {
             let statuses = Set(judged[rule.id]?.map(\.status) ?? [])
             #expect(!statuses.isEmpty, "\(rule.id) has no scenario")
         }
+    }
+
+    /// `scan` judges the endpoints of every CA a requester may enroll through: c9-CA03 (Machine, for computers)
+    /// has a CA computer without AES, corp-CA01's principals and CA01$ have AES.
+    @Test func c9InScan() async throws {
+        let bed = try await TestBedSnapshot.collect()
+        var snapshot = bed.context.snapshot
+        try snapshot.loadEvidence(from: try EvidenceFixtures.directory("testbed"))
+        let source = LiveDirectorySource(collector: bed.collector, snapshot: snapshot)
+        let evaluator = Evaluator(
+            context: RuleContext(snapshot: snapshot, catalogue: .embedded, describesPasses: false))
+        let c9 = try await ScanJob().run(source: source, evaluator: evaluator).listed.filter { $0.ruleId == "CES-C9" }
+        #expect(
+            c9.contains { $0.status == .fail && $0.subject.name == "svc-ces" && $0.message.contains("CA03$") },
+            "\(c9.map { "\($0.status.rawValue) \($0.subject.name): \($0.message)" })")
+        #expect(!c9.contains { $0.status == .fail && !$0.message.contains("CA03$") }, "\(c9.map(\.message))")
     }
 
     // MARK: running the jobs

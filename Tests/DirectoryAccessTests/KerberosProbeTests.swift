@@ -92,6 +92,21 @@ struct KerberosDelegationProbeTests {
         }
     }
 
+    @Test func everyTicketReportsItsAndItsSessionKeysEncryptionType() throws {
+        let report = try Self.probe("CES_TEST_SVC_KEYTAB", "CES_TEST_SVC_PRINCIPAL")
+            .run(user: "alice@corp.example.test", targets: Self.targets)
+        let known: Set<Int32> = [17, 18, 23]
+        let encryptions = [report.initialEncryption, report.s4u2selfEncryption] + report.targets.map(\.encryption)
+        #expect(encryptions.count == 4)
+        for encryption in encryptions {
+            let value = try #require(encryption, "\(report)")
+            #expect(known.contains(value.ticket) && known.contains(value.sessionKey), "\(value)")
+            #expect(value.description.hasPrefix("ticket "))
+        }
+        // The TGT is encrypted in krbtgt's key, which has AES keys on the test bed.
+        #expect(report.initialEncryption?.ticketIsRC4 == false)
+    }
+
     @Test func notDelegatedBobIsRefusedWithBadOption() throws {
         let report = try Self.probe("CES_TEST_SVC_KEYTAB", "CES_TEST_SVC_PRINCIPAL")
             .run(user: "bob@corp.example.test", targets: Self.targets)

@@ -640,6 +640,7 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("description", "range retrieval test group"),
         ("member", members),
     ])
+    c9_ldif(tb, out)
 
 
 # ---------------------------------------------------------------------------------------
@@ -760,6 +761,8 @@ def cmd_local(tb):
         net.export_keytab(keytab=path, principal="%s@%s" % (name, REALM))
         os.chmod(path, 0o600)
 
+    c9_local(tb)  # CES-C9 (issue 20)
+
     # --- S4U probe (issue 7): see s4u_probe_local below; keep this call last ---
     s4u_probe_local(tb, samdb, net)
 
@@ -799,6 +802,78 @@ def s4u_probe_local(tb, samdb, net):
             os.unlink(path)
         net.export_keytab(keytab=path, principal="%s@%s" % (principal, REALM))
         os.chmod(path, 0o600)
+
+
+# =======================================================================================
+# CES-C9 SEED (issue 20: the 2026 RC4 defaults, KB5073381). Kept apart from the seeds above: new objects only.
+# docs/testbed-scenarios.md "CES-C9". Samba's KDC does not apply Microsoft's 2026 AES-only default, so these
+# cases are judged statically (the probe reports ticket encryption types but cannot show the 2026 refusals).
+#   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18                      C9 pass
+#   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)            C9 fail
+#   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group) C9 fail (keys may be RC4 only)
+#   c9-CA03        CA on ca03 whose computer CA03$ has 0x4; one Certificate endpoint on ces01 (principal svc-ces),
+#                  publishes Machine so that `scan` reaches it                          C9 fail (CA computer)
+
+C9_USERS = [("svc-c9-aes", 0x18), ("svc-c9-rc4", 0x4), ("svc-c9-oldpw", None)]
+C9_USER_UAC = 512 | 0x10000 | 0x1000000  # normal, password never expires, protocol transition
+C9_CA = "c9-CA03"
+C9_CA_COMPUTER = "CA03"
+C9_CA_ENROLLMENT_SERVERS = ["1\n8\n0\nhttps://%s/%s_CES_Certificate/service.svc/CES\n0" % (CES_HOST, C9_CA)]
+C9_OLD_PWDLASTSET = 127490112000000000  # 2005-01-01T00:00:00Z as FILETIME
+PASSWORD_FILES.update({sam: sam for sam, _ in C9_USERS})
+PASSWORD_FILES[C9_CA_COMPUTER + "$"] = C9_CA_COMPUTER.lower()
+
+
+def c9_ldif(tb, out):
+    out.comment("CES-C9 scenarios (issue 20)")
+    host = "ca03." + DNS_DOMAIN
+    out.add("CN=%s,CN=Computers,%s" % (C9_CA_COMPUTER, BASE), [
+        ("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
+        ("cn", C9_CA_COMPUTER),
+        ("sAMAccountName", C9_CA_COMPUTER + "$"),
+        ("userAccountControl", 4096),
+        ("dNSHostName", host),
+        ("servicePrincipalName", ["HOST/" + host, "HOST/" + C9_CA_COMPUTER]),
+        ("msDS-SupportedEncryptionTypes", 0x4),
+        ("unicodePwd", unicode_pwd(read_password(tb, C9_CA_COMPUTER + "$"))),
+    ])
+    for sam, types in C9_USERS:
+        attrs = [
+            ("objectClass", ["top", "person", "organizationalPerson", "user"]),
+            ("cn", sam),
+            ("sAMAccountName", sam),
+            ("userPrincipalName", "%s@%s" % (sam, DNS_DOMAIN)),
+            ("userAccountControl", C9_USER_UAC),
+            ("msDS-AllowedToDelegateTo", A2D2_CA01),
+        ]
+        if types is not None:
+            attrs.append(("msDS-SupportedEncryptionTypes", types))
+        attrs.append(("unicodePwd", unicode_pwd(read_password(tb, sam))))
+        out.add("CN=%s,CN=Users,%s" % (sam, BASE), attrs)
+    with open(os.path.join(tb, "tls", "adcs-ca02.der"), "rb") as f:
+        der = f.read()
+    out.add("CN=%s,CN=Enrollment Services,%s" % (C9_CA, PKS), [
+        ("objectClass", ["top", "pKIEnrollmentService"]),
+        ("displayName", C9_CA),
+        ("flags", 10),
+        ("dNSHostName", host),
+        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % C9_CA),
+        ("cACertificate", der),
+        # Machine (Domain Computers enroll): `scan` reaches this CA through the few computers only
+        ("certificateTemplates", ["Machine"]),
+        ("msPKI-Enrollment-Servers", C9_CA_ENROLLMENT_SERVERS),
+    ])
+
+
+def c9_local(tb):
+    """svc-c9-oldpw: a pwdLastSet from before the domain's RID-521 group. Samba lets no caller write pwdLastSet
+    other than 0/-1, so it goes into the partition's backend file with no modules (as duplicate_spn does)."""
+    import ldb
+    part = os.path.join(tb, "private", "sam.ldb.d", BASE.upper() + ".ldb")
+    db = ldb.Ldb(part, options=["modules:"])
+    m = ldb.Message(ldb.Dn(db, "CN=svc-c9-oldpw,CN=Users," + BASE))
+    m["p"] = ldb.MessageElement([str(C9_OLD_PWDLASTSET).encode()], ldb.FLAG_MOD_REPLACE, "pwdLastSet")
+    db.modify(m)
 
 
 # =======================================================================================

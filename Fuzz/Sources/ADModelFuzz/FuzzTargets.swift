@@ -15,6 +15,7 @@ enum FuzzTarget: String, CaseIterable {
     case enrollmentServer = "enrollment-server"
     case spn
     case templatePeriod = "template-period"
+    case kdcReg = "kdc-reg"
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -75,6 +76,8 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .templatePeriod:
             runTemplatePeriod(bytes)
+        case .kdcReg:
+            _ = try? KDCRegistryParser.parse(bytes)
         }
     }
 

@@ -8,6 +8,8 @@ public struct ErrorCodeEntry: Sendable, Hashable {
         case ntstatus
         /// A Kerberos KRB-ERROR `error-code` (decimal).
         case kerberos
+        /// A domain controller's System-log event of the KDC (`Kdcsvc 205`); the code is the event ID.
+        case kdcEvent = "kdc-event"
     }
 
     /// The namespace of ``code``.
@@ -82,7 +84,7 @@ public struct ErrorExplanation: Sendable, Hashable {
 /// The catalogue and its lookup.
 public enum ErrorCatalogue {
     /// Every entry: docs/rules.md §7 HRESULTs, the NTSTATUS extended errors and the Kerberos codes.
-    public static let entries: [ErrorCodeEntry] = generatedEntries + supplementaryEntries
+    public static let entries: [ErrorCodeEntry] = generatedEntries + supplementaryEntries + kdcEventEntries
 
     /// Explains `input`: `0x803d0013`, `803D0013`, `-2143485933`, `2151481363`, `WIN32: 1722`,
     /// `HRESULT_FROM_WIN32(1722)`, `0xC0000272`, Kerberos `13`/`0xd` (with ``ErrorCodeHint/kerberos``),
@@ -94,6 +96,10 @@ public enum ErrorCatalogue {
         let text = input.trimmingASCIISpaces()
         guard !text.isEmpty, text.utf8.count <= 256 else { throw .unrecognised(input) }
         let upper = text.uppercased()
+        if let event = kdcEventArgument(upper) {
+            return ErrorExplanation(
+                normalized: [event], entries: entries.filter { $0.kind == .kdcEvent && $0.code == event })
+        }
         if let entry = entries.first(where: { $0.symbol == upper }) {
             return ErrorExplanation(normalized: [entry.code], entries: [entry])
         }
@@ -129,6 +135,23 @@ public enum ErrorCatalogue {
         return lookup(hresults: candidates)
     }
 
+    /// `Kdcsvc 205`, `KDCSVC event 205`, `Kdcsvc:205`, `Microsoft-Windows-Kerberos-Key-Distribution-Center 205`.
+    private static func kdcEventArgument(_ upper: String) -> UInt32? {
+        var rest: Substring
+        if upper.hasPrefix("KDCSVC") {
+            rest = upper.dropFirst(6)
+        } else if upper.hasPrefix("MICROSOFT-WINDOWS-KERBEROS-KEY-DISTRIBUTION-CENTER") {
+            rest = upper.dropFirst("MICROSOFT-WINDOWS-KERBEROS-KEY-DISTRIBUTION-CENTER".count)
+        } else {
+            return nil
+        }
+        rest = rest.drop { $0 == " " || $0 == ":" }
+        if rest.hasPrefix("EVENT") { rest = rest.dropFirst(5).drop { $0 == " " || $0 == ":" } }
+        if rest.hasPrefix("ID") { rest = rest.dropFirst(2).drop { $0 == " " || $0 == ":" } }
+        guard !rest.isEmpty, rest.count <= 5, rest.allSatisfy(\.isASCIIDigit) else { return nil }
+        return UInt32(rest)
+    }
+
     /// `WIN32: 1722`, `WIN32 1722`, `HRESULT_FROM_WIN32(1722)`.
     private static func win32Argument(_ upper: String) -> UInt32? {
         var rest: Substring
@@ -161,7 +184,9 @@ public enum ErrorCatalogue {
     }
 
     private static func lookup(hresults: [UInt32]) -> ErrorExplanation {
-        let found = hresults.flatMap { value in entries.filter { $0.kind != .kerberos && $0.code == value } }
+        let found = hresults.flatMap { value in
+            entries.filter { ($0.kind == .hresult || $0.kind == .ntstatus) && $0.code == value }
+        }
         return ErrorExplanation(normalized: hresults, entries: found)
     }
 
@@ -181,6 +206,44 @@ public enum ErrorCatalogue {
             kind: .kerberos, code: code, symbol: symbol, message: meaning, context: "KRB-ERROR error-code \(code)",
             likelyCauses: causes, ruleIDs: rules.map { "CES-" + $0 })
     }
+
+    /// Kdcsvc System-log events the January 2026 updates added (KB5073381, CVE-2026-20833). Only the IDs whose
+    /// meaning could be sourced are here (docs/rules.md §7): 201/202 and 203 from the event provider's message
+    /// titles, 205 from KB5073381; 204 and 206–209 are left out rather than guessed.
+    private static func kdcEvent(_ id: UInt32, _ meaning: String, _ causes: [String]) -> ErrorCodeEntry {
+        ErrorCodeEntry(
+            kind: .kdcEvent, code: id, symbol: "KDCSVC \(id)", message: meaning,
+            context:
+                "System log of a domain controller, source Kdcsvc (Microsoft-Windows-Kerberos-Key-Distribution-Center), event ID \(id)",
+            likelyCauses: causes, ruleIDs: ["CES-C9"])
+    }
+
+    static let kdcEventEntries: [ErrorCodeEntry] = [
+        kdcEvent(
+            201,
+            "The KDC detected a cipher (RC4) usage that will be unsupported once enforcement is on (KB5073381 audit event).",
+            [
+                "A service account (the CES principal or the CA computer) would get RC4 tickets: set msDS-SupportedEncryptionTypes with AES and make sure it has AES keys (CES-C9)."
+            ]),
+        kdcEvent(
+            202,
+            "The KDC detected a cipher (RC4) usage that will be unsupported once enforcement is on (KB5073381 audit event).",
+            [
+                "A service account (the CES principal or the CA computer) would get RC4 tickets: set msDS-SupportedEncryptionTypes with AES and make sure it has AES keys (CES-C9)."
+            ]),
+        kdcEvent(
+            203,
+            "The KDC blocked a cipher (RC4) usage (KB5073381 enforcement): the ticket was not issued.",
+            [
+                "The CES principal or the CA computer has no AES keys or msDS-SupportedEncryptionTypes without AES: enrollment through the Kerberos/Certificate endpoint fails (CES-C9)."
+            ]),
+        kdcEvent(
+            205,
+            "The DC's DefaultDomainSupportedEncTypes registry value is insecure (it allows RC4); KB5073381 leaves a set value in force and logs this audit event.",
+            [
+                "DefaultDomainSupportedEncTypes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Kdc includes RC4: CES-C9 uses it (kdc.reg host evidence) instead of the 2026 default."
+            ]),
+    ]
 
     /// NTSTATUS extended errors returned with KDC_ERR_BADOPTION (MS-SFU) and related codes from the rules.
     private static let supplementaryEntries: [ErrorCodeEntry] = [
@@ -414,7 +477,14 @@ public enum ErrorCatalogue {
                 "RBCD access check on the CA failed (CES-C5).",
                 "Evidence ticket not forwardable: requester NOT_DELEGATED or in Protected Users (CES-A1, CES-A2), or no protocol transition for certificate authentication (CES-C3).",
             ]),
-        kerberos(14, "KDC_ERR_ETYPE_NOSUPP", "C9", ["C9"], ["C9"]),
+        kerberos(
+            14, "KDC_ERR_ETYPE_NOSUPP",
+            "no common encryption type: since the 2026 updates (KB5073381) the KDC issues AES-only tickets to accounts without msDS-SupportedEncryptionTypes, so an account limited to RC4 or without AES keys gets none (CES-C9)",
+            ["C9"],
+            [
+                "The CES principal (HTTP/ ticket) or the CA computer (S4U2Proxy target) has msDS-SupportedEncryptionTypes without AES (CES-C9).",
+                "No msDS-SupportedEncryptionTypes and a password older than the domain's AES support: RC4 keys only; reset the password (CES-C9).",
+            ]),
         kerberos(
             18, "KDC_ERR_CLIENT_REVOKED", "account disabled/locked (A3)", ["A3"], ["account disabled/locked (A3)"]),
         kerberos(24, "KDC_ERR_PREAUTH_FAILED", "wrong password (auth 4)", ["A3"], ["wrong password (auth 4)"]),

@@ -534,25 +534,29 @@ enum EmbeddedCatalogue {
             ],
             helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
         RuleDefinition(
-            id: "CES-C9", family: "C", title: "CES principal lacks AES Kerberos keys",
-            severity: .warn, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, when RC4 is disabled domain-wide",
+            id: "CES-C9", family: "C", title: "CES principal or CA computer cannot get AES Kerberos tickets",
+            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint; the CA computer where the principal delegates (CES-C1)",
             data: [
                 "ad",
-                "operator-input",
+                "kdc-config",
             ],
-            check: "msDS-SupportedEncryptionTypes of the CES principal has neither 0x8 (AES128) nor 0x10 (AES256), or its password was last set before the domain supported AES",
-            rationale: "When the KDC may not use RC4 and the CES principal has no AES keys, tickets for or from it cannot be issued (KDC_ERR_ETYPE_NOSUPP). The whole rule is unverified in the source catalogue; treat a finding as a lead, not a diagnosis.",
+            check: "For the CES principal (the HTTP/ ticket) and, where it delegates, the CA's computer account (the S4U2Proxy target): msDS-SupportedEncryptionTypes set without 0x8 (AES128) or 0x10 (AES256); or the KDC will use AES (the attribute has AES, or it is absent and DefaultDomainSupportedEncTypes of a DC's kdc.reg, else the 2026 default, is AES only) and the password was last set before whenCreated of the domain's RID-521 group (approximation: keys may be RC4 only)",
+            rationale: "Since the Windows updates of January 2026 (KB5073381, CVE-2026-20833) domain controllers change the default of DefaultDomainSupportedEncTypes so that accounts without an explicit msDS-SupportedEncryptionTypes get AES-SHA1 tickets only; the April 2026 updates turn this on by default. A DC with DefaultDomainSupportedEncTypes set keeps that value (KB5073381; Kdcsvc event 205 flags an insecure one), which is why a DC's kdc.reg replaces the default here. An account without AES keys then gets no ticket (KDC_ERR_ETYPE_NOSUPP) and enrollment through the Kerberos or Certificate endpoint fails. An explicit RC4-only value (0x4) is an exception the default change leaves alone, but it breaks as soon as the KDC or a client refuses RC4, so it fails here too: keeping RC4 should be a recorded decision (a waiver), not an accident. AES keys are made when the password is set on a domain at the 2008 functional level or higher; the RID-521 group (Read-only Domain Controllers) is created when the domain reaches that level, so a pwdLastSet before its whenCreated means the keys may be RC4 only. That is an approximation (a migrated account may lack AES keys whatever its date); the live probe (CES-K1) reports the encryption types the KDC used. The end of RC4DefaultDisablementPhase with the July 2026 updates is reported by third parties summarising Microsoft's notices, not read on Microsoft's page here; the value is recorded as evidence, not used.",
             remediation: RuleDefinition.Remediation(
-                summary: "Enable AES for the CES principal; for a user service account also reset its password so that AES keys exist (and update the application pool identity).",
+                summary: "Give the account AES (msDS-SupportedEncryptionTypes 0x18) and, if its password predates the domain's AES support, reset the password so that AES keys are made; for a user service account also update the CES application pool identity with the new password.",
                 steps: [
-                    "Active Directory Users and Computers → {principal} → Properties → Account → tick 'This account supports Kerberos AES 128 bit encryption' and '… AES 256 bit encryption' (user accounts)",
-                    "The revert clears the attribute; if it held another value before, set that value again instead",
+                    "Set msDS-SupportedEncryptionTypes of {principal} (and of the CA computer {caShort}$ if the finding names it) to 0x18, or tick 'This account supports Kerberos AES 128/256 bit encryption' in Active Directory Users and Computers",
+                    "If the finding says the password predates AES keys: reset the password of {principal} (a user account), then on {cesHost} set the new password on the CES application pool identity (IIS Manager → Application Pools → the CES pool → Advanced Settings → Identity) and recycle the pool; a computer account or gMSA gets new keys with its next password change (Reset-ComputerMachinePassword on the host)",
+                    "Check on a DC: klist get HTTP/{cesHost} from a client shows 'KerbTicket Encryption Type: AES-256-CTS-HMAC-SHA1-96'",
+                    "The revert restores the attribute only: a password reset cannot be undone. If the attribute held another value before, set that value instead of clearing it",
                 ],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Replace @{'msDS-SupportedEncryptionTypes'=24}"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADComputer -Identity '{caShort}$' -KerberosEncryptionType AES128,AES256"),
                 ],
                 revert: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Clear 'msDS-SupportedEncryptionTypes'"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADComputer -Identity '{caShort}$' -Clear 'msDS-SupportedEncryptionTypes'"),
                 ]),
             tradeOff: nil,
             errorCodes: [
@@ -560,8 +564,14 @@ enum EmbeddedCatalogue {
                 "KDC_ERR_ETYPE_NOSUPP",
             ],
             events: [],
-            references: [],
-            helpUri: "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/network-security-configure-encryption-types-allowed-for-kerberos"),
+            references: [
+                "https://support.microsoft.com/en-us/topic/how-to-manage-kerberos-kdc-usage-of-rc4-for-service-account-ticket-issuance-changes-related-to-cve-2026-20833-1ebcda33-720a-4da8-93c1-b0496e1910dc",
+                "https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-kile/6cfc7b50-11ed-4b4d-846d-6f08f0812919",
+                "https://learn.microsoft.com/en-us/troubleshoot/windows-server/windows-security/kerberos-protocol-registry-kdc-configuration-keys",
+                "https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/network-security-configure-encryption-types-allowed-for-kerberos",
+                "https://github.com/microsoft/Kerberos-Crypto/wiki/RC4-in-Kerberos",
+            ],
+            helpUri: "https://support.microsoft.com/en-us/topic/how-to-manage-kerberos-kdc-usage-of-rc4-for-service-account-ticket-issuance-changes-related-to-cve-2026-20833-1ebcda33-720a-4da8-93c1-b0496e1910dc"),
         RuleDefinition(
             id: "CES-C10", family: "C", title: "CES principal cannot read the requester's groups for S4U2self",
             severity: .warn, appliesWhen: "Certificate (8) endpoint, not renewal-only, CES-C1 says delegation is required",

@@ -16,8 +16,9 @@ public enum EvidenceError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Reads an `--evidence DIR` tree (docs/contract.md): one sub-folder per host, named by FQDN or short name, with
-/// `ca-security.bin|.sddl|.txt`, `editflags.txt` and `secedit.inf`. Parsing is ADModel's; a file that is
-/// absent, too large or malformed becomes a missing datum with the reason, never a crash and never "no rights".
+/// `ca-security.bin|.sddl|.txt`, `editflags.txt`, `secedit.inf` and, from domain controllers, `kdc.reg`.
+/// Parsing is ADModel's; a file that is absent, too large or malformed becomes a missing datum with the reason,
+/// never a crash and never "no rights".
 public enum EvidenceLoader {
     /// Files above this size are refused as malformed (real evidence is a few KiB).
     public static let maximumFileSize = 4 * 1024 * 1024
@@ -91,7 +92,19 @@ public enum EvidenceLoader {
                 }
             }
         }
-        return HostEvidence(host: host, caSecurity: caSecurity, editFlags: editFlags, userRights: userRights)
+        var kdcEncryption: Collected<KDCEncryptionSettings>?
+        if let location = path("kdc.reg") {
+            kdcEncryption = read(location, file: "kdc.reg") { bytes in
+                do {
+                    return .value(try KDCRegistryParser.parse(bytes))
+                } catch {
+                    return .missing(reason: "malformed kdc.reg: \(error)")
+                }
+            }
+        }
+        return HostEvidence(
+            host: host, caSecurity: caSecurity, editFlags: editFlags, userRights: userRights,
+            kdcEncryption: kdcEncryption)
     }
 
     /// Reads a file with the size limit, then hands its bytes to `parse`.

@@ -38,18 +38,60 @@ public struct SnapshotCollector: Sendable {
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
-        let domain = DirectorySnapshot.Domain(
+        var domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
             domainController: root.dnsHostName, vendorName: root.vendorName,
             domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
             boundDomainControllerLevel: root.domainControllerFunctionality)
+        domain.aesKeysSince = try await aesKeysSince(domainSID: domainSID)
         return DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(
                 answers[1], "CN=Enrollment Services," + services, Self.enrollmentService),
             templates: try Self.collected(answers[2], "CN=Certificate Templates," + services, Self.template),
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
+    }
+
+    /// whenCreated of the domain's RID-521 group (Read-only Domain Controllers): the domain reached the 2008
+    /// functional level then, and passwords set since have AES keys (CES-C9).
+    func aesKeysSince(domainSID: String?) async throws(LDAPError) -> Collected<Date> {
+        guard let domainSID else { return .missing(reason: "the domain SID was not read") }
+        let request = SearchRequest(base: "<SID=\(domainSID)-521>", scope: .base, attributes: ["whenCreated"])
+        switch await directory.searchAll([request])[0] {
+        case .success(let entries):
+            guard let text = entries.first?.string("whenCreated") else {
+                return .missing(reason: "whenCreated of the group \(domainSID)-521 not returned")
+            }
+            guard let date = Self.date(generalizedTime: text) else {
+                return .missing(reason: "whenCreated of the group \(domainSID)-521 is malformed: \(text)")
+            }
+            return .value(date)
+        case .failure(let error) where error.isConnectivityFailure:
+            throw error
+        case .failure(let error):
+            return .missing(reason: "the group \(domainSID)-521 (Read-only Domain Controllers) not readable: \(error)")
+        }
+    }
+
+    /// `20260101120000.0Z` (LDAP GeneralizedTime as AD writes it: UTC, optional fraction).
+    static func date(generalizedTime text: String) -> Date? {
+        let digits = Array(text.utf8.prefix(14))
+        guard digits.count == 14, digits.allSatisfy({ (0x30...0x39).contains($0) }), text.hasSuffix("Z") else {
+            return nil
+        }
+        func field(_ from: Int, _ count: Int) -> Int {
+            digits[from..<(from + count)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        var parts = DateComponents()
+        (parts.year, parts.month, parts.day) = (field(0, 4), field(4, 2), field(6, 2))
+        (parts.hour, parts.minute, parts.second) = (field(8, 2), field(10, 2), field(12, 2))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        guard let date = calendar.date(from: parts),
+            calendar.dateComponents(in: calendar.timeZone, from: date).day == parts.day
+        else { return nil }
+        return date
     }
 
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
@@ -166,7 +208,8 @@ public struct SnapshotCollector: Sendable {
             tokenGroups: tokenGroups,
             supportedEncryptionTypes: entry.integer("msDS-SupportedEncryptionTypes").map {
                 UInt32(truncatingIfNeeded: $0)
-            }, token: token ?? AccountRecord.token(sid: text, groups: tokenGroups))
+            }, passwordLastSet: entry.integer("pwdLastSet").flatMap(AccountRecord.date(fileTime:)),
+            token: token ?? AccountRecord.token(sid: text, groups: tokenGroups))
         account.accountExpires = entry.integer("accountExpires")
         account.groupMSAMembership = entry.values("msDS-GroupMSAMembership").first
         return account

@@ -169,6 +169,17 @@ public struct K1KDCOutcomeAgreement: ProbeRule {
             }
             lines.append(line)
         }
+        for check in EncryptionCheck.checks(path: path, report: report, context: context) {
+            evidence["ticketEncryption:\(check.step)"] = .string(check.observed)
+            if let note = check.note { evidence["encryptionComparison:\(check.step)"] = .string(note) }
+            // Only a contradiction changes the status; a case the KDC cannot judge is shown, never agreement.
+            if check.disagrees {
+                comparisons.append(.disagree)
+                lines.append("\(check.step): \(check.observed) — DISAGREE (\(check.note ?? "CES-C9"))")
+            } else if let note = check.note {
+                lines.append("\(check.step): \(check.observed) — \(note)")
+            }
+        }
         let summary = "probe \(report.servicePrincipal) for \(report.user): " + lines.joined(separator: "; ")
         let status: Status =
             comparisons.contains(.disagree)
@@ -179,5 +190,79 @@ public struct K1KDCOutcomeAgreement: ProbeRule {
     private func kdcOrStaticGap(_ prediction: DelegationPrediction, _ kdc: KDCVerdict) -> String {
         if case .notAnswered(let why) = kdc { return why }
         return "static side unknown: \(prediction.reasons.joined(separator: "; "))"
+    }
+}
+
+/// CES-C9 against the KDC: the encryption of each ticket the probe got (S4U2Self: the CES principal's key;
+/// S4U2Proxy: the CA computer's key), and KDC_ERR_ETYPE_NOSUPP at any step.
+struct EncryptionCheck: Equatable {
+    var step: String
+    /// `ticket aes256-cts-hmac-sha1-96 (18), session key …`, or the refusal.
+    var observed: String
+    var disagrees = false
+    /// Why it disagrees, or why it cannot be judged.
+    var note: String?
+
+    static func checks(path: EndpointPath, report: DelegationProbeReport, context: RuleContext) -> [EncryptionCheck] {
+        let kdc = C9PrincipalEncryptionTypes.KDCDefaults(context.snapshot)
+        let domain = context.snapshot.domain
+        var checks: [EncryptionCheck] = []
+        if let encryption = report.initialEncryption {
+            checks.append(EncryptionCheck(step: "initial", observed: encryption.description))
+        }
+        if let principal = path.principal.account {
+            let verdict = C9PrincipalEncryptionTypes.judge(principal, role: "CES principal", kdc: kdc, domain: domain)
+            checks += compare(
+                step: "S4U2Self", outcome: report.s4u2self, encryption: report.s4u2selfEncryption,
+                account: principal, verdict: verdict, domain: domain)
+            if case .refused(let error, _) = report.initial, error.number == 14 {
+                checks.append(etypeRefusal(step: "initial", account: principal, verdict: verdict))
+            }
+        }
+        if let computer = path.caComputer {
+            let verdict = C9PrincipalEncryptionTypes.judge(computer, role: "CA computer", kdc: kdc, domain: domain)
+            for target in report.targets {
+                checks += compare(
+                    step: target.spn, outcome: target.outcome, encryption: target.encryption, account: computer,
+                    verdict: verdict, domain: domain)
+            }
+        }
+        return checks
+    }
+
+    static func compare(
+        step: String, outcome: KerberosStepOutcome?, encryption: TicketEncryption?, account: AccountRecord,
+        verdict: C9PrincipalEncryptionTypes.Verdict, domain: DirectorySnapshot.Domain
+    ) -> [EncryptionCheck] {
+        if case .refused(let error, _)? = outcome, error.number == 14 {
+            return [etypeRefusal(step: step, account: account, verdict: verdict)]
+        }
+        guard let encryption else { return [] }
+        var check = EncryptionCheck(step: step, observed: encryption.description)
+        guard encryption.ticketIsRC4, verdict.status == .pass else { return [check] }
+        let explicit = (account.supportedEncryptionTypes ?? 0) != 0
+        if !explicit && domain.vendorName?.lowercased().contains("samba") == true {
+            check.note =
+                "not judgeable: Samba's KDC does not apply the 2026 AES-only default to \(account.samAccountName), which has no msDS-SupportedEncryptionTypes"
+        } else {
+            check.disagrees = true
+            check.note =
+                "CES-C9 judged \(account.samAccountName) AES-capable, but the KDC issued an RC4 ticket: \(verdict.message)"
+        }
+        return [check]
+    }
+
+    static func etypeRefusal(
+        step: String, account: AccountRecord, verdict: C9PrincipalEncryptionTypes.Verdict
+    ) -> EncryptionCheck {
+        var check = EncryptionCheck(step: step, observed: "refused: KDC_ERR_ETYPE_NOSUPP (14)")
+        if verdict.status == .fail {
+            check.note = "agrees with CES-C9: \(verdict.message)"
+        } else {
+            check.disagrees = true
+            check.note =
+                "CES-C9 said \(verdict.status.rawValue) for \(account.samAccountName), but the KDC found no common encryption type: \(verdict.message)"
+        }
+        return check
     }
 }

@@ -26,6 +26,9 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     public var accountExpires: Int64? = nil
     /// msDS-GroupMSAMembership of a gMSA (PrincipalsAllowedToRetrieveManagedPassword), raw self-relative SD.
     public var groupMSAMembership: Data? = nil
+    /// pwdLastSet; nil when not read or 0 (must change at next logon). CES-C9 compares it with the date the domain
+    /// could make AES keys.
+    public var passwordLastSet: Date? = nil
     /// The account's SID plus its groups and the SIDs every authenticated logon carries; nil when the SID or the
     /// groups were not read. Parsed once (every rule on every path asks for it).
     public private(set) var token: AccessToken?
@@ -35,7 +38,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         userAccountControl: Collected<UInt32>, userAccountControlComputed: Collected<UInt32>, mail: String?,
         userPrincipalName: String?, dnsHostName: String?, servicePrincipalNames: [String],
         allowedToDelegateTo: [String], allowedToActOnBehalfOf: Data?, tokenGroups: Collected<[String]>,
-        supportedEncryptionTypes: UInt32? = nil
+        supportedEncryptionTypes: UInt32? = nil, passwordLastSet: Date? = nil
     ) {
         self.init(
             dn: dn, samAccountName: samAccountName, objectClasses: objectClasses, sid: sid,
@@ -43,7 +46,8 @@ public struct AccountRecord: Sendable, Codable, Equatable {
             userPrincipalName: userPrincipalName, dnsHostName: dnsHostName,
             servicePrincipalNames: servicePrincipalNames, allowedToDelegateTo: allowedToDelegateTo,
             allowedToActOnBehalfOf: allowedToActOnBehalfOf, tokenGroups: tokenGroups,
-            supportedEncryptionTypes: supportedEncryptionTypes, token: Self.token(sid: sid, groups: tokenGroups))
+            supportedEncryptionTypes: supportedEncryptionTypes, passwordLastSet: passwordLastSet,
+            token: Self.token(sid: sid, groups: tokenGroups))
     }
 
     /// A record whose token the caller made from the same SIDs (`GroupGraph.MembershipCache` shares the group set
@@ -53,7 +57,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         userAccountControl: Collected<UInt32>, userAccountControlComputed: Collected<UInt32>, mail: String?,
         userPrincipalName: String?, dnsHostName: String?, servicePrincipalNames: [String],
         allowedToDelegateTo: [String], allowedToActOnBehalfOf: Data?, tokenGroups: Collected<[String]>,
-        supportedEncryptionTypes: UInt32?, token: AccessToken?
+        supportedEncryptionTypes: UInt32?, passwordLastSet: Date? = nil, token: AccessToken?
     ) {
         self.dn = dn
         self.samAccountName = samAccountName
@@ -69,13 +73,14 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         self.allowedToActOnBehalfOf = allowedToActOnBehalfOf
         self.tokenGroups = tokenGroups
         self.supportedEncryptionTypes = supportedEncryptionTypes
+        self.passwordLastSet = passwordLastSet
         self.token = token
     }
 
     enum CodingKeys: String, CodingKey {
         case dn, samAccountName, objectClasses, sid, userAccountControl, userAccountControlComputed, mail
         case userPrincipalName, dnsHostName, servicePrincipalNames, allowedToDelegateTo, allowedToActOnBehalfOf
-        case tokenGroups, supportedEncryptionTypes, accountExpires, groupMSAMembership
+        case tokenGroups, supportedEncryptionTypes, accountExpires, groupMSAMembership, passwordLastSet
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,7 +100,8 @@ public struct AccountRecord: Sendable, Codable, Equatable {
             allowedToDelegateTo: try container.decode([String].self, forKey: .allowedToDelegateTo),
             allowedToActOnBehalfOf: try container.decodeIfPresent(Data.self, forKey: .allowedToActOnBehalfOf),
             tokenGroups: try container.decode(Collected<[String]>.self, forKey: .tokenGroups),
-            supportedEncryptionTypes: try container.decodeIfPresent(UInt32.self, forKey: .supportedEncryptionTypes))
+            supportedEncryptionTypes: try container.decodeIfPresent(UInt32.self, forKey: .supportedEncryptionTypes),
+            passwordLastSet: try container.decodeIfPresent(Date.self, forKey: .passwordLastSet))
         accountExpires = try container.decodeIfPresent(Int64.self, forKey: .accountExpires)
         groupMSAMembership = try container.decodeIfPresent(Data.self, forKey: .groupMSAMembership)
     }
@@ -127,6 +133,12 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         "sAMAccountName", "objectClass", "objectSid", "userAccountControl", "msDS-User-Account-Control-Computed",
         "mail", "userPrincipalName", "dNSHostName", "servicePrincipalName", "msDS-AllowedToDelegateTo",
         "msDS-AllowedToActOnBehalfOfOtherIdentity", "msDS-SupportedEncryptionTypes", "accountExpires",
-        "msDS-GroupMSAMembership",
+        "msDS-GroupMSAMembership", "pwdLastSet",
     ]
+
+    /// A Windows FILETIME (100 ns since 1601-01-01 UTC, as pwdLastSet holds it); nil for 0 and the "never" values.
+    public static func date(fileTime: Int64) -> Date? {
+        guard fileTime > 0, fileTime < Int64.max else { return nil }
+        return Date(timeIntervalSince1970: Double(fileTime) / 10_000_000 - 11_644_473_600)
+    }
 }

@@ -19,6 +19,10 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         public var domainControllerLevels: Collected<[String: Int]>? = nil
         /// RootDSE domainControllerFunctionality of the DC read from.
         public var boundDomainControllerLevel: Int? = nil
+        /// whenCreated of the domain's group with RID 521 (Read-only Domain Controllers), made when the domain
+        /// reached the 2008 functional level, from when on password changes make AES keys (CES-C9's approximation).
+        /// nil in snapshots that predate it.
+        public var aesKeysSince: Collected<Date>? = nil
     }
 
     public var schemaVersion = 1

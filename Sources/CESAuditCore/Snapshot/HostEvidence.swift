@@ -13,15 +13,19 @@ public struct HostEvidence: Sendable, Codable, Equatable {
     public var editFlags: Collected<UInt32>
     /// `secedit.inf`: `[Privilege Rights]`.
     public var userRights: Collected<UserRightsRecord>
+    /// `kdc.reg` (a domain controller's `reg export HKLM\SYSTEM\CurrentControlSet\Services\Kdc`): the KDC's
+    /// DefaultDomainSupportedEncTypes and RC4DefaultDisablementPhase for CES-C9. nil when the folder has none.
+    public var kdcEncryption: Collected<KDCEncryptionSettings>? = nil
 
     public init(
         host: String, caSecurity: Collected<CASecurityRecord>, editFlags: Collected<UInt32>,
-        userRights: Collected<UserRightsRecord>
+        userRights: Collected<UserRightsRecord>, kdcEncryption: Collected<KDCEncryptionSettings>? = nil
     ) {
         self.host = host
         self.caSecurity = caSecurity
         self.editFlags = editFlags
         self.userRights = userRights
+        self.kdcEncryption = kdcEncryption
     }
 }
 
