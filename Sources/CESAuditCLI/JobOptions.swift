@@ -25,6 +25,9 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Evaluate a snapshot saved by 'ces-audit snapshot' instead of reading AD.")
     var snapshot: String?
 
+    @Flag(help: "Count manual checks (e.g. RPC reachability, CES-G1) as unknown in the exit status.")
+    var strictManual = false
+
     /// These options with the config file's settings filled in where a flag was not given.
     func merged(with file: ConfigFile) -> JobOptions {
         var merged = self
@@ -77,6 +80,11 @@ struct JobRunner {
         var snapshot = source.snapshot
         if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+            if let live = source as? LiveDirectorySource {
+                do { try await live.collector.resolveCertutilPrincipals(in: &snapshot) } catch {
+                    Console.warning("certutil principal names not resolved through AD: \(error)")
+                }
+            }
             source = source.replacingSnapshot(snapshot)
         }
         let evaluator = Evaluator(
@@ -92,6 +100,7 @@ struct JobRunner {
             }
         }
         var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        if options.strictManual || policy.countManualChecks { report.countsManualChecks = true }
         if let problem = report.findings.storageProblem {
             Console.warning("the listed findings are kept in memory instead of a temporary file: \(problem)")
         }

@@ -34,13 +34,19 @@ public struct SnapshotCollector: Sendable {
             SearchRequest(
                 base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
                 attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
+            // The domain's NetBIOS name, which certutil prints in front of account names (CORP\alice).
+            SearchRequest(
+                base: "CN=Partitions," + configurationNC, scope: .oneLevel,
+                filter: LDAPFilter.and(["(objectClass=crossRef)", LDAPFilter.equals("nCName", defaultNC)]),
+                attributes: ["nETBIOSName"]),
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
         let domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
-            domainController: root.dnsHostName, vendorName: root.vendorName)
+            domainController: root.dnsHostName, vendorName: root.vendorName,
+            netbiosName: (try? answers[4].get())?.first?.string("nETBIOSName"))
         return DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(

@@ -13,6 +13,8 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         public var domainController: String?
         /// RootDSE vendorName: tells a Samba DC (whose KDC is judged differently by CES-K1) from Windows AD.
         public var vendorName: String? = nil
+        /// The crossRef's nETBIOSName: the `CORP` of the `CORP\alice` names certutil prints.
+        public var netbiosName: String? = nil
     }
 
     public var schemaVersion = 1
