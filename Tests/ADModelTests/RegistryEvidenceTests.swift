@@ -165,6 +165,16 @@ struct RegistryEvidenceTests {
         #expect(edit.hasSuffix("Active is REG_DWORD, not REG_SZ"))
     }
 
+    @Test func keyPathsAreCanonicalOnce() throws {
+        #expect(RegistryPath.canonical("HKEY_LOCAL_MACHINE\\X  \\ ") == "HKLM\\X")
+        // Fuzzer input (reg-query): a key line ending in spaces and a backslash, then a value.
+        let view = try RegQueryParser.parse("HKEY_LOCAL_MACHINE\\X  \\\n    A    REG_SZ    b\n")
+        #expect(view.value("HKLM\\X", "A") == .string("b"))
+        var merged = view
+        merged.merge(view)
+        #expect(merged == view)
+    }
+
     @Test func severalCAKeysNeedConfigurationActive() throws {
         let base = "[HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration"
         let two = "REGEDIT4\n\(base)\\A]\n\"Security\"=hex:01\n\(base)\\B]\n\"Security\"=hex:02\n"

@@ -66,6 +66,23 @@ enum EvidenceFixtures {
             endpoint: ca.endpoints[renewalOnly ? 1 : 0])
     }
 
+    /// A temporary copy of a fixture folder with `replacing` applied to its UTF-8 text files (UTF-16 files, starting
+    /// with a byte-order mark, are copied as they are).
+    static func copy(_ name: String, replacing: [String: String]) throws -> String {
+        let manager = FileManager.default
+        let source = URL(fileURLWithPath: try directory(name))
+        let target = manager.temporaryDirectory.appendingPathComponent("ces-evidence-\(name)-\(UUID().uuidString)")
+        try manager.copyItem(at: source, to: target)
+        let files = manager.enumerator(at: target, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        for file in files where !file.hasDirectoryPath {
+            let data = try Data(contentsOf: file)
+            guard data.first != 0xFF, data.first != 0xFE, var text = String(data: data, encoding: .utf8) else { continue }
+            for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
+            try Data(text.utf8).write(to: file)
+        }
+        return target.path
+    }
+
     /// svc-ces with protocol transition and HOST/RPCSS targets: the alternative model of CES-E2.
     static let transitionPrincipal = account(
         control: 0x0100_0200, delegateTo: ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"])

@@ -169,8 +169,10 @@ public enum RegistryPath {
     ]
 
     public static func canonical(_ path: String) -> String {
-        var trimmed = Substring(path.trimmingASCIISpaces())
-        while trimmed.hasSuffix("\\") { trimmed = trimmed.dropLast() }
+        // Idempotent (found by fuzzing): `KEY  \` loses its backslash, then its spaces.
+        var text = path.trimmingASCIISpaces()
+        while text.hasSuffix("\\") { text = String(text.dropLast()).trimmingASCIISpaces() }
+        let trimmed = Substring(text)
         let hive = trimmed.prefix { $0 != "\\" }
         let rest = trimmed.dropFirst(hive.count)
         if let match = hives.first(where: {
