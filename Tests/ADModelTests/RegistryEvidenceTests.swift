@@ -64,12 +64,15 @@ struct RegistryEvidenceTests {
         #expect(configuration.interfaceFlags == .value(0x641))
         #expect(configuration.activePolicyModule == "CertificateAuthority_MicrosoftDefault.Policy")
         // HKEY_LOCAL_MACHINE and HKLM name the same key, in any case.
-        #expect(view.key("hkey_local_machine\\system\\currentcontrolset\\services\\certsvc\\configuration\\CORP-CA01") != nil)
+        #expect(
+            view.key("hkey_local_machine\\system\\currentcontrolset\\services\\certsvc\\configuration\\CORP-CA01")
+                != nil)
     }
 
     @Test func sambaExportDialect() throws {
         let view = try RegistryExportParser.parse(bytes: Array(Self.sambaExport.utf8))
-        let key = try #require(view.key("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\FRIES-CA"))
+        let key = try #require(
+            view.key("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\FRIES-CA"))
         #expect(key["EditFlags"] == .dword(0x0011_014E))
         #expect(key["CommonName"] == .string("FRIES \"CA\" \\ x"))
         #expect(key["Multi"] == .multiString(["multi_sz", "a"]))
@@ -139,7 +142,9 @@ struct RegistryEvidenceTests {
                 continue
             }
         }
-        #expect(throws: RegistryParseError.undecodableText) { try RegistryExportParser.parse(bytes: [0xFF, 0xFE, 0x41]) }
+        #expect(throws: RegistryParseError.undecodableText) {
+            try RegistryExportParser.parse(bytes: [0xFF, 0xFE, 0x41])
+        }
     }
 
     @Test func wrongTypesAndShortDwordsAreInvalidNotZero() throws {
@@ -154,8 +159,9 @@ struct RegistryEvidenceTests {
             "Active"=dword:00000001
             """
         let configuration = try #require(try CARegistryConfiguration(try RegistryExportParser.parse(text)))
-        guard case .invalid(let security) = configuration.security, case .invalid(let interface) =
-            configuration.interfaceFlags, case .invalid(let edit) = configuration.editFlags
+        guard case .invalid(let security) = configuration.security,
+            case .invalid(let interface) =
+                configuration.interfaceFlags, case .invalid(let edit) = configuration.editFlags
         else {
             Issue.record("expected invalid data: \(configuration)")
             return
@@ -221,18 +227,24 @@ struct RegistryEvidenceTests {
         // A `/v EditFlags` query of the module key alone still names the CA and its module.
         #expect(try CARegistryConfiguration(view)?.editFlags == .value(0x0011_014E))
         #expect(try EditFlagsParser.parse(editFlags).value.rawValue == 0x0011_014E)
-        #expect(try RegQueryParser.parse("HKEY_LOCAL_MACHINE\\X\n    (Default)    REG_SZ    \n").value("HKLM\\X", "") == .string(""))
+        #expect(
+            try RegQueryParser.parse("HKEY_LOCAL_MACHINE\\X\n    (Default)    REG_SZ    \n").value("HKLM\\X", "")
+                == .string(""))
     }
 
     @Test func regQueryFailuresAreTypedErrors() {
-        #expect(throws: RegistryParseError.commandFailed(
-            line: 1, text: "ERROR: The system was unable to find the specified registry key or value.")) {
+        #expect(
+            throws: RegistryParseError.commandFailed(
+                line: 1, text: "ERROR: The system was unable to find the specified registry key or value.")
+        ) {
             try RegQueryParser.parse("ERROR: The system was unable to find the specified registry key or value.\r\n")
         }
         #expect(throws: RegistryParseError.valueOutsideKey(line: 1)) {
             try RegQueryParser.parse("    A    REG_SZ    x")
         }
-        #expect(throws: RegistryParseError.self) { try RegQueryParser.parse("HKLM\\X\n    A    REG_DWORD    0x1FFFFFFFF") }
+        #expect(throws: RegistryParseError.self) {
+            try RegQueryParser.parse("HKLM\\X\n    A    REG_DWORD    0x1FFFFFFFF")
+        }
         #expect(throws: RegistryParseError.self) { try RegQueryParser.parse("HKLM\\X\n    A    REG_BINARY    0G") }
         #expect(throws: RegistryParseError.self) { try RegQueryParser.parse("HKLM\\X\n    A    B    C") }
         #expect(throws: RegistryParseError.notARegistryFile) { try RegQueryParser.parse("\r\n\r\n") }
@@ -261,9 +273,13 @@ struct RegistryEvidenceTests {
 
     @Test func localGroups() throws {
         let members = try LocalGroupsParser.parse(
-            bytes: Array("\u{FEFF}# ca01\r\n[S-1-5-32-568]\r\n\r\n[ S-1-5-32-574 ]\r\nS-1-5-11\r\nS-1-5-21-1-2-3-1105\r\n".utf8))
+            bytes: Array(
+                "\u{FEFF}# ca01\r\n[S-1-5-32-568]\r\n\r\n[ S-1-5-32-574 ]\r\nS-1-5-11\r\nS-1-5-21-1-2-3-1105\r\n".utf8))
         #expect(members.members(of: .iisIUSRS) == [])
-        #expect(members.members(of: .certificateServiceDCOMAccess) == [.authenticatedUsers, try SID(string: "S-1-5-21-1-2-3-1105")])
+        #expect(
+            members.members(of: .certificateServiceDCOMAccess) == [
+                .authenticatedUsers, try SID(string: "S-1-5-21-1-2-3-1105"),
+            ])
         #expect(members.members(of: .everyone) == nil)
         #expect(throws: LocalGroupsParseError.memberOutsideGroup(line: 1)) { try LocalGroupsParser.parse("S-1-5-11") }
         #expect(throws: LocalGroupsParseError.duplicateGroup(line: 2, group: "S-1-5-32-568")) {
@@ -289,7 +305,8 @@ struct RegistryEvidenceTests {
         #expect(
             try configuration(
                 lsa + "\"LsaCfgFlags\"=dword:2\n" + policy
-                    + "\"LsaCfgFlags\"=dword:1\n\"EnableVirtualizationBasedSecurity\"=dword:0\n")?.configuredOn == false)
+                    + "\"LsaCfgFlags\"=dword:1\n\"EnableVirtualizationBasedSecurity\"=dword:0\n")?.configuredOn == false
+        )
         #expect(throws: HostRegistryError.self) { try configuration(lsa + "\"LsaCfgFlags\"=\"1\"\n") }
     }
 
@@ -309,13 +326,15 @@ struct RegistryEvidenceTests {
     // MARK: IIS configuration
 
     @Test func iisSitesAndWebConfig() throws {
-        let host = try ConfigXML.elements(bytes: Self.fixture("v2-healthy/ces01.corp.example.test/applicationHost.config"))
+        let host = try ConfigXML.elements(
+            bytes: Self.fixture("v2-healthy/ces01.corp.example.test/applicationHost.config"))
         let sites = IISConfiguration.sites(host)
         #expect(sites.count == 1)
         #expect(sites.first?.name == "Default Web Site")
         #expect(sites.first?.applications == ["/", "/corp-CA01_CES_Kerberos"])
         #expect(sites.first?.bindings == ["https *:443:", "https *:443:ces.corp.example.test"])
-        let web = try ConfigXML.elements(bytes: Self.fixture("v2-healthy/ces01.corp.example.test/ces-Kerberos.web.config"))
+        let web = try ConfigXML.elements(
+            bytes: Self.fixture("v2-healthy/ces01.corp.example.test/ces-Kerberos.web.config"))
         #expect(IISConfiguration.multipleSiteBindingsEnabled(web) == true)
         #expect(web.contains { $0.attributes["value"] == "<not markup> & A" })
         let without = try ConfigXML.elements(bytes: Self.fixture("v2-broken/ces01.corp.example.test/web.config"))

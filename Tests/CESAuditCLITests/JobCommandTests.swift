@@ -74,7 +74,8 @@ struct JobCommandTests {
             for key in ["ruleId", "status", "title", "subject", "message", "evidence", "errorCodes"] {
                 #expect(finding[key] != nil, "\(key) missing in \(finding)")
             }
-            #expect(["pass", "warn", "fail", "unknown", "skipped", "manual"].contains(finding["status"] as? String ?? ""))
+            #expect(
+                ["pass", "warn", "fail", "unknown", "skipped", "manual"].contains(finding["status"] as? String ?? ""))
         }
         let a1 = try #require(findings.first { $0["ruleId"] as? String == "CES-A1" })
         #expect(a1["status"] as? String == "fail")
@@ -286,7 +287,8 @@ struct JobCommandTests {
         // A scan lists every finding that is not a pass or skipped: manual checklist items (G1, G2) too.
         #expect(
             findings.count
-                == (summary["fail"] ?? 0) + (summary["warn"] ?? 0) + (summary["unknown"] ?? 0) + (summary["manual"] ?? 0))
+                == (summary["fail"] ?? 0) + (summary["warn"] ?? 0) + (summary["unknown"] ?? 0)
+                + (summary["manual"] ?? 0))
 
         // Without a usable $TMPDIR the findings stay in memory: a warning, and the same report.
         let fallback = try CLI.run(

@@ -33,7 +33,9 @@ import Testing
         let ces = try #require(evidence[Self.ces])
         // The manifest says the DeviceGuard policy key was not found: not set, so the local LsaCfgFlags 0 decides.
         #expect(ces.credentialGuard.value??.configuration.configuredOn == false)
-        #expect(ces.webConfigs == .value([WebConfigRecord(file: "ces-Kerberos.web.config", multipleSiteBindingsEnabled: true)]))
+        #expect(
+            ces.webConfigs
+                == .value([WebConfigRecord(file: "ces-Kerberos.web.config", multipleSiteBindingsEnabled: true)]))
         #expect(ces.iisSites.value?.first?.bindings.count == 2)
         // Nothing on the CA host says anything about Credential Guard: the rule keeps its default.
         #expect(ca.credentialGuard == .value(nil))
@@ -62,7 +64,8 @@ import Testing
         #expect(ca.userRights.missingReason == "user-rights not collected from \(Self.ca): timeout after 30 s")
         #expect(ca.localGroups.missingReason?.contains("RestrictRemoteSAM") == true)
         let ces = try #require(evidence[Self.ces])
-        #expect(ces.credentialGuard.missingReason?.hasPrefix("lsa not collected from \(Self.ces): access denied") == true)
+        #expect(
+            ces.credentialGuard.missingReason?.hasPrefix("lsa not collected from \(Self.ces): access denied") == true)
         #expect(ces.iisSites.missingReason?.contains("admin share") == true)
     }
 
@@ -73,21 +76,29 @@ import Testing
         try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
         let fixtures = URL(fileURLWithPath: try F.directory("v2-healthy"))
         try FileManager.default.copyItem(
-            at: fixtures.appendingPathComponent("\(Self.ca)/ca-config.reg"), to: host.appendingPathComponent("ca-config.reg"))
+            at: fixtures.appendingPathComponent("\(Self.ca)/ca-config.reg"),
+            to: host.appendingPathComponent("ca-config.reg"))
         try Data("O:BAG:BAD:(D;;0x200;;;AU)".utf8).write(to: host.appendingPathComponent("ca-security.sddl"))
-        try Data("EditFlags REG_DWORD = 11014e (1114446)\n".utf8).write(to: host.appendingPathComponent("editflags.txt"))
+        try Data("EditFlags REG_DWORD = 11014e (1114446)\n".utf8).write(
+            to: host.appendingPathComponent("editflags.txt"))
         var ca = try #require(try EvidenceLoader.load(directory: root.path)["ca01"])
         #expect(ca.caSecurity.value?.file == "ca-config.reg")
         #expect(ca.editFlags == .value(0x0411_014E))
         // A registry export whose Security is unusable gives way to the next source.
-        try Data("REGEDIT4\n[HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\CA]\n\"Security\"=hex:01,00\n".utf8)
-            .write(to: host.appendingPathComponent("ca-config.reg"))
+        try Data(
+            "REGEDIT4\n[HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\CA]\n\"Security\"=hex:01,00\n"
+                .utf8
+        )
+        .write(to: host.appendingPathComponent("ca-config.reg"))
         ca = try #require(try EvidenceLoader.load(directory: root.path)["ca01"])
         #expect(ca.caSecurity.value?.file == "ca-security.sddl")
         #expect(ca.editFlags == .value(0x0011_014E))
         try FileManager.default.removeItem(at: host.appendingPathComponent("ca-security.sddl"))
         ca = try #require(try EvidenceLoader.load(directory: root.path)["ca01"])
-        #expect(ca.caSecurity.missingReason?.hasPrefix("ca-config.reg: HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\CA\\Security: ") == true)
+        #expect(
+            ca.caSecurity.missingReason?.hasPrefix(
+                "ca-config.reg: HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\CA\\Security: ")
+                == true)
         // A file that is not a regular file is refused without reading it.
         try FileManager.default.createSymbolicLink(
             at: host.appendingPathComponent("local-groups.txt"), withDestinationURL: URL(fileURLWithPath: "/dev/zero"))
@@ -107,7 +118,8 @@ import Testing
         let data = try encoder.encode(snapshot)
         #expect(try decoder.decode(DirectorySnapshot.self, from: data) == snapshot)
         // A host evidence entry as written before layout v2: only the three original data.
-        let old = #"{"host":"ca01","caSecurity":{"missing":{"reason":"x"}},"editFlags":{"value":{"_0":5}},"userRights":{"missing":{"reason":"y"}}}"#
+        let old =
+            #"{"host":"ca01","caSecurity":{"missing":{"reason":"x"}},"editFlags":{"value":{"_0":5}},"userRights":{"missing":{"reason":"y"}}}"#
         let host = try decoder.decode(HostEvidence.self, from: Data(old.utf8))
         #expect(host.editFlags == .value(5))
         #expect(host.localGroups.missingReason == "no local-groups.txt for host ca01")
@@ -135,7 +147,9 @@ import Testing
         let path = F.requester(groups: ["\(F.domain)-513"])
         let pass = B4RequesterDCOMOnCA().evaluate(path, in: try Self.context("v2-healthy"))
         #expect(pass.status == .pass, "\(pass.message)")
-        #expect(pass.message.contains("Certificate Service DCOM Access (S-1-5-32-574) on ca01.corp.example.test has S-1-5-11"))
+        #expect(
+            pass.message.contains(
+                "Certificate Service DCOM Access (S-1-5-32-574) on ca01.corp.example.test has S-1-5-11"))
         #expect(pass.evidence["EnableDCOM"] == .string("Y"))
         let fail = B4RequesterDCOMOnCA().evaluate(path, in: try Self.context("v2-broken"))
         #expect(fail.status == .fail)
@@ -157,7 +171,8 @@ import Testing
         let path = F.endpoint(renewalOnly: false, principal: Self.unconstrained)
         let fail = C4UnconstrainedDelegationOnly().evaluate(path, in: try Self.context("v2-broken"))
         #expect(fail.status == .fail, "\(fail.message)")
-        #expect(fail.message.contains("Credential Guard is configured on ces01.corp.example.test (policy LsaCfgFlags 1"))
+        #expect(
+            fail.message.contains("Credential Guard is configured on ces01.corp.example.test (policy LsaCfgFlags 1"))
         let off = C4UnconstrainedDelegationOnly().evaluate(path, in: try Self.context("v2-healthy"))
         #expect(off.status == .warn)
         #expect(off.message.contains("Credential Guard is off on ces01.corp.example.test (Lsa LsaCfgFlags 0)"))
@@ -167,7 +182,8 @@ import Testing
         // No evidence at all: the warning it always gave.
         #expect(C4UnconstrainedDelegationOnly().evaluate(path, in: F.context([:])).status == .warn)
         let constrained = F.endpoint(renewalOnly: false, principal: F.transitionPrincipal)
-        #expect(C4UnconstrainedDelegationOnly().evaluate(constrained, in: try Self.context("v2-broken")).status == .pass)
+        #expect(
+            C4UnconstrainedDelegationOnly().evaluate(constrained, in: try Self.context("v2-broken")).status == .pass)
     }
 
     @Test func d2() throws {
@@ -177,7 +193,8 @@ import Testing
         #expect(pass.message == "IIS_IUSRS on ces01.corp.example.test has S-1-5-21-1-2-3-1200, which svc-ces holds")
         let fail = D2IISUsersMembership().evaluate(path, in: try Self.context("v2-broken"))
         #expect(fail.status == .fail)
-        #expect(fail.message == "IIS_IUSRS on ces01.corp.example.test has S-1-5-17: none is svc-ces or one of its groups")
+        #expect(
+            fail.message == "IIS_IUSRS on ces01.corp.example.test has S-1-5-17: none is svc-ces or one of its groups")
         let unknown = D2IISUsersMembership().evaluate(path, in: try Self.context("v2-denied"))
         #expect(unknown.status == .unknown)
         #expect(unknown.message.hasPrefix("local-groups not collected from ces01.corp.example.test: access denied"))
@@ -222,17 +239,22 @@ import Testing
         #expect(pass.status == .pass, "\(pass.message)")
         #expect(
             pass.message
-                == "site 'Default Web Site' has 2 bindings and ces-Kerberos.web.config sets multipleSiteBindingsEnabled=\"true\"")
+                == "site 'Default Web Site' has 2 bindings and ces-Kerberos.web.config sets multipleSiteBindingsEnabled=\"true\""
+        )
         let warn = G3MultipleSiteBindings().evaluate(path, in: try Self.context("v2-broken"))
         #expect(warn.status == .warn)
-        #expect(warn.message.contains("2 bindings (https *:443:, http *:80:) and web.config has no serviceHostingEnvironment"))
+        #expect(
+            warn.message.contains(
+                "2 bindings (https *:443:, http *:80:) and web.config has no serviceHostingEnvironment"))
         let unknown = G3MultipleSiteBindings().evaluate(path, in: try Self.context("v2-denied"))
         #expect(unknown.status == .unknown)
-        #expect(unknown.message.hasPrefix("applicationHost.config not collected from ces01.corp.example.test: admin share"))
+        #expect(
+            unknown.message.hasPrefix("applicationHost.config not collected from ces01.corp.example.test: admin share"))
         // One binding needs no setting.
         var evidence = try F.load("v2-broken")
         evidence[Self.ces]?.iisSites = .value([
-            IISSiteRecord(name: "Default Web Site", bindings: ["https *:443:"], applications: ["/corp-CA01_CES_Kerberos"])
+            IISSiteRecord(
+                name: "Default Web Site", bindings: ["https *:443:"], applications: ["/corp-CA01_CES_Kerberos"])
         ])
         #expect(G3MultipleSiteBindings().evaluate(path, in: F.context(evidence)).status == .pass)
         // The endpoint's application is on no site: cannot tell.
@@ -302,7 +324,8 @@ import Testing
         #expect(policy.countManualChecks)
         #expect(!SitePolicy.none.countManualChecks)
         #expect(throws: PolicyFileError.self) {
-            try SitePolicy(yaml: "schemaVersion: 1\ncountManualChecks: maybe\n", file: "site.yaml", catalogue: .embedded)
+            try SitePolicy(
+                yaml: "schemaVersion: 1\ncountManualChecks: maybe\n", file: "site.yaml", catalogue: .embedded)
         }
     }
 }

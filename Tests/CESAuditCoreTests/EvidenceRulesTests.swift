@@ -76,7 +76,9 @@ enum EvidenceFixtures {
         let files = manager.enumerator(at: target, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         for file in files where !file.hasDirectoryPath {
             let data = try Data(contentsOf: file)
-            guard data.first != 0xFF, data.first != 0xFE, var text = String(data: data, encoding: .utf8) else { continue }
+            guard data.first != 0xFF, data.first != 0xFE, var text = String(data: data, encoding: .utf8) else {
+                continue
+            }
             for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
             try Data(text.utf8).write(to: file)
         }
@@ -105,7 +107,9 @@ enum EvidenceFixtures {
             ces.userRights.value?.rights["SeImpersonatePrivilege"]?.contains("SQLServerDTSUser$WIN-GGIJGO1UO32") == true
         )
         let directory = try EvidenceFixtures.directory("lab")
-        #expect(ces.caSecurity.missingReason == "no ca-config.reg or ca-security.bin/.sddl/.txt for host CES01 in \(directory)")
+        #expect(
+            ces.caSecurity.missingReason
+                == "no ca-config.reg or ca-security.bin/.sddl/.txt for host CES01 in \(directory)")
         #expect(ces.editFlags.missingReason == "no ca-config.reg or editflags.txt for host CES01 in \(directory)")
     }
 
@@ -263,7 +267,8 @@ enum EvidenceFixtures {
     @Test func b1IsUnknownWithoutOrWithMalformedEvidenceAndSkippedForRenewalOnly() throws {
         let none = B1CAEnrollPermission().evaluate(F.requester(groups: []), in: F.context([:]))
         #expect(none.status == .unknown)
-        #expect(none.message.hasPrefix("no ca-config.reg or ca-security.bin/.sddl/.txt for host ca01.corp.example.test"))
+        #expect(
+            none.message.hasPrefix("no ca-config.reg or ca-security.bin/.sddl/.txt for host ca01.corp.example.test"))
         let malformed = B1CAEnrollPermission().evaluate(F.requester(groups: []), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("malformed ca-security.txt: "))
@@ -340,7 +345,9 @@ enum EvidenceFixtures {
         #expect(flagOff.message.contains("has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"))
         let noEvidence = E2RenewOnBehalfOf().evaluate(path, in: F.context([:]))
         #expect(noEvidence.status == .pass)
-        #expect(noEvidence.message.hasPrefix("EditFlags not known (no ca-config.reg or editflags.txt for host ca01.corp.example.test"))
+        #expect(
+            noEvidence.message.hasPrefix(
+                "EditFlags not known (no ca-config.reg or editflags.txt for host ca01.corp.example.test"))
         // Missing evidence and no alternative: unknown, never pass.
         let unknown = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context([:]))
         #expect(unknown.status == .unknown)

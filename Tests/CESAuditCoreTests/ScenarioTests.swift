@@ -267,7 +267,8 @@ struct ScenarioTests {
     static func testBedEvidence(_ folder: String, bed: TestBedSnapshot) async throws -> String {
         let source = try EvidenceFixtures.directory(folder)
         guard folder.hasPrefix("v2-") else { return source }
-        let svc = try #require(try await bed.collector.findAccount("svc-ces", base: bed.context.snapshot.domain.defaultNamingContext)?.sid)
+        let svc = try #require(
+            try await bed.collector.findAccount("svc-ces", base: bed.context.snapshot.domain.defaultNamingContext)?.sid)
         return try EvidenceFixtures.copy(folder, replacing: [EvidenceFixtures.principalSID: svc])
     }
 }

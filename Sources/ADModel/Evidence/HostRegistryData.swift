@@ -69,7 +69,8 @@ public struct CARegistryConfiguration: Sendable, Hashable {
             if withFlags.count == 1 {
                 editFlags = Self.dword(withFlags[0], "EditFlags")
             } else {
-                editFlags = .absent("\(modules)\\Active is not in the evidence, so the policy module's EditFlags cannot be found")
+                editFlags = .absent(
+                    "\(modules)\\Active is not in the evidence, so the policy module's EditFlags cannot be found")
             }
         case let other?:
             activePolicyModule = nil

@@ -86,7 +86,9 @@ public enum ConfigXML {
                 index += 2
                 let closing = try name()
                 skipSpace()
-                guard index < scalars.count, scalars[index] == ">" else { throw fail("expected '>' after </\(closing)") }
+                guard index < scalars.count, scalars[index] == ">" else {
+                    throw fail("expected '>' after </\(closing)")
+                }
                 index += 1
                 guard let open = stack.popLast(), elements[open].name == closing else {
                     throw fail("</\(closing)> does not close the open element")
@@ -110,7 +112,9 @@ public enum ConfigXML {
                     }
                     let attribute = try name()
                     skipSpace()
-                    guard index < scalars.count, scalars[index] == "=" else { throw fail("expected '=' after \(attribute)") }
+                    guard index < scalars.count, scalars[index] == "=" else {
+                        throw fail("expected '=' after \(attribute)")
+                    }
                     index += 1
                     skipSpace()
                     guard index < scalars.count, scalars[index] == "\"" || scalars[index] == "'" else {
@@ -127,7 +131,9 @@ public enum ConfigXML {
                     var raw = ""
                     raw.unicodeScalars.append(contentsOf: scalars[start..<index])
                     index += 1
-                    guard let value = decodeEntities(raw) else { throw fail("unknown entity in the value of \(attribute)") }
+                    guard let value = decodeEntities(raw) else {
+                        throw fail("unknown entity in the value of \(attribute)")
+                    }
                     element.attributes[attribute.lowercased()] = value
                 }
                 elements.append(element)

@@ -60,7 +60,10 @@ public enum RegQueryParser {
             let width = type == 4 ? 8 : 16
             guard (1...width).contains(digits.count), digits.allSatisfy(\.isASCIIHexDigit),
                 let value = UInt64(digits, radix: 16)
-            else { throw bad("\(RegistryValue.typeName(type)) needs 0x and 1 to \(width) hex digits, found '\(data.prefix(24))'") }
+            else {
+                throw bad(
+                    "\(RegistryValue.typeName(type)) needs 0x and 1 to \(width) hex digits, found '\(data.prefix(24))'")
+            }
             return (name, type == 4 ? .dword(UInt32(value)) : .qword(value))
         default:
             // REG_BINARY and other types print their bytes as hex without separators.

@@ -207,7 +207,8 @@ public enum RegistryParseError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String {
         switch self {
         case .undecodableText: "registry file is neither UTF-16 with a byte-order mark nor UTF-8"
-        case .notARegistryFile: "not a registry export ('Windows Registry Editor Version 5.00' / '[KEY]' lines) or reg query output"
+        case .notARegistryFile:
+            "not a registry export ('Windows Registry Editor Version 5.00' / '[KEY]' lines) or reg query output"
         case .malformedKey(let line, let text): "line \(line): malformed key line '\(text.prefix(120))'"
         case .valueOutsideKey(let line): "line \(line): a value before any [KEY] line"
         case .malformedValue(let line, let name, let reason): "line \(line): value '\(name.prefix(80))': \(reason)"
@@ -312,7 +313,8 @@ public enum RegistryExportParser {
     /// One `name=data` line; nil for a deletion (`"name"=-`).
     static func parseValueLine(_ line: String, number: Int) throws(RegistryParseError) -> (String, RegistryValue)? {
         guard let equals = valueSeparator(line) else {
-            throw .malformedValue(line: number, name: String(line.prefix(40)), reason: "expected \"name\"=data or @=data")
+            throw .malformedValue(
+                line: number, name: String(line.prefix(40)), reason: "expected \"name\"=data or @=data")
         }
         let name: String
         if line.hasPrefix("@") {

@@ -116,7 +116,9 @@ public enum EvidenceLoader {
         var editFlags: Collected<UInt32> =
             path("editflags.txt") == nil
             ? missing("ca-config.reg or editflags.txt", datum: "ca-config")
-            : load("editflags.txt", datum: "ca-config") { bytes in try EditFlagsParser.parse(bytes: bytes).value.rawValue }
+            : load("editflags.txt", datum: "ca-config") { bytes in
+                try EditFlagsParser.parse(bytes: bytes).value.rawValue
+            }
         var interfaceFlags: Collected<UInt32> = missing("InterfaceFlags (ca-config.reg)", datum: "ca-config")
         if let configuration = caConfiguration.configuration {
             switch configuration.editFlags {
@@ -148,7 +150,8 @@ public enum EvidenceLoader {
             if let enabled = try DCOMConfiguration.enableDCOM(registry.view) {
                 enableDCOM = .value(enabled)
             } else {
-                enableDCOM = registry.problem("ole.reg").map { .missing(reason: $0) } ?? missing("ole.reg", datum: "ole")
+                enableDCOM =
+                    registry.problem("ole.reg").map { .missing(reason: $0) } ?? missing("ole.reg", datum: "ole")
             }
         } catch {
             enableDCOM = .missing(reason: "ole.reg: \(error)")
@@ -184,7 +187,8 @@ public enum EvidenceLoader {
                     let elements = try ConfigXML.elements(bytes: bytes)
                     records.append(
                         WebConfigRecord(
-                            file: name, multipleSiteBindingsEnabled: IISConfiguration.multipleSiteBindingsEnabled(elements)
+                            file: name,
+                            multipleSiteBindingsEnabled: IISConfiguration.multipleSiteBindingsEnabled(elements)
                         ))
                 } catch {
                     return .missing(reason: "malformed \(name): \(error)")

@@ -41,7 +41,8 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
         case .value(nil):
             return context.finding(
                 Self.id, .warn, path: path,
-                message: "\(reliance); Credential Guard state is not in AD (supply lsa.reg and deviceguard.reg of \(host ?? "the CES host"))",
+                message:
+                    "\(reliance); Credential Guard state is not in AD (supply lsa.reg and deviceguard.reg of \(host ?? "the CES host"))",
                 evidence: evidence)
         case .value(let record?):
             let configuration = record.configuration
