@@ -1,5 +1,7 @@
 import ADModel
+import DirectoryAccess
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CESAuditCore
@@ -327,5 +329,57 @@ import Testing
             try SitePolicy(
                 yaml: "schemaVersion: 1\ncountManualChecks: maybe\n", file: "site.yaml", catalogue: .embedded)
         }
+    }
+}
+
+/// certutil names resolved through the test bed's directory: the NetBIOS name from the crossRef, then sAMAccountName.
+@Suite(
+    .enabled(
+        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+struct CertutilNamesAgainstTestBedTests {
+    @Test func denyForADomainGroupDecidesB1() async throws {
+        let bed = try await TestBedSnapshot.collect()
+        var snapshot = bed.context.snapshot
+        let netbios = try #require(snapshot.domain.netbiosName)
+        #expect(netbios.uppercased() == "CORP")
+        // grace is in no-cert-users; alice is not. certutil prints both groups by name only.
+        let text = """
+            HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\corp-CA01\\Security:
+
+              Security REG_BINARY =
+                Deny Enroll\t\(netbios)\\no-cert-users
+                Deny Enroll\t\(netbios)\\nobody-by-this-name
+                Allow Enroll\tNT AUTHORITY\\Authenticated Users
+            CertUtil: -getreg command completed successfully.
+            """
+        snapshot.evidence = [
+            "ca01.corp.example.test": HostEvidence(
+                host: "ca01.corp.example.test", caSecurity: .value(.certutil(text, file: "ca-security.txt")),
+                editFlags: .missing(reason: "x"), userRights: .missing(reason: "x"))
+        ]
+        try await bed.collector.resolveCertutilPrincipals(in: &snapshot)
+        let resolved = try #require(snapshot.evidence["ca01.corp.example.test"]?.certutilPrincipals)
+        let group = try #require(
+            try await bed.collector.entries(
+                SearchRequest(
+                    base: bed.base, filter: "(sAMAccountName=no-cert-users)", attributes: ["objectSid"])
+            ).first?.values("objectSid").first)
+        #expect(resolved["corp\\no-cert-users"] == (try SID(bytes: Array(group))).description)
+        #expect(resolved["corp\\nobody-by-this-name"] == nil)
+        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let endpoint = try bed.endpoint(authFlag: 2)
+        let grace = B1CAEnrollPermission().evaluate(
+            EnrollmentPath(requester: try await bed.account("grace"), ca: bed.ca, endpoint: endpoint), in: context)
+        #expect(grace.status == .fail, "\(grace.message)")
+        #expect(grace.message == "ca-security.txt line 4 denies 0x200 (Enroll) to \(netbios)\\no-cert-users")
+        // Every group of alice has a well-known name, none of them denied: Authenticated Users grants.
+        let alice = B1CAEnrollPermission().evaluate(
+            EnrollmentPath(requester: try await bed.account("alice"), ca: bed.ca, endpoint: endpoint), in: context)
+        #expect(alice.status == .pass, "\(alice.message)")
+        // erin is in tier0-admins, which has no well-known name: the unresolved line may be hers, so unknown.
+        let erin = B1CAEnrollPermission().evaluate(
+            EnrollmentPath(requester: try await bed.account("erin"), ca: bed.ca, endpoint: endpoint), in: context)
+        #expect(erin.status == .unknown)
+        #expect(erin.message.contains("names \(netbios)\\nobody-by-this-name, which was not resolved"))
     }
 }
