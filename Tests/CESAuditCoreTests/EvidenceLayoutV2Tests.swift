@@ -264,6 +264,44 @@ import Testing
         #expect(G3MultipleSiteBindings().evaluate(other, in: try Self.context("v2-healthy")).status == .unknown)
     }
 
+    @Test func c8KernelModeNeedsAppPoolCredentialsForAServiceAccount() throws {
+        let path = EndpointPath(
+            ca: F.ca, endpoint: F.ca.endpoints[0],
+            principal: PrincipalResolution(
+                account: F.account(), source: .configured, httpSPNHolders: ["svc-ces"], problem: nil),
+            caComputer: nil)
+        var evidence = try F.load("v2-healthy")
+        #expect(
+            evidence[Self.ces]?.windowsAuthentication
+                == .value([
+                    WindowsAuthenticationRecord(
+                        location: "Default Web Site/corp-CA01_CES_Kerberos", useKernelMode: true,
+                        useAppPoolCredentials: true)
+                ]))
+        let pass = C8HTTPServicePrincipalName().evaluate(path, in: F.context(evidence))
+        #expect(pass.status == .pass, "\(pass.message)")
+        #expect(
+            pass.message.hasSuffix(
+                "IIS has useKernelMode=true, useAppPoolCredentials=true for /corp-CA01_CES_Kerberos on ces01.corp.example.test"
+            ))
+        // Kernel mode by default and no useAppPoolCredentials: the computer account's key cannot read svc-ces's tickets.
+        evidence[Self.ces]?.windowsAuthentication = .value([
+            WindowsAuthenticationRecord(
+                location: "Default Web Site/corp-CA01_CES_Kerberos", useKernelMode: nil, useAppPoolCredentials: nil)
+        ])
+        let fail = C8HTTPServicePrincipalName().evaluate(path, in: F.context(evidence))
+        #expect(fail.status == .fail)
+        #expect(fail.message.contains("set useAppPoolCredentials=\"true\""))
+        // The server-wide section applies when the instance has none.
+        evidence[Self.ces]?.windowsAuthentication = .value([
+            WindowsAuthenticationRecord(location: "", useKernelMode: false, useAppPoolCredentials: nil)
+        ])
+        #expect(C8HTTPServicePrincipalName().evaluate(path, in: F.context(evidence)).status == .pass)
+        let none = C8HTTPServicePrincipalName().evaluate(path, in: F.context([:]))
+        #expect(none.status == .pass)
+        #expect(none.message.hasSuffix("not checked (no applicationHost.config)"))
+    }
+
     // MARK: certutil names resolved through AD
 
     @Test func certutilDomainGroupsResolvedThroughADDecide() throws {

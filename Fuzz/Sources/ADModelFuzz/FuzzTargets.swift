@@ -92,6 +92,7 @@ enum FuzzTarget: String, CaseIterable {
             if let elements = try? ConfigXML.elements(bytes: bytes) {
                 _ = IISConfiguration.sites(elements)
                 _ = IISConfiguration.multipleSiteBindingsEnabled(elements)
+                _ = IISConfiguration.windowsAuthentication(elements)
             }
         }
     }

@@ -237,3 +237,41 @@ public enum IISConfiguration {
         return nil
     }
 }
+
+/// `<windowsAuthentication>` under `system.webServer/security/authentication`, server-wide or in a
+/// `<location path="Site/App">`: the settings that decide which key decrypts Kerberos tickets (CES-C8).
+public struct IISWindowsAuthentication: Sendable, Hashable {
+    /// The `<location path>` (`Default Web Site/CA_CES_Kerberos`), "" for the server-wide section.
+    public var location: String
+    public var enabled: Bool?
+    /// IIS's default is true: kernel-mode authentication decrypts tickets with the computer account's key.
+    public var useKernelMode: Bool?
+    /// True: kernel mode uses the application pool identity's key instead.
+    public var useAppPoolCredentials: Bool?
+
+    public init(location: String, enabled: Bool?, useKernelMode: Bool?, useAppPoolCredentials: Bool?) {
+        self.location = location
+        self.enabled = enabled
+        self.useKernelMode = useKernelMode
+        self.useAppPoolCredentials = useAppPoolCredentials
+    }
+}
+
+extension IISConfiguration {
+    /// Every `windowsAuthentication` element, with the `<location>` it is in.
+    public static func windowsAuthentication(_ elements: [ConfigElement]) -> [IISWindowsAuthentication] {
+        func flag(_ element: ConfigElement, _ name: String) -> Bool? {
+            element.attributes[name.lowercased()].map { $0.trimmingASCIISpaces().lowercased() == "true" }
+        }
+        return elements.indices.filter { elements[$0].name == "windowsAuthentication" }.map { index in
+            let element = elements[index]
+            let location = ancestor(of: index, named: "location", in: elements).flatMap {
+                elements[$0].attributes["path"]
+            }
+            return IISWindowsAuthentication(
+                location: location ?? "", enabled: flag(element, "enabled"),
+                useKernelMode: flag(element, "useKernelMode"),
+                useAppPoolCredentials: flag(element, "useAppPoolCredentials"))
+        }
+    }
+}

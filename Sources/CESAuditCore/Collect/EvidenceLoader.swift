@@ -159,14 +159,22 @@ public enum EvidenceLoader {
         let credentialGuard = loadCredentialGuard(
             registry, suppliedLSA: path("lsa.reg") != nil, lsaReason: manifest.reason("lsa", host: host),
             policyReason: manifest.reason("deviceguard", host: host))
+        // Parsed once per datum: a few hundred KiB at most, and the two data stay independent.
         let iisSites: Collected<[IISSiteRecord]> = load("applicationhost.config", datum: "applicationHost.config") {
             bytes in IISConfiguration.sites(try ConfigXML.elements(bytes: bytes)).map(IISSiteRecord.init)
+        }
+        let windowsAuthentication: Collected<[WindowsAuthenticationRecord]> = load(
+            "applicationhost.config", datum: "applicationHost.config"
+        ) { bytes in
+            IISConfiguration.windowsAuthentication(try ConfigXML.elements(bytes: bytes))
+                .map(WindowsAuthenticationRecord.init)
         }
         let webConfigs = loadWebConfigs(files: files, path: path, missing: missing("web.config", datum: "web.config"))
         return HostEvidence(
             host: host, caSecurity: caSecurity, editFlags: editFlags, userRights: userRights,
             interfaceFlags: interfaceFlags, localGroups: localGroups, enableDCOM: enableDCOM,
-            credentialGuard: credentialGuard, iisSites: iisSites, webConfigs: webConfigs)
+            credentialGuard: credentialGuard, iisSites: iisSites, windowsAuthentication: windowsAuthentication,
+            webConfigs: webConfigs)
     }
 
     /// `web.config` and `ces-<Auth>.web.config`: one record per file.

@@ -25,6 +25,8 @@ public struct HostEvidence: Sendable, Codable, Equatable {
     public var credentialGuard: Collected<CredentialGuardRecord?>
     /// The IIS sites of `applicationHost.config`.
     public var iisSites: Collected<[IISSiteRecord]>
+    /// The `windowsAuthentication` sections of `applicationHost.config` (CES-C8).
+    public var windowsAuthentication: Collected<[WindowsAuthenticationRecord]>
     /// The CES instances' `web.config` files.
     public var webConfigs: Collected<[WebConfigRecord]>
     /// certutil principal names (`CORP\CES Users`, lower-cased) resolved to SIDs through AD for this host's
@@ -36,8 +38,9 @@ public struct HostEvidence: Sendable, Codable, Equatable {
         userRights: Collected<UserRightsRecord>, interfaceFlags: Collected<UInt32>? = nil,
         localGroups: Collected<LocalGroupsRecord>? = nil, enableDCOM: Collected<Bool>? = nil,
         credentialGuard: Collected<CredentialGuardRecord?> = .value(nil),
-        iisSites: Collected<[IISSiteRecord]>? = nil, webConfigs: Collected<[WebConfigRecord]>? = nil,
-        certutilPrincipals: [String: String]? = nil
+        iisSites: Collected<[IISSiteRecord]>? = nil,
+        windowsAuthentication: Collected<[WindowsAuthenticationRecord]>? = nil,
+        webConfigs: Collected<[WebConfigRecord]>? = nil, certutilPrincipals: [String: String]? = nil
     ) {
         self.host = host
         self.caSecurity = caSecurity
@@ -48,6 +51,7 @@ public struct HostEvidence: Sendable, Codable, Equatable {
         self.enableDCOM = enableDCOM ?? Self.notSupplied("EnableDCOM (ole.reg)", host)
         self.credentialGuard = credentialGuard
         self.iisSites = iisSites ?? Self.notSupplied("applicationHost.config", host)
+        self.windowsAuthentication = windowsAuthentication ?? Self.notSupplied("applicationHost.config", host)
         self.webConfigs = webConfigs ?? Self.notSupplied("web.config", host)
         self.certutilPrincipals = certutilPrincipals
     }
@@ -70,6 +74,8 @@ public struct HostEvidence: Sendable, Codable, Equatable {
             credentialGuard: try container.decodeIfPresent(
                 Collected<CredentialGuardRecord?>.self, forKey: .credentialGuard) ?? .value(nil),
             iisSites: try container.decodeIfPresent(Collected<[IISSiteRecord]>.self, forKey: .iisSites),
+            windowsAuthentication: try container.decodeIfPresent(
+                Collected<[WindowsAuthenticationRecord]>.self, forKey: .windowsAuthentication),
             webConfigs: try container.decodeIfPresent(Collected<[WebConfigRecord]>.self, forKey: .webConfigs),
             certutilPrincipals: try container.decodeIfPresent([String: String].self, forKey: .certutilPrincipals))
     }
@@ -127,6 +133,25 @@ public struct IISSiteRecord: Sendable, Codable, Equatable {
         name = site.name
         bindings = site.bindings
         applications = site.applications
+    }
+}
+
+/// One `windowsAuthentication` section: its `<location path>` ("" server-wide) and the flags as set (nil: absent).
+public struct WindowsAuthenticationRecord: Sendable, Codable, Equatable {
+    public var location: String
+    public var useKernelMode: Bool?
+    public var useAppPoolCredentials: Bool?
+
+    public init(location: String, useKernelMode: Bool?, useAppPoolCredentials: Bool?) {
+        self.location = location
+        self.useKernelMode = useKernelMode
+        self.useAppPoolCredentials = useAppPoolCredentials
+    }
+
+    init(_ section: IISWindowsAuthentication) {
+        self.init(
+            location: section.location, useKernelMode: section.useKernelMode,
+            useAppPoolCredentials: section.useAppPoolCredentials)
     }
 }
 
