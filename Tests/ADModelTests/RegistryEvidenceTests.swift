@@ -147,6 +147,16 @@ struct RegistryEvidenceTests {
         }
     }
 
+    @Test func longContinuationsStayLinear() throws {
+        // An unterminated name followed by 200,000 continuation lines: a typed error, not minutes of rescanning.
+        let hostile = "REGEDIT4\n[HKLM\\X]\n\"A" + String(repeating: "\\\n", count: 200_000) + "x\n"
+        #expect(throws: RegistryParseError.self) { try RegistryExportParser.parse(hostile) }
+        let long = "REGEDIT4\n[HKLM\\X]\n\"B\"=hex:" + String(repeating: "00,\\\n  ", count: 100_000) + "01\n"
+        #expect(
+            try RegistryExportParser.parse(long).value("HKLM\\X", "B")
+                == .binary(Array(repeating: 0, count: 100_000) + [1]))
+    }
+
     @Test func wrongTypesAndShortDwordsAreInvalidNotZero() throws {
         let text = """
             Windows Registry Editor Version 5.00

@@ -259,11 +259,18 @@ public enum RegistryExportParser {
             }
             guard sawHeaderOrKey else { throw .notARegistryFile }
             if deleted { continue }
-            // A value may continue on following lines: `hex:` data ending in `\`.
-            while line.hasSuffix("\\"), index < lines.count, !isInsideQuotedValue(line) {
-                line.removeLast()
-                line += String(lines[index]).trimmingASCIISpaces()
-                index += 1
+            // A value may continue on following lines: `hex:` data ending in `\`. Whether the line is a string is
+            // decided once, on its first line: deciding it again as the line grows would be quadratic.
+            if line.hasSuffix("\\"), !isInsideQuotedValue(line) {
+                var parts = [String(line.dropLast())]
+                var continued = true
+                while continued, index < lines.count {
+                    let next = String(lines[index]).trimmingASCIISpaces()
+                    index += 1
+                    continued = next.hasSuffix("\\")
+                    parts.append(continued ? String(next.dropLast()) : next)
+                }
+                line = parts.joined()
             }
             guard let key = currentKey else { throw .valueOutsideKey(line: number) }
             guard let (name, value) = try parseValueLine(line, number: number) else { continue }
