@@ -154,7 +154,12 @@ struct HostCollectionTests {
         #expect(ca02Username?.file == "ces-corp_CA02-UsernamePassword.web.config")
         #expect(cesManifest.entry("web.config", instance: "corp-CA01_CES_Kerberos")?.file == "ces-Kerberos.web.config")
         #expect(try Self.text(ces, "ces-Kerberos.web.config").contains("multipleSiteBindingsEnabled=\"true\""))
-        #expect(!(try Self.text(ces, "ces-Certificate.web.config").contains("multipleSiteBindingsEnabled")))
+        // corp-CA01 and c9-CA03 both have a Certificate instance on ces01 (the C9 scenario)
+        #expect(
+            cesManifest.entry("web.config", instance: "corp-CA01_CES_Certificate")?.file
+                == "ces-corp-CA01-Certificate.web.config")
+        #expect(
+            !(try Self.text(ces, "ces-corp-CA01-Certificate.web.config").contains("multipleSiteBindingsEnabled")))
         #expect(
             try Self.text(ces, "applicationHost.config").contains(
                 "bindingInformation=\"*:443:ces01.corp.example.test\""))

@@ -105,6 +105,8 @@ USERS = [
     ("svc-ces", 512 | 0x10000 | 0x1000000, True, {
         "servicePrincipalName": ["HTTP/ces01.corp.example.test", "HTTP/ces01"],
         "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"],
+        # AES only (0x18): the healthy principal of the "reaching green" scenario has nothing to warn about (C9).
+        "msDS-SupportedEncryptionTypes": [24],
     }),
     # --- scenario users (docs/testbed-scenarios.md); "userPrincipalName": None = no UPN ---
     ("erin", 512, True, {}),  # member of tier0-admins, which is a member of Protected Users
