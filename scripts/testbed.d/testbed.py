@@ -1018,6 +1018,16 @@ APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
       </site>
     </sites>
   </system.applicationHost>
+  <!-- svc-ces holds HTTP/ces01: kernel-mode authentication must decrypt with the pool's key (CES-C8) -->
+  <location path="Default Web Site/corp-CA01_CES_Kerberos">
+    <system.webServer>
+      <security>
+        <authentication>
+          <windowsAuthentication enabled="true" useKernelMode="true" useAppPoolCredentials="true" />
+        </authentication>
+      </security>
+    </system.webServer>
+  </location>
 </configuration>
 """
 
