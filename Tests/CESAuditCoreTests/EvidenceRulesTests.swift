@@ -412,6 +412,23 @@ enum EvidenceFixtures {
         #expect(byName.status == .pass)
     }
 
+    /// What `ces-audit collect` writes for a right the host did not answer for reads as unknown with its reason.
+    @Test func d1RightNotCollectedIsUnknownWithTheCollectorsReason() throws {
+        let text = "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
+        let rights = UserRightsRecord(try SeceditParser.parse(Array(text.utf8)))
+        let evidence = [
+            "ces01": HostEvidence(
+                host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                userRights: .value(rights))
+        ]
+        let finding = D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context(evidence))
+        #expect(finding.status == .unknown)
+        #expect(
+            finding.message
+                == "SeImpersonatePrivilege on ces01.corp.example.test was not collected: access denied (needs LSA policy view)",
+            "\(finding.message)")
+    }
+
     @Test func d2AsksForTheLocalGroup() {
         let finding = D2IISUsersMembership().evaluate(F.endpoint(renewalOnly: false), in: F.context([:]))
         #expect(finding.status == .unknown)

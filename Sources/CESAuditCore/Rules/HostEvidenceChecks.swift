@@ -195,6 +195,9 @@ enum UserRightCheck {
                 return .denied("\(denyRight) on \(host) lists \(by), which \(who) holds")
             case .unresolved(let names):
                 if case .granted = decide(assignment, right, token: token, account: account) {
+                    if let reason = notCollected(names) {
+                        return .unknown("\(denyRight) on \(host) was not collected: \(reason)")
+                    }
                     return .unknown(
                         "\(denyRight) on \(host) lists unresolved names \(names.joined(separator: ", ")); one may be \(who) or a group of it"
                     )
@@ -212,10 +215,19 @@ enum UserRightCheck {
         case .notDefined:
             return .notGranted("\(right) is not in secedit.inf of \(host) (assigned to nobody)")
         case .unresolved(let names):
+            if let reason = notCollected(names) { return .unknown("\(right) on \(host) was not collected: \(reason)") }
             return .unknown(
                 "\(right) on \(host) matches no SID of \(who) but lists unresolved names \(names.joined(separator: ", ")); resolve them to SIDs"
             )
         }
+    }
+
+    /// `ces-audit collect` writes `Right = <not collected: reason>` for a right the host did not answer for: the
+    /// reason, when a listed name is that marker.
+    static func notCollected(_ names: [String]) -> String? {
+        let marker = "<not collected:"
+        guard let name = names.first(where: { $0.hasPrefix(marker) && $0.hasSuffix(">") }) else { return nil }
+        return name.dropFirst(marker.count).dropLast().trimmingCharacters(in: .whitespaces)
     }
 
     enum Decision {
