@@ -13,7 +13,7 @@ struct CESAudit: AsyncParsableCommand {
         version: version,
         subcommands: [
             UserCommand.self, ServerCommand.self, ScanCommand.self, SnapshotCommand.self, HistoryCommand.self,
-            RulesCommand.self, ExplainCommand.self, Doctor.self,
+            RulesCommand.self, ExplainCommand.self, Doctor.self, ProbeEndpointCommand.self,
         ]
     )
 
