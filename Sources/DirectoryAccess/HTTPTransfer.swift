@@ -38,11 +38,20 @@ public enum HTTPTransfer {
     public struct Header: Sendable, Equatable {
         public var name: String
         public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     public struct ResponseHead: Sendable, Equatable {
         public var status: Int
         public var headers: [Header]
+
+        public init(status: Int, headers: [Header]) {
+            self.status = status
+            self.headers = headers
+        }
 
         public func values(_ name: String) -> [String] {
             headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)

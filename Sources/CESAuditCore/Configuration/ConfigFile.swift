@@ -34,6 +34,8 @@ public struct ConfigFile: Sendable, Equatable {
     public var policies: String?
     public var sitePolicy: String?
     public var serviceAccount: String?
+    /// `probeEndpoints: true`: `server` and `scan` probe each endpoint live (`--probe-endpoints`, CES-K2).
+    public var probeEndpoints: Bool?
     public var output = Output()
     public var history = History()
 
@@ -50,6 +52,7 @@ public struct ConfigFile: Sendable, Equatable {
         let root = try YAMLReader.parse(yaml, file: file)
         try root.expectKeys([
             "schemaVersion", "connection", "evidence", "policies", "sitePolicy", "serviceAccount", "output", "history",
+            "probeEndpoints",
         ])
         if let version = try root.optional("schemaVersion"), try version.integer() != 1 {
             throw version.failure("unsupported schemaVersion (this version reads 1)")
@@ -100,6 +103,7 @@ public struct ConfigFile: Sendable, Equatable {
         policies = try path(try root.optional("policies"))
         sitePolicy = try path(try root.optional("sitePolicy"))
         serviceAccount = try root.optional("serviceAccount")?.nonEmptyString()
+        probeEndpoints = try bool(try root.optional("probeEndpoints"))
         if let output = try root.optional("output") {
             try output.expectKeys(["format", "path"])
             if let format = try output.optional("format") {
