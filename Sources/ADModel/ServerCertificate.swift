@@ -26,7 +26,7 @@ public struct ServerCertificate: Sendable, Hashable {
         let der: [UInt8]
         if bytes.first == 0x30 {
             der = bytes
-        } else if let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN") {
+        } else if let text = Optional(String(decoding: bytes, as: UTF8.self)), text.contains("-----BEGIN") {
             do { der = try PEMDocument(pemString: text).derBytes } catch {
                 throw .notACertificate(String(describing: error))
             }
