@@ -54,7 +54,9 @@ public struct ServerCertificate: Sendable, Hashable {
 
     private static func parse(_ der: [UInt8]) throws -> ServerCertificate {
         try DER.sequence(try DER.parse(der), identifier: .sequence) { certificate in
-            guard let tbsNode = certificate.next() else { throw ASN1Error.invalidASN1Object(reason: "no TBSCertificate") }
+            guard let tbsNode = certificate.next() else {
+                throw ASN1Error.invalidASN1Object(reason: "no TBSCertificate")
+            }
             while certificate.next() != nil {}
             return try DER.sequence(tbsNode, identifier: .sequence) { tbs in
                 var field = try next(&tbs)
@@ -76,7 +78,8 @@ public struct ServerCertificate: Sendable, Hashable {
                     guard optional.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific) else {
                         continue
                     }
-                    guard case .constructed(let wrapped) = optional.content, let list = wrapped.first(where: { _ in true }),
+                    guard case .constructed(let wrapped) = optional.content,
+                        let list = wrapped.first(where: { _ in true }),
                         case .constructed(let extensions) = list.content
                     else { continue }
                     for node in extensions {

@@ -18,7 +18,10 @@ struct ProbeEndpointCommand: AsyncParsableCommand {
     @Argument(help: "Endpoint URLs as published (https://host/<CA>_CES_<Auth>/service.svc/CES).")
     var urls: [String]
 
-    @Option(help: "What the endpoint's authentication flag requires: kerberos, username or certificate (default: from the URL path).")
+    @Option(
+        help:
+            "What the endpoint's authentication flag requires: kerberos, username or certificate (default: from the URL path)."
+    )
     var auth: AuthenticationArgument?
 
     @Option(help: "PEM trust anchors the certificate chain is verified against (default: the system's).")
@@ -45,7 +48,9 @@ struct ProbeEndpointCommand: AsyncParsableCommand {
     var format: ListingFormat = .text
 
     func validate() throws {
-        guard timeout > 0 && timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        guard timeout > 0 && timeout <= 600 else {
+            throw ValidationError("--timeout must be between 0 and 600 seconds")
+        }
         if (keytab == nil) != (principal == nil) { throw ValidationError("--keytab and --principal go together") }
         if noKerberos && keytab != nil { throw ValidationError("--no-kerberos and --keytab exclude each other") }
         for entry in resolve {

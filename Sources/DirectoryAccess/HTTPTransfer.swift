@@ -99,21 +99,14 @@ public enum HTTPTransfer {
         let collector = HeaderCollector()
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var resolveList: UnsafeMutablePointer<curl_slist>?
+        let resolveList = resolveEntries(request.resolve, ports: [80, 443, URLComponents(string: request.url)?.port])
         defer { curl_slist_free_all(resolveList) }
-        for entry in request.resolve {
-            // curl's syntax is HOST:PORT:ADDRESS; the probe maps a host for both ports it may use.
-            let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { continue }
-            for port in ["80", "443"] { resolveList = curl_slist_append(resolveList, "\(parts[0]):\(port):\(parts[1])") }
-            if let port = URLComponents(string: request.url)?.port {
-                resolveList = curl_slist_append(resolveList, "\(parts[0]):\(port):\(parts[1])")
-            }
-        }
         let milliseconds = max(1, Int(request.timeoutSeconds * 1000))
         var rc = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
             var rc = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
-            func set(_ option: CURLoption, _ value: Int) { if rc == CURLE_OK { rc = ccurl_setopt_long(handle, option, value) } }
+            func set(_ option: CURLoption, _ value: Int) {
+                if rc == CURLE_OK { rc = ccurl_setopt_long(handle, option, value) }
+            }
             set(CURLOPT_NOSIGNAL, 1)
             set(CURLOPT_HTTPGET, 1)
             set(CURLOPT_FOLLOWLOCATION, 0)
@@ -177,20 +170,15 @@ public enum HTTPTransfer {
     /// Whether a TCP connection to the URL's host and port opens within the time limit (libcurl CONNECT_ONLY,
     /// nothing sent): tells "accepts TCP, never answers TLS" from "does not accept TCP" after a connect-phase
     /// timeout, which libcurl reports alike.
-    public static func tcpConnects(_ request: Request) -> Failure? {
+    private static func tcpConnects(_ request: Request) -> Failure? {
         guard globalInit, let handle = curl_easy_init(), var components = URLComponents(string: request.url) else {
             return Failure(stage: .connect, timedOut: false, code: -1, message: "libcurl did not initialise")
         }
         defer { curl_easy_cleanup(handle) }
         if components.port == nil { components.port = components.scheme?.lowercased() == "https" ? 443 : 80 }
         components.scheme = "http"
-        var resolveList: UnsafeMutablePointer<curl_slist>?
+        let resolveList = resolveEntries(request.resolve, ports: [components.port])
         defer { curl_slist_free_all(resolveList) }
-        for entry in request.resolve {
-            let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let port = components.port else { continue }
-            resolveList = curl_slist_append(resolveList, "\(parts[0]):\(port):\(parts[1])")
-        }
         let milliseconds = max(1, Int(request.timeoutSeconds * 1000))
         var rc = ccurl_setopt_string(handle, CURLOPT_URL, components.string ?? request.url)
         if rc == CURLE_OK { rc = ccurl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1) }
@@ -203,6 +191,20 @@ public enum HTTPTransfer {
             stage: rc == CURLE_COULDNT_RESOLVE_HOST ? .nameResolution : .connect,
             timedOut: rc == CURLE_OPERATION_TIMEDOUT, code: Int(rc.rawValue),
             message: String(cString: curl_easy_strerror(rc)))
+    }
+
+    /// CURLOPT_RESOLVE entries `HOST:PORT:ADDRESS` for `HOST:ADDRESS` pairs on each port (the caller frees the
+    /// list with curl_slist_free_all).
+    private static func resolveEntries(_ pairs: [String], ports: [Int?]) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for pair in pairs {
+            let parts = pair.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            for port in Set(ports.compactMap { $0 }) {
+                list = curl_slist_append(list, "\(parts[0]):\(port):\(parts[1])")
+            }
+        }
+        return list
     }
 
     private static func stage(of code: CURLcode, handle: UnsafeMutableRawPointer) -> Stage {

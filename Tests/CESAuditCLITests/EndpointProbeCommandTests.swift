@@ -30,7 +30,8 @@ import Testing
 
 /// The probe against real servers: Apache httpd with mod_ssl and mod_auth_gssapi standing in for CES hosts
 /// (scripts/endpoint-standins), keytabs exported from the test bed DC, tickets from its KDC.
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "\(TestBedEnvironment.skipReason); then scripts/endpoint-standins up"))
+@Suite(
+    .enabled(if: TestBedEnvironment.shouldRun, "\(TestBedEnvironment.skipReason); then scripts/endpoint-standins up"))
 struct EndpointProbeCommandTests {
     struct Scenario: CustomStringConvertible, Sendable {
         var name: String
@@ -117,7 +118,8 @@ struct EndpointProbeCommandTests {
         let result = try Self.probe(arguments)
         let checks = Self.checks(result.endpoint)
         for (check, status) in scenario.expected {
-            #expect(checks[check]?.status == status, "\(scenario.name): \(check) = \(String(describing: checks[check]))")
+            #expect(
+                checks[check]?.status == status, "\(scenario.name): \(check) = \(String(describing: checks[check]))")
         }
         #expect(result.status == scenario.exit, "\(scenario.name): \(result.endpoint)")
         #expect(Date().timeIntervalSince(started) < 20, "the time limit per request holds")
@@ -167,7 +169,8 @@ struct EndpointProbeCommandTests {
 
 /// `--probe-endpoints` on `server` and `scan`: CES-K2 against the static CES-C8/C9 verdicts of the test bed's AD
 /// (HTTP/ces01 is on svc-ces, the CES principal of ces01).
-@Suite(.enabled(if: TestBedEnvironment.shouldRun, "\(TestBedEnvironment.skipReason); then scripts/endpoint-standins up"))
+@Suite(
+    .enabled(if: TestBedEnvironment.shouldRun, "\(TestBedEnvironment.skipReason); then scripts/endpoint-standins up"))
 struct EndpointProbeJobTests {
     static func connection() throws -> [String] {
         [
@@ -216,7 +219,8 @@ struct EndpointProbeJobTests {
             ["server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--format", "json"]
                 + (try Self.connection()))
         #expect(
-            try Self.k2(plain.stdout).map { $0["status"] as? String } == ["skipped"], "K2 skipped without --probe-endpoints")
+            try Self.k2(plain.stdout).map { $0["status"] as? String } == ["skipped"],
+            "K2 skipped without --probe-endpoints")
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("k2-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -206,7 +206,9 @@ public struct EndpointProber: Sendable {
         }
         var checks: [EndpointCheck] = []
         let names = (certificate.dnsNames + certificate.ipAddresses)
-        let listed = names.isEmpty ? "no subjectAltName, CN \(certificate.commonNames.joined(separator: ", "))" : names.joined(separator: ", ")
+        let listed =
+            names.isEmpty
+            ? "no subjectAltName, CN \(certificate.commonNames.joined(separator: ", "))" : names.joined(separator: ", ")
         checks.append(
             certificate.names(host: host)
                 ? .init("certificate-name", .pass, "the certificate names \(host) (\(listed))")
@@ -226,8 +228,10 @@ public struct EndpointProber: Sendable {
         {
             usageProblems.append("extendedKeyUsage lacks serverAuth (\(ekus.joined(separator: ", ")))")
         }
-        if let usages = certificate.keyUsage, !usages.contains("digitalSignature"), !usages.contains("keyEncipherment") {
-            usageProblems.append("keyUsage has neither digitalSignature nor keyEncipherment (\(usages.joined(separator: ", ")))")
+        if let usages = certificate.keyUsage, !usages.contains("digitalSignature"), !usages.contains("keyEncipherment")
+        {
+            usageProblems.append(
+                "keyUsage has neither digitalSignature nor keyEncipherment (\(usages.joined(separator: ", ")))")
         }
         checks.append(
             usageProblems.isEmpty
@@ -278,7 +282,8 @@ public struct EndpointProber: Sendable {
                 checks.append(
                     .init(
                         "authentication", .fail,
-                        "HTTP \(response.status), offered: \(offered); a UsernamePassword endpoint answers 401 with Basic"))
+                        "HTTP \(response.status), offered: \(offered); a UsernamePassword endpoint answers 401 with Basic"
+                    ))
             }
         case .certificate?:
             checks.append(
@@ -312,7 +317,9 @@ public struct EndpointProber: Sendable {
         switch settings.kerberos {
         case .success(let found): client = found
         case .failure(let why):
-            return (nil, .init("kerberos", why.asked ? .unknown : .skipped, "the Kerberos leg did not run: \(why.reason)"))
+            return (
+                nil, .init("kerberos", why.asked ? .unknown : .skipped, "the Kerberos leg did not run: \(why.reason)")
+            )
         }
         let spn = "HTTP/\(host)"
         let ticket = client.serviceTicket(host: host)
@@ -326,7 +333,9 @@ public struct EndpointProber: Sendable {
                 case 14: "no encryption type in common with the account holding \(spn) (CES-C9)"
                 default: error.meaning
                 }
-            return (leg, .init("kerberos", .fail, "the KDC refused a ticket for \(spn): \(error) — \(meaning) (\(message))"))
+            return (
+                leg, .init("kerberos", .fail, "the KDC refused a ticket for \(spn): \(error) — \(meaning) (\(message))")
+            )
         case .failed(let failure):
             return (leg, .init("kerberos", .unknown, "no ticket for \(spn): \(failure)"))
         case .issued(let info):
@@ -369,7 +378,8 @@ public struct EndpointProber: Sendable {
                 switch token.errorCode {
                 case 31, 41:
                     "the server cannot decrypt the ticket: the key it holds for \(spn) is not the key of the account the KDC encrypted the ticket for (the SPN's account and the server's account or keytab differ)"
-                case 44, 45: "the server has no key of this version/encryption type for \(spn) (stale keytab or password change)"
+                case 44, 45:
+                    "the server has no key of this version/encryption type for \(spn) (stale keytab or password change)"
                 case 35: "the ticket is not for this server (wrong SPN in the server's keytab)"
                 case 37: "clock skew between the client and the server"
                 default: error.meaning

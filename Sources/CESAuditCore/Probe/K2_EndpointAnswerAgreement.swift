@@ -36,7 +36,9 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
 
     /// The Kerberos leg's real outcome, reduced to what C8 predicts.
     enum KerberosOutcome: String {
-        case accepted, refusedByKDC = "refused by the KDC", refusedByServer = "refused by the server"
+        case accepted
+        case refusedByKDC = "refused by the KDC"
+        case refusedByServer = "refused by the server"
     }
 
     public func evaluate(_ path: EndpointPath, probe: EndpointProbeState, in context: RuleContext) -> Finding {
@@ -46,7 +48,9 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
         }
         var evidence: [String: EvidenceValue] = ["url": .string(report.url)]
         if let address = report.address { evidence["address"] = .string(address) }
-        for check in report.checks { evidence["probe:\(check.check)"] = .string("\(check.status.rawValue): \(check.message)") }
+        for check in report.checks {
+            evidence["probe:\(check.check)"] = .string("\(check.status.rawValue): \(check.message)")
+        }
         let problems = report.checks.filter { $0.status != .pass && $0.status != .skipped }
         var lines = problems.map { "\($0.check) \($0.status.rawValue): \($0.message)" }
         var status = report.status
