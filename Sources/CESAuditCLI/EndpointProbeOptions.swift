@@ -15,7 +15,7 @@ struct EndpointProbeOptions: ParsableArguments {
         ))
     var probeEndpoints = false
 
-    @Option(help: "Time limit per probe request in seconds (default 15).")
+    @Option(help: "Time limit per endpoint probe in seconds (default 15).")
     var probeTimeout: Double = 15
 
     @Option(help: "HOST:ADDRESS — probe ADDRESS for HOST instead of asking DNS (one node of a farm); repeatable.")

@@ -41,7 +41,7 @@ struct ProbeEndpointCommand: AsyncParsableCommand {
         help: "HOST:ADDRESS — connect to ADDRESS for HOST instead of asking DNS (one node of a farm); repeatable.")
     var resolve: [String] = []
 
-    @Option(help: "Time limit per request in seconds (default 15).")
+    @Option(help: "Time limit per endpoint in seconds (default 15).")
     var timeout: Double = 15
 
     @Option(help: "Output format: text or json.")

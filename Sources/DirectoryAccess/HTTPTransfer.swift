@@ -154,7 +154,7 @@ public enum HTTPTransfer {
             var stage = stage(of: rc, handle: handle)
             // libcurl's connect phase includes the TLS handshake: a timeout there may be either.
             if stage == .connect && rc == CURLE_OPERATION_TIMEDOUT && request.url.lowercased().hasPrefix("https:")
-                && tcpConnects(request) == nil
+                && tcpConnects(request, seconds: min(request.timeoutSeconds, 3)) == nil
             {
                 stage = .tlsHandshake
             }
@@ -170,7 +170,7 @@ public enum HTTPTransfer {
     /// Whether a TCP connection to the URL's host and port opens within the time limit (libcurl CONNECT_ONLY,
     /// nothing sent): tells "accepts TCP, never answers TLS" from "does not accept TCP" after a connect-phase
     /// timeout, which libcurl reports alike.
-    private static func tcpConnects(_ request: Request) -> Failure? {
+    private static func tcpConnects(_ request: Request, seconds: Double) -> Failure? {
         guard globalInit, let handle = curl_easy_init(), var components = URLComponents(string: request.url) else {
             return Failure(stage: .connect, timedOut: false, code: -1, message: "libcurl did not initialise")
         }
@@ -179,7 +179,7 @@ public enum HTTPTransfer {
         components.scheme = "http"
         let resolveList = resolveEntries(request.resolve, ports: [components.port])
         defer { curl_slist_free_all(resolveList) }
-        let milliseconds = max(1, Int(request.timeoutSeconds * 1000))
+        let milliseconds = max(1, Int(seconds * 1000))
         var rc = ccurl_setopt_string(handle, CURLOPT_URL, components.string ?? request.url)
         if rc == CURLE_OK { rc = ccurl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1) }
         if rc == CURLE_OK { rc = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) }

@@ -153,6 +153,18 @@ struct EndpointProbeCommandTests {
         #expect(Self.checks(result.endpoint)["kerberos"]?.message.contains("no account holds HTTP/\(host)") == true)
     }
 
+    @Test func aSilentServerIsGivenUpWithinTheEndpointsTimeLimit() throws {
+        let started = Date()
+        let result = try Self.probe([
+            "https://ces01.corp.example.test\(try TestBedEnvironment.value("CES_STANDIN_KERBEROS_PATH"))",
+            "--resolve", "ces01.corp.example.test:\(try TestBedEnvironment.value("CES_STANDIN_SILENT"))",
+            "--timeout", "2", "--no-kerberos",
+        ])
+        // 2 s for the endpoint, at most 3 s more for the TCP check that names the stage, and process start-up.
+        #expect(Date().timeIntervalSince(started) < 7)
+        #expect(Self.checks(result.endpoint)["tls-handshake"]?.message.contains("never completed") == true)
+    }
+
     @Test func theChainIsVerifiedAgainstTheGivenTrust() throws {
         let result = try Self.probe([
             "https://ces01.corp.example.test\(try TestBedEnvironment.value("CES_STANDIN_KERBEROS_PATH"))",

@@ -117,6 +117,10 @@ public struct EndpointProber: Sendable {
                     "scheme", .fail,
                     "plain http://: requests and credentials travel unprotected; CES endpoints must be https://"))
 
+        // One time limit for the whole endpoint: each request gets what is left of it.
+        let deadline = Date().addingTimeInterval(settings.timeoutSeconds)
+        let exhausted = "the time limit for this endpoint (\(settings.timeoutSeconds) s) was used up"
+
         // 1. Unauthenticated GET, certificate read without verification (judged below with precise reasons).
         let open = HTTPTransfer.get(
             .init(url: url, trust: .readOnly, timeoutSeconds: settings.timeoutSeconds, resolve: settings.resolve))
@@ -130,12 +134,17 @@ public struct EndpointProber: Sendable {
         if https {
             report.checks.append(.init("tls-handshake", .pass, "TLS handshake completed"))
             report.checks += certificateChecks(open.certificatesPEM.first, host: endpoint.host)
-            let verified = HTTPTransfer.get(
-                .init(
-                    url: url, trust: .verifyChain(caFile: settings.caFile), timeoutSeconds: settings.timeoutSeconds,
-                    resolve: settings.resolve))
             let anchors = settings.caFile.map { "the anchors in \($0)" } ?? "the system's trust store"
-            if let failure = verified.failure {
+            let left = deadline.timeIntervalSinceNow
+            let verified =
+                left > 0.1
+                ? HTTPTransfer.get(
+                    .init(
+                        url: url, trust: .verifyChain(caFile: settings.caFile), timeoutSeconds: left,
+                        resolve: settings.resolve)) : nil
+            if verified == nil {
+                report.checks.append(.init("certificate-trust", .unknown, "not verified: \(exhausted)"))
+            } else if let failure = verified?.failure {
                 let status: Status = failure.stage == .tlsHandshake ? .fail : .unknown
                 report.checks.append(
                     .init("certificate-trust", status, "the chain does not verify against \(anchors): \(failure)"))
@@ -153,7 +162,7 @@ public struct EndpointProber: Sendable {
         if report.authentication == .kerberos && !https {
             report.checks.append(.init("kerberos", .skipped, "no Kerberos leg over plain http://"))
         } else if report.authentication == .kerberos && last.status == 401 {
-            let leg = kerberosLeg(url: url, host: endpoint.host, settings: settings)
+            let leg = kerberosLeg(url: url, host: endpoint.host, settings: settings, deadline: deadline)
             report.kerberos = leg.report
             report.checks.append(leg.check)
         }
@@ -310,7 +319,7 @@ public struct EndpointProber: Sendable {
         return checks
     }
 
-    static func kerberosLeg(url: String, host: String, settings: EndpointProbeSettings) -> (
+    static func kerberosLeg(url: String, host: String, settings: EndpointProbeSettings, deadline: Date) -> (
         report: KerberosLegReport?, check: EndpointCheck
     ) {
         let client: HTTPKerberosClient
@@ -339,11 +348,22 @@ public struct EndpointProber: Sendable {
         case .failed(let failure):
             return (leg, .init("kerberos", .unknown, "no ticket for \(spn): \(failure)"))
         case .issued(let info):
+            let ticketText = "ticket for \(info.servicePrincipal): \(info.encryptionTypeName), kvno \(info.keyVersion)"
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0.1 else {
+                leg.server = .notAnswered("time limit")
+                return (
+                    leg,
+                    .init(
+                        "kerberos", .unknown,
+                        "\(ticketText); not presented: the time limit for this endpoint (\(settings.timeoutSeconds) s) was used up"
+                    )
+                )
+            }
             let answer = HTTPTransfer.get(
                 .init(
-                    url: url, trust: .readOnly, timeoutSeconds: settings.timeoutSeconds, resolve: settings.resolve,
+                    url: url, trust: .readOnly, timeoutSeconds: left, resolve: settings.resolve,
                     negotiateCache: client.cacheName))
-            let ticketText = "ticket for \(info.servicePrincipal): \(info.encryptionTypeName), kvno \(info.keyVersion)"
             if let failure = answer.failure, answer.responses.isEmpty {
                 leg.server = .notAnswered("\(failure)")
                 return (leg, .init("kerberos", .unknown, "\(ticketText); the authenticated request failed: \(failure)"))
