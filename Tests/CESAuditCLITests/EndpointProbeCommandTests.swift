@@ -165,6 +165,21 @@ struct EndpointProbeCommandTests {
         #expect(Self.checks(result.endpoint)["tls-handshake"]?.message.contains("never completed") == true)
     }
 
+    @Test func withoutKerberosCredentialsTheLegIsUnknownNeverPassed() throws {
+        let result = try CLI.run(
+            [
+                "probe-endpoint", "--format", "json",
+                "https://ces01.corp.example.test\(try TestBedEnvironment.value("CES_STANDIN_KERBEROS_PATH"))",
+                "--resolve", "ces01.corp.example.test:\(try TestBedEnvironment.value("CES_STANDIN_HEALTHY"))",
+                "--ca-file", try TestBedEnvironment.value("CES_TEST_CA_FILE"),
+            ], environment: ["KRB5CCNAME": "FILE:/nonexistent/ces-audit-no-cache"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let endpoint = try #require((document["endpoints"] as? [[String: Any]])?.first)
+        #expect(Self.checks(endpoint)["kerberos"]?.status == "unknown")
+        #expect(endpoint["status"] as? String == "unknown")
+        #expect(result.status == 3)
+    }
+
     @Test func theChainIsVerifiedAgainstTheGivenTrust() throws {
         let result = try Self.probe([
             "https://ces01.corp.example.test\(try TestBedEnvironment.value("CES_STANDIN_KERBEROS_PATH"))",
