@@ -167,8 +167,6 @@ struct ScanCommand: AsyncParsableCommand {
         var job = ScanJob(
             includePassed: includePassed, exactGroups: exactGroups,
             rendering: options.effectiveFormat == .json ? JSONReporter.findingRendering : nil)
-        let endpointProbe = endpointProbe
-        let connection = connection
         let progress = ScanProgressLine.make()
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
