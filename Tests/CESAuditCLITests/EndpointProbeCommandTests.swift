@@ -150,7 +150,9 @@ struct EndpointProbeCommandTests {
             ] + (try Self.credentials()))
         let kerberos = try #require(result.endpoint["kerberos"] as? [String: Any])
         #expect(kerberos["kdcError"] as? String == "KDC_ERR_S_PRINCIPAL_UNKNOWN (7)")
-        #expect(Self.checks(result.endpoint)["kerberos"]?.message.contains("no account holds HTTP/\(host)") == true)
+        #expect(
+            Self.checks(result.endpoint)["kerberos"]?.message.contains("resolves HTTP/\(host) to no single account")
+                == true)
     }
 
     @Test func aSilentServerIsGivenUpWithinTheEndpointsTimeLimit() throws {
@@ -239,6 +241,25 @@ struct EndpointProbeJobTests {
             #expect("\(finding["message"] ?? "")".contains("DISAGREE"))
             #expect("\(evidence["probe:kerberos"] ?? "")".contains("KRB_AP_ERR_BAD_INTEGRITY"))
         }
+    }
+
+    /// ces02: HTTP/ces02 is on svc-dup and svc-ces2 (CES-C8 fails); the KDC refuses the ticket — they agree.
+    @Test func aDuplicatedSPNIsRefusedByTheKDCAsCESC8Predicts() throws {
+        let result = try CLI.run(
+            [
+                "server", "ces02.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--probe-endpoints",
+                "--probe-resolve", "ces02.corp.example.test:\(try TestBedEnvironment.value("CES_STANDIN_HEALTHY"))",
+                "--format", "json",
+            ] + (try Self.connection()))
+        let finding = try #require(try Self.k2(result.stdout).first, "\(result.stderr)")
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect(evidence["static:CES-C8"] as? String == "fail")
+        #expect(evidence["live:kerberos"] as? String == "refused by the KDC")
+        #expect(evidence["comparison:CES-C8"] as? String == "agree")
+        #expect("\(evidence["spnHolders"] ?? "")".contains("svc-dup"))
+        // The stand-in's certificate is for ces01: the finding fails on that, not on the comparison.
+        #expect(finding["status"] as? String == "fail")
+        #expect("\(evidence["probe:certificate-name"] ?? "")".hasPrefix("fail"))
     }
 
     @Test func withoutTheFlagThereIsNoProbeButTheConfigFileCanAskForIt() throws {

@@ -337,7 +337,8 @@ public struct EndpointProber: Sendable {
         case .refused(let error, let message):
             let meaning: String =
                 switch error.number {
-                case 7: "no account holds \(spn) (CES-C8)"
+                case 7:
+                    "the KDC resolves \(spn) to no single account: registered nowhere, or on several accounts (a Windows KDC logs event 11 for duplicates) (CES-C8)"
                 case 8: "several accounts hold \(spn) (CES-C8)"
                 case 14: "no encryption type in common with the account holding \(spn) (CES-C9)"
                 default: error.meaning

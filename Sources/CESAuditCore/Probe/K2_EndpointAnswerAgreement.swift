@@ -64,7 +64,7 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
             switch (c8.status, outcome) {
             case (.pass, .accepted), (.fail, .refusedByKDC), (.fail, .refusedByServer):
                 evidence["comparison:CES-C8"] = .string("agree")
-                lines.append("CES-C8 \(c8.status.rawValue) and the endpoint \(outcome.rawValue) the ticket — agree")
+                lines.append("CES-C8 \(c8.status.rawValue) and the ticket was \(outcome.rawValue) — agree")
             case (.pass, _), (.fail, _):
                 evidence["comparison:CES-C8"] = .string("disagree")
                 status = .fail
