@@ -14,7 +14,7 @@ struct CESAudit: AsyncParsableCommand {
         subcommands: [
             UserCommand.self, ServerCommand.self, ScanCommand.self, SnapshotCommand.self, CollectCommand.self,
             HistoryCommand.self,
-            RulesCommand.self, ExplainCommand.self, Doctor.self,
+            RulesCommand.self, ExplainCommand.self, Doctor.self, ProbeEndpointCommand.self,
         ]
     )
 

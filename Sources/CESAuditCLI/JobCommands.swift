@@ -71,6 +71,7 @@ struct ServerCommand: AsyncParsableCommand {
     var probeUser: String?
 
     @OptionGroup var probe: ProbeOptions
+    @OptionGroup var endpointProbe: EndpointProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
@@ -98,6 +99,7 @@ struct ServerCommand: AsyncParsableCommand {
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount
+            job.endpointProber = endpointProbe.prober(connection: connection, file: file)
             return try await job.run(source: source, evaluator: evaluator)
         }
     }
@@ -160,19 +162,21 @@ struct ScanCommand: AsyncParsableCommand {
     var exactGroups = false
 
     @OptionGroup var history: HistoryOptions
+    @OptionGroup var endpointProbe: EndpointProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
     func run() async throws {
         // JSON findings are rendered while accounts are judged, so writing the report is a copy.
-        let job = ScanJob(
+        var job = ScanJob(
             includePassed: includePassed, exactGroups: exactGroups,
             rendering: options.effectiveFormat == .json ? JSONReporter.findingRendering : nil)
         let progress = ScanProgressLine.make()
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
         try await runner.run {
-            source, evaluator, _ throws(JobError) in
+            source, evaluator, file throws(JobError) in
+            job.endpointProber = endpointProbe.prober(connection: connection, file: file)
             let tally = try await job.run(source: source, evaluator: evaluator, progress: progress)
             ScanProgressLine.finish(progress != nil)
             return tally

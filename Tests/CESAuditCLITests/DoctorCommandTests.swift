@@ -184,7 +184,8 @@ struct DoctorAgainstTestBedTests {
         #expect(result.stdout.contains("CES-A1"))
         #expect(result.stdout.contains("CES-G5"))
         #expect(result.stdout.contains("CES-K1"))
-        #expect(result.stdout.split(separator: "\n").count == 44)
+        #expect(result.stdout.contains("CES-K2"))
+        #expect(result.stdout.split(separator: "\n").count == 45)
     }
 
     @Test func rulesAsJSON() throws {
@@ -192,8 +193,8 @@ struct DoctorAgainstTestBedTests {
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let rules = try #require(json["rules"] as? [[String: Any]])
-        #expect(rules.count == 44)
-        #expect(rules.last?["id"] as? String == "CES-K1")
+        #expect(rules.count == 45)
+        #expect(rules.last?["id"] as? String == "CES-K2")
         #expect(rules.first?["id"] as? String == "CES-A1")
         #expect(rules.first?["severity"] as? String == "fail")
     }

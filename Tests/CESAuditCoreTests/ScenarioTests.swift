@@ -202,6 +202,8 @@ struct ScenarioTests {
         Case(rule: "CES-G5", job: .user("alice"), subject: "svc-ces", status: .skipped),
         // K1 without a probe; with the live probe: KerberosProbeTests, ProbeCommandTests and scripts/s4u-matrix.
         Case(rule: "CES-K1", job: .user("alice"), subject: "svc-ces", status: .skipped),
+        // K2 without --probe-endpoints; live: EndpointProbeCommandTests / EndpointProbeJobTests (Apache stand-ins).
+        Case(rule: "CES-K2", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .skipped),
     ]
 
     @Test(arguments: cases) func ruleJudgesTheSeededSubject(_ scenario: Case) async throws {

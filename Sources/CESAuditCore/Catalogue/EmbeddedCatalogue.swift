@@ -1361,5 +1361,40 @@ enum EmbeddedCatalogue {
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
             ],
             helpUri: "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview"),
+        RuleDefinition(
+            id: "CES-K2", family: "K", title: "Published endpoint fails the live probe or disagrees with the static verdict",
+            severity: .fail, appliesWhen: "a live endpoint probe was asked for (--probe-endpoints or probeEndpoints true on server and scan)",
+            data: [
+                "ad",
+                "endpoint-probe",
+            ],
+            check: "GET of the published URL (read-only, no password, no NTLM): the name resolves, TCP connects, TLS completes; the certificate chains to the connection's trust (--ca-file), names the URL host, is within its validity period and is usable for server authentication; the URL is https; the 401 offers what the authentication flag requires (Kerberos: Negotiate; UsernamePassword: Basic over TLS); NTLM offered warns (relay exposure, channel binding not provable from outside). On a Kerberos endpoint a ticket for HTTP/<host> with the bind's credentials is presented by SPNEGO: the KDC's answer and the server's (accepted, or refused with the KRB-ERROR the server returns decoded) are compared with CES-C8, and the ticket's encryption type with CES-C9. A failed check or a CES-C8 disagreement fails; a check the probe cannot make is unknown, never a pass",
+            rationale: "An administrator's first test of a new CES server is to open the URL. The static rules predict what that shows; the server decides. A ticket the server cannot decrypt (KRB_AP_ERR_MODIFIED from Windows, KRB_AP_ERR_BAD_INTEGRITY from MIT) while CES-C8 passes means the application pool runs as another account than the one holding the SPN, or its key is stale; a certificate for another name or an expired one, plain HTTP or a missing Negotiate offer break enrollment before CES is reached (0x803D0013, 0x80190191, 0x800C000E). NTLM on the endpoint is relay exposure unless Extended Protection is enforced (the default on Windows Server 2025).",
+            remediation: RuleDefinition.Remediation(
+                summary: "Fix what the failed check names: register HTTP/{cesHost} on the account the application pool runs as (and only there), bind a certificate for {cesHost} that chains to the enterprise trust, require https, enable Negotiate on the Kerberos instance, and turn on Extended Protection where NTLM stays.",
+                steps: [
+                    "Read the finding's evidence: probe:<check> gives each live check, static:CES-C8 / live:kerberos and comparison:CES-C8 both sides of the Kerberos leg",
+                    "Ticket refused by the server while CES-C8 passes: the application pool of {caName}_CES_Kerberos runs as another account than {principal}, or its key is stale; set the identity to {principal} or move the SPN (setspn -Q HTTP/{cesHost})",
+                    "Certificate problems: bind a certificate for {cesHost}, valid now, with serverAuth, issued by a CA the clients trust (IIS Manager → Site Bindings → https)",
+                    "NTLM offered: IIS Manager → {caName}_CES_Kerberos → Authentication → Windows Authentication → Advanced Settings → Extended Protection: Required",
+                    "Re-run the probe after the fix: ces-audit probe-endpoint {url}",
+                ],
+                commands: [],
+                revert: []),
+            tradeOff: nil,
+            errorCodes: [
+                "0x803D0013",
+                "KRB_AP_ERR_MODIFIED",
+                "KDC_ERR_S_PRINCIPAL_UNKNOWN",
+                "0x80190191",
+                "0x800C000E",
+                "0x80090322",
+            ],
+            events: [],
+            references: [
+                "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
+                "https://learn.microsoft.com/iis/configuration/system.webserver/security/authentication/windowsauthentication/extendedprotection/",
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
     ]
 }

@@ -18,6 +18,8 @@ public struct ScanJob: Sendable {
 
     /// The report format's rendering of each listed finding, made while accounts are judged (nil: none).
     public var rendering: FindingRendering?
+    /// `--probe-endpoints`: knock on each published endpoint's URL (CES-K2); nil: not asked, K2 is skipped.
+    public var endpointProber: EndpointProber?
 
     public init(includePassed: Bool = false, exactGroups: Bool = false, rendering: FindingRendering? = nil) {
         self.includePassed = includePassed
@@ -45,6 +47,8 @@ public struct ScanJob: Sendable {
                 let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
                 tally.note(PrincipalNote(path))
                 tally.add(evaluator.infrastructureFindings(path, templates: templates))
+                let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
+                tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
             }
             tally.add(evaluator.templateFindings(ca: ca, templates: templates))
         }

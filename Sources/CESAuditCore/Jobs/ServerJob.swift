@@ -14,6 +14,8 @@ public struct ServerJob: Sendable {
     public var probeUser: String?
     /// `--probe-keytab` / `--probe-principal`: ask the KDC itself (CES-K1); nil: K1 is skipped.
     public var probe: ProbeRequest?
+    /// `--probe-endpoints`: knock on each endpoint's URL (CES-K2); nil: not asked, K2 is skipped.
+    public var endpointProber: EndpointProber?
 
     public init(
         host: String, serviceAccount: String? = nil, caName: String? = nil,
@@ -55,6 +57,8 @@ public struct ServerJob: Sendable {
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
             let state = await stage.state(for: path, user: probedUser)
             tally.add(evaluator.probeFindings(for: path, requester: probedUser, probe: state))
+            let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
+            tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
         }
         tally.add(evaluator.templateFindings(ca: ca, templates: templates))
         return tally
