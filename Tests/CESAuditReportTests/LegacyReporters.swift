@@ -546,7 +546,7 @@ struct LegacySARIFReporter {
         return Rule(
             id: definition.id, name: definition.title, shortDescription: .init(text: definition.title),
             fullDescription: .init(text: definition.rationale), help: .init(text: help),
-            helpUri: definition.references.first,
+            helpUri: definition.helpUri ?? definition.references.first,
             defaultConfiguration: .init(level: Self.level(for: definition.severity)))
     }
 
