@@ -10,7 +10,11 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus (default text).")
     var format: OutputFormat?
 
-    @Option(help: "Write the report to this file (atomically) instead of stdout.")
+    @Option(
+        help: ArgumentHelp(
+            "Write the report to this file (atomically) instead of stdout; - is stdout.",
+            discussion:
+                "A symbolic link is followed (its target is replaced); a device or FIFO is written in place."))
     var output: String?
 
     @Option(help: "Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.")
@@ -37,6 +41,9 @@ struct JobOptions: ParsableArguments {
     }
 
     var effectiveFormat: OutputFormat { format ?? .text }
+
+    /// The file the report goes to; nil for stdout (no `--output`, or `--output -`).
+    var outputPath: String? { output == "-" ? nil : output }
 
     func catalogueAndPolicy() throws -> (RuleCatalogue, SitePolicy) {
         let catalogue = try CatalogueSource.load(policies)
@@ -104,7 +111,7 @@ struct JobRunner {
                 throw UsageError("history \(path): \(error)")
             }
         }
-        let useColor = options.output == nil && isatty(STDOUT_FILENO) == 1
+        let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1
         try publish(report, options.effectiveFormat.reporter(useColor: useColor), catalogue, options)
         Foundation.exit(report.exitStatus)
     }
@@ -135,7 +142,7 @@ struct JobRunner {
     private func publish(
         _ report: AuditReport, _ reporter: any Reporter, _ catalogue: RuleCatalogue, _ options: JobOptions
     ) throws {
-        guard let path = options.output else {
+        guard let path = options.outputPath else {
             let output = OutputSink.standardOutput()
             try reporter.write(report, catalogue: catalogue, to: output)
             try output.flush()

@@ -10,7 +10,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Save what the jobs read from AD (and --evidence) to a file for offline evaluation.")
 
-    @Option(help: "The snapshot file to write (atomically).")
+    @Option(help: "The snapshot file to write (atomically); - is stdout.")
     var output: String
 
     @Option(help: "An account to include for a later offline 'user' run (repeatable).")
@@ -47,10 +47,20 @@ struct SnapshotCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(snapshot)
-        do {
-            try AtomicFileWriter.write(data, to: output)
-        } catch {
-            throw UsageError(error.description)
+        if output == "-" {
+            let stdout = OutputSink.standardOutput()
+            do {
+                try stdout.write(data)
+                try stdout.flush()
+            } catch {
+                Console.exitOnLostOutput(error.code)
+            }
+        } else {
+            do {
+                try AtomicFileWriter.write(data, to: output)
+            } catch {
+                throw UsageError(error.description)
+            }
         }
         Console.error(
             "ces-audit: snapshot written to \(output): \(snapshot.enrollmentServices.value?.count ?? 0) CAs, \(snapshot.templates.value?.count ?? 0) templates, \(snapshot.accounts?.count ?? 0) accounts"

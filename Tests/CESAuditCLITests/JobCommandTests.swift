@@ -318,6 +318,22 @@ struct JobCommandTests {
         #expect(!text.contains("alice") && !text.contains("bulk0"), "no per-user labels")
     }
 
+    @Test func outputDashIsStandardOutput() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dash = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("-").path
+        defer { try? FileManager.default.removeItem(atPath: dash) }
+        let report = try CLI.run(
+            ["user", "bob", "--endpoint", Self.kerberos, "--template", "User", "--format", "json", "--output", "-"]
+                + Self.connection())
+        #expect(report.status == 2, "\(report.stderr)")
+        #expect(try Self.json(report.stdout)["command"] as? String == "user")
+        let snapshot = try CLI.run(["snapshot", "--output", "-", "--account", "bob"] + Self.connection())
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        #expect(try Self.json(snapshot.stdout)["accounts"] != nil)
+        #expect(!FileManager.default.fileExists(atPath: dash), "no file named -")
+    }
+
     @Test func snapshotThenOfflineUserMatchesTheLiveRun() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
