@@ -149,6 +149,9 @@ public struct TextReporter: Reporter {
         let indent = "           "
         if let endpoint = finding.endpoint { lines.append(indent + "endpoint: \(endpoint.printable)") }
         lines += indented(finding.message, by: indent)
+        if finding.severity == .info && finding.status == .pass {
+            lines.append(indent + "severity info (site policy): on record, not counted")
+        }
         if let waiver = finding.waiver {
             if waiver.expired {
                 lines.append(indent + "waiver EXPIRED on \(waiver.expires.printable): \(waiver.reason.printable)")

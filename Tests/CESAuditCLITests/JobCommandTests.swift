@@ -107,6 +107,39 @@ struct JobCommandTests {
         #expect(try run("alice", Self.username) == 3)
     }
 
+    /// carol warns on CES-A2 and CES-C9: overrides decide the status, and the exit status and every format follow.
+    @Test func siteSeverityOverridesDecideTheStatusAndEveryFormat() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let policy = directory.appendingPathComponent("site.yaml")
+        func run(_ severity: String, _ format: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try "schemaVersion: 1\ndisabled: [CES-B4, CES-D2, CES-G1, CES-G2, CES-G3]\nseverity: {\(severity)}\n".write(
+                to: policy, atomically: true, encoding: .utf8)
+            return try CLI.run(
+                [
+                    "user", "carol", "--endpoint", Self.kerberos, "--template", "User", "--evidence", Self.evidence,
+                    "--site-policy", policy.path, "--format", format,
+                ] + Self.connection())
+        }
+        let raised = try run("CES-A2: fail, CES-C9: info", "nagios")
+        #expect(raised.status == 2, "\(raised.stderr)")
+        #expect(raised.stdout.hasPrefix("CES-AUDIT CRITICAL - 1 fail, 0 warn"), "\(raised.stdout)")
+        #expect(raised.stdout.contains("[FAIL] CES-A2 carol"))
+        #expect(!raised.stdout.contains("CES-C9"), "info is not an open finding")
+        let junit = try run("CES-A2: fail, CES-C9: info", "junit")
+        #expect(junit.stdout.contains("<testsuites name=\"ces-audit\" tests=\"39\" failures=\"1\" errors=\"0\""))
+        let json = try Self.json(try run("CES-A2: fail, CES-C9: info", "json").stdout)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let c9 = try #require(findings.first { $0["ruleId"] as? String == "CES-C9" })
+        #expect(c9["status"] as? String == "pass")
+        #expect(c9["severity"] as? String == "info")
+        #expect((c9["message"] as? String)?.contains("msDS-SupportedEncryptionTypes") == true)
+        #expect(try run("CES-A2: info, CES-C9: info", "text").status == 0)
+        let prometheus = try run("CES-A2: info, CES-C9: info", "prometheus").stdout
+        #expect(prometheus.contains("ces_audit_findings{command=\"user\",rule=\"CES-C9\",status=\"pass\"} 1"))
+        #expect(prometheus.contains("ces_audit_exit_status{command=\"user\"} 0"), "\(prometheus)")
+    }
+
     @Test func directoryDownIsUnknownWithANagiosLine() throws {
         let port = try closedPort()
         let result = try CLI.run(
