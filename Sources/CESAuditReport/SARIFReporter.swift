@@ -83,14 +83,22 @@ public struct SARIFReporter: Reporter {
             ruleId: finding.ruleId, ruleIndex: ruleIndex, kind: kind, level: level,
             message: .init(text: finding.message),
             locations: [.init(logicalLocations: [location])],
-            partialFingerprints: [
-                "cesAuditIdentity/v1": [identity.ruleId, identity.subject, identity.endpoint ?? ""]
-                    .joined(separator: "|")
-            ],
+            partialFingerprints: ["cesAuditIdentity/v1": Self.fingerprint(identity)],
             suppressions: suppressions,
             properties: .init(
                 status: finding.status.rawValue, subjectKind: finding.subject.kind.rawValue,
-                endpoint: finding.endpoint, errorCodes: finding.errorCodes))
+                endpoint: finding.endpoint, endpointMode: finding.endpointMode, template: finding.template,
+                errorCodes: finding.errorCodes))
+    }
+
+    /// `rule|subject|endpoint`, then `|mode|template|CA` when the finding has any of them: unique per listed finding,
+    /// and unchanged for findings that were already told apart by the first three.
+    static func fingerprint(_ identity: FindingIdentity) -> String {
+        var parts = [identity.ruleId, identity.subject, identity.endpoint ?? ""]
+        if identity.endpointMode != nil || identity.template != nil || identity.ca != nil {
+            parts += [identity.endpointMode ?? "", identity.template ?? "", identity.ca ?? ""]
+        }
+        return parts.joined(separator: "|")
     }
 
     /// conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
@@ -218,6 +226,8 @@ public struct SARIFReporter: Reporter {
             var status: String
             var subjectKind: String
             var endpoint: String?
+            var endpointMode: String?
+            var template: String?
             var errorCodes: [String]
         }
 

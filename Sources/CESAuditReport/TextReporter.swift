@@ -147,7 +147,11 @@ public struct TextReporter: Reporter {
             "  \(colour(padded, for: finding.status))  \(finding.ruleId.printable)  \(finding.title.printable)"
         ]
         let indent = "           "
-        if let endpoint = finding.endpoint { lines.append(indent + "endpoint: \(endpoint.printable)") }
+        if let endpoint = finding.endpoint {
+            var line = indent + "endpoint: \(endpoint.printable)"
+            if let mode = finding.endpointMode { line += " (\(mode.printable))" }
+            lines.append(line)
+        }
         lines += indented(finding.message, by: indent)
         if finding.severity == .info && finding.status == .pass {
             lines.append(indent + "severity info (site policy): on record, not counted")
@@ -169,6 +173,9 @@ public struct TextReporter: Reporter {
     private func describe(_ identity: FindingIdentity) -> String {
         var text = "\(identity.ruleId.printable)  \(identity.subject.printable)"
         if let endpoint = identity.endpoint { text += "  @ \(endpoint.printable)" }
+        if let mode = identity.endpointMode { text += " (\(mode.printable))" }
+        if let template = identity.template { text += "  template \(template.printable)" }
+        if let ca = identity.ca { text += "  on \(ca.printable)" }
         return text
     }
 

@@ -298,6 +298,61 @@ struct JobCommandTests {
         #expect((try Self.json(listing.stdout)["runs"] as? [[String: Any]])?.count == 3)
     }
 
+    /// One URL published twice (enrollment and renewal-only), B2/F1–F4 per template, a template on two CAs: every
+    /// listed finding of a full scan is told apart in every format that names findings one by one, and the history
+    /// keeps one open finding per listed one.
+    @Test func everyListedFindingHasItsOwnIdentityInEveryFormat() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let history = directory.appendingPathComponent("history.sqlite").path
+        func scan(_ format: String, _ extra: [String] = []) throws -> String {
+            let result = try CLI.run(["scan", "--format", format, "--evidence", Self.evidence] + extra + Self.connection())
+            #expect(result.status == 2, "\(result.stderr)")
+            return result.stdout
+        }
+        func duplicates(_ keys: [String]) -> [String] {
+            Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        }
+
+        let report = try Self.json(try scan("json", ["--history", history]))
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.count > 5_000)
+        let keys = findings.map { finding in
+            let subject = finding["subject"] as? [String: Any]
+            let evidence = finding["evidence"] as? [String: Any]
+            return [
+                finding["ruleId"], subject?["dn"] ?? subject?["name"], finding["endpoint"], finding["endpointMode"],
+                evidence?["template"], evidence?["ca"],
+            ].map { "\($0 ?? "-")" }.joined(separator: "|")
+        }
+        #expect(duplicates(keys).isEmpty, "\(duplicates(keys).prefix(5))")
+        #expect(keys.contains { $0.contains("|certificate, renewal-only|") }, "the renewal-only twin is listed")
+
+        let sarif = try Self.json(try scan("sarif"))
+        let results = try #require((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+        let fingerprints = results.compactMap {
+            ($0["partialFingerprints"] as? [String: String])?["cesAuditIdentity/v1"]
+        }
+        #expect(fingerprints.count == findings.count)
+        #expect(duplicates(fingerprints).isEmpty, "\(duplicates(fingerprints).prefix(5))")
+
+        let junit = try XMLDocument(data: Data(try scan("junit").utf8))
+        let cases = try junit.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }.map {
+            "\($0.attribute(forName: "classname")?.stringValue ?? "") \($0.attribute(forName: "name")?.stringValue ?? "")"
+        }
+        #expect(cases.count == findings.count)
+        #expect(duplicates(cases).isEmpty, "\(duplicates(cases).prefix(5))")
+
+        let nagios = try scan("nagios").split(separator: "\n").dropFirst().map(String.init)
+        #expect(duplicates(nagios).isEmpty, "\(duplicates(nagios).prefix(5))")
+
+        // No waiver in this run: every listed non-pass finding is open, and the history keeps each one.
+        let runs = try CLI.run(["history", history, "--format", "json"])
+        let run = try #require((try Self.json(runs.stdout)["runs"] as? [[String: Any]])?.first)
+        let listedNonPass = findings.filter { ["fail", "warn", "unknown"].contains($0["status"] as? String) }.count
+        #expect(run["openFindings"] as? Int == listedNonPass)
+    }
+
     @Test func scanSpoolsItsFindingsToTMPDIRAndLeavesNothingThere() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -130,6 +130,10 @@ struct LegacyTextReporter {
         let indent = "           "
         if let endpoint = finding.endpoint { lines.append(indent + "endpoint: \(endpoint.printable)") }
         lines += indented(finding.message, by: indent)
+        // Added since: a condition a site policy rates `info` is a pass that says so.
+        if finding.severity == .info && finding.status == .pass {
+            lines.append(indent + "severity info (site policy): on record, not counted")
+        }
         if let waiver = finding.waiver {
             if waiver.expired {
                 lines.append(indent + "waiver EXPIRED on \(waiver.expires.printable): \(waiver.reason.printable)")
