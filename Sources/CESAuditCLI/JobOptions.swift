@@ -70,14 +70,27 @@ struct JobRunner {
     let options: JobOptions
     /// `scan --history`: the run is recorded and compared with the previous one.
     var history: HistoryOptions? = nil
+    let startedAt = Date()
 
-    /// `job` also gets the config file, for settings of its own (the service account).
+    /// `job` also gets the config file, for settings of its own (the service account). A usage error found on the
+    /// way ends the run as `fail` does, so a Nagios check still gets its status line.
     func run(
         _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally
     ) async throws -> Never {
-        let startedAt = Date()
-        let file = try connection.configFile()
-        let options = options.merged(with: file)
+        var options = options
+        do {
+            let file = try connection.configFile()
+            options = options.merged(with: file)
+            try await run(job, file: file, options: options)
+        } catch let error as UsageError {
+            fail(ExitStatus.usage, error.description, options)
+        }
+    }
+
+    private func run(
+        _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally,
+        file: ConfigFile, options: JobOptions
+    ) async throws -> Never {
         let history = history.map { $0.merged(with: file) }
         let (catalogue, policy) = try options.catalogueAndPolicy()
         var source = try await directorySource(options, file)
@@ -161,10 +174,26 @@ struct JobRunner {
         }
     }
 
-    /// One line on stderr (and, for the Nagios format, a status line monitoring can show), then exit.
+    /// One line on stderr, then exit. A monitoring format says so too: Nagios gets an UNKNOWN status line and exit
+    /// 3 (a plugin answers 0–3, usage errors included); a Prometheus textfile gets exit status 3 and this run's time,
+    /// so the previous run's file does not go on reporting its verdict.
     private func fail(_ status: Int32, _ message: String, _ options: JobOptions) -> Never {
-        if options.effectiveFormat == .nagios, status == ExitStatus.unknown {
-            Console.out("CES-AUDIT UNKNOWN - \(message)")
+        switch options.effectiveFormat {
+        case .nagios:
+            Console.out("CES-AUDIT UNKNOWN - \(status == ExitStatus.usage ? "usage: " : "")\(message)")
+            Console.error("ces-audit: \(message)")
+            Foundation.exit(ExitStatus.unknown)
+        case .prometheus:
+            let text = PrometheusReporter.failedRun(
+                command: command, target: target, startedAt: startedAt,
+                durationMs: Int(Date().timeIntervalSince(startedAt) * 1000))
+            if let path = options.outputPath {
+                do { try AtomicFileWriter.write(Data(text.utf8), to: path) } catch {
+                    Console.error("ces-audit: \(error.description)")
+                }
+            }
+        default:
+            break
         }
         Console.error("ces-audit: \(message)")
         Foundation.exit(status)

@@ -136,8 +136,8 @@ struct JobCommandTests {
         #expect((c9["message"] as? String)?.contains("msDS-SupportedEncryptionTypes") == true)
         #expect(try run("CES-A2: info, CES-C9: info", "text").status == 0)
         let prometheus = try run("CES-A2: info, CES-C9: info", "prometheus").stdout
-        #expect(prometheus.contains("ces_audit_findings{command=\"user\",rule=\"CES-C9\",status=\"pass\"} 1"))
-        #expect(prometheus.contains("ces_audit_exit_status{command=\"user\"} 0"), "\(prometheus)")
+        #expect(prometheus.contains("ces_audit_findings{command=\"user\",target=\"carol\",rule=\"CES-C9\",status=\"pass\"} 1"))
+        #expect(prometheus.contains("ces_audit_exit_status{command=\"user\",target=\"carol\"} 0"), "\(prometheus)")
     }
 
     @Test func directoryDownIsUnknownWithANagiosLine() throws {
@@ -404,6 +404,16 @@ struct JobCommandTests {
         #expect(text.contains("ces_audit_last_run_timestamp_seconds"))
         #expect(text.contains("ces_audit_run_duration_seconds"))
         #expect(!text.contains("alice") && !text.contains("bulk0"), "no per-user labels")
+        try Promtool.check(URL(fileURLWithPath: file))
+        // user and server series name their target: two textfiles never hold the same series.
+        for (arguments, target) in [(["user", "carol"], "carol"), (["server", "ces02.corp.example.test", "--ca", "corp-CA01"], "ces02.corp.example.test")] {
+            let textfile = directory.appendingPathComponent("\(target).prom")
+            let run = try CLI.run(arguments + ["--format", "prometheus", "--output", textfile.path] + Self.connection())
+            #expect([1, 2, 3].contains(run.status), "\(run.stderr)")
+            let series = try String(contentsOf: textfile, encoding: .utf8)
+            #expect(series.contains("ces_audit_exit_status{command=\"\(arguments[0])\",target=\"\(target)\"} \(run.status)"))
+            try Promtool.check(textfile)
+        }
     }
 
     @Test func outputDashIsStandardOutput() throws {

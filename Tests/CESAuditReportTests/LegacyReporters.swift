@@ -380,20 +380,22 @@ struct LegacyPrometheusReporter {
     }
 
     func text(_ report: AuditReport) -> String {
-        let command = ("command", report.command)
+        // Since: the run's labels name the target too.
+        var command = [("command", report.command)]
+        if let target = report.target { command.append(("target", target)) }
         var families: [Family] = []
 
         var family = Family("ces_audit_last_run_timestamp_seconds", "Start of the last ces-audit run, Unix time.")
-        family.samples.append(([command], Self.number(report.startedAt.timeIntervalSince1970)))
+        family.samples.append((command, Self.number(report.startedAt.timeIntervalSince1970)))
         families.append(family)
 
         family = Family("ces_audit_run_duration_seconds", "Duration of the last ces-audit run.")
-        family.samples.append(([command], Self.number(Double(report.durationMs) / 1000)))
+        family.samples.append((command, Self.number(Double(report.durationMs) / 1000)))
         families.append(family)
 
         if let subjects = report.subjectsScanned {
             family = Family("ces_audit_subjects_scanned", "Distinct subjects evaluated by the last run.")
-            family.samples.append(([command], String(subjects)))
+            family.samples.append((command, String(subjects)))
             families.append(family)
         }
 
@@ -403,22 +405,22 @@ struct LegacyPrometheusReporter {
         for rule in perRule.keys.sorted() {
             for status in Status.allCases {
                 guard let count = perRule[rule]?[status] else { continue }
-                family.samples.append(([command, ("rule", rule), ("status", status.rawValue)], String(count)))
+                family.samples.append((command + [("rule", rule), ("status", status.rawValue)], String(count)))
             }
         }
         families.append(family)
 
         family = Family(
-            "ces_audit_findings_total", "Evaluated findings of the last run by status, listed or not (summary).")
+            "ces_audit_findings_evaluated", "Evaluated findings of the last run by status, listed or not (summary).")
         for status in Status.allCases {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.summary[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.summary[status])))
         }
         families.append(family)
 
         family = Family(
             "ces_audit_findings_open", "Open findings of the last run by status (not accepted by an active waiver).")
         for status in [Status.fail, .warn, .unknown] {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.openCounts[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.openCounts[status])))
         }
         families.append(family)
 
@@ -434,24 +436,24 @@ struct LegacyPrometheusReporter {
         }
         for rule in worst.keys.sorted() {
             for (kind, value) in (worst[rule] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                family.samples.append(([command, ("rule", rule), ("subject_kind", kind)], String(value)))
+                family.samples.append((command + [("rule", rule), ("subject_kind", kind)], String(value)))
             }
         }
         families.append(family)
 
         family = Family("ces_audit_exit_status", "Exit status of the last run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
-        family.samples.append(([command], String(report.exitStatus)))
+        family.samples.append((command, String(report.exitStatus)))
         families.append(family)
 
         if let changes = report.changes {
             family = Family("ces_audit_findings_new", "Open findings the previous run did not have.")
-            family.samples.append(([command], String(changes.new.count)))
+            family.samples.append((command, String(changes.new.count)))
             families.append(family)
             family = Family("ces_audit_findings_resolved", "Findings open in the previous run and resolved since.")
-            family.samples.append(([command], String(changes.resolved.count)))
+            family.samples.append((command, String(changes.resolved.count)))
             families.append(family)
             family = Family("ces_audit_findings_still_open", "Findings open in both the previous and the last run.")
-            family.samples.append(([command], String(changes.stillOpen)))
+            family.samples.append((command, String(changes.stillOpen)))
             families.append(family)
         }
 
