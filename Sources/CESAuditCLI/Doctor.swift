@@ -1,4 +1,5 @@
 import ArgumentParser
+import CESAuditReport
 import DirectoryAccess
 import Foundation
 
@@ -91,8 +92,9 @@ struct DoctorReport: Encodable {
         rows.append(("SASL mechanisms", rootDSE.supportedSASLMechanisms.joined(separator: ", ")))
         if let pki { rows.append(("AD CS objects", pki.summary)) }
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(
-            separator: "\n")
+        // Values come from the DC: one line each, whatever they hold.
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1.printableLine }
+            .joined(separator: "\n")
     }
 }
 

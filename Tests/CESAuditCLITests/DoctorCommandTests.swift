@@ -29,6 +29,13 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// A value inside an error message (here a file name) cannot add lines to stderr or drive the terminal.
+    @Test func errorMessagesStayOneLine() throws {
+        let result = try CLI.run(["user", "bob", "--site-policy", "/nonexistent\nces-audit: forged\u{1B}[2J"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "ces-audit: cannot read site policy /nonexistent\\x0Aces-audit: forged\\x1B[2J\n")
+    }
+
     @Test func bindDNWithoutPasswordIsAUsageError() throws {
         let result = try CLI.run(
             ["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])
