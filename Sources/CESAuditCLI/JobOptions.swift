@@ -29,11 +29,15 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Evaluate a snapshot saved by 'ces-audit snapshot' instead of reading AD.")
     var snapshot: String?
 
-    /// These options with the config file's settings filled in where a flag was not given.
-    func merged(with file: ConfigFile) -> JobOptions {
+    /// These options with the config file's settings filled in where a flag was not given. The config file's
+    /// `output` is the scheduled scan's (a textfile for the collector, say): it applies to `scan` only, and only as a
+    /// whole when neither `--format` nor `--output` is given, so an interactive run never writes into it.
+    func merged(with file: ConfigFile, command: String) -> JobOptions {
         var merged = self
-        merged.format = format ?? file.output.format.flatMap(OutputFormat.init(rawValue:))
-        merged.output = output ?? file.output.path
+        if command == "scan" && format == nil && output == nil {
+            merged.format = file.output.format.flatMap(OutputFormat.init(rawValue:))
+            merged.output = file.output.path
+        }
         merged.evidence = evidence ?? file.evidence
         merged.policies = policies ?? file.policies
         merged.sitePolicy = sitePolicy ?? file.sitePolicy
@@ -80,7 +84,7 @@ struct JobRunner {
         var options = options
         do {
             let file = try connection.configFile()
-            options = options.merged(with: file)
+            options = options.merged(with: file, command: command)
             try await run(job, file: file, options: options)
         } catch let error as UsageError {
             fail(ExitStatus.usage, error.description, options)

@@ -36,6 +36,18 @@ import Testing
         #expect(result.stderr == "ces-audit: cannot read site policy /nonexistent\\x0Aces-audit: forged\\x1B[2J\n")
     }
 
+    /// Credentials that would be ignored are a mistake to point out, not to skip.
+    @Test(arguments: [
+        (["doctor", "--uri", "ldap://127.0.0.1:9"], ["CES_AUDIT_PASSWORD": "x"], "no --bind-dn"),
+        (["doctor", "--uri", "ldap://127.0.0.1:9", "--principal", "a@B"], [:], "--principal needs --keytab"),
+        (["user", "bob", "--uri", "ldap://127.0.0.1:9", "--principal", "a@B"], [:], "--principal needs --keytab"),
+    ])
+    func ignoredCredentialsAreUsageErrors(arguments: [String], environment: [String: String], says: String) throws {
+        let result = try CLI.run(arguments, environment: environment)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(says), "\(result.stderr)")
+    }
+
     @Test func bindDNWithoutPasswordIsAUsageError() throws {
         let result = try CLI.run(
             ["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])

@@ -158,6 +158,8 @@ struct JobCommandTests {
         ["server", "ces01.corp.example.test", "--ca", "corp-CA09"],
         ["server", "ces09.corp.example.test", "--ca", "corp-CA01"],
         ["server", "ces01.corp.example.test", "--auth", "bogus"],
+        ["server", "ces02.corp.example.test", "--ca", "corp-CA01", "--service-account", "nobody"],
+        ["user", "bob", "--service-account", "nobody"],
         ["scan", "--keep-runs", "0"],
         ["scan", "--format", "xml"],
     ])
@@ -166,6 +168,18 @@ struct JobCommandTests {
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// ces02 publishes for corp-CA01 only: no --ca needed. ces01 publishes for two CAs: the error lists them.
+    @Test func serverInfersTheCAItsHostPublishesFor() throws {
+        let inferred = try CLI.run(["server", "ces02.corp.example.test", "--format", "json"] + Self.connection())
+        #expect(inferred.status == 2, "\(inferred.stderr)")
+        let principals = try #require(try Self.json(inferred.stdout)["principals"] as? [[String: Any]])
+        #expect(principals.compactMap { $0["endpoint"] as? String }.allSatisfy { $0.contains("/corp-CA01_CES_") })
+        #expect(!principals.isEmpty)
+        let ambiguous = try CLI.run(["server", "ces01.corp.example.test"] + Self.connection())
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("name one with --ca"))
     }
 
     @Test func nagiosAndTextForPeople() throws {
@@ -461,6 +475,7 @@ struct JobCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let env = try TestBed()
         let config = directory.appendingPathComponent("ces-audit.yaml")
+        let textfile = directory.appendingPathComponent("ces_audit.prom")
         try """
         schemaVersion: 1
         connection:
@@ -469,14 +484,24 @@ struct JobCommandTests {
           bindDN: "\(env["CES_TEST_READER_DN"])"
           passwordFile: \(env["CES_TEST_READER_PASSWORD_FILE"])
         evidence: \(Self.evidence)
-        output:
-          format: json
+        output: {format: prometheus, path: \(textfile.path)}
         """.write(to: config, atomically: true, encoding: .utf8)
+        // The config's output is the scheduled scan's: interactive runs write text to stdout, never into it.
         let fromFile = try CLI.run(["user", "bob", "--config", config.path])
         #expect(fromFile.status == 2, "\(fromFile.stderr)")
-        #expect(try Self.json(fromFile.stdout)["command"] as? String == "user")
+        #expect(fromFile.stdout.hasPrefix("ces-audit 0.1.0: user bob"), "\(fromFile.stdout.prefix(200))")
         let flagWins = try CLI.run(["user", "bob", "--config", config.path, "--format", "nagios"])
         #expect(flagWins.stdout.hasPrefix("CES-AUDIT CRITICAL"))
+        #expect(!FileManager.default.fileExists(atPath: textfile.path))
+        let scheduled = try CLI.run(["scan", "--config", config.path])
+        #expect(scheduled.status == 2, "\(scheduled.stderr)")
+        #expect(scheduled.stdout.isEmpty)
+        let written = try String(contentsOf: textfile, encoding: .utf8)
+        #expect(written.contains("ces_audit_exit_status{command=\"scan\"} 2"))
+        // A flag replaces the config's output as a whole: --format text does not write text into the textfile.
+        let interactive = try CLI.run(["scan", "--config", config.path, "--format", "text"])
+        #expect(interactive.stdout.hasPrefix("ces-audit 0.1.0: scan"))
+        #expect(try String(contentsOf: textfile, encoding: .utf8) == written)
 
         let bad = directory.appendingPathComponent("bad.yaml")
         try "schemaVersion: 1\nconnection:\n  url: ldaps://x\n".write(to: bad, atomically: true, encoding: .utf8)

@@ -67,6 +67,7 @@ public struct UserJob: Sendable {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates
             let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            try ServerJob.requireFound(serviceAccount, path)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
