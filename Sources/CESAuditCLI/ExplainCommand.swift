@@ -9,14 +9,16 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain an error code: symbol, message, where it shows up, likely causes, rules to check.",
-        discussion: "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272 or a symbol name."
+        discussion:
+            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name (WS_E_ENDPOINT_FAULT_RECEIVED, ERROR_ACCESS_DENIED, KRB_AP_ERR_SKEW) or a whole log line holding one."
     )
 
     // Collects unrecognised words too, so negative decimals (-2143485933) and `WIN32: 1722` unquoted work.
     @Argument(parsing: .allUnrecognized, help: "The error code or symbol.")
     var words: [String] = []
 
-    var code: String { words.joined(separator: " ") }
+    /// The words after a leading `--` (which ends options, as everywhere: `explain -- -2143485933`).
+    var code: String { (words.first == "--" ? words.dropFirst() : words[...]).joined(separator: " ") }
 
     @Flag(help: "Read a bare number as a Kerberos error code (e.g. 13 = KDC_ERR_BADOPTION).")
     var kerberos = false

@@ -231,10 +231,11 @@ struct DoctorAgainstTestBedTests {
 
     @Test(arguments: [
         "0x803d0013", "803D0013", "-2143485933", "2151481363", "WS_E_ENDPOINT_FAULT_RECEIVED",
-        "ws_e_endpoint_fault_received",
+        "ws_e_endpoint_fault_received", "-- -2143485933", "Exception from HRESULT: 0x803D0013",
+        "System.ServiceModel.FaultException: The request failed (0x803d0013)",
     ])
     func explainNormalisesEveryForm(code: String) throws {
-        let result = try CLI.run(["explain", code, "--format", "json"])
+        let result = try CLI.run(["explain", "--format", "json"] + code.split(separator: " ").map(String.init))
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let codes = try #require(json["codes"] as? [[String: Any]])
@@ -259,6 +260,19 @@ struct DoctorAgainstTestBedTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("1. Template requires an e-mail address the requester does not have (CES-F1: "))
         #expect(!result.stdout.contains("shows up: F1"))
+    }
+
+    /// What Windows users paste: a Win32 name, a certutil line, a Kerberos symbol with its text.
+    @Test(arguments: [
+        (["ERROR_ACCESS_DENIED"], "E_ACCESSDENIED"),
+        (["CertUtil: -getreg command FAILED: 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)"], "ERROR_FILE_NOT_FOUND"),
+        (["CertUtil:", "-getreg", "command", "FAILED:", "0x80070002"], "ERROR_FILE_NOT_FOUND"),
+        (["KRB_AP_ERR_SKEW(Clock skew too great)"], "KRB_AP_ERR_SKEW"),
+    ])
+    func explainFindsTheCodeInWhatWasPasted(words: [String], symbol: String) throws {
+        let result = try CLI.run(["explain"] + words)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(symbol), "\(result.stdout)")
     }
 
     @Test func explainKerberosNumber() throws {

@@ -90,6 +90,22 @@ struct JobCommandTests {
         #expect((subject["sid"] as? String)?.hasPrefix("S-1-5-21-") == true)
     }
 
+    /// The forms Windows users type name the same account; a computer needs no `$`; a pasted URL may end in `/`.
+    @Test(arguments: [
+        (#"CORP\bob"#, "bob"), (#"corp.example.test\bob"#, "bob"), ("bob@corp.example.test", "bob"),
+        ("BOB", "bob"), ("WKS01", "WKS01$"),
+    ])
+    func accountFormsWindowsUsersType(typed: String, samAccountName: String) throws {
+        let result = try CLI.run(
+            ["user", typed, "--endpoint", Self.kerberos + "/", "--template", "User", "--format", "json"]
+                + Self.connection())
+        #expect([1, 2, 3].contains(result.status), "\(result.stderr)")
+        let findings = try #require(try Self.json(result.stdout)["findings"] as? [[String: Any]])
+        let a1 = try #require(findings.first { $0["ruleId"] as? String == "CES-A1" })
+        #expect((a1["subject"] as? [String: Any])?["name"] as? String == samAccountName)
+        #expect(a1["endpoint"] as? String == Self.kerberos)
+    }
+
     @Test func exitStatusIsZeroOneTwoThreeBySeverity() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -39,12 +39,15 @@ public struct SnapshotDirectorySource: DirectorySource {
         return SnapshotDirectorySource(snapshot: snapshot)
     }
 
-    public func account(named name: String) async throws(JobError) -> AccountRecord? {
-        let wanted = name.lowercased()
-        return accounts.first {
-            $0.samAccountName.lowercased() == wanted || $0.userPrincipalName?.lowercased() == wanted
-                || $0.dn.lowercased() == wanted
+    public func account(named typed: String) async throws(JobError) -> AccountRecord? {
+        let domain = snapshot.domain
+        let name = AccountName(
+            typed, dnsDomain: domain.dnsName ?? AccountName.dnsDomain(ofNamingContext: domain.defaultNamingContext))
+        let ranked = accounts.compactMap { account in
+            name.rank(samAccountName: account.samAccountName, userPrincipalName: account.userPrincipalName, dn: account.dn)
+                .map { (rank: $0, account: account) }
         }
+        return ranked.min { $0.rank < $1.rank }?.account
     }
 
     public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution

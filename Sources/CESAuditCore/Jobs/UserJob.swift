@@ -21,6 +21,12 @@ public struct UserJob: Sendable {
         self.serviceAccount = serviceAccount
     }
 
+    static func trimmingTrailingSlashes(_ url: String) -> String {
+        var url = Substring(url)
+        while url.hasSuffix("/") { url.removeLast() }
+        return String(url)
+    }
+
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
         let snapshot = source.snapshot
         let noSuchAccount = JobError.usage(
@@ -31,7 +37,11 @@ public struct UserJob: Sendable {
         var pairs = cas.flatMap { ca in ca.endpoints.map { (ca: ca, endpoint: $0) } }
         let published = pairs.compactMap(\.endpoint.url)
         if let endpointURL {
-            pairs = pairs.filter { $0.endpoint.url?.caseInsensitiveCompare(endpointURL) == .orderedSame }
+            // As pasted from a browser or a log: a trailing slash does not make another endpoint.
+            let wanted = Self.trimmingTrailingSlashes(endpointURL)
+            pairs = pairs.filter {
+                $0.endpoint.url.map(Self.trimmingTrailingSlashes)?.caseInsensitiveCompare(wanted) == .orderedSame
+            }
         }
         // An unknown account is the first thing to say, before what is wrong with the endpoint or template asked for.
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
