@@ -56,8 +56,13 @@ struct CESAudit: AsyncParsableCommand {
             Console.out(fullMessage(for: error))
             Foundation.exit(0)
         }
-        let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        let line = firstLine.replacingOccurrences(of: "Error: ", with: "")
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        var line = (lines.first ?? "\(error)").replacingOccurrences(of: "Error: ", with: "")
+        // "Please provide one of the following:" and the values on the lines after it: one line that names them.
+        if line.hasSuffix(":") {
+            let values = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+            if !values.isEmpty { line += " " + values.joined(separator: ", ") }
+        }
         // ArgumentParser reports its own errors (unknown flag, failed validation) as validationFailure (64).
         if code == .validationFailure { usageError(line) }
         Console.error("ces-audit: \(line)")

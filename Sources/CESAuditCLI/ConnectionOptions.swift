@@ -133,7 +133,11 @@ struct ConnectionOptions: ParsableArguments {
             throw UsageError("no --uri, no --domain and no default realm in krb5.conf: say which DC to use")
         }
         let found = DomainControllerLocator.ldapURIs(domain: domain)
-        return found.isEmpty ? [LDAPURI(scheme: .ldap, host: domain)] : found
+        guard found.isEmpty else { return found }
+        Console.warning(
+            "no domain controller found through the DNS SRV record _ldap._tcp.\(domain); trying ldap://\(domain) (give --uri to choose a DC)"
+        )
+        return [LDAPURI(scheme: .ldap, host: domain)]
     }
 
     private func readPassword() throws -> Secret {

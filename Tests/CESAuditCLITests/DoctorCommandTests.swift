@@ -36,6 +36,32 @@ import Testing
         #expect(result.stderr == "ces-audit: cannot read site policy /nonexistent\\x0Aces-audit: forged\\x1B[2J\n")
     }
 
+    @Test func messagesSpeakTheUsersLanguage() throws {
+        let format = try CLI.run(["user", "bob", "--format", "xml"])
+        #expect(format.status == 64)
+        #expect(format.stderr.contains("one of the following: text, json, sarif, junit, nagios, prometheus"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ces-msg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (content, says) in [
+            (Data(#"{"domain": 5}"#.utf8), "is not a ces-audit snapshot: missing key schemaVersion"),
+            (Data([0, 1, 0xFF, 0x1B, 0x5B, 0x32, 0x4A]), "is not a ces-audit snapshot: not valid JSON"),
+        ] {
+            let file = directory.appendingPathComponent("snapshot.json")
+            try content.write(to: file)
+            let result = try CLI.run(["user", "bob", "--snapshot", file.path])
+            #expect(result.status == 64)
+            #expect(result.stderr == "ces-audit: \(file.path) \(says)\n", "\(result.stderr)")
+        }
+        // DNS SRV discovery that finds nothing says so and names what it tries instead.
+        let discovery = try CLI.run(["doctor", "--domain", "nonexistent.invalid", "--timeout", "2"])
+        #expect(discovery.status == 3)
+        #expect(
+            discovery.stderr.contains(
+                "no domain controller found through the DNS SRV record _ldap._tcp.nonexistent.invalid; trying ldap://nonexistent.invalid"
+            ), "\(discovery.stderr)")
+    }
+
     /// Credentials that would be ignored are a mistake to point out, not to skip.
     @Test(arguments: [
         (["doctor", "--uri", "ldap://127.0.0.1:9"], ["CES_AUDIT_PASSWORD": "x"], "no --bind-dn"),

@@ -90,14 +90,22 @@ public struct SnapshotDirectorySource: DirectorySource {
         try await body(enabled)
     }
 
+    /// In the file's terms (key paths), never the decoder's (`CodingKeys(stringValue:…)`).
     static func describe(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context, _ last: String? = nil) -> String {
+            (context.codingPath.map(\.stringValue) + [last].compactMap { $0 }).joined(separator: ".")
+        }
         switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing key \(path(context, key.stringValue))"
+        case DecodingError.typeMismatch(let type, let context):
+            return "\(path(context)): not a \(type) value"
+        case DecodingError.valueNotFound(let type, let context):
+            return "\(path(context)): no \(type) value"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): invalid value"
         default:
-            return "\(error)"
+            return "not valid JSON"
         }
     }
 }

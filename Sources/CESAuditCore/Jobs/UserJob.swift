@@ -29,8 +29,11 @@ public struct UserJob: Sendable {
 
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
         let snapshot = source.snapshot
+        // A snapshot holds only the accounts it was taken with: the fix is a new snapshot, not another name.
         let noSuchAccount = JobError.usage(
-            "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
+            source is SnapshotDirectorySource
+                ? "the snapshot holds no account '\(account)': retake it with --account \(account) (or --all-accounts)"
+                : "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
         )
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
