@@ -364,6 +364,13 @@ struct JobCommandTests {
             ($0["partialFingerprints"] as? [String: String])?["cesAuditIdentity/v1"]
         }
         #expect(fingerprints.count == findings.count)
+        // GitHub code scanning takes a result only with a repository-relative physical location.
+        let uris = results.compactMap {
+            (((($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?[
+                "artifactLocation"] as? [String: Any])?["uri"] as? String)
+        }
+        #expect(uris.count == results.count)
+        #expect(uris.allSatisfy { $0.hasPrefix("ad/") && URL(string: $0) != nil }, "\(uris.prefix(3))")
         #expect(duplicates(fingerprints).isEmpty, "\(duplicates(fingerprints).prefix(5))")
 
         let junit = try XMLDocument(data: Data(try scan("junit").utf8))

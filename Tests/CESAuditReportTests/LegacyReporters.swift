@@ -570,7 +570,7 @@ struct LegacySARIFReporter {
         return Result(
             ruleId: finding.ruleId, ruleIndex: ruleIndex, kind: kind, level: level,
             message: .init(text: finding.message),
-            locations: [.init(logicalLocations: [location])],
+            locations: [.init(physicalLocation: .init(finding.subject), logicalLocations: [location])],
             partialFingerprints: [
                 "cesAuditIdentity/v1": [identity.ruleId, identity.subject, identity.endpoint ?? ""]
                     .joined(separator: "|")
@@ -668,7 +668,30 @@ struct LegacySARIFReporter {
         var kind: String
     }
 
+    /// GitHub code scanning accepts a result only with a physical location whose URI is a path relative to the
+    /// repository root (no scheme). AD objects are not files, so the path names the object, `ad/<kind>/<name>`:
+    /// stable across runs, and one per subject.
+    struct PhysicalLocation: Encodable {
+        struct ArtifactLocation: Encodable {
+            var uri: String
+        }
+
+        struct Region: Encodable {
+            var startLine = 1
+        }
+
+        var artifactLocation: ArtifactLocation
+        var region = Region()
+
+        init(_ subject: Subject) {
+            let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            let name = subject.name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "_"
+            artifactLocation = ArtifactLocation(uri: "ad/\(subject.kind.rawValue)/\(name.isEmpty ? "_" : name)")
+        }
+    }
+
     struct Location: Encodable {
+        var physicalLocation: PhysicalLocation
         var logicalLocations: [LogicalLocation]
     }
 
