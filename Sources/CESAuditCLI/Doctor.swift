@@ -7,7 +7,17 @@ import Foundation
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.")
+        abstract: "Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit doctor --domain corp.example.com",
+                "ces-audit doctor --uri ldaps://dc01.corp.example.com --ca-file corp-root.pem",
+            ],
+            exitStatus: """
+                  0   bound
+                  3   not bound (unreachable, TLS or bind failure)
+                  64  usage error
+                """))
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -10,8 +10,17 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain an error code: symbol, message, where it shows up, likely causes, rules to check.",
         discussion:
-            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name (WS_E_ENDPOINT_FAULT_RECEIVED, ERROR_ACCESS_DENIED, KRB_AP_ERR_SKEW) or a whole log line holding one."
-    )
+            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name (WS_E_ENDPOINT_FAULT_RECEIVED, ERROR_ACCESS_DENIED, KRB_AP_ERR_SKEW) or a whole log line holding one.\n\n"
+            + HelpText.discussion(
+                examples: [
+                    "ces-audit explain 0x803d0013", "ces-audit explain -- -2143485933",
+                    "ces-audit explain 'CertUtil: -getreg command FAILED: 0x80070002 (WIN32: 2)'",
+                    "ces-audit explain 13 --kerberos",
+                ],
+                exitStatus: """
+                      0   the code is known
+                      64  unknown code, or no code in the text
+                    """))
 
     // Collects unrecognised words too, so negative decimals (-2143485933) and `WIN32: 1722` unquoted work.
     @Argument(parsing: .allUnrecognized, help: "The error code or symbol.")

@@ -128,7 +128,9 @@ struct JobRunner {
                 throw UsageError("history \(path): \(error)")
             }
         }
-        let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1
+        // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
         try publish(report, options.effectiveFormat.reporter(useColor: useColor), catalogue, options)
         Foundation.exit(report.exitStatus)
     }

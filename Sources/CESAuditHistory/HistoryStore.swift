@@ -42,6 +42,10 @@ public final class HistoryStore: Sendable {
         // Two scheduled runs may overlap; the second waits for the first's short write transaction.
         configuration.busyMode = .timeout(10)
         configuration.label = "ces-audit history"
+        // A new history holds directory data (accounts and their findings): mode 0600, which SQLite gives its journal
+        // files too. An existing file keeps the mode its owner chose.
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Self.migrator

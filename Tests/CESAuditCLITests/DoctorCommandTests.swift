@@ -74,6 +74,15 @@ import Testing
         #expect(result.stderr.contains(says), "\(result.stderr)")
     }
 
+    @Test(arguments: ["user", "server", "scan", "snapshot", "history", "rules", "explain", "doctor"])
+    func helpShowsExamplesAndExitStatuses(command: String) throws {
+        let result = try CLI.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Examples:\n  ces-audit \(command)"), "\(result.stdout.prefix(400))")
+        #expect(result.stdout.contains("Exit status:\n  0 "))
+        #expect(result.stdout.contains("  64  "))
+    }
+
     @Test func bindDNWithoutPasswordIsAUsageError() throws {
         let result = try CLI.run(
             ["doctor", "--uri", "ldaps://127.0.0.1", "--bind-dn", "CN=x"], environment: ["CES_AUDIT_PASSWORD": ""])

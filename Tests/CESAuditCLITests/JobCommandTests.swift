@@ -475,6 +475,17 @@ struct JobCommandTests {
         let file = directory.appendingPathComponent("snapshot.json").path
         let saved = try CLI.run(["snapshot", "--output", file, "--account", "bob"] + Self.connection())
         #expect(saved.status == 0, "\(saved.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+        // Colour on a terminal (script(1) gives the run one), none when NO_COLOR is set.
+        func onATerminal(_ environment: [String: String]) throws -> String {
+            let command = "\(CLI.binary) user bob --snapshot \(file)"
+            return String(
+                decoding: try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: environment)
+                    .stdout, as: UTF8.self)
+        }
+        #expect(try onATerminal(["NO_COLOR": ""]).contains("\u{1B}[31m"))
+        let plain = try onATerminal(["NO_COLOR": "1"])
+        #expect(plain.contains("CES-A1") && !plain.contains("\u{1B}["), "\(plain.prefix(300))")
         func verdicts(_ output: String) throws -> Set<String> {
             let findings = try #require(try Self.json(output)["findings"] as? [[String: Any]])
             return Set(findings.map { "\($0["ruleId"] ?? "") \($0["status"] ?? "") \($0["endpoint"] ?? "-")" })

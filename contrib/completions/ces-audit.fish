@@ -184,7 +184,7 @@ complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_op
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" snapshot' -l 'snapshot' -d 'Evaluate a snapshot saved by \'ces-audit snapshot\' instead of reading AD.' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" version' -l 'version' -d 'Show the version.'
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit scan" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" output' -l 'output' -d 'The snapshot file to write (atomically); - is stdout.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" output' -l 'output' -d 'The snapshot file to write (atomically, mode 0600: it holds directory data); - is stdout.' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot"' -l 'account' -d 'An account to include for a later offline \'user\' run (repeatable).' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" all-accounts' -l 'all-accounts' -d 'Include every enabled user and computer account (for an offline \'scan\').'
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit snapshot" evidence' -l 'evidence' -d 'Folder of host evidence to include.' -rfka ''
