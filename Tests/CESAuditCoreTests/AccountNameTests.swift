@@ -19,6 +19,12 @@ import Testing
         #expect(elsewhere.rank(samAccountName: "bob", userPrincipalName: nil, dn: "CN=bob") == nil)
     }
 
+    @Test func aUPNMayHoldABackslash() {
+        let name = AccountName(#"back\slash@corp.example.test"#, dnsDomain: "corp.example.test")
+        #expect(name.userPrincipalName == #"back\slash@corp.example.test"#)
+        #expect(name.samAccountNames == [#"back\slash"#])
+    }
+
     @Test func aComputerMayBeTypedWithoutItsDollar() {
         let name = AccountName("WKS01", dnsDomain: nil)
         #expect(name.samAccountNames == ["WKS01", "WKS01$"])

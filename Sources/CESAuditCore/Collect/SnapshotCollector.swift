@@ -78,6 +78,8 @@ public struct SnapshotCollector: Sendable {
     ) throws(LDAPError) -> LDAPEntry? {
         switch answer {
         case .success(let entries):
+            // A DN is read at itself: the entry found is the account, however the server spells its DN.
+            if lookup.name.dn != nil { return entries.first }
             let ranked = entries.compactMap { entry in
                 lookup.name.rank(
                     samAccountName: entry.string("sAMAccountName"), userPrincipalName: entry.string("userPrincipalName"),

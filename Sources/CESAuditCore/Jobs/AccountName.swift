@@ -21,13 +21,14 @@ public struct AccountName: Sendable, Equatable {
             return
         }
         dn = nil
-        let name = typed.split(separator: "\\", omittingEmptySubsequences: false).last.map(String.init) ?? typed
-        if let at = name.lastIndex(of: "@"), !typed.contains("\\") {
-            userPrincipalName = name
-            let domain = name[name.index(after: at)...]
+        // A UPN may hold a backslash; a sAMAccountName never does, so only a name without @ is DOMAIN\user.
+        if let at = typed.lastIndex(of: "@") {
+            userPrincipalName = typed
+            let domain = typed[typed.index(after: at)...]
             let implicit = dnsDomain.map { domain.caseInsensitiveCompare($0) == .orderedSame } ?? false
-            samAccountNames = implicit ? [String(name[..<at])] : []
+            samAccountNames = implicit ? [String(typed[..<at])] : []
         } else {
+            let name = typed.split(separator: "\\", omittingEmptySubsequences: false).last.map(String.init) ?? typed
             userPrincipalName = nil
             samAccountNames = name.hasSuffix("$") || name.isEmpty ? [name] : [name, name + "$"]
         }
