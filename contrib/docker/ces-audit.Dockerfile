@@ -38,6 +38,8 @@ RUN apt-get update -q \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/ces-audit --create-home ces-audit
 COPY --from=build /out/ces-audit /usr/local/bin/ces-audit
 COPY --chmod=0755 libexec/ces-audit-collect.py /usr/local/libexec/ces-audit/ces-audit-collect.py
+# The man page generated from the command definitions (scripts/manpage): man ces-audit.
+COPY contrib/man/ces-audit.1 /usr/local/share/man/man1/ces-audit.1
 USER ces-audit
 WORKDIR /var/lib/ces-audit
 ENTRYPOINT ["/usr/local/bin/ces-audit"]

@@ -108,6 +108,14 @@ public enum EvidenceLoader {
     }
 
     /// Reads a file with the size limit, then hands its bytes to `parse`.
+    /// Why a file cannot be read, as the system says it (`permission denied`).
+    static func unreadableReason(_ location: String) -> String {
+        let descriptor = open(location, O_RDONLY)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)).lowercased() }
+        close(descriptor)
+        return "read failed"
+    }
+
     static func read<Value>(
         _ location: String, file: String, parse: ([UInt8]) -> Collected<Value>
     ) -> Collected<Value> {
@@ -116,7 +124,7 @@ public enum EvidenceLoader {
             return .missing(reason: "malformed \(file): \(size) bytes, more than the \(maximumFileSize)-byte limit")
         }
         guard let data = FileManager.default.contents(atPath: location) else {
-            return .missing(reason: "malformed \(file): cannot be read")
+            return .missing(reason: "\(file) cannot be read: \(unreadableReason(location))")
         }
         guard data.count <= maximumFileSize else {
             return .missing(

@@ -97,28 +97,42 @@ public struct SnapshotCollector: Sendable {
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
     public func findAccount(_ name: String, base: String) async throws(LDAPError) -> AccountRecord? {
         let lookup = Self.accountLookup(name, base: base)
-        guard let entry = try Self.found(await directory.searchAll([lookup])[0], lookup) else { return nil }
+        guard let entry = try Self.found(await directory.searchAll([lookup.request])[0], lookup) else { return nil }
         return try await account(from: entry)
     }
 
-    /// The search for an account by sAMAccountName, UPN or DN (a base read of the DN).
-    static func accountLookup(_ name: String, base: String) -> SearchRequest {
-        if name.contains("="), name.contains(",") {
-            return SearchRequest(base: name, scope: .base, attributes: AccountRecord.attributes)
+    /// The search for an account by the forms `AccountName` accepts (a base read of a DN).
+    static func accountLookup(_ typed: String, base: String) -> (request: SearchRequest, name: AccountName) {
+        let name = AccountName(typed, dnsDomain: AccountName.dnsDomain(ofNamingContext: base))
+        if let dn = name.dn {
+            return (SearchRequest(base: dn, scope: .base, attributes: AccountRecord.attributes), name)
         }
         let filter = LDAPFilter.and([
             "(|(objectClass=user)(objectClass=computer))",
-            LDAPFilter.or([LDAPFilter.equals("sAMAccountName", name), LDAPFilter.equals("userPrincipalName", name)]),
+            LDAPFilter.or(
+                name.samAccountNames.map { LDAPFilter.equals("sAMAccountName", $0) }
+                    + [name.userPrincipalName.map { LDAPFilter.equals("userPrincipalName", $0) }].compactMap { $0 }),
         ])
-        return SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes)
+        return (SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes), name)
     }
 
-    /// The entry an `accountLookup` found; nil when there is none (a DN that does not exist included).
-    static func found(_ answer: Result<[LDAPEntry], LDAPError>, _ lookup: SearchRequest) throws(LDAPError) -> LDAPEntry?
-    {
+    /// The entry an `accountLookup` found, the best match first (`WKS01` before `WKS01$`); nil when there is none (a
+    /// DN that does not exist included).
+    static func found(
+        _ answer: Result<[LDAPEntry], LDAPError>, _ lookup: (request: SearchRequest, name: AccountName)
+    ) throws(LDAPError) -> LDAPEntry? {
         switch answer {
-        case .success(let entries): return entries.first
-        case .failure(let error) where lookup.scope == .base && error.kind == .noSuchObject: return nil
+        case .success(let entries):
+            // A DN is read at itself: the entry found is the account, however the server spells its DN.
+            if lookup.name.dn != nil { return entries.first }
+            let ranked = entries.compactMap { entry in
+                lookup.name.rank(
+                    samAccountName: entry.string("sAMAccountName"), userPrincipalName: entry.string("userPrincipalName"),
+                    dn: entry.dn
+                ).map { (rank: $0, entry: entry) }
+            }
+            return ranked.min { $0.rank < $1.rank }?.entry
+        case .failure(let error) where lookup.request.scope == .base && error.kind == .noSuchObject: return nil
         case .failure(let error): throw error
         }
     }

@@ -283,6 +283,7 @@ public struct ScanJob: Sendable {
             guard endpoints > 1 else { return finding }
             var merged = finding
             merged.endpoint = nil
+            merged.endpointMode = nil
             merged.evidence["endpointCount"] = .integer(Int64(endpoints))
             return merged
         }
@@ -295,6 +296,7 @@ extension Finding {
         guard status == other.status, message == other.message else { return false }
         var mine = self
         mine.endpoint = other.endpoint
+        mine.endpointMode = other.endpointMode
         return mine == other
     }
 }

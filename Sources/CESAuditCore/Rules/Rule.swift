@@ -79,8 +79,10 @@ public struct RuleContext: Sendable {
     ) -> Finding {
         let endpointName = endpoint?.url ?? endpoint?.raw
         if isBare(status) {
-            return Finding(
+            var finding = Finding(
                 ruleId: ruleID, status: status, title: "", subject: subject, endpoint: endpointName, message: "")
+            finding.endpointMode = endpoint?.mode
+            return finding
         }
         let rule = catalogue[ruleID]
         var remediation: String?
@@ -89,10 +91,12 @@ public struct RuleContext: Sendable {
             let commands = rule.remediation.commands.map { $0.rendered(values) }
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }
-        return Finding(
+        var finding = Finding(
             ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject, endpoint: endpointName,
             message: message(), evidence: evidence(), remediation: remediation,
             errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+        finding.endpointMode = endpoint?.mode
+        return finding
     }
 
     /// The path verdict of the requester-side delegation rules (A1, A2): `skipped` when the path needs no

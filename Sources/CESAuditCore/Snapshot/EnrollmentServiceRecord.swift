@@ -15,6 +15,10 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
         public var malformed: String?
         /// Host of the endpoint URL, lower-cased (worked out once: every finding on the endpoint names it).
         public private(set) var host: String?
+        /// What tells this endpoint apart from another value with the same URL (CES publishes one URL for
+        /// enrollment and again for renewal-only): `certificate, renewal-only, key-based renewal`. Worked out once,
+        /// like `host`. nil for a malformed value.
+        public private(set) var mode: String?
 
         init(raw: String) {
             self.raw = raw
@@ -29,6 +33,7 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
                 malformed = error.description
             }
             host = Self.host(of: url)
+            mode = Self.mode(authenticationFlag, renewalOnly: renewalOnly, keyBasedRenewal: keyBasedRenewal)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -45,6 +50,22 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
             keyBasedRenewal = try container.decodeIfPresent(Bool.self, forKey: .keyBasedRenewal)
             malformed = try container.decodeIfPresent(String.self, forKey: .malformed)
             host = Self.host(of: url)
+            mode = Self.mode(authenticationFlag, renewalOnly: renewalOnly, keyBasedRenewal: keyBasedRenewal)
+        }
+
+        static func mode(_ flag: UInt32?, renewalOnly: Bool?, keyBasedRenewal: Bool?) -> String? {
+            guard let flag else { return nil }
+            var parts: [String]
+            switch EnrollmentAuthentication(rawValue: flag) {
+            case .kerberos?: parts = ["kerberos"]
+            case .usernamePassword?: parts = ["username"]
+            case .certificate?: parts = ["certificate"]
+            case .anonymous?: parts = ["anonymous"]
+            case EnrollmentAuthentication.none?, nil: parts = ["authentication flag \(flag)"]
+            }
+            if renewalOnly == true { parts.append("renewal-only") }
+            if keyBasedRenewal == true { parts.append("key-based renewal") }
+            return parts.joined(separator: ", ")
         }
 
         static func host(of url: String?) -> String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
