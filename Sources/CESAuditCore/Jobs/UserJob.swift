@@ -1,3 +1,4 @@
+import ADModel
 import Foundation
 
 /// `ces-audit user ACCOUNT`: every rule on the account's enrollment paths — each published CES endpoint (or the
@@ -63,10 +64,15 @@ public struct UserJob: Sendable {
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
+        // CES-C10 checks the requester's own descriptor, read only when a Certificate endpoint is on a path.
+        let groupReadTargets =
+            pairs.contains { $0.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue }
+            ? try await source.groupReadDescriptor(of: requester) : nil
         for (ca, endpoint) in pairs {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates
-            let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            var path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            path.groupReadTargets = groupReadTargets
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))

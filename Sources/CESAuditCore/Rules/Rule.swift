@@ -12,9 +12,6 @@ public struct EnrollmentPath: Sendable {
         self.ca = ca
         self.endpoint = endpoint
     }
-
-    /// Whether this path needs delegation (C1); nil when it cannot be told or there is no endpoint.
-    public var delegationRequired: Bool? { endpoint?.needsDelegation(toCAHost: ca.dnsHostName) }
 }
 
 /// Everything a rule may look at, plus the catalogue that gives findings their title and remediation.
@@ -98,14 +95,13 @@ public struct RuleContext: Sendable {
     /// The path verdict of the requester-side delegation rules (A1, A2): `skipped` when the path needs no
     /// delegation, `unknown` when that cannot be told; nil when the rule applies.
     func delegationVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> PathVerdict? {
-        switch endpoint?.needsDelegation(toCAHost: ca.dnsHostName) {
+        switch endpoint?.delegationDecision(toCAHost: ca.dnsHostName, computers: snapshot.hostComputers?.value) {
         case nil:
             return PathVerdict(
                 .unknown, "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
-        case false?:
-            return PathVerdict(
-                .skipped, "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
-        case true?:
+        case let decision? where !decision.required:
+            return PathVerdict(.skipped, "no delegation on this path (CES-C1: \(decision.basis))")
+        case _?:
             return nil
         }
     }
