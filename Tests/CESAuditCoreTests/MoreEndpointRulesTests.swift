@@ -293,6 +293,28 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(a1?.message.contains("same computer account") == true)
     }
 
+    /// Issue 21 item 9: on a renewal-only endpoint whose principal renews by protocol transition and constrained
+    /// delegation (CES-E2's alternative model), the mapped account is delegated: A1/A2 apply.
+    @Test func a1AppliesOnRenewalOnlyEndpointsOfTheProtocolTransitionModel() {
+        let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
+        var delegating = Self.account()
+        delegating.userAccountControl = .value(0x0100_0200)
+        delegating.allowedToDelegateTo = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
+        let path = Self.path(endpoint: renewalOnly, principal: delegating)
+        var context = Self.context
+        #expect(
+            A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context)?.status == .skipped
+        )
+        context.noteRenewalModel(path)
+        #expect(A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context) == nil)
+        #expect(A2RequesterInProtectedUsers().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context) == nil)
+        // Without protocol transition the CES principal renews on behalf of the subject itself: skipped.
+        var other = Self.context
+        other.noteRenewalModel(Self.path(endpoint: renewalOnly))
+        #expect(
+            A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: other)?.status == .skipped)
+    }
+
     // MARK: C11, G1–G5
 
     @Test func c11IsSkippedWithReason() {

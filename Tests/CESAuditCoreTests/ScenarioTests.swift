@@ -46,6 +46,10 @@ struct ScenarioTests {
     static let cases: [Case] = [
         Case(rule: "CES-A1", job: .user("bob"), subject: "bob", status: .fail),
         Case(rule: "CES-A1", job: .user("alice"), subject: "alice", status: .pass),
+        // Renewal-only KBR endpoint 4: svc-ces renews by protocol transition and constrained delegation to CA01
+        // (CES-E2's alternative model), so the mapped account is delegated and NOT_DELEGATED blocks it (was skipped)
+        Case(rule: "CES-A1", job: .user("bob", endpoint: kbr), subject: "bob", status: .fail),
+        Case(rule: "CES-A2", job: .user("carol", endpoint: kbr), subject: "carol", status: .fail),
         // Domain functional level 4, but DC02's NTDS Settings at 7: Protected Users is enforced (MS-KILE 3.3.5.1).
         Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .fail),
         Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .fail),

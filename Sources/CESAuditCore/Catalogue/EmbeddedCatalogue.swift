@@ -4,7 +4,7 @@ enum EmbeddedCatalogue {
     static let rules: [RuleDefinition] = [
         RuleDefinition(
             id: "CES-A1", family: "A", title: "Requester is sensitive and cannot be delegated",
-            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only, CA on another host than CES",
+            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only (or renewal-only with a CES principal that renews by protocol transition and constrained delegation to the CA, CES-E2's alternative model), CA on another computer than CES",
             data: [
                 "ad",
             ],
@@ -39,7 +39,7 @@ enum EmbeddedCatalogue {
             helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service"),
         RuleDefinition(
             id: "CES-A2", family: "A", title: "Requester is a member of Protected Users",
-            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only, CA on another host than CES",
+            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only (or renewal-only with a CES principal that renews by protocol transition and constrained delegation to the CA, CES-E2's alternative model), CA on another computer than CES",
             data: [
                 "ad",
             ],

@@ -56,8 +56,9 @@ extension DirectorySource {
     public func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
         -> Collected<[GroupReadSample.UserDescriptor]>
     {
-        let sampled = snapshot.groupReadSample?.users.value?.filter { $0.dn.lowercased() == account.dn.lowercased() }
-        guard let sampled, !sampled.isEmpty else {
+        let saved = (snapshot.groupReadSample?.named ?? []) + (snapshot.groupReadSample?.users.value ?? [])
+        let sampled = saved.filter { $0.dn.lowercased() == account.dn.lowercased() }.prefix(1).map { $0 }
+        guard !sampled.isEmpty else {
             return .missing(
                 reason:
                     "the snapshot holds no nTSecurityDescriptor of \(account.samAccountName) (only a sample of users)")

@@ -23,6 +23,7 @@ public struct UserJob: Sendable {
     }
 
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
+        var evaluator = evaluator
         let snapshot = source.snapshot
         let noSuchAccount = JobError.usage(
             "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
@@ -73,6 +74,7 @@ public struct UserJob: Sendable {
             templatesByCA[ca.dn] = templates
             var path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
             path.groupReadTargets = groupReadTargets
+            evaluator.context.noteRenewalModel(path)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))

@@ -65,14 +65,16 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
         /// Whether delegation is needed and why. "CA on the CES host" is a question of the same computer (issue 21
         /// item 5): when `computers` (host name → DN of the computer holding HOST/<name>) knows both names, their
         /// accounts decide, so an alias or a load-balancer name of the CA host does not count as another host.
-        public func delegationDecision(toCAHost caHost: String?, computers: [String: String]?)
-            -> DelegationDecision?
-        {
+        /// `renewalByDelegation`: on a renewal-only endpoint the CES principal renews by protocol transition and
+        /// constrained delegation (CES-E2's alternative model), so the mapped account is delegated after all.
+        public func delegationDecision(
+            toCAHost caHost: String?, computers: [String: String]?, renewalByDelegation: Bool = false
+        ) -> DelegationDecision? {
             guard malformed == nil, let flag = authenticationFlag, let renewalOnly else { return nil }
             guard flag == 2 || flag == 8 else {
                 return DelegationDecision(required: false, basis: "authentication flag \(flag) needs no delegation")
             }
-            guard !renewalOnly else {
+            guard !renewalOnly || renewalByDelegation else {
                 return DelegationDecision(required: false, basis: "renewal-only: the CES principal submits itself")
             }
             guard let host, let caHost = caHost?.lowercased() else { return nil }

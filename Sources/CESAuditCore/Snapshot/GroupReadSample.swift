@@ -24,6 +24,8 @@ public struct GroupReadSample: Sendable, Codable, Equatable {
     public var everyoneAliases: Collected<[String]>
     /// A few enabled users (the first page of a search); the user job checks the requester's own instead.
     public var users: Collected<[UserDescriptor]>
+    /// The descriptors of the accounts a saved snapshot names (`--account`): the offline user job checks them.
+    public var named: [UserDescriptor]? = nil
 
     public init(everyoneAliases: Collected<[String]>, users: Collected<[UserDescriptor]>) {
         self.everyoneAliases = everyoneAliases
