@@ -1048,8 +1048,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msPKI-RA-Signature > 0",
-            rationale: "The request must carry that many enrollment-agent (RA) signatures; a CES client that does not co-sign gets CERTSRV_E_SIGNATURE_POLICY_REQUIRED 0x80094809 (no signature) or CERTSRV_E_SIGNATURE_COUNT 0x8009480A (too few) (MS-WCCE msPKI-RA-Signature processing).",
+            check: "msPKI-RA-Signature > 0, except when msPKI-Enrollment-Flag has CT_FLAG_PREVIOUS_APPROVAL_VALIDATE_REENROLLMENT (0x40) and every CES endpoint of the CA is renewal-only (judged once per template, over the CA's endpoints)",
+            rationale: "The request must carry that many enrollment-agent (RA) signatures; a CES client that does not co-sign gets CERTSRV_E_SIGNATURE_POLICY_REQUIRED 0x80094809 (no signature) or CERTSRV_E_SIGNATURE_COUNT 0x8009480A (too few) (MS-WCCE msPKI-RA-Signature processing). With enrollment flag 0x40 a renewal signed with the certificate being renewed needs no RA signature (MS-WCCE 3.2.2.6.2.1.4.5.6), so only initial enrollment paths need them; the warning then says renewals are exempt.",
             remediation: RuleDefinition.Remediation(
                 summary: "Have the request co-signed by an enrollment agent, or set the number of authorized signatures to 0.",
                 steps: [
