@@ -35,6 +35,7 @@ public struct SnapshotCollector: Sendable {
                 base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
                 attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
             Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
+            Self.everyoneAliasesRequest(domainNC: defaultNC),
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
@@ -45,12 +46,119 @@ public struct SnapshotCollector: Sendable {
             domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
             boundDomainControllerLevel: root.domainControllerFunctionality)
         domain.aesKeysSince = try await aesKeysSince(domainSID: domainSID)
-        return DirectorySnapshot(
+        var snapshot = DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(
                 answers[1], "CN=Enrollment Services," + services, Self.enrollmentService),
             templates: try Self.collected(answers[2], "CN=Certificate Templates," + services, Self.template),
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
+        snapshot.groupReadSample = GroupReadSample(
+            everyoneAliases: try Self.collected(answers[5], "CN=Builtin," + defaultNC) {
+                $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
+            },
+            users: try await userDescriptorSample(domainNC: defaultNC))
+        snapshot.hostComputers = try await hostComputers(
+            of: snapshot.enrollmentServices.value ?? [], domainNC: defaultNC)
+        return snapshot
+    }
+
+    /// Each CA and CES host name → the computer account that holds HOST/<name> (an alternate name registered
+    /// with `netdom computername /add` or setspn counts) or has it as dNSHostName. A name two computers claim is
+    /// left out (decided by name).
+    func hostComputers(of cas: [EnrollmentServiceRecord], domainNC: String) async throws(LDAPError)
+        -> Collected<[String: String]>
+    {
+        let hosts = cas.flatMap { ca in [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host) }.compactMap { $0 }
+        return try await hostComputers(named: Set(hosts), domainNC: domainNC)
+    }
+
+    /// `hostComputers(of:domainNC:)` for the given host names (lower-cased).
+    public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError)
+        -> Collected<[String: String]>
+    {
+        guard !hosts.isEmpty else { return .value([:]) }
+        let request = SearchRequest(
+            base: domainNC,
+            filter: LDAPFilter.and([
+                "(objectClass=computer)",
+                LDAPFilter.or(
+                    hosts.sorted().flatMap {
+                        [LDAPFilter.equals("servicePrincipalName", "HOST/\($0)"), LDAPFilter.equals("dNSHostName", $0)]
+                    }),
+            ]), attributes: ["servicePrincipalName", "dNSHostName"])
+        let entries: [LDAPEntry]
+        switch await directory.searchAll([request])[0] {
+        case .success(let found): entries = found
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error):
+            return .missing(reason: "computer accounts of the CA and CES hosts not readable: \(error)")
+        }
+        var holders: [String: Set<String>] = [:]
+        for entry in entries {
+            let names =
+                entry.strings("servicePrincipalName").compactMap { spn -> String? in
+                    let parts = spn.split(separator: "/", maxSplits: 1)
+                    guard parts.count == 2, parts[0].lowercased() == "host" else { return nil }
+                    return String(parts[1].split(separator: ":").first ?? parts[1]).lowercased()
+                } + [entry.string("dNSHostName")?.lowercased()].compactMap { $0 }
+            for name in Set(names) where hosts.contains(name) { holders[name, default: []].insert(entry.dn) }
+        }
+        return .value(holders.compactMapValues { $0.count == 1 ? $0.first : nil })
+    }
+
+    /// Builtin groups with Authenticated Users (S-1-5-11) or Everyone (S-1-1-0) as a member (CES-C10).
+    static func everyoneAliasesRequest(domainNC: String) -> SearchRequest {
+        let member = { (sid: String) in
+            LDAPFilter.equals("member", "CN=\(sid),CN=ForeignSecurityPrincipals,\(domainNC)")
+        }
+        return SearchRequest(
+            base: "CN=Builtin," + domainNC, scope: .oneLevel,
+            filter: LDAPFilter.and(["(objectClass=group)", LDAPFilter.or([member("S-1-5-11"), member("S-1-1-0")])]),
+            attributes: ["objectSid"])
+    }
+
+    /// The DACLs of the first `GroupReadSample.size` enabled users a search returns (CES-C10's sample).
+    func userDescriptorSample(domainNC: String) async throws(LDAPError) -> Collected<[GroupReadSample.UserDescriptor]> {
+        let request = SearchRequest(
+            base: domainNC,
+            filter: "(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+            attributes: ["sAMAccountName", "nTSecurityDescriptor"], securityDescriptorParts: .dacl,
+            pageSize: GroupReadSample.size)
+        var first: [LDAPEntry] = []
+        do {
+            for try await page in directory.search(request) {
+                first = page
+                break
+            }
+        } catch let error as LDAPError {
+            if error.isConnectivityFailure { throw error }
+            return .missing(reason: "users' nTSecurityDescriptor not readable: \(error)")
+        } catch {
+            return .missing(reason: "users' nTSecurityDescriptor not readable: \(error)")
+        }
+        return .value(first.prefix(GroupReadSample.size).compactMap(Self.userDescriptor))
+    }
+
+    /// The DACL of one account, for CES-C10 in the user job.
+    public func userDescriptor(dn: String) async throws(LDAPError) -> Collected<[GroupReadSample.UserDescriptor]> {
+        let request = SearchRequest(
+            base: dn, scope: .base, attributes: ["sAMAccountName", "nTSecurityDescriptor"],
+            securityDescriptorParts: .dacl)
+        switch await directory.searchAll([request])[0] {
+        case .success(let entries):
+            guard let entry = entries.first, let found = Self.userDescriptor(entry) else {
+                return .missing(reason: "nTSecurityDescriptor of \(dn) not returned (no READ_CONTROL)")
+            }
+            return .value([found])
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error): return .missing(reason: "nTSecurityDescriptor of \(dn) not readable: \(error)")
+        }
+    }
+
+    private static func userDescriptor(_ entry: LDAPEntry) -> GroupReadSample.UserDescriptor? {
+        guard let descriptor = entry.values("nTSecurityDescriptor").first else { return nil }
+        return GroupReadSample.UserDescriptor(
+            dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn, descriptor: descriptor)
     }
 
     /// whenCreated of the domain's RID-521 group (Read-only Domain Controllers): the domain reached the 2008

@@ -45,6 +45,7 @@ public struct ScanJob: Sendable {
             let templates = ca.publishedTemplates(in: records)
             for endpoint in ca.endpoints {
                 let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+                evaluator.context.noteRenewalModel(path)
                 tally.note(PrincipalNote(path))
                 tally.add(evaluator.infrastructureFindings(path, templates: templates))
                 let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked

@@ -125,12 +125,16 @@ public struct SnapshotWriter: Sendable {
         let live = LiveDirectorySource(collector: collector, snapshot: snapshot)
         var found: [String: AccountRecord] = [:]
         func keep(_ account: AccountRecord?) { if let account { found[account.dn.lowercased()] = account } }
+        var named: [GroupReadSample.UserDescriptor] = []
         for name in names {
             guard let account = try await live.account(named: name) else {
                 throw .usage("no user or computer account '\(name)' (sAMAccountName, UPN or DN)")
             }
             keep(account)
+            // CES-C10 checks a requester's own descriptor: keep it for the offline user job.
+            named += try await live.groupReadDescriptor(of: account).value ?? []
         }
+        snapshot.groupReadSample?.named = named
         for ca in try snapshot.certificationAuthorities() {
             if let host = ca.dnsHostName { keep(try await live.caComputer(host: host)) }
             for host in Set(ca.endpoints.compactMap(\.host)) {

@@ -1,3 +1,4 @@
+import ADModel
 import Foundation
 
 /// `ces-audit user ACCOUNT`: every rule on the account's enrollment paths — each published CES endpoint (or the
@@ -28,6 +29,7 @@ public struct UserJob: Sendable {
     }
 
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
+        var evaluator = evaluator
         let snapshot = source.snapshot
         // A snapshot holds only the accounts it was taken with: the fix is a new snapshot, not another name.
         let noSuchAccount = JobError.usage(
@@ -76,11 +78,17 @@ public struct UserJob: Sendable {
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
+        // CES-C10 checks the requester's own descriptor, read only when a Certificate endpoint is on a path.
+        let groupReadTargets =
+            pairs.contains { $0.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue }
+            ? try await source.groupReadDescriptor(of: requester) : nil
         for (ca, endpoint) in pairs {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates
-            let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            var path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
             try ServerJob.requireFound(serviceAccount, path)
+            path.groupReadTargets = groupReadTargets
+            evaluator.context.noteRenewalModel(path)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
