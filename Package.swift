@@ -27,8 +27,10 @@ let package = Package(
             pkgConfig: "ldap",
             providers: [.apt(["libldap-dev", "libsasl2-dev", "libkrb5-dev", "libsasl2-modules-gssapi-mit"])]
         ),
+        // probe-endpoint: libcurl (GnuTLS flavour, with GSS-API/SPNEGO on MIT Kerberos) for the live endpoint probe.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-gnutls-dev"])]),
         // connect: the only code that touches C pointers; safe, typed Swift above it.
-        .target(name: "DirectoryAccess", dependencies: ["CLDAP"], swiftSettings: strict),
+        .target(name: "DirectoryAccess", dependencies: ["CLDAP", "CCurl"], swiftSettings: strict),
         // model: SIDs, security descriptors, access checks, AD CS semantics, evidence parsers (pure Swift, no I/O).
         .target(
             name: "ADModel",

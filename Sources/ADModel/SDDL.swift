@@ -53,7 +53,7 @@ enum SDDLTables {
     ]
     static let aceFlags: [(String, ACEFlags)] = [
         ("CI", .containerInherit), ("OI", .objectInherit), ("NP", .noPropagateInherit), ("IO", .inheritOnly),
-        ("ID", .inherited), ("SA", .successfulAccess), ("FA", .failedAccess),
+        ("ID", .inherited), ("CR", .critical), ("SA", .successfulAccess), ("FA", .failedAccess),
     ]
     /// Single-bit rights in the order they are written.
     static let rights: [(String, UInt32)] = [
@@ -353,7 +353,11 @@ struct SDDLParser {
             return AccessMask(rawValue: value)
         }
         if let first = text.first, first.isASCIIDigit {
-            guard let value = UInt32(text) else { throw .unknownRight(position: position, token: text) }
+            // As Windows reads it (wcstoul, base 0): a leading 0 makes the number octal.
+            let octal = first == "0" && text.count > 1
+            guard let value = octal ? UInt32(text.dropFirst(), radix: 8) : UInt32(text) else {
+                throw .unknownRight(position: position, token: text)
+            }
             return AccessMask(rawValue: value)
         }
         var mask: UInt32 = 0

@@ -56,6 +56,8 @@ public struct ACEFlags: OptionSet, Sendable, Hashable {
     public static let inheritOnly = ACEFlags(rawValue: 0x08)
     /// `ID` INHERITED_ACE.
     public static let inherited = ACEFlags(rawValue: 0x10)
+    /// `CR` CRITICAL_ACE_FLAG: the ACE cannot be removed (Windows 8 / Server 2012 and later).
+    public static let critical = ACEFlags(rawValue: 0x20)
     /// `SA` SUCCESSFUL_ACCESS_ACE_FLAG (audit ACEs).
     public static let successfulAccess = ACEFlags(rawValue: 0x40)
     /// `FA` FAILED_ACCESS_ACE_FLAG (audit ACEs).

@@ -14,7 +14,7 @@ struct CESAudit: AsyncParsableCommand {
         subcommands: [
             UserCommand.self, ServerCommand.self, ScanCommand.self, SnapshotCommand.self, CollectCommand.self,
             HistoryCommand.self,
-            RulesCommand.self, ExplainCommand.self, Doctor.self,
+            RulesCommand.self, ExplainCommand.self, Doctor.self, ProbeEndpointCommand.self,
         ]
     )
 
@@ -51,18 +51,41 @@ struct CESAudit: AsyncParsableCommand {
     /// anything else that escapes a command is one line and exit 3 (UNKNOWN: never a silent "ok").
     static func exit(with error: any Error) -> Never {
         if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
-        if let usage = error as? UsageError {
-            Console.error("ces-audit: \(usage.description)")
-            Foundation.exit(ExitStatus.usage)
-        }
+        if let usage = error as? UsageError { usageError(usage.description) }
         let code = exitCode(for: error)
         if code == .success {
             Console.out(fullMessage(for: error))
             Foundation.exit(0)
         }
-        let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        Console.error("ces-audit: \(firstLine.replacingOccurrences(of: "Error: ", with: ""))")
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        var line = (lines.first ?? "\(error)").replacingOccurrences(of: "Error: ", with: "")
+        // "Please provide one of the following:" and the values on the lines after it: one line that names them.
+        if line.hasSuffix(":") {
+            let values = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+            if !values.isEmpty { line += " " + values.joined(separator: ", ") }
+        }
         // ArgumentParser reports its own errors (unknown flag, failed validation) as validationFailure (64).
-        Foundation.exit(code == .validationFailure ? ExitStatus.usage : ExitStatus.unknown)
+        if code == .validationFailure { usageError(line) }
+        Console.error("ces-audit: \(line)")
+        Foundation.exit(ExitStatus.unknown)
+    }
+
+    /// One line on stderr and exit 64. A Nagios check (`--format nagios` on the command line) answers 0–3 with a
+    /// status line instead: UNKNOWN, exit 3.
+    private static func usageError(_ message: String) -> Never {
+        Console.error("ces-audit: \(message)")
+        guard nagiosRequested(CommandLine.arguments) else { Foundation.exit(ExitStatus.usage) }
+        Console.out("CES-AUDIT UNKNOWN - usage: \(message)")
+        Foundation.exit(ExitStatus.unknown)
+    }
+
+    /// `--format nagios` or `--format=nagios` among the options (before a `--`).
+    static func nagiosRequested(_ arguments: [String]) -> Bool {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return false }
+            if argument == "--format=nagios" { return true }
+            if argument == "--format", arguments.dropFirst(index + 1).first == "nagios" { return true }
+        }
+        return false
     }
 }

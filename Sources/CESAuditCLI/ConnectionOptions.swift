@@ -71,8 +71,8 @@ struct ConnectionOptions: ParsableArguments {
         merged.starttls = starttls || settings.starttls == true
         merged.caFile = caFile ?? settings.caFile
         merged.tlsInsecure = tlsInsecure || settings.tlsInsecure == true
-        // A bind chosen on the command line replaces the config file's bind as a whole.
-        if bindDN == nil && keytab == nil {
+        // A bind chosen on the command line (any of its flags) replaces the config file's bind as a whole.
+        if bindDN == nil && keytab == nil && principal == nil && passwordFile == nil {
             merged.bindDN = settings.bindDN
             merged.passwordFile = settings.passwordFile
             merged.keytab = settings.keytab
@@ -111,7 +111,12 @@ struct ConnectionOptions: ParsableArguments {
     /// Combinations that exclude each other, checked after the config file is merged in.
     private func checkCombinations() throws {
         if bindDN != nil && keytab != nil { throw UsageError("--bind-dn and --keytab exclude each other") }
-        if (keytab == nil) != (principal == nil) { throw UsageError("--keytab and --principal go together") }
+        if keytab != nil && principal == nil { throw UsageError("--keytab needs --principal NAME") }
+        if principal != nil && keytab == nil { throw UsageError("--principal needs --keytab PATH") }
+        // A password nobody binds with is a mistake, not something to ignore.
+        if bindDN == nil, let password = ProcessInfo.processInfo.environment["CES_AUDIT_PASSWORD"], !password.isEmpty {
+            throw UsageError("CES_AUDIT_PASSWORD is set but there is no --bind-dn to use it with")
+        }
         if passwordFile != nil && bindDN == nil { throw UsageError("--password-file needs --bind-dn") }
         if tlsInsecure && caFile != nil { throw UsageError("--tls-insecure and --ca-file exclude each other") }
         if let pageSize, !(1...100_000).contains(pageSize) {
@@ -128,7 +133,11 @@ struct ConnectionOptions: ParsableArguments {
             throw UsageError("no --uri, no --domain and no default realm in krb5.conf: say which DC to use")
         }
         let found = DomainControllerLocator.ldapURIs(domain: domain)
-        return found.isEmpty ? [LDAPURI(scheme: .ldap, host: domain)] : found
+        guard found.isEmpty else { return found }
+        Console.warning(
+            "no domain controller found through the DNS SRV record _ldap._tcp.\(domain); trying ldap://\(domain) (give --uri to choose a DC)"
+        )
+        return [LDAPURI(scheme: .ldap, host: domain)]
     }
 
     private func readPassword() throws -> Secret {

@@ -1,4 +1,5 @@
 import CESAuditCore
+import CESAuditReport
 import Foundation
 
 /// stdout for results, stderr for diagnostics, written with write(2): FileHandle traps on a failed write, and with
@@ -11,7 +12,11 @@ enum Console {
         if let failure { exitOnLostOutput(failure) }
     }
 
-    static func error(_ text: String) { _ = write(text.hasSuffix("\n") ? text : text + "\n", to: STDERR_FILENO) }
+    /// One line: a value from AD or a file inside the message cannot add lines or drive the terminal.
+    static func error(_ text: String) {
+        let line = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        _ = write(line.printableLine + "\n", to: STDERR_FILENO)
+    }
     static func warning(_ text: String) { error("ces-audit: warning: \(text)") }
     /// As is (no newline added): the scan's progress line rewrites itself.
     static func progress(_ text: String) { _ = write(text, to: STDERR_FILENO) }

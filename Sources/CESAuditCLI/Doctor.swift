@@ -1,4 +1,5 @@
 import ArgumentParser
+import CESAuditReport
 import DirectoryAccess
 import Foundation
 
@@ -6,7 +7,17 @@ import Foundation
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.")
+        abstract: "Check the connection to Active Directory: URI, TLS, bound identity, naming contexts.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit doctor --domain corp.example.com",
+                "ces-audit doctor --uri ldaps://dc01.corp.example.com --ca-file corp-root.pem",
+            ],
+            exitStatus: """
+                  0   bound
+                  3   not bound (unreachable, TLS or bind failure)
+                  64  usage error
+                """))
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -91,8 +102,9 @@ struct DoctorReport: Encodable {
         rows.append(("SASL mechanisms", rootDSE.supportedSASLMechanisms.joined(separator: ", ")))
         if let pki { rows.append(("AD CS objects", pki.summary)) }
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(
-            separator: "\n")
+        // Values come from the DC: one line each, whatever they hold.
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1.printableLine }
+            .joined(separator: "\n")
     }
 }
 

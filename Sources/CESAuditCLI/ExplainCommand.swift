@@ -10,14 +10,24 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain an error code: symbol, message, where it shows up, likely causes, rules to check.",
         discussion:
-            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name, or a KDC event as 'Kdcsvc 205'."
-    )
+            "CODE as 0x803d0013, 803D0013, -2143485933, 2151481363, 'WIN32: 1722', 0xC0000272, a symbol name (WS_E_ENDPOINT_FAULT_RECEIVED, ERROR_ACCESS_DENIED, KRB_AP_ERR_SKEW) a KDC event as 'Kdcsvc 205', or a whole log line holding one.\n\n"
+            + HelpText.discussion(
+                examples: [
+                    "ces-audit explain 0x803d0013", "ces-audit explain -- -2143485933",
+                    "ces-audit explain 'CertUtil: -getreg command FAILED: 0x80070002 (WIN32: 2)'",
+                    "ces-audit explain 13 --kerberos", "ces-audit explain 'Kdcsvc 205'",
+                ],
+                exitStatus: """
+                      0   the code is known
+                      64  unknown code, or no code in the text
+                    """))
 
     // Collects unrecognised words too, so negative decimals (-2143485933) and `WIN32: 1722` unquoted work.
     @Argument(parsing: .allUnrecognized, help: "The error code or symbol.")
     var words: [String] = []
 
-    var code: String { words.joined(separator: " ") }
+    /// The words after a leading `--` (which ends options, as everywhere: `explain -- -2143485933`).
+    var code: String { (words.first == "--" ? words.dropFirst() : words[...]).joined(separator: " ") }
 
     @Flag(help: "Read a bare number as a Kerberos error code (e.g. 13 = KDC_ERR_BADOPTION).")
     var kerberos = false

@@ -5,7 +5,12 @@ import Foundation
 /// `ces-audit history PATH`: the runs a `scan --history PATH` kept, newest first. Needs no AD.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "List the runs kept by 'scan --history PATH'.")
+        commandName: "history", abstract: "List the runs kept by 'scan --history PATH'.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit history /var/lib/ces-audit/history.sqlite",
+                "ces-audit history /var/lib/ces-audit/history.sqlite --limit 5 --format json",
+            ], exitStatus: HelpText.listingExitStatus))
 
     @Argument(help: "The history file.")
     var path: String

@@ -7,7 +7,13 @@ import Foundation
 /// `ces-audit user ACCOUNT`: the per-user check before enrollment.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Check one account's enrollment paths through CES before it enrolls.")
+        commandName: "user", abstract: "Check one account's enrollment paths through CES before it enrolls.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit user alice --domain corp.example.com",
+                #"ces-audit user 'CORP\alice' --template User --format json"#,
+                "ces-audit user WKS01 --evidence /var/lib/ces-audit/evidence",
+            ], exitStatus: HelpText.jobExitStatus))
 
     @Argument(help: "sAMAccountName, UPN or DN of the account that enrolls.")
     var account: String
@@ -47,7 +53,14 @@ struct UserCommand: AsyncParsableCommand {
 /// `ces-audit server CES-HOST`: the pre-deployment check of a CES server.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "server", abstract: "Check a (new) CES server: its principal's delegation, rights and CA.")
+        commandName: "server", abstract: "Check a (new) CES server: its principal's delegation, rights and CA.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit server ces01.corp.example.com",
+                "ces-audit server ces02.corp.example.com --service-account svc-ces",
+                "ces-audit server ces03.corp.example.com --ca CORP-CA --auth kerberos",
+                "ces-audit server ces01.corp.example.com --format nagios",
+            ], exitStatus: HelpText.jobExitStatus))
 
     @Argument(help: "The CES host (FQDN as in the endpoint URL).")
     var host: String
@@ -71,6 +84,7 @@ struct ServerCommand: AsyncParsableCommand {
     var probeUser: String?
 
     @OptionGroup var probe: ProbeOptions
+    @OptionGroup var endpointProbe: EndpointProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
@@ -98,6 +112,7 @@ struct ServerCommand: AsyncParsableCommand {
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount
+            job.endpointProber = endpointProbe.prober(connection: connection, file: file)
             return try await job.run(source: source, evaluator: evaluator)
         }
     }
@@ -148,7 +163,14 @@ enum AuthenticationArgument: String, ExpressibleByArgument, CaseIterable {
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Audit every published CES endpoint, principal, CA, template and enrolling account.")
+        abstract: "Audit every published CES endpoint, principal, CA, template and enrolling account.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit scan --config /etc/ces-audit/ces-audit.yaml",
+                "ces-audit scan --format prometheus --output /var/lib/prom/ces_audit.prom",
+                "ces-audit scan --history /var/lib/ces-audit/history.sqlite --keep-runs 400",
+                "ces-audit scan --format sarif --output ces-audit.sarif",
+            ], exitStatus: HelpText.jobExitStatus))
 
     @Flag(help: "List passed and not-applicable findings too (they are always counted).")
     var includePassed = false
@@ -160,19 +182,21 @@ struct ScanCommand: AsyncParsableCommand {
     var exactGroups = false
 
     @OptionGroup var history: HistoryOptions
+    @OptionGroup var endpointProbe: EndpointProbeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: JobOptions
 
     func run() async throws {
         // JSON findings are rendered while accounts are judged, so writing the report is a copy.
-        let job = ScanJob(
+        var job = ScanJob(
             includePassed: includePassed, exactGroups: exactGroups,
             rendering: options.effectiveFormat == .json ? JSONReporter.findingRendering : nil)
         let progress = ScanProgressLine.make()
         let runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
         try await runner.run {
-            source, evaluator, _ throws(JobError) in
+            source, evaluator, file throws(JobError) in
+            job.endpointProber = endpointProbe.prober(connection: connection, file: file)
             let tally = try await job.run(source: source, evaluator: evaluator, progress: progress)
             ScanProgressLine.finish(progress != nil)
             return tally

@@ -10,7 +10,11 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus (default text).")
     var format: OutputFormat?
 
-    @Option(help: "Write the report to this file (atomically) instead of stdout.")
+    @Option(
+        help: ArgumentHelp(
+            "Write the report to this file (atomically) instead of stdout; - is stdout.",
+            discussion:
+                "A symbolic link is followed (its target is replaced); a device or FIFO is written in place."))
     var output: String?
 
     @Option(help: "Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.")
@@ -37,11 +41,15 @@ struct JobOptions: ParsableArguments {
         try collection.check()
     }
 
-    /// These options with the config file's settings filled in where a flag was not given.
-    func merged(with file: ConfigFile) -> JobOptions {
+    /// These options with the config file's settings filled in where a flag was not given. The config file's
+    /// `output` is the scheduled scan's (a textfile for the collector, say): it applies to `scan` only, and only as a
+    /// whole when neither `--format` nor `--output` is given, so an interactive run never writes into it.
+    func merged(with file: ConfigFile, command: String) -> JobOptions {
         var merged = self
-        merged.format = format ?? file.output.format.flatMap(OutputFormat.init(rawValue:))
-        merged.output = output ?? file.output.path
+        if command == "scan" && format == nil && output == nil {
+            merged.format = file.output.format.flatMap(OutputFormat.init(rawValue:))
+            merged.output = file.output.path
+        }
         merged.evidence = evidence ?? file.evidence
         merged.policies = policies ?? file.policies
         merged.sitePolicy = sitePolicy ?? file.sitePolicy
@@ -50,6 +58,9 @@ struct JobOptions: ParsableArguments {
     }
 
     var effectiveFormat: OutputFormat { format ?? .text }
+
+    /// The file the report goes to; nil for stdout (no `--output`, or `--output -`).
+    var outputPath: String? { output == "-" ? nil : output }
 
     func catalogueAndPolicy() throws -> (RuleCatalogue, SitePolicy) {
         let catalogue = try CatalogueSource.load(policies)
@@ -79,13 +90,27 @@ struct JobRunner {
     /// `--collect`: the hosts this job reads.
     var collectionScope: CollectionScope = .everyHost
 
-    /// `job` also gets the config file, for settings of its own (the service account).
+    let startedAt = Date()
+
+    /// `job` also gets the config file, for settings of its own (the service account). A usage error found on the
+    /// way ends the run as `fail` does, so a Nagios check still gets its status line.
     func run(
         _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally
     ) async throws -> Never {
-        let startedAt = Date()
-        let file = try connection.configFile()
-        let options = options.merged(with: file)
+        var options = options
+        do {
+            let file = try connection.configFile()
+            options = options.merged(with: file, command: command)
+            try await run(job, file: file, options: options)
+        } catch let error as UsageError {
+            fail(ExitStatus.usage, error.description, options)
+        }
+    }
+
+    private func run(
+        _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally,
+        file: ConfigFile, options: JobOptions
+    ) async throws -> Never {
         let history = history.map { $0.merged(with: file) }
         let (catalogue, policy) = try options.catalogueAndPolicy()
         var source = try await directorySource(options, file)
@@ -141,7 +166,9 @@ struct JobRunner {
                 throw UsageError("history \(path): \(error)")
             }
         }
-        let useColor = options.output == nil && isatty(STDOUT_FILENO) == 1
+        // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
         try publish(report, options.effectiveFormat.reporter(useColor: useColor), catalogue, options)
         Foundation.exit(report.exitStatus)
     }
@@ -172,7 +199,7 @@ struct JobRunner {
     private func publish(
         _ report: AuditReport, _ reporter: any Reporter, _ catalogue: RuleCatalogue, _ options: JobOptions
     ) throws {
-        guard let path = options.output else {
+        guard let path = options.outputPath else {
             let output = OutputSink.standardOutput()
             try reporter.write(report, catalogue: catalogue, to: output)
             try output.flush()
@@ -191,10 +218,26 @@ struct JobRunner {
         }
     }
 
-    /// One line on stderr (and, for the Nagios format, a status line monitoring can show), then exit.
+    /// One line on stderr, then exit. A monitoring format says so too: Nagios gets an UNKNOWN status line and exit
+    /// 3 (a plugin answers 0–3, usage errors included); a Prometheus textfile gets exit status 3 and this run's time,
+    /// so the previous run's file does not go on reporting its verdict.
     private func fail(_ status: Int32, _ message: String, _ options: JobOptions) -> Never {
-        if options.effectiveFormat == .nagios, status == ExitStatus.unknown {
-            Console.out("CES-AUDIT UNKNOWN - \(message)")
+        switch options.effectiveFormat {
+        case .nagios:
+            Console.out("CES-AUDIT UNKNOWN - \(status == ExitStatus.usage ? "usage: " : "")\(message)")
+            Console.error("ces-audit: \(message)")
+            Foundation.exit(ExitStatus.unknown)
+        case .prometheus:
+            let text = PrometheusReporter.failedRun(
+                command: command, target: target, startedAt: startedAt,
+                durationMs: Int(Date().timeIntervalSince(startedAt) * 1000))
+            if let path = options.outputPath {
+                do { try AtomicFileWriter.write(Data(text.utf8), to: path) } catch {
+                    Console.error("ces-audit: \(error.description)")
+                }
+            }
+        default:
+            break
         }
         Console.error("ces-audit: \(message)")
         Foundation.exit(status)

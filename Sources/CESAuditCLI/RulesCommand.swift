@@ -5,7 +5,9 @@ import Foundation
 /// `ces-audit rules`: the rule catalogue (ID, severity, title). Needs no AD.
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "List the rule catalogue (ID, severity, title).")
+        commandName: "rules", abstract: "List the rule catalogue (ID, severity, title).",
+        discussion: HelpText.discussion(
+            examples: ["ces-audit rules", "ces-audit rules --format json"], exitStatus: HelpText.listingExitStatus))
 
     @Option(help: "Output format: text or json.")
     var format: ListingFormat = .text

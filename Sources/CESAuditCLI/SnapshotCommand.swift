@@ -8,9 +8,20 @@ import Foundation
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Save what the jobs read from AD (and --evidence) to a file for offline evaluation.")
+        abstract: "Save what the jobs read from AD (and --evidence) to a file for offline evaluation.",
+        discussion: HelpText.discussion(
+            examples: [
+                "ces-audit snapshot --output case-1234.json --account alice",
+                "ces-audit snapshot --output domain.json --all-accounts",
+                "ces-audit user alice --snapshot case-1234.json",
+            ],
+            exitStatus: """
+                  0   written
+                  3   AD unreachable or bind failed
+                  64  usage error (bad flag, unknown account, file not writable)
+                """))
 
-    @Option(help: "The snapshot file to write (atomically).")
+    @Option(help: "The snapshot file to write (atomically, mode 0600: it holds directory data); - is stdout.")
     var output: String
 
     @Option(help: "An account to include for a later offline 'user' run (repeatable).")
@@ -48,10 +59,21 @@ struct SnapshotCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(snapshot)
-        do {
-            try AtomicFileWriter.write(data, to: output)
-        } catch {
-            throw UsageError(error.description)
+        if output == "-" {
+            let stdout = OutputSink.standardOutput()
+            do {
+                try stdout.write(data)
+                try stdout.flush()
+            } catch {
+                Console.exitOnLostOutput(error.code)
+            }
+        } else {
+            do {
+                // Directory data (accounts, groups, descriptors): for the one who took it.
+                try AtomicFileWriter.write(data, to: output, mode: 0o600)
+            } catch {
+                throw UsageError(error.description)
+            }
         }
         Console.error(
             "ces-audit: snapshot written to \(output): \(snapshot.enrollmentServices.value?.count ?? 0) CAs, \(snapshot.templates.value?.count ?? 0) templates, \(snapshot.accounts?.count ?? 0) accounts"

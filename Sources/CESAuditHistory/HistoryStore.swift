@@ -42,6 +42,10 @@ public final class HistoryStore: Sendable {
         // Two scheduled runs may overlap; the second waits for the first's short write transaction.
         configuration.busyMode = .timeout(10)
         configuration.label = "ces-audit history"
+        // A new history holds directory data (accounts and their findings): mode 0600, which SQLite gives its journal
+        // files too. An existing file keeps the mode its owner chose.
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Self.migrator
@@ -86,6 +90,16 @@ public final class HistoryStore: Sendable {
             }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
+        // The identity grew the endpoint's flags and the template (one URL is published more than once; B2 and F1–F4
+        // are per template). Findings of v1 runs have neither, so the first run after the upgrade reports those
+        // findings once as resolved and new.
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "finding") { table in
+                table.add(column: "endpointMode", .text)
+                table.add(column: "template", .text)
+                table.add(column: "ca", .text)
+            }
+        }
         return migrator
     }
 
@@ -124,14 +138,17 @@ public final class HistoryStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO temp.previous_identity
-                        SELECT ruleId, subject, ifnull(endpoint, ''), endpoint IS NOT NULL FROM finding WHERE runId = ?
-                        ORDER BY 1, 2, 3, 4
+                        SELECT ruleId, subject, ifnull(endpoint, ''), endpoint IS NOT NULL, ifnull(endpointMode, ''),
+                            ifnull(template, ''), ifnull(ca, '')
+                        FROM finding WHERE runId = ?
+                        ORDER BY 1, 2, 3, 4, 5, 6, 7
                         """, arguments: [previousID])
                 func missing(from table: String, in other: String) -> String {
                     """
                     SELECT * FROM temp.\(table) AS a WHERE NOT EXISTS (
                         SELECT 1 FROM temp.\(other) AS b WHERE b.ruleId = a.ruleId AND b.subject = a.subject
-                            AND b.endpoint = a.endpoint AND b.hasEndpoint = a.hasEndpoint)
+                            AND b.endpoint = a.endpoint AND b.hasEndpoint = a.hasEndpoint
+                            AND b.endpointMode = a.endpointMode AND b.template = a.template AND b.ca = a.ca)
                     """
                 }
                 let now = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.current_identity") ?? 0
@@ -148,33 +165,38 @@ public final class HistoryStore: Sendable {
 
     /// A temporary table of identities, in `FindingIdentity` order. A missing endpoint is stored as an empty one
     /// with `hasEndpoint` 0, so it is told apart from an empty one (as `FindingIdentity` does) while sorting as
-    /// `FindingIdentity` sorts it.
+    /// `FindingIdentity` sorts it. A missing mode, template or CA is stored empty: none is ever empty when present.
     private static func createIdentityTable(_ name: String, _ db: Database) throws {
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(name)")
         try db.execute(
             sql: """
                 CREATE TEMP TABLE \(name) (
                     ruleId TEXT NOT NULL, subject TEXT NOT NULL, endpoint TEXT NOT NULL, hasEndpoint INTEGER NOT NULL,
-                    PRIMARY KEY (ruleId, subject, endpoint, hasEndpoint)) WITHOUT ROWID
+                    endpointMode TEXT NOT NULL, template TEXT NOT NULL, ca TEXT NOT NULL,
+                    PRIMARY KEY (ruleId, subject, endpoint, hasEndpoint, endpointMode, template, ca)) WITHOUT ROWID
                 """)
     }
 
     /// One row per identity: two findings with the same identity are one issue across runs (the first is kept).
     private static func insertOpenFindings(of report: AuditReport, runID: Int64, _ db: Database) throws {
-        let seen = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.current_identity VALUES (?, ?, ?, ?)")
+        let seen = try db.makeStatement(
+            sql: "INSERT OR IGNORE INTO temp.current_identity VALUES (?, ?, ?, ?, ?, ?, ?)")
         let insert = try db.makeStatement(
-            sql:
-                "INSERT INTO finding (runId, ruleId, subject, endpoint, status, title, message) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
+            sql: """
+                INSERT INTO finding (
+                    runId, ruleId, subject, endpoint, endpointMode, template, ca, status, title, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for finding in report.findings where finding.isOpen {
             let identity = finding.identity
             try seen.execute(arguments: [
                 identity.ruleId, identity.subject, identity.endpoint ?? "", identity.endpoint != nil,
+                identity.endpointMode ?? "", identity.template ?? "", identity.ca ?? "",
             ])
             guard db.changesCount > 0 else { continue }
             try insert.execute(arguments: [
-                runID, identity.ruleId, identity.subject, identity.endpoint, finding.status.rawValue, finding.title,
-                finding.message,
+                runID, identity.ruleId, identity.subject, identity.endpoint, identity.endpointMode, identity.template,
+                identity.ca, finding.status.rawValue, finding.title, finding.message,
             ])
         }
         // A findings spool that could not be read back must not be recorded as the run's open findings.
@@ -185,11 +207,21 @@ public final class HistoryStore: Sendable {
     private static func identities(_ query: String, _ db: Database) throws -> FindingIdentityList {
         let builder = FindingIdentityList.Builder()
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT * FROM (\(query)) ORDER BY ruleId, subject, endpoint, hasEndpoint")
+            db,
+            sql: """
+                SELECT * FROM (\(query)) ORDER BY ruleId, subject, endpoint, hasEndpoint, endpointMode, template, ca
+                """)
         while let row = try rows.next() {
             let endpoint: String = row[2]
             let hasEndpoint: Bool = row[3]
-            builder.append(FindingIdentity(ruleId: row[0], subject: row[1], endpoint: hasEndpoint ? endpoint : nil))
+            let mode: String = row[4]
+            let template: String = row[5]
+            let ca: String = row[6]
+            builder.append(
+                FindingIdentity(
+                    ruleId: row[0], subject: row[1], endpoint: hasEndpoint ? endpoint : nil,
+                    endpointMode: mode.isEmpty ? nil : mode, template: template.isEmpty ? nil : template,
+                    ca: ca.isEmpty ? nil : ca))
         }
         return builder.list
     }
@@ -296,6 +328,9 @@ private struct FindingRow: Codable, FetchableRecord, PersistableRecord {
     var ruleId: String
     var subject: String
     var endpoint: String?
+    var endpointMode: String?
+    var template: String?
+    var ca: String?
     var status: String
     var title: String
     var message: String

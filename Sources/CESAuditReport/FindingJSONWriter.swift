@@ -16,6 +16,10 @@ public struct FindingJSONWriter {
             member("endpoint", &members, level)
             string(endpoint)
         }
+        if let mode = finding.endpointMode {
+            member("endpointMode", &members, level)
+            string(mode)
+        }
         member("errorCodes", &members, level)
         bytes.append(UInt8(ascii: "["))
         for (index, code) in finding.errorCodes.enumerated() {

@@ -99,11 +99,15 @@ public struct JUnitReporter: Reporter {
     }
 
     private func testcase(_ finding: Finding, outcome: Outcome) -> String {
-        let name = "\(finding.subject.name) @ \(finding.endpoint ?? "-")"
+        var name = "\(finding.subject.name) @ \(finding.endpoint ?? "-")"
+        if let mode = finding.endpointMode { name += " (\(mode))" }
+        if let template = finding.template { name += " template \(template)" }
+        if let ca = finding.ca { name += " on \(ca)" }
         let open = "    <testcase classname=\"\(XML.escape(finding.ruleId))\" name=\"\(XML.escape(name))\""
         var body =
             "\(finding.title)\nsubject: \(finding.subject.kind.rawValue) \(finding.subject.dn ?? finding.subject.name)"
         if let endpoint = finding.endpoint { body += "\nendpoint: \(endpoint)" }
+        if let mode = finding.endpointMode { body += " (\(mode))" }
         body += "\n\(finding.message)"
         if !finding.errorCodes.isEmpty { body += "\nerror codes: \(finding.errorCodes.joined(separator: ", "))" }
         switch outcome {

@@ -52,8 +52,7 @@ public struct NagiosReporter: Reporter {
         for position in shown.joined().prefix(maxDetailLines) {
             reader.seek(to: position)
             guard let finding = reader.next() else { break }
-            var line = "[\(finding.status.rawValue.uppercased())] \(finding.ruleId) \(finding.subject.name)"
-            if let endpoint = finding.endpoint { line += " @ \(endpoint)" }
+            let line = "[\(finding.status.rawValue.uppercased())] \(finding.ruleId) \(finding.label)"
             lines.append(Self.clean(line + ": " + finding.message))
         }
         if details > maxDetailLines { lines.append("… and \(details - maxDetailLines) more") }

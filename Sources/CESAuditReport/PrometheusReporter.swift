@@ -30,20 +30,15 @@ public struct PrometheusReporter: Reporter {
     /// Aggregates only (per rule, status and subject kind), so the text is small whatever the number of findings; one
     /// pass over the findings' heads.
     func text(_ report: AuditReport) -> String {
-        let command = ("command", report.command)
-        var families: [Family] = []
-
-        var family = Family("ces_audit_last_run_timestamp_seconds", "Start of the last ces-audit run, Unix time.")
-        family.samples.append(([command], Self.number(report.startedAt.timeIntervalSince1970)))
-        families.append(family)
-
-        family = Family("ces_audit_run_duration_seconds", "Duration of the last ces-audit run.")
-        family.samples.append(([command], Self.number(Double(report.durationMs) / 1000)))
-        families.append(family)
+        // The run's labels: a user or server run also names its target, so textfiles of several runs do not collide.
+        var command = [("command", report.command)]
+        if let target = report.target { command.append(("target", target)) }
+        var families = Self.runFamilies(report.startedAt, durationMs: report.durationMs, labels: command)
+        var family: Family
 
         if let subjects = report.subjectsScanned {
             family = Family("ces_audit_subjects_scanned", "Distinct subjects evaluated by the last run.")
-            family.samples.append(([command], String(subjects)))
+            family.samples.append((command, String(subjects)))
             families.append(family)
         }
 
@@ -61,22 +56,22 @@ public struct PrometheusReporter: Reporter {
         for rule in perRule.keys.sorted() {
             for status in Status.allCases {
                 guard let count = perRule[rule]?[status] else { continue }
-                family.samples.append(([command, ("rule", rule), ("status", status.rawValue)], String(count)))
+                family.samples.append((command + [("rule", rule), ("status", status.rawValue)], String(count)))
             }
         }
         families.append(family)
 
         family = Family(
-            "ces_audit_findings_total", "Evaluated findings of the last run by status, listed or not (summary).")
+            "ces_audit_findings_evaluated", "Evaluated findings of the last run by status, listed or not (summary).")
         for status in Status.allCases {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.summary[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.summary[status])))
         }
         families.append(family)
 
         family = Family(
             "ces_audit_findings_open", "Open findings of the last run by status (not accepted by an active waiver).")
         for status in [Status.fail, .warn, .unknown] {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.openCounts[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.openCounts[status])))
         }
         families.append(family)
 
@@ -85,27 +80,40 @@ public struct PrometheusReporter: Reporter {
             "Worst open status per rule and subject kind: 0 pass, 1 warn, 2 fail, 3 unknown.")
         for rule in worst.keys.sorted() {
             for (kind, value) in (worst[rule] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                family.samples.append(([command, ("rule", rule), ("subject_kind", kind)], String(value)))
+                family.samples.append((command + [("rule", rule), ("subject_kind", kind)], String(value)))
             }
         }
         families.append(family)
 
-        family = Family("ces_audit_exit_status", "Exit status of the last run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
-        family.samples.append(([command], String(report.exitStatus)))
+        family = Family("ces_audit_exit_status", Self.exitStatusHelp)
+        family.samples.append((command, String(report.exitStatus)))
         families.append(family)
 
         if let changes = report.changes {
             family = Family("ces_audit_findings_new", "Open findings the previous run did not have.")
-            family.samples.append(([command], String(changes.new.count)))
+            family.samples.append((command, String(changes.new.count)))
             families.append(family)
             family = Family("ces_audit_findings_resolved", "Findings open in the previous run and resolved since.")
-            family.samples.append(([command], String(changes.resolved.count)))
+            family.samples.append((command, String(changes.resolved.count)))
             families.append(family)
             family = Family("ces_audit_findings_still_open", "Findings open in both the previous and the last run.")
-            family.samples.append(([command], String(changes.stillOpen)))
+            family.samples.append((command, String(changes.stillOpen)))
             families.append(family)
         }
 
+        return Self.exposition(families)
+    }
+
+    /// When and how long the run was: the first families of every textfile.
+    private static func runFamilies(_ startedAt: Date, durationMs: Int, labels: [(String, String)]) -> [Family] {
+        var started = Family("ces_audit_last_run_timestamp_seconds", "Start of the last ces-audit run, Unix time.")
+        started.samples.append((labels, number(startedAt.timeIntervalSince1970)))
+        var duration = Family("ces_audit_run_duration_seconds", "Duration of the last ces-audit run.")
+        duration.samples.append((labels, number(Double(durationMs) / 1000)))
+        return [started, duration]
+    }
+
+    private static func exposition(_ families: [Family]) -> String {
         var lines: [String] = []
         for family in families {
             lines.append("# HELP \(family.name) \(Self.escapeHelp(family.help))")
@@ -117,6 +125,20 @@ public struct PrometheusReporter: Reporter {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The textfile of a run that ended before it had a report (AD unreachable, a usage error): its time and exit
+    /// status 3, so the previous run's file does not go on saying all is well.
+    public static func failedRun(command: String, target: String?, startedAt: Date, durationMs: Int) -> String {
+        var labels = [("command", command)]
+        if let target { labels.append(("target", target)) }
+        var families = runFamilies(startedAt, durationMs: durationMs, labels: labels)
+        var exit = Family("ces_audit_exit_status", exitStatusHelp)
+        exit.samples.append((labels, "3"))
+        families.append(exit)
+        return exposition(families)
+    }
+
+    static let exitStatusHelp = "Exit status of the last run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
 
     static func statusValue(_ status: Status) -> Int? {
         switch status {

@@ -1,8 +1,9 @@
 import CESAuditCore
 import Foundation
 
-/// SARIF 2.1.0 for code-scanning style viewers. AD objects have no file location, so each result carries a
-/// logical location whose fully qualified name is the subject's DN (docs/conventions.md §2.3).
+/// SARIF 2.1.0 for code-scanning style viewers. AD objects have no file location, so each result carries the
+/// physical location GitHub code scanning requires as a path naming the object (`ad/<kind>/<name>`), and a logical
+/// location whose fully qualified name is the subject's DN (docs/conventions.md §2.3).
 public struct SARIFReporter: Reporter {
     /// `sarif`.
     public static let format = OutputFormat.sarif
@@ -82,15 +83,23 @@ public struct SARIFReporter: Reporter {
         return Result(
             ruleId: finding.ruleId, ruleIndex: ruleIndex, kind: kind, level: level,
             message: .init(text: finding.message),
-            locations: [.init(logicalLocations: [location])],
-            partialFingerprints: [
-                "cesAuditIdentity/v1": [identity.ruleId, identity.subject, identity.endpoint ?? ""]
-                    .joined(separator: "|")
-            ],
+            locations: [.init(physicalLocation: .init(finding.subject), logicalLocations: [location])],
+            partialFingerprints: ["cesAuditIdentity/v1": Self.fingerprint(identity)],
             suppressions: suppressions,
             properties: .init(
                 status: finding.status.rawValue, subjectKind: finding.subject.kind.rawValue,
-                endpoint: finding.endpoint, errorCodes: finding.errorCodes))
+                endpoint: finding.endpoint, endpointMode: finding.endpointMode, template: finding.template,
+                errorCodes: finding.errorCodes))
+    }
+
+    /// `rule|subject|endpoint`, then `|mode|template|CA` when the finding has any of them: unique per listed finding,
+    /// and unchanged for findings that were already told apart by the first three.
+    static func fingerprint(_ identity: FindingIdentity) -> String {
+        var parts = [identity.ruleId, identity.subject, identity.endpoint ?? ""]
+        if identity.endpointMode != nil || identity.template != nil || identity.ca != nil {
+            parts += [identity.endpointMode ?? "", identity.template ?? "", identity.ca ?? ""]
+        }
+        return parts.joined(separator: "|")
     }
 
     /// docs/conventions.md §1: the SARIF kind and level of a status. If the kind is not `fail`, the level is `none`
@@ -205,7 +214,30 @@ public struct SARIFReporter: Reporter {
         var kind: String
     }
 
+    /// GitHub code scanning accepts a result only with a physical location whose URI is a path relative to the
+    /// repository root (no scheme). AD objects are not files, so the path names the object, `ad/<kind>/<name>`:
+    /// stable across runs, and one per subject.
+    struct PhysicalLocation: Encodable {
+        struct ArtifactLocation: Encodable {
+            var uri: String
+        }
+
+        struct Region: Encodable {
+            var startLine = 1
+        }
+
+        var artifactLocation: ArtifactLocation
+        var region = Region()
+
+        init(_ subject: Subject) {
+            let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            let name = subject.name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "_"
+            artifactLocation = ArtifactLocation(uri: "ad/\(subject.kind.rawValue)/\(name.isEmpty ? "_" : name)")
+        }
+    }
+
     struct Location: Encodable {
+        var physicalLocation: PhysicalLocation
         var logicalLocations: [LogicalLocation]
     }
 
@@ -220,6 +252,8 @@ public struct SARIFReporter: Reporter {
             var status: String
             var subjectKind: String
             var endpoint: String?
+            var endpointMode: String?
+            var template: String?
             var errorCodes: [String]
         }
 

@@ -22,8 +22,8 @@ public struct TextReporter: Reporter {
     public func write(_ report: AuditReport, catalogue: RuleCatalogue, to output: OutputSink) throws {
         func line(_ text: String) throws { try output.write(text + "\n") }
 
-        var header = "ces-audit \(report.tool.version.printable): \(report.command.printable)"
-        if let target = report.target { header += " \(target.printable)" }
+        var header = "ces-audit \(report.tool.version.printableLine): \(report.command.printableLine)"
+        if let target = report.target { header += " \(target.printableLine)" }
         header += " at \(report.startedAt.iso8601UTC) (\(report.durationMs) ms)"
         try line(bold(header))
 
@@ -31,8 +31,8 @@ public struct TextReporter: Reporter {
             try line("")
             try line(bold("CES principals"))
             for note in principals {
-                var text = "  \(note.endpoint.printable) → \((note.account ?? "(unresolved)").printable)"
-                if let source = note.source { text += " (\(source.printable))" }
+                var text = "  \(note.endpoint.printableLine) → \((note.account ?? "(unresolved)").printableLine)"
+                if let source = note.source { text += " (\(source.printableLine))" }
                 try line(text)
                 if let problem = note.problem { for text in indented(problem, by: "      ") { try line(text) } }
             }
@@ -48,8 +48,8 @@ public struct TextReporter: Reporter {
                 if run.group != group {
                     group = run.group
                     try line("")
-                    var heading = "\(finding.subject.kind.rawValue) \(finding.subject.name.printable)"
-                    if let dn = finding.subject.dn, dn != finding.subject.name { heading += " (\(dn.printable))" }
+                    var heading = "\(finding.subject.kind.rawValue) \(finding.subject.name.printableLine)"
+                    if let dn = finding.subject.dn, dn != finding.subject.name { heading += " (\(dn.printableLine))" }
                     try line(bold(heading))
                 }
                 for text in describe(finding) { try line(text) }
@@ -144,16 +144,23 @@ public struct TextReporter: Reporter {
         let word = finding.status.rawValue.uppercased()
         let padded = word + String(repeating: " ", count: max(0, 7 - word.utf8.count))
         var lines = [
-            "  \(colour(padded, for: finding.status))  \(finding.ruleId.printable)  \(finding.title.printable)"
+            "  \(colour(padded, for: finding.status))  \(finding.ruleId.printableLine)  \(finding.title.printableLine)"
         ]
         let indent = "           "
-        if let endpoint = finding.endpoint { lines.append(indent + "endpoint: \(endpoint.printable)") }
+        if let endpoint = finding.endpoint {
+            var line = indent + "endpoint: \(endpoint.printableLine)"
+            if let mode = finding.endpointMode { line += " (\(mode.printableLine))" }
+            lines.append(line)
+        }
         lines += indented(finding.message, by: indent)
+        if finding.severity == .info && finding.status == .pass {
+            lines.append(indent + "severity info (site policy): on record, not counted")
+        }
         if let waiver = finding.waiver {
             if waiver.expired {
-                lines.append(indent + "waiver EXPIRED on \(waiver.expires.printable): \(waiver.reason.printable)")
+                lines.append(indent + "waiver EXPIRED on \(waiver.expires.printableLine): \(waiver.reason.printableLine)")
             } else {
-                lines.append(indent + "waived until \(waiver.expires.printable): \(waiver.reason.printable)")
+                lines.append(indent + "waived until \(waiver.expires.printableLine): \(waiver.reason.printableLine)")
             }
         }
         if finding.status == .fail || finding.status == .warn, let remediation = finding.remediation {
@@ -164,8 +171,11 @@ public struct TextReporter: Reporter {
     }
 
     private func describe(_ identity: FindingIdentity) -> String {
-        var text = "\(identity.ruleId.printable)  \(identity.subject.printable)"
-        if let endpoint = identity.endpoint { text += "  @ \(endpoint.printable)" }
+        var text = "\(identity.ruleId.printableLine)  \(identity.subject.printableLine)"
+        if let endpoint = identity.endpoint { text += "  @ \(endpoint.printableLine)" }
+        if let mode = identity.endpointMode { text += " (\(mode.printableLine))" }
+        if let template = identity.template { text += "  template \(template.printableLine)" }
+        if let ca = identity.ca { text += "  on \(ca.printableLine)" }
         return text
     }
 

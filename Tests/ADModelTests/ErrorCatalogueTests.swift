@@ -115,6 +115,20 @@ struct ErrorCatalogueTests {
         #expect(explanation.entries.map(\.symbol) == ["E_ACCESSDENIED"])
     }
 
+    @Test(
+        "a whole log line: its first code (hex first, then a symbol, then a negative decimal)",
+        arguments: [
+            ("CertUtil: -getreg command FAILED: 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)", "ERROR_FILE_NOT_FOUND"),
+            ("Exception from HRESULT: 0x803D0013", "WS_E_ENDPOINT_FAULT_RECEIVED"),
+            ("KRB_AP_ERR_SKEW(Clock skew too great)", "KRB_AP_ERR_SKEW"),
+            ("enrollment failed with ERROR_ACCESS_DENIED on ces01", "E_ACCESSDENIED"),
+            ("error code -2143485933 returned", "WS_E_ENDPOINT_FAULT_RECEIVED"),
+            ("error_access_denied", "E_ACCESSDENIED"),
+        ])
+    func logLine(line: String, symbol: String) throws {
+        #expect(try ErrorCatalogue.explain(line).entries.first?.symbol == symbol)
+    }
+
     @Test("§8.4 pitfall: the 0x804D… facility printed by Microsoft's page is not WS_E_*")
     func wrongFacility() throws {
         let explanation = try ErrorCatalogue.explain("0x804D0013")
@@ -130,7 +144,10 @@ struct ErrorCatalogueTests {
 
     @Test(
         "unrecognised input is a typed error",
-        arguments: ["", "   ", "hello", "0x", "0x1234567890", "-", "-99999999999", "WIN32:", "12345678901234", "0xZZ"])
+        arguments: [
+            "", "   ", "hello", "0x", "0x1234567890", "-", "-99999999999", "WIN32:", "12345678901234", "0xZZ",
+            "CertUtil: -getreg command FAILED", "a line with 0x1234567890 and -99999999999 only",
+        ])
     func garbage(input: String) {
         #expect(throws: ErrorCodeParseError.self) { try ErrorCatalogue.explain(input) }
     }

@@ -130,6 +130,58 @@ struct SecurityDescriptorTests {
         #expect(try rights(0) == "D:(A;;;;;AU)")
     }
 
+    /// Every SID alias of the Windows SDK's sddl.h (SDDL_* user aliases and integrity labels) with the SID Windows
+    /// gives it (MS-DTYP 2.4.2.4, Win32 "SID Strings"); domain aliases in domain S-1-5-21-1-2-3, forest-root ones in
+    /// S-1-5-21-9-9-9. `CU` (sddl.h's newest) is left out: no public source gives its SID.
+    static let sddlHeaderAliases: [String: String] = [
+        "DA": "S-1-5-21-1-2-3-512", "DG": "S-1-5-21-1-2-3-514", "DU": "S-1-5-21-1-2-3-513", "ED": "S-1-5-9",
+        "DD": "S-1-5-21-1-2-3-516", "DC": "S-1-5-21-1-2-3-515", "BA": "S-1-5-32-544", "BG": "S-1-5-32-546",
+        "BU": "S-1-5-32-545", "LA": "S-1-5-21-1-2-3-500", "LG": "S-1-5-21-1-2-3-501", "AO": "S-1-5-32-548",
+        "BO": "S-1-5-32-551", "PO": "S-1-5-32-550", "SO": "S-1-5-32-549", "AU": "S-1-5-11", "PS": "S-1-5-10",
+        "CO": "S-1-3-0", "CG": "S-1-3-1", "SY": "S-1-5-18", "PU": "S-1-5-32-547", "WD": "S-1-1-0",
+        "RE": "S-1-5-32-552", "IU": "S-1-5-4", "NU": "S-1-5-2", "SU": "S-1-5-6", "RC": "S-1-5-12", "WR": "S-1-5-33",
+        "AN": "S-1-5-7", "SA": "S-1-5-21-9-9-9-518", "CA": "S-1-5-21-1-2-3-517", "RS": "S-1-5-21-1-2-3-553",
+        "EA": "S-1-5-21-9-9-9-519", "PA": "S-1-5-21-1-2-3-520", "RU": "S-1-5-32-554", "LS": "S-1-5-19",
+        "NS": "S-1-5-20", "RD": "S-1-5-32-555", "NO": "S-1-5-32-556", "MU": "S-1-5-32-558", "LU": "S-1-5-32-559",
+        "IS": "S-1-5-32-568", "CY": "S-1-5-32-569", "OW": "S-1-3-4", "ER": "S-1-5-32-573",
+        "RO": "S-1-5-21-9-9-9-498", "CD": "S-1-5-32-574", "AC": "S-1-15-2-1", "RA": "S-1-5-32-575",
+        "ES": "S-1-5-32-576", "MS": "S-1-5-32-577", "UD": "S-1-5-84-0-0-0-0-0", "HA": "S-1-5-32-578",
+        "CN": "S-1-5-21-1-2-3-522", "AA": "S-1-5-32-579", "RM": "S-1-5-32-580", "AS": "S-1-18-1", "SS": "S-1-18-2",
+        "AP": "S-1-5-21-1-2-3-525", "KA": "S-1-5-21-1-2-3-526", "EK": "S-1-5-21-9-9-9-527", "HO": "S-1-5-32-584",
+        "SH": "S-1-5-32-585", "LW": "S-1-16-4096", "ME": "S-1-16-8192", "MP": "S-1-16-8448", "HI": "S-1-16-12288",
+        "SI": "S-1-16-16384",
+    ]
+
+    @Test("every sddl.h alias resolves to Windows' SID, and back", arguments: Array(sddlHeaderAliases))
+    func sddlHeaderAlias(alias: String, sid: String) throws {
+        let root = try SID(string: "S-1-5-21-9-9-9")
+        #expect(try SDDLAlias.resolve(alias, domain: Self.domain, forestRoot: root).description == sid)
+        let parsed = try SID(string: sid)
+        #expect(SDDLAlias.alias(for: parsed, domain: Self.domain, forestRoot: root) == alias)
+    }
+
+    @Test("no alias beyond sddl.h's")
+    func noInventedAliases() {
+        let ours = Set(SDDLAlias.fixed.keys).union(SDDLAlias.domainRelative.keys).union(SDDLAlias.forestRootRelative.keys)
+        #expect(ours == Set(Self.sddlHeaderAliases.keys))
+    }
+
+    /// Windows reads a rights number with wcstoul base 0: 0x… hex, a leading 0 octal, else decimal.
+    @Test("rights numbers: hex, octal with a leading 0, decimal; CR is the critical ACE flag")
+    func rightsNumbersAndFlags() throws {
+        func mask(_ rights: String) throws -> UInt32? {
+            try SecurityDescriptor(sddl: "D:(A;;\(rights);;;AU)").dacl?.aces.first?.mask.rawValue
+        }
+        #expect(try mask("0x100") == 0x100)
+        #expect(try mask("0400") == 0o400)
+        #expect(try mask("256") == 256)
+        #expect(try mask("0") == 0)
+        #expect(throws: SDDLError.self) { try mask("08") }
+        let critical = try SecurityDescriptor(sddl: "D:(A;CICR;CC;;;AU)")
+        #expect(critical.dacl?.aces.first?.flags == [.containerInherit, .critical])
+        #expect(try critical.sddl() == "D:(A;CICR;CC;;;AU)")
+    }
+
     @Test("SID aliases: fixed ones resolve alone, domain ones need the domain SID")
     func aliases() throws {
         #expect(try SDDLAlias.resolve("AU", domain: nil, forestRoot: nil) == .authenticatedUsers)

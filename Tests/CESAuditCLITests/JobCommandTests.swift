@@ -92,6 +92,22 @@ struct JobCommandTests {
         #expect((subject["sid"] as? String)?.hasPrefix("S-1-5-21-") == true)
     }
 
+    /// The forms Windows users type name the same account; a computer needs no `$`; a pasted URL may end in `/`.
+    @Test(arguments: [
+        (#"CORP\bob"#, "bob"), (#"corp.example.test\bob"#, "bob"), ("bob@corp.example.test", "bob"),
+        ("BOB", "bob"), ("WKS01", "WKS01$"),
+    ])
+    func accountFormsWindowsUsersType(typed: String, samAccountName: String) throws {
+        let result = try CLI.run(
+            ["user", typed, "--endpoint", Self.kerberos + "/", "--template", "User", "--format", "json"]
+                + Self.connection())
+        #expect([1, 2, 3].contains(result.status), "\(result.stderr)")
+        let findings = try #require(try Self.json(result.stdout)["findings"] as? [[String: Any]])
+        let a1 = try #require(findings.first { $0["ruleId"] as? String == "CES-A1" })
+        #expect((a1["subject"] as? [String: Any])?["name"] as? String == samAccountName)
+        #expect(a1["endpoint"] as? String == Self.kerberos)
+    }
+
     @Test func exitStatusIsZeroOneTwoThreeBySeverity() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -155,6 +171,39 @@ struct JobCommandTests {
         #expect(try CLI.run(base + ["--evidence", evidence.path, "--site-policy", policy.path]).status == 3)
     }
 
+    /// carol warns on CES-A2 and CES-C9: overrides decide the status, and the exit status and every format follow.
+    @Test func siteSeverityOverridesDecideTheStatusAndEveryFormat() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let policy = directory.appendingPathComponent("site.yaml")
+        func run(_ severity: String, _ format: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try "schemaVersion: 1\ndisabled: [CES-B4, CES-D2, CES-G1, CES-G2, CES-G3]\nseverity: {\(severity)}\n".write(
+                to: policy, atomically: true, encoding: .utf8)
+            return try CLI.run(
+                [
+                    "user", "carol", "--endpoint", Self.kerberos, "--template", "User", "--evidence", Self.evidence,
+                    "--site-policy", policy.path, "--format", format,
+                ] + Self.connection())
+        }
+        let raised = try run("CES-A2: fail, CES-C9: info", "nagios")
+        #expect(raised.status == 2, "\(raised.stderr)")
+        #expect(raised.stdout.hasPrefix("CES-AUDIT CRITICAL - 1 fail, 0 warn"), "\(raised.stdout)")
+        #expect(raised.stdout.contains("[FAIL] CES-A2 carol"))
+        #expect(!raised.stdout.contains("CES-C9"), "info is not an open finding")
+        let junit = try run("CES-A2: fail, CES-C9: info", "junit")
+        #expect(junit.stdout.contains("<testsuites name=\"ces-audit\" tests=\"39\" failures=\"1\" errors=\"0\""))
+        let json = try Self.json(try run("CES-A2: fail, CES-C9: info", "json").stdout)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let c9 = try #require(findings.first { $0["ruleId"] as? String == "CES-C9" })
+        #expect(c9["status"] as? String == "pass")
+        #expect(c9["severity"] as? String == "info")
+        #expect((c9["message"] as? String)?.contains("msDS-SupportedEncryptionTypes") == true)
+        #expect(try run("CES-A2: info, CES-C9: info", "text").status == 0)
+        let prometheus = try run("CES-A2: info, CES-C9: info", "prometheus").stdout
+        #expect(prometheus.contains("ces_audit_findings{command=\"user\",target=\"carol\",rule=\"CES-C9\",status=\"pass\"} 1"))
+        #expect(prometheus.contains("ces_audit_exit_status{command=\"user\",target=\"carol\"} 0"), "\(prometheus)")
+    }
+
     @Test func directoryDownIsUnknownWithANagiosLine() throws {
         let port = try closedPort()
         let result = try CLI.run(
@@ -173,6 +222,8 @@ struct JobCommandTests {
         ["server", "ces01.corp.example.test", "--ca", "corp-CA09"],
         ["server", "ces09.corp.example.test", "--ca", "corp-CA01"],
         ["server", "ces01.corp.example.test", "--auth", "bogus"],
+        ["server", "ces02.corp.example.test", "--ca", "corp-CA01", "--service-account", "nobody"],
+        ["user", "bob", "--service-account", "nobody"],
         ["scan", "--keep-runs", "0"],
         ["scan", "--format", "xml"],
     ])
@@ -181,6 +232,18 @@ struct JobCommandTests {
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// ces02 publishes for corp-CA01 only: no --ca needed. ces01 publishes for two CAs: the error lists them.
+    @Test func serverInfersTheCAItsHostPublishesFor() throws {
+        let inferred = try CLI.run(["server", "ces02.corp.example.test", "--format", "json"] + Self.connection())
+        #expect(inferred.status == 2, "\(inferred.stderr)")
+        let principals = try #require(try Self.json(inferred.stdout)["principals"] as? [[String: Any]])
+        #expect(principals.compactMap { $0["endpoint"] as? String }.allSatisfy { $0.contains("/corp-CA01_CES_") })
+        #expect(!principals.isEmpty)
+        let ambiguous = try CLI.run(["server", "ces01.corp.example.test"] + Self.connection())
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("name one with --ca"))
     }
 
     @Test func nagiosAndTextForPeople() throws {
@@ -313,6 +376,68 @@ struct JobCommandTests {
         #expect((try Self.json(listing.stdout)["runs"] as? [[String: Any]])?.count == 3)
     }
 
+    /// One URL published twice (enrollment and renewal-only), B2/F1–F4 per template, a template on two CAs: every
+    /// listed finding of a full scan is told apart in every format that names findings one by one, and the history
+    /// keeps one open finding per listed one.
+    @Test func everyListedFindingHasItsOwnIdentityInEveryFormat() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let history = directory.appendingPathComponent("history.sqlite").path
+        func scan(_ format: String, _ extra: [String] = []) throws -> String {
+            let result = try CLI.run(["scan", "--format", format, "--evidence", Self.evidence] + extra + Self.connection())
+            #expect(result.status == 2, "\(result.stderr)")
+            return result.stdout
+        }
+        func duplicates(_ keys: [String]) -> [String] {
+            Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        }
+
+        let report = try Self.json(try scan("json", ["--history", history]))
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.count > 5_000)
+        let keys = findings.map { finding in
+            let subject = finding["subject"] as? [String: Any]
+            let evidence = finding["evidence"] as? [String: Any]
+            return [
+                finding["ruleId"], subject?["dn"] ?? subject?["name"], finding["endpoint"], finding["endpointMode"],
+                evidence?["template"], evidence?["ca"],
+            ].map { "\($0 ?? "-")" }.joined(separator: "|")
+        }
+        #expect(duplicates(keys).isEmpty, "\(duplicates(keys).prefix(5))")
+        #expect(keys.contains { $0.contains("|certificate, renewal-only|") }, "the renewal-only twin is listed")
+
+        let sarif = try Self.json(try scan("sarif"))
+        let results = try #require((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+        let fingerprints = results.compactMap {
+            ($0["partialFingerprints"] as? [String: String])?["cesAuditIdentity/v1"]
+        }
+        #expect(fingerprints.count == findings.count)
+        // GitHub code scanning takes a result only with a repository-relative physical location.
+        let uris = results.compactMap {
+            (((($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?[
+                "artifactLocation"] as? [String: Any])?["uri"] as? String)
+        }
+        #expect(uris.count == results.count)
+        #expect(uris.allSatisfy { $0.hasPrefix("ad/") && URL(string: $0) != nil }, "\(uris.prefix(3))")
+        #expect(duplicates(fingerprints).isEmpty, "\(duplicates(fingerprints).prefix(5))")
+
+        let junit = try XMLDocument(data: Data(try scan("junit").utf8))
+        let cases = try junit.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }.map {
+            "\($0.attribute(forName: "classname")?.stringValue ?? "") \($0.attribute(forName: "name")?.stringValue ?? "")"
+        }
+        #expect(cases.count == findings.count)
+        #expect(duplicates(cases).isEmpty, "\(duplicates(cases).prefix(5))")
+
+        let nagios = try scan("nagios").split(separator: "\n").dropFirst().map(String.init)
+        #expect(duplicates(nagios).isEmpty, "\(duplicates(nagios).prefix(5))")
+
+        // No waiver in this run: every listed non-pass finding is open, and the history keeps each one.
+        let runs = try CLI.run(["history", history, "--format", "json"])
+        let run = try #require((try Self.json(runs.stdout)["runs"] as? [[String: Any]])?.first)
+        let listedNonPass = findings.filter { ["fail", "warn", "unknown"].contains($0["status"] as? String) }.count
+        #expect(run["openFindings"] as? Int == listedNonPass)
+    }
+
     @Test func scanSpoolsItsFindingsToTMPDIRAndLeavesNothingThere() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -370,6 +495,32 @@ struct JobCommandTests {
         #expect(text.contains("ces_audit_last_run_timestamp_seconds"))
         #expect(text.contains("ces_audit_run_duration_seconds"))
         #expect(!text.contains("alice") && !text.contains("bulk0"), "no per-user labels")
+        try Promtool.check(URL(fileURLWithPath: file))
+        // user and server series name their target: two textfiles never hold the same series.
+        for (arguments, target) in [(["user", "carol"], "carol"), (["server", "ces02.corp.example.test", "--ca", "corp-CA01"], "ces02.corp.example.test")] {
+            let textfile = directory.appendingPathComponent("\(target).prom")
+            let run = try CLI.run(arguments + ["--format", "prometheus", "--output", textfile.path] + Self.connection())
+            #expect([1, 2, 3].contains(run.status), "\(run.stderr)")
+            let series = try String(contentsOf: textfile, encoding: .utf8)
+            #expect(series.contains("ces_audit_exit_status{command=\"\(arguments[0])\",target=\"\(target)\"} \(run.status)"))
+            try Promtool.check(textfile)
+        }
+    }
+
+    @Test func outputDashIsStandardOutput() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dash = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("-").path
+        defer { try? FileManager.default.removeItem(atPath: dash) }
+        let report = try CLI.run(
+            ["user", "bob", "--endpoint", Self.kerberos, "--template", "User", "--format", "json", "--output", "-"]
+                + Self.connection())
+        #expect(report.status == 2, "\(report.stderr)")
+        #expect(try Self.json(report.stdout)["command"] as? String == "user")
+        let snapshot = try CLI.run(["snapshot", "--output", "-", "--account", "bob"] + Self.connection())
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        #expect(try Self.json(snapshot.stdout)["accounts"] != nil)
+        #expect(!FileManager.default.fileExists(atPath: dash), "no file named -")
     }
 
     @Test func snapshotThenOfflineUserMatchesTheLiveRun() throws {
@@ -378,6 +529,17 @@ struct JobCommandTests {
         let file = directory.appendingPathComponent("snapshot.json").path
         let saved = try CLI.run(["snapshot", "--output", file, "--account", "bob"] + Self.connection())
         #expect(saved.status == 0, "\(saved.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+        // Colour on a terminal (script(1) gives the run one), none when NO_COLOR is set.
+        func onATerminal(_ environment: [String: String]) throws -> String {
+            let command = "\(CLI.binary) user bob --snapshot \(file)"
+            return String(
+                decoding: try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: environment)
+                    .stdout, as: UTF8.self)
+        }
+        #expect(try onATerminal(["NO_COLOR": ""]).contains("\u{1B}[31m"))
+        let plain = try onATerminal(["NO_COLOR": "1"])
+        #expect(plain.contains("CES-A1") && !plain.contains("\u{1B}["), "\(plain.prefix(300))")
         func verdicts(_ output: String) throws -> Set<String> {
             let findings = try #require(try Self.json(output)["findings"] as? [[String: Any]])
             return Set(findings.map { "\($0["ruleId"] ?? "") \($0["status"] ?? "") \($0["endpoint"] ?? "-")" })
@@ -391,6 +553,9 @@ struct JobCommandTests {
             CLI.binary, ["user", "bob", "--format", "json", "--snapshot", file], outputReaderGone: true)
         #expect(lost.status == 3, "\(lost.stderr)")
         #expect(lost.stderr == "ces-audit: cannot write standard output: write: Broken pipe\n", "\(lost.stderr)")
+        let missing = try CLI.run(["user", "alice", "--snapshot", file])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("the snapshot holds no account 'alice': retake it with --account alice"))
         let scan = try CLI.run(["scan", "--snapshot", file])
         #expect(scan.status == 64)
         #expect(scan.stderr.contains("--all-accounts"))
@@ -401,6 +566,7 @@ struct JobCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let env = try TestBed()
         let config = directory.appendingPathComponent("ces-audit.yaml")
+        let textfile = directory.appendingPathComponent("ces_audit.prom")
         try """
         schemaVersion: 1
         connection:
@@ -409,14 +575,24 @@ struct JobCommandTests {
           bindDN: "\(env["CES_TEST_READER_DN"])"
           passwordFile: \(env["CES_TEST_READER_PASSWORD_FILE"])
         evidence: \(Self.evidence)
-        output:
-          format: json
+        output: {format: prometheus, path: \(textfile.path)}
         """.write(to: config, atomically: true, encoding: .utf8)
+        // The config's output is the scheduled scan's: interactive runs write text to stdout, never into it.
         let fromFile = try CLI.run(["user", "bob", "--config", config.path])
         #expect(fromFile.status == 2, "\(fromFile.stderr)")
-        #expect(try Self.json(fromFile.stdout)["command"] as? String == "user")
+        #expect(fromFile.stdout.hasPrefix("ces-audit 0.1.0: user bob"), "\(fromFile.stdout.prefix(200))")
         let flagWins = try CLI.run(["user", "bob", "--config", config.path, "--format", "nagios"])
         #expect(flagWins.stdout.hasPrefix("CES-AUDIT CRITICAL"))
+        #expect(!FileManager.default.fileExists(atPath: textfile.path))
+        let scheduled = try CLI.run(["scan", "--config", config.path])
+        #expect(scheduled.status == 2, "\(scheduled.stderr)")
+        #expect(scheduled.stdout.isEmpty)
+        let written = try String(contentsOf: textfile, encoding: .utf8)
+        #expect(written.contains("ces_audit_exit_status{command=\"scan\"} 2"))
+        // A flag replaces the config's output as a whole: --format text does not write text into the textfile.
+        let interactive = try CLI.run(["scan", "--config", config.path, "--format", "text"])
+        #expect(interactive.stdout.hasPrefix("ces-audit 0.1.0: scan"))
+        #expect(try String(contentsOf: textfile, encoding: .utf8) == written)
 
         let bad = directory.appendingPathComponent("bad.yaml")
         try "schemaVersion: 1\nconnection:\n  url: ldaps://x\n".write(to: bad, atomically: true, encoding: .utf8)

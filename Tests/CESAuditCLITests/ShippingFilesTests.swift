@@ -242,6 +242,36 @@ import Yams
             run scripts/completions \(CLI.binary) and commit the result
             """)
     }
+
+    // MARK: man page
+
+    /// The committed man page is generated from the command definitions (scripts/manpage): it names every command and
+    /// every flag `--experimental-dump-help` lists, with the examples and exit statuses, and the packaging installs it.
+    @Test func manPageCoversEveryCommandAndFlagAndIsInstalled() throws {
+        let page = try String(contentsOf: ShippingFiles.repo("contrib/man/ces-audit.1"), encoding: .utf8)
+        let dump = try CLI.run(["--experimental-dump-help"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        let command = try #require(root["command"] as? [String: Any])
+        var missing: [String] = []
+        for sub in command["subcommands"] as? [[String: Any]] ?? [] {
+            let name = sub["commandName"] as? String ?? "?"
+            if !page.contains(".It Em \(name)") { missing.append(name) }
+            for argument in sub["arguments"] as? [[String: Any]] ?? [] {
+                for long in (argument["names"] as? [[String: Any]] ?? []).filter({ $0["kind"] as? String == "long" }) {
+                    let flag = long["name"] as? String ?? ""
+                    if !flag.isEmpty, !page.contains("Fl -\(flag)") { missing.append("\(name) --\(flag)") }
+                }
+            }
+        }
+        #expect(missing.isEmpty, "contrib/man/ces-audit.1 is stale (missing \(missing.prefix(5))): run scripts/manpage")
+        #expect(page.components(separatedBy: "Exit status:").count - 1 == 8, "every command's exit statuses")
+        let dockerfile = try String(
+            contentsOf: ShippingFiles.repo("contrib/docker/ces-audit.Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("COPY contrib/man/ces-audit.1 /usr/local/share/man/man1/ces-audit.1"))
+        let systemd = try String(contentsOf: ShippingFiles.repo("contrib/systemd/README.md"), encoding: .utf8)
+        #expect(systemd.contains("contrib/man/ces-audit.1 /usr/local/share/man/man1/ces-audit.1"))
+        #expect(FileManager.default.isExecutableFile(atPath: ShippingFiles.repo("scripts/manpage").path))
+    }
 }
 
 /// Reading the shipped files.

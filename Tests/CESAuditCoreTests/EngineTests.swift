@@ -181,8 +181,13 @@ import Testing
     @Test func serverJobNeedsACAChoiceAndAnInstance() async throws {
         let two = try Self.snapshot(cas: 2)
         let source = SnapshotDirectorySource(snapshot: two)
+        // ces01 publishes for corp-CA01 only: that CA is taken without --ca.
+        let inferred = try await ServerJob(host: "ces01.corp.example.test").run(
+            source: source, evaluator: Self.evaluator(two))
+        #expect(inferred.principals.allSatisfy { $0.endpoint.contains("ces01.corp.example.test") })
+        #expect(inferred.listed.contains { $0.subject.name == "corp-CA01" || $0.message.contains("corp-CA01") })
         for (job, fragment) in [
-            (ServerJob(host: "ces01.corp.example.test"), "more than one enterprise CA"),
+            (ServerJob(host: "ces09.corp.example.test"), "more than one enterprise CA"),
             (ServerJob(host: "ces01.corp.example.test", caName: "corp-CA09"), "no enterprise CA 'corp-CA09'"),
             (ServerJob(host: "ces09.corp.example.test", caName: "corp-ca01"), "--auth"),
         ] {

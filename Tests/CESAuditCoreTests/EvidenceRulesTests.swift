@@ -91,6 +91,25 @@ enum EvidenceFixtures {
 }
 
 @Suite struct EvidenceLoaderTests {
+    /// A file that cannot be read says why, as the system does (permission denied), and is not called malformed.
+    @Test func anUnreadableFileSaysWhy() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)")
+        let host = root.appendingPathComponent("ca01")
+        try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createSymbolicLink(
+            atPath: host.appendingPathComponent("editflags.txt").path, withDestinationPath: "gone.txt")
+        let loaded = try EvidenceLoader.load(directory: root.path)
+        #expect(loaded["ca01"]?.editFlags.missingReason == "editflags.txt cannot be read: no such file or directory")
+        let locked = host.appendingPathComponent("secedit.inf")
+        try Data("[Privilege Rights]".utf8).write(to: locked)
+        #expect(chmod(locked.path, 0) == 0)
+        // root reads it anyway; anyone else is refused.
+        if getuid() != 0 {
+            #expect(EvidenceLoader.unreadableReason(locked.path) == "permission denied")
+        }
+    }
+
     @Test func loadsEveryHostFolderKeyedByLowerCasedName() throws {
         let lab = try EvidenceFixtures.load("lab")
         #expect(Set(lab.keys) == ["ca01.corp.example.test", "ces01", "dc01.corp.example.test"])

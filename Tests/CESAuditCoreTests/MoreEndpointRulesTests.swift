@@ -82,10 +82,10 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(bed.context.snapshot.domain.aesKeysSince?.value != nil, "RID-521 group's whenCreated read")
         #expect(c9.status == .pass, "\(c9.message)")
         #expect(c9.message.contains("CA computer CA01$"), "\(c9.message)")
-        // svc-ces is in Windows Authorization Access Group in the seed.
+        // The sampled users' default descriptors grant svc-ces the read (it is in Windows Authorization Access Group).
         let c10 = C10S4U2SelfGroupRead().evaluate(path, in: bed.context)
         #expect(c10.status == .pass, "\(c10.message)")
-        #expect(c10.message.contains("S-1-5-32-560"))
+        #expect(c10.message.contains("granted on every sampled user"))
     }
 }
 
@@ -295,23 +295,129 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     // MARK: C10
 
-    @Test func c10WindowsAuthorizationAccessGroup() {
+    /// A descriptor in self-relative form from SDDL.
+    static func selfRelative(_ sddl: String) throws -> Data {
+        Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes())
+    }
+
+    static func sampleContext(aliases: Collected<[String]>, users: Collected<[GroupReadSample.UserDescriptor]>)
+        -> RuleContext
+    {
+        var context = Self.context
+        context.snapshot.groupReadSample = GroupReadSample(everyoneAliases: aliases, users: users)
+        return context
+    }
+
+    /// KB2009157: the KDC reads tokenGroupsGlobalAndUniversal with the CES principal's token; the rule runs that
+    /// access check on the requester's descriptor (user job) or on a sample of users'.
+    @Test func c10AccessCheckOnTokenGroupsGlobalAndUniversal() throws {
         let rule = C10S4U2SelfGroupRead()
         let member = Self.account(tokenGroups: .value(["S-1-5-21-1-2-3-513", "S-1-5-32-560"]))
+        let outsider = Self.account()
+        // AD's default on user objects: Pre-Windows 2000 Compatible Access (RU) reads every property, and
+        // Windows Authorization Access Group the attribute itself.
+        let defaults = try Self.selfRelative(
+            "D:(OA;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;S-1-5-32-560)(OA;CIID;RPLCLORC;;bf967aba-0de6-11d0-a285-00aa003049e2;RU)"
+        )
+        let sample = [GroupReadSample.UserDescriptor(dn: "CN=u1", samAccountName: "u1", descriptor: defaults)]
+        // Authenticated Users is in Pre-Windows 2000 Compatible Access: the outsider is granted.
+        let compatible = Self.sampleContext(aliases: .value(["S-1-5-32-554"]), users: .value(sample))
+        let granted = rule.evaluate(Self.path(endpoint: Self.certificate, principal: outsider), in: compatible)
+        #expect(granted.status == .pass, "\(granted.message)")
+        #expect(granted.message.contains("granted on every sampled user: u1"))
+        // KB2009157's case: Authenticated Users removed from it; the sample says so (others may differ: warn).
+        let hardened = Self.sampleContext(aliases: .value([]), users: .value(sample))
+        let refused = rule.evaluate(Self.path(endpoint: Self.certificate, principal: outsider), in: hardened)
+        #expect(refused.status == .warn, "\(refused.message)")
+        #expect(refused.message.contains("sampled user(s) u1 (not granted"))
+        #expect(rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: hardened).status == .pass)
+        // The requester's own descriptor denying the principal ahead of the group's grant: S4U2self fails.
+        let denying = try Self.selfRelative(
+            "D:(OD;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;\(Self.principalSID))(OA;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;S-1-5-32-560)"
+        )
+        var requesterPath = Self.path(endpoint: Self.certificate, principal: member)
+        requesterPath.groupReadTargets = .value([.init(dn: "CN=frank", samAccountName: "frank", descriptor: denying)])
+        let failed = rule.evaluate(requesterPath, in: compatible)
+        #expect(failed.status == .fail, "\(failed.message)")
+        #expect(failed.message.contains("the requester frank (denied by ACE 0"))
+        // Not granted while the builtin groups of every logon are unknown: not certain.
+        let noAliases = Self.sampleContext(aliases: .missing(reason: "CN=Builtin not readable"), users: .value(sample))
+        let uncertain = rule.evaluate(Self.path(endpoint: Self.certificate, principal: outsider), in: noAliases)
+        #expect(uncertain.status == .unknown)
+        #expect(uncertain.message.contains("CN=Builtin not readable"))
+        // A malformed descriptor, and no descriptor at all.
+        let broken = Self.sampleContext(
+            aliases: .value([]), users: .value([.init(dn: "CN=u2", samAccountName: "u2", descriptor: Data([1, 2]))]))
+        #expect(
+            rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: broken).status == .unknown)
+        let none = rule.evaluate(Self.path(endpoint: Self.certificate, principal: outsider), in: Self.context)
+        #expect(none.status == .unknown)
+        #expect(none.message.contains("no user's nTSecurityDescriptor was read"))
+        // Without descriptors, membership of Windows Authorization Access Group (Microsoft's fix) still passes.
         #expect(
             rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: Self.context).status == .pass)
-        let outsider = rule.evaluate(Self.path(endpoint: Self.certificate), in: Self.context)
-        #expect(outsider.status == .warn)
-        #expect(outsider.message.contains("Authenticated Users' default read of tokenGroupsGlobalAndUniversal"))
         let unread = Self.account(tokenGroups: .missing(reason: "tokenGroups not returned (no read access)"))
-        let unknown = rule.evaluate(Self.path(endpoint: Self.certificate, principal: unread), in: Self.context)
+        let unknown = rule.evaluate(Self.path(endpoint: Self.certificate, principal: unread), in: compatible)
         #expect(unknown.status == .unknown)
         #expect(unknown.message.contains("no read access"))
         #expect(
-            rule.evaluate(Self.path(endpoint: Self.certificate, principal: nil), in: Self.context).status == .unknown)
-        #expect(rule.evaluate(Self.path(), in: Self.context).status == .skipped)
+            rule.evaluate(Self.path(endpoint: Self.certificate, principal: nil), in: compatible).status == .unknown)
+        #expect(rule.evaluate(Self.path(), in: compatible).status == .skipped)
         let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
-        #expect(rule.evaluate(Self.path(endpoint: renewalOnly), in: Self.context).status == .skipped)
+        #expect(rule.evaluate(Self.path(endpoint: renewalOnly), in: compatible).status == .skipped)
+    }
+
+    // MARK: C1
+
+    /// Issue 21 item 5: "CA on the CES host" is the same computer account, not the same name.
+    @Test func c1ComparesComputerAccountsAndSaysWhichWasUsed() {
+        let endpoint = Self.ca().endpoints[0]
+        let ca = "ca01.corp.example.test"
+        let alias = endpoint.delegationDecision(
+            toCAHost: ca, computers: ["ces01.corp.example.test": "CN=CA01,DC=corp", ca: "cn=ca01,dc=corp"])
+        #expect(alias?.required == false)
+        #expect(alias?.basis.contains("are the same computer account CN=CA01,DC=corp") == true)
+        let other = endpoint.delegationDecision(
+            toCAHost: ca, computers: ["ces01.corp.example.test": "CN=CES01,DC=corp", ca: "CN=CA01,DC=corp"])
+        #expect(other?.required == true)
+        #expect(other?.basis.contains("different computer accounts") == true)
+        let byName = endpoint.delegationDecision(toCAHost: ca, computers: [ca: "CN=CA01,DC=corp"])
+        #expect(byName?.required == true)
+        #expect(byName?.basis.contains("by host name") == true)
+        var path = Self.path()
+        path.hostComputers = ["ces01.corp.example.test": "CN=CA01,DC=corp", ca: "CN=CA01,DC=corp"]
+        let c1 = C1DelegationRequired().evaluate(path, in: Self.context)
+        #expect(c1.status == .skipped)
+        #expect(c1.message.contains("same computer account CN=CA01,DC=corp"))
+        // The gated rules follow C1.
+        #expect(C2ConstrainedDelegationToCA().evaluate(path, in: Self.context).status == .skipped)
+        var context = Self.context
+        context.snapshot.hostComputers = .value(path.hostComputers ?? [:])
+        let a1 = A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context)
+        #expect(a1?.status == .skipped)
+        #expect(a1?.message.contains("same computer account") == true)
+    }
+
+    /// Issue 21 item 9: on a renewal-only endpoint whose principal renews by protocol transition and constrained
+    /// delegation (CES-E2's alternative model), the mapped account is delegated: A1/A2 apply.
+    @Test func a1AppliesOnRenewalOnlyEndpointsOfTheProtocolTransitionModel() {
+        let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
+        var delegating = Self.account()
+        delegating.userAccountControl = .value(0x0100_0200)
+        delegating.allowedToDelegateTo = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
+        let path = Self.path(endpoint: renewalOnly, principal: delegating)
+        var context = Self.context
+        #expect(
+            A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context)?.status == .skipped
+        )
+        context.noteRenewalModel(path)
+        #expect(A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context) == nil)
+        #expect(A2RequesterInProtectedUsers().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context) == nil)
+        // Without protocol transition the CES principal renews on behalf of the subject itself: skipped.
+        var other = Self.context
+        other.noteRenewalModel(Self.path(endpoint: renewalOnly))
+        #expect(
+            A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: other)?.status == .skipped)
     }
 
     // MARK: C11, G1–G5

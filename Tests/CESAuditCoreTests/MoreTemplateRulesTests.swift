@@ -189,6 +189,25 @@ struct MoreTemplateRulesAgainstTestBedTests {
         #expect(F5RASignaturesRequired().evaluate(Self.path(raSignatures: -1), in: Self.context).status == .unknown)
     }
 
+    /// MS-WCCE 3.2.2.6.2.1.4.5.6: with CT_FLAG_PREVIOUS_APPROVAL_VALIDATE_REENROLLMENT (0x40) renewals need no RA
+    /// signature; the CA's only CES endpoint being renewal-only, nothing here needs one (issue 21 item 7).
+    @Test func f5ExemptsRenewalsWithPreviousApprovalValidateReenrollment() {
+        let renewalOnly = F5RASignaturesRequired().evaluate(
+            Self.path(enrollmentFlags: 0x40, raSignatures: 1, endpoint: Self.kbrEndpoint), in: Self.context)
+        #expect(renewalOnly.status == .pass, "\(renewalOnly.message)")
+        #expect(renewalOnly.message.contains("every CES path here is renewal-only"))
+        // Without the flag a renewal-only path still warns (was the only verdict before).
+        let withoutFlag = F5RASignaturesRequired().evaluate(
+            Self.path(raSignatures: 1, endpoint: Self.kbrEndpoint), in: Self.context)
+        #expect(withoutFlag.status == .warn)
+        // An initial-enrollment endpoint still needs the signature; the message says renewals are exempt.
+        let initial = F5RASignaturesRequired().evaluate(
+            Self.path(enrollmentFlags: 0x40, raSignatures: 1), in: Self.context)
+        #expect(initial.status == .warn)
+        #expect(initial.message.contains("for initial enrollment"))
+        #expect(initial.message.contains("renewals are exempt"))
+    }
+
     // MARK: F6
 
     @Test func issuancePolicyOutsideTheCAPoliciesFailsF6() throws {

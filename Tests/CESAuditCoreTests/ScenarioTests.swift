@@ -1,3 +1,4 @@
+import ADModel
 import DirectoryAccess
 import Foundation
 import TestSupport
@@ -21,13 +22,15 @@ struct ScenarioTests {
         case user(
             String, endpoint: String = kerberos, template: String? = nil, evidence: String = "testbed",
             serviceAccount: String? = nil)
-        case server(String, account: String? = nil, ca: String = "corp-CA01", evidence: String = "testbed")
+        case server(
+            String, account: String? = nil, ca: String = "corp-CA01", evidence: String = "testbed",
+            auth: [EnrollmentAuthentication] = [])
 
         var description: String {
             switch self {
             case .user(let account, let endpoint, let template, _, _):
                 "user \(account) @\(endpoint.split(separator: "/")[2...3].joined(separator: "/"))\(template.map { " template \($0)" } ?? "")"
-            case .server(let host, let account, let ca, _): "server \(host) as \(account ?? "(resolved)") on \(ca)"
+            case .server(let host, let account, let ca, _, _): "server \(host) as \(account ?? "(resolved)") on \(ca)"
             }
         }
     }
@@ -45,6 +48,10 @@ struct ScenarioTests {
     static let cases: [Case] = [
         Case(rule: "CES-A1", job: .user("bob"), subject: "bob", status: .fail),
         Case(rule: "CES-A1", job: .user("alice"), subject: "alice", status: .pass),
+        // Renewal-only KBR endpoint 4: svc-ces renews by protocol transition and constrained delegation to CA01
+        // (CES-E2's alternative model), so the mapped account is delegated and NOT_DELEGATED blocks it (was skipped)
+        Case(rule: "CES-A1", job: .user("bob", endpoint: kbr), subject: "bob", status: .fail),
+        Case(rule: "CES-A2", job: .user("carol", endpoint: kbr), subject: "carol", status: .fail),
         // Domain functional level 4, but DC02's NTDS Settings at 7: Protected Users is enforced (MS-KILE 3.3.5.1).
         Case(rule: "CES-A2", job: .user("carol"), subject: "carol", status: .fail),
         Case(rule: "CES-A2", job: .user("erin"), subject: "erin", status: .fail),
@@ -71,6 +78,10 @@ struct ScenarioTests {
         Case(rule: "CES-B5", job: .user("grace"), subject: "grace", status: .warn),
         Case(rule: "CES-B5", job: .user("alice"), subject: "alice", status: .pass),
         Case(rule: "CES-C1", job: .user("alice"), subject: "svc-ces", status: .pass),
+        // pki.corp.example.test is another name of CA01 (HOST/pki… on CA01$): the same computer, no delegation
+        Case(
+            rule: "CES-C1", job: .server("pki.corp.example.test", account: "svc-ces", auth: [.kerberos]),
+            subject: "svc-ces", status: .skipped),
         Case(
             rule: "CES-C1", job: .user("alice", endpoint: ces01 + "UsernamePassword/service.svc/CES"),
             subject: "svc-ces", status: .skipped),
@@ -148,10 +159,14 @@ struct ScenarioTests {
         Case(
             rule: "CES-C9", job: .server("ces01.corp.example.test", account: "svc-c9-oldpw", evidence: "lab"),
             subject: "svc-c9-oldpw", status: .pass),
+        // Not in Windows Authorization Access Group, but the sampled users grant Pre-Windows 2000 Compatible Access
+        // (holding Authenticated Users) every property: the KDC's read succeeds (KB2009157; was a warning)
         Case(
             rule: "CES-C10", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
-            status: .warn),
+            status: .pass),
         Case(rule: "CES-C10", job: .user("alice", endpoint: certificate), subject: "svc-ces", status: .pass),
+        // frank's descriptor denies svc-ces the read ahead of the group's grant
+        Case(rule: "CES-C10", job: .user("frank", endpoint: certificate), subject: "svc-ces", status: .fail),
         Case(rule: "CES-C11", job: .user("alice"), subject: "svc-ces", status: .skipped),
         Case(
             rule: "CES-D1", job: .server("ces02.corp.example.test", account: "svc-ces2"), subject: "svc-ces2",
@@ -242,6 +257,8 @@ struct ScenarioTests {
         Case(rule: "CES-G5", job: .user("alice"), subject: "svc-ces", status: .skipped),
         // K1 without a probe; with the live probe: KerberosProbeTests, ProbeCommandTests and scripts/s4u-matrix.
         Case(rule: "CES-K1", job: .user("alice"), subject: "svc-ces", status: .skipped),
+        // K2 without --probe-endpoints; live: EndpointProbeCommandTests / EndpointProbeJobTests (Apache stand-ins).
+        Case(rule: "CES-K2", job: .server("ces01.corp.example.test"), subject: "svc-ces", status: .skipped),
     ]
 
     @Test(arguments: cases) func ruleJudgesTheSeededSubject(_ scenario: Case) async throws {
@@ -309,7 +326,7 @@ struct ScenarioTests {
         var snapshot = bed.context.snapshot
         let evidence: String
         switch job {
-        case .user(_, _, _, let folder, _), .server(_, _, _, let folder): evidence = folder
+        case .user(_, _, _, let folder, _), .server(_, _, _, let folder, _): evidence = folder
         }
         try snapshot.loadEvidence(from: try await testBedEvidence(evidence, bed: bed))
         let source = LiveDirectorySource(collector: bed.collector, snapshot: snapshot)
@@ -319,8 +336,8 @@ struct ScenarioTests {
             return try await UserJob(
                 account: account, endpointURL: endpoint, templateName: template, serviceAccount: serviceAccount)
                 .run(source: source, evaluator: evaluator)
-        case .server(let host, let account, let ca, _):
-            return try await ServerJob(host: host, serviceAccount: account, caName: ca)
+        case .server(let host, let account, let ca, _, let auth):
+            return try await ServerJob(host: host, serviceAccount: account, caName: ca, authentications: auth)
                 .run(source: source, evaluator: evaluator)
         }
     }

@@ -49,14 +49,21 @@ import Testing
         #expect(finding.isOpen)
     }
 
-    @Test func severityOverrideLowersButNeverPasses() {
-        let policy = SitePolicy(waivers: [], severity: ["CES-A1": .warn, "CES-A2": .info], disabled: [])
+    @Test func severityOverrideIsTheStatusAProblemGets() {
+        let policy = SitePolicy(
+            waivers: [], severity: ["CES-A1": .warn, "CES-A2": .info, "CES-E5": .fail], disabled: [])
         #expect(policy.apply(to: Self.finding("CES-A1", .fail)).status == .warn)
+        #expect(policy.apply(to: Self.finding("CES-E5", .warn)).status == .fail, "raised as well as lowered")
+        // info: on record (message, severity), counted as passed.
         let info = policy.apply(to: Self.finding("CES-A2", .fail))
-        #expect(info.status == .warn)
+        #expect(info.status == .pass)
         #expect(info.severity == .info)
+        #expect(!info.isOpen)
+        #expect(info.message == Self.finding("CES-A2", .fail).message)
+        // Nobody could look: unknown stays unknown; a pass stays a pass.
         #expect(policy.apply(to: Self.finding("CES-A1", .unknown)).status == .unknown)
-        #expect(policy.apply(to: Self.finding("CES-A1", .pass)).status == .pass)
+        #expect(policy.apply(to: Self.finding("CES-E5", .unknown)).status == .unknown)
+        #expect(policy.apply(to: Self.finding("CES-E5", .pass)).status == .pass)
     }
 
     @Test(arguments: [

@@ -44,6 +44,7 @@ import Testing
                 repeating: "Set-ADUser -Identity 'x' -Replace @{a='ü'}\n", count: number % 5 == 0 ? 2_000 : 3),
             errorCodes: ["0x803D0013", "0x80094812"])
         finding.severity = number % 2 == 0 ? .info : nil
+        finding.endpointMode = number % 4 == 0 ? nil : "certificate, renewal-only \u{1B}"
         finding.waiver =
             number % 3 == 0
             ? Finding.WaiverNote(reason: "accepted — Tier 0", expires: "2027-01-31", expired: true) : nil
@@ -53,10 +54,10 @@ import Testing
     @Test func everyFieldIsSpooled() {
         // FindingRecord.swift writes these fields one by one: a new stored property must be added there too, or it
         // would silently vanish from every report of a scan.
-        #expect(Mirror(reflecting: Self.awkward(0)).children.count == 11)
+        #expect(Mirror(reflecting: Self.awkward(0)).children.count == 12)
         #expect(Mirror(reflecting: Self.awkward(0).subject).children.count == 4)
         #expect(Mirror(reflecting: Finding.WaiverNote(reason: "", expires: "", expired: false)).children.count == 3)
-        #expect(Mirror(reflecting: FindingIdentity(ruleId: "", subject: "", endpoint: nil)).children.count == 3)
+        #expect(Mirror(reflecting: FindingIdentity(ruleId: "", subject: "", endpoint: nil)).children.count == 6)
     }
 
     @Test(arguments: [1, 1 << 20])
@@ -202,9 +203,13 @@ import Testing
         #expect(decoded == list)
         #expect(decoded != FindingList(findings.dropLast()))
         #expect(FindingIdentityList() == [])
-        let identities: FindingIdentityList = [FindingIdentity(ruleId: "CES-A1", subject: "CN=ü", endpoint: nil)]
-        #expect(identities.map(\.subject) == ["CN=ü"])
-        #expect(identities.count == 1 && !identities.isEmpty)
+        let identities: FindingIdentityList = [
+            FindingIdentity(ruleId: "CES-A1", subject: "CN=ü", endpoint: nil),
+            FindingIdentity(ruleId: "CES-F1", subject: "CN=ü", endpoint: nil, template: "User", ca: "corp-CA01"),
+        ]
+        #expect(identities.map(\.subject) == ["CN=ü", "CN=ü"])
+        #expect(Array(identities).last?.template == "User" && Array(identities).last?.ca == "corp-CA01")
+        #expect(identities.count == 2 && !identities.isEmpty)
     }
 
     @Test func aScanSizedTallyListsFromDiskWithASmallBuffer() throws {

@@ -67,6 +67,22 @@ import Testing
         #expect(changes.stillOpen == 0)
     }
 
+    /// The history holds accounts and their findings: a new file and its journals are the owner's alone; an existing
+    /// file keeps the mode its owner gave it.
+    @Test func aNewHistoryIsMode0600() throws {
+        defer { cleanUp() }
+        let store = try HistoryStore(path: path)
+        _ = try store.record(report([finding("CES-A1", "alice", .fail)]))
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let file = directory.appendingPathComponent(name).path
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name)")
+        }
+        #expect(chmod(path, 0o640) == 0)
+        _ = try HistoryStore(path: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o640)
+    }
+
     @Test func secondRunReportsNewResolvedAndStillOpen() throws {
         defer { cleanUp() }
         let store = try HistoryStore(path: path)

@@ -84,4 +84,89 @@ import Testing
         #expect(try contents() == ["occupied"])
         try FileManager.default.removeItem(at: directory)
     }
+
+    @Test func aSymbolicLinkStaysALinkAndItsTargetIsReplaced() throws {
+        let target = directory.appendingPathComponent("real.prom").path
+        let link = directory.appendingPathComponent("link.prom").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "real.prom")
+        try AtomicFileWriter.write(Data("new\n".utf8), to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real.prom")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        #expect(try contents() == ["link.prom", "real.prom"])
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func aDanglingSymbolicLinkIsRefusedAndLeftAlone() throws {
+        let link = directory.appendingPathComponent("dangling.prom").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "missing/real.prom")
+        #expect {
+            try AtomicFileWriter.write(Data("x".utf8), to: link)
+        } throws: { error in
+            (error as? AtomicWriteError)?.description
+                == "cannot write \(link): follow the symbolic link: No such file or directory"
+        }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "missing/real.prom")
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func aFIFOIsWrittenInPlaceNotReplaced() throws {
+        let fifo = directory.appendingPathComponent("report.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = ReceivedBytes()
+        let reader = Thread { received.set(FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile()) }
+        reader.start()
+        try AtomicFileWriter.write(to: fifo) { output in try output.write("through the pipe\n") }
+        // A FIFO replaced by a file leaves the reader waiting forever: give up after five seconds.
+        for _ in 0..<5000 where !received.done { usleep(1000) }
+        #expect(received.data.map { String(decoding: $0, as: UTF8.self) } == "through the pipe\n")
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "still a FIFO")
+        #expect(try contents() == ["report.fifo"])
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    /// A private copy of /dev/full (made only as root): a device keeps being a device, and its write error is
+    /// reported.
+    @Test(.enabled(if: getuid() == 0, "mknod needs root"))
+    func aCharacterDeviceIsWrittenInPlaceAndItsErrorReported() throws {
+        let device = directory.appendingPathComponent("full").path
+        var full = stat()
+        try #require(stat("/dev/full", &full) == 0)
+        #expect(mknod(device, S_IFCHR | 0o666, full.st_rdev) == 0)
+        #expect {
+            try AtomicFileWriter.write(Data("x".utf8), to: device)
+        } throws: { error in
+            (error as? AtomicWriteError)?.description == "cannot write \(device): write: No space left on device"
+        }
+        var status = stat()
+        #expect(lstat(device, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "still a device")
+        #expect(try contents() == ["full"])
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func theModeIsTheCallers() throws {
+        let path = directory.appendingPathComponent("snapshot.json").path
+        try AtomicFileWriter.write(Data("{}".utf8), to: path, mode: 0o600)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// What the FIFO's reader thread got.
+private final class ReceivedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: Data?
+    private var finished = false
+
+    func set(_ data: Data?) {
+        lock.withLock {
+            bytes = data
+            finished = true
+        }
+    }
+
+    var done: Bool { lock.withLock { finished } }
+    var data: Data? { lock.withLock { bytes } }
 }

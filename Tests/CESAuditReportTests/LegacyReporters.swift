@@ -130,6 +130,10 @@ struct LegacyTextReporter {
         let indent = "           "
         if let endpoint = finding.endpoint { lines.append(indent + "endpoint: \(endpoint.printable)") }
         lines += indented(finding.message, by: indent)
+        // Added since: a condition a site policy rates `info` is a pass that says so.
+        if finding.severity == .info && finding.status == .pass {
+            lines.append(indent + "severity info (site policy): on record, not counted")
+        }
         if let waiver = finding.waiver {
             if waiver.expired {
                 lines.append(indent + "waiver EXPIRED on \(waiver.expires.printable): \(waiver.reason.printable)")
@@ -381,20 +385,22 @@ struct LegacyPrometheusReporter {
     }
 
     func text(_ report: AuditReport) -> String {
-        let command = ("command", report.command)
+        // Since: the run's labels name the target too.
+        var command = [("command", report.command)]
+        if let target = report.target { command.append(("target", target)) }
         var families: [Family] = []
 
         var family = Family("ces_audit_last_run_timestamp_seconds", "Start of the last ces-audit run, Unix time.")
-        family.samples.append(([command], Self.number(report.startedAt.timeIntervalSince1970)))
+        family.samples.append((command, Self.number(report.startedAt.timeIntervalSince1970)))
         families.append(family)
 
         family = Family("ces_audit_run_duration_seconds", "Duration of the last ces-audit run.")
-        family.samples.append(([command], Self.number(Double(report.durationMs) / 1000)))
+        family.samples.append((command, Self.number(Double(report.durationMs) / 1000)))
         families.append(family)
 
         if let subjects = report.subjectsScanned {
             family = Family("ces_audit_subjects_scanned", "Distinct subjects evaluated by the last run.")
-            family.samples.append(([command], String(subjects)))
+            family.samples.append((command, String(subjects)))
             families.append(family)
         }
 
@@ -404,22 +410,22 @@ struct LegacyPrometheusReporter {
         for rule in perRule.keys.sorted() {
             for status in Status.allCases {
                 guard let count = perRule[rule]?[status] else { continue }
-                family.samples.append(([command, ("rule", rule), ("status", status.rawValue)], String(count)))
+                family.samples.append((command + [("rule", rule), ("status", status.rawValue)], String(count)))
             }
         }
         families.append(family)
 
         family = Family(
-            "ces_audit_findings_total", "Evaluated findings of the last run by status, listed or not (summary).")
+            "ces_audit_findings_evaluated", "Evaluated findings of the last run by status, listed or not (summary).")
         for status in Status.allCases {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.summary[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.summary[status])))
         }
         families.append(family)
 
         family = Family(
             "ces_audit_findings_open", "Open findings of the last run by status (not accepted by an active waiver).")
         for status in [Status.fail, .warn, .unknown] {
-            family.samples.append(([command, ("status", status.rawValue)], String(report.openCounts[status])))
+            family.samples.append((command + [("status", status.rawValue)], String(report.openCounts[status])))
         }
         families.append(family)
 
@@ -435,24 +441,24 @@ struct LegacyPrometheusReporter {
         }
         for rule in worst.keys.sorted() {
             for (kind, value) in (worst[rule] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                family.samples.append(([command, ("rule", rule), ("subject_kind", kind)], String(value)))
+                family.samples.append((command + [("rule", rule), ("subject_kind", kind)], String(value)))
             }
         }
         families.append(family)
 
         family = Family("ces_audit_exit_status", "Exit status of the last run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
-        family.samples.append(([command], String(report.exitStatus)))
+        family.samples.append((command, String(report.exitStatus)))
         families.append(family)
 
         if let changes = report.changes {
             family = Family("ces_audit_findings_new", "Open findings the previous run did not have.")
-            family.samples.append(([command], String(changes.new.count)))
+            family.samples.append((command, String(changes.new.count)))
             families.append(family)
             family = Family("ces_audit_findings_resolved", "Findings open in the previous run and resolved since.")
-            family.samples.append(([command], String(changes.resolved.count)))
+            family.samples.append((command, String(changes.resolved.count)))
             families.append(family)
             family = Family("ces_audit_findings_still_open", "Findings open in both the previous and the last run.")
-            family.samples.append(([command], String(changes.stillOpen)))
+            family.samples.append((command, String(changes.stillOpen)))
             families.append(family)
         }
 
@@ -551,7 +557,7 @@ struct LegacySARIFReporter {
         return Rule(
             id: definition.id, name: definition.title, shortDescription: .init(text: definition.title),
             fullDescription: .init(text: definition.rationale), help: .init(text: help),
-            helpUri: definition.references.first,
+            helpUri: definition.helpUri ?? definition.references.first,
             defaultConfiguration: .init(level: Self.level(for: definition.severity)))
     }
 
@@ -569,7 +575,7 @@ struct LegacySARIFReporter {
         return Result(
             ruleId: finding.ruleId, ruleIndex: ruleIndex, kind: kind, level: level,
             message: .init(text: finding.message),
-            locations: [.init(logicalLocations: [location])],
+            locations: [.init(physicalLocation: .init(finding.subject), logicalLocations: [location])],
             partialFingerprints: [
                 "cesAuditIdentity/v1": [identity.ruleId, identity.subject, identity.endpoint ?? ""]
                     .joined(separator: "|")
@@ -668,7 +674,30 @@ struct LegacySARIFReporter {
         var kind: String
     }
 
+    /// GitHub code scanning accepts a result only with a physical location whose URI is a path relative to the
+    /// repository root (no scheme). AD objects are not files, so the path names the object, `ad/<kind>/<name>`:
+    /// stable across runs, and one per subject.
+    struct PhysicalLocation: Encodable {
+        struct ArtifactLocation: Encodable {
+            var uri: String
+        }
+
+        struct Region: Encodable {
+            var startLine = 1
+        }
+
+        var artifactLocation: ArtifactLocation
+        var region = Region()
+
+        init(_ subject: Subject) {
+            let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            let name = subject.name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "_"
+            artifactLocation = ArtifactLocation(uri: "ad/\(subject.kind.rawValue)/\(name.isEmpty ? "_" : name)")
+        }
+    }
+
     struct Location: Encodable {
+        var physicalLocation: PhysicalLocation
         var logicalLocations: [LogicalLocation]
     }
 

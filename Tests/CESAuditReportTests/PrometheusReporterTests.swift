@@ -43,33 +43,62 @@ import Testing
         #expect(
             seen.isSuperset(of: [
                 "ces_audit_last_run_timestamp_seconds", "ces_audit_run_duration_seconds", "ces_audit_subjects_scanned",
-                "ces_audit_findings", "ces_audit_findings_total", "ces_audit_check_status", "ces_audit_exit_status",
+                "ces_audit_findings", "ces_audit_findings_evaluated", "ces_audit_check_status", "ces_audit_exit_status",
                 "ces_audit_findings_new", "ces_audit_findings_resolved",
             ]))
     }
 
     @Test func valuesAndLabels() throws {
         let lines = try lines()
-        #expect(lines.contains(#"ces_audit_last_run_timestamp_seconds{command="user"} 1795600800"#))
-        #expect(lines.contains(#"ces_audit_run_duration_seconds{command="user"} 0.042"#))
-        #expect(lines.contains(#"ces_audit_findings{command="user",rule="CES-A1",status="fail"} 1"#))
-        #expect(lines.contains(#"ces_audit_findings_total{command="user",status="pass"} 1"#))
-        #expect(lines.contains(#"ces_audit_check_status{command="user",rule="CES-A1",subject_kind="user"} 2"#))
-        #expect(lines.contains(#"ces_audit_check_status{command="user",rule="CES-E1",subject_kind="ca"} 3"#))
+        #expect(lines.contains(#"ces_audit_last_run_timestamp_seconds{command="user",target="jsmith"} 1795600800"#))
+        #expect(lines.contains(#"ces_audit_run_duration_seconds{command="user",target="jsmith"} 0.042"#))
+        #expect(lines.contains(#"ces_audit_findings{command="user",target="jsmith",rule="CES-A1",status="fail"} 1"#))
+        #expect(lines.contains(#"ces_audit_findings_evaluated{command="user",target="jsmith",status="pass"} 1"#))
+        #expect(lines.contains(#"ces_audit_check_status{command="user",target="jsmith",rule="CES-A1",subject_kind="user"} 2"#))
+        #expect(lines.contains(#"ces_audit_check_status{command="user",target="jsmith",rule="CES-E1",subject_kind="ca"} 3"#))
         // Waived: counted as passed. Skipped: not emitted.
-        #expect(lines.contains(#"ces_audit_check_status{command="user",rule="CES-A3",subject_kind="user"} 0"#))
+        #expect(lines.contains(#"ces_audit_check_status{command="user",target="jsmith",rule="CES-A3",subject_kind="user"} 0"#))
         #expect(!lines.contains { $0.hasPrefix("ces_audit_check_status") && $0.contains("CES-F8") })
-        #expect(lines.contains(#"ces_audit_exit_status{command="user"} 2"#))
-        #expect(lines.contains(#"ces_audit_findings_new{command="user"} 1"#))
-        #expect(lines.contains(#"ces_audit_findings_resolved{command="user"} 1"#))
-        // No per-account labels.
-        #expect(!lines.contains { $0.contains("jsmith") || $0.contains("Smith") })
+        #expect(lines.contains(#"ces_audit_exit_status{command="user",target="jsmith"} 2"#))
+        #expect(lines.contains(#"ces_audit_findings_new{command="user",target="jsmith"} 1"#))
+        #expect(lines.contains(#"ces_audit_findings_resolved{command="user",target="jsmith"} 1"#))
+        // No per-account labels: a user run names only its target.
+        #expect(!lines.contains { $0.contains("Smith") })
+        #expect(!lines.contains { $0.contains("jsmith") && !$0.contains(#"target="jsmith""#) })
     }
 
     @Test func scanWithoutChangesCountsUnlistedPasses() throws {
         let lines = try lines(Fixtures.report(listing: [.warn], passes: 10))
-        #expect(lines.contains(#"ces_audit_findings_total{command="scan",status="pass"} 10"#))
+        #expect(lines.contains(#"ces_audit_findings_evaluated{command="scan",target="corp.example",status="pass"} 10"#))
         #expect(!lines.contains { $0.contains("ces_audit_findings_new") })
         #expect(!lines.contains { $0.contains("ces_audit_subjects_scanned") })
+    }
+
+    /// Prometheus' own linter (Debian package prometheus, installed by scripts/setup) accepts every textfile: a
+    /// report, a scan without a target, a failed run.
+    @Test func promtoolAcceptsTheTextfiles() throws {
+        var scan = Fixtures.report(listing: [.warn, .fail], passes: 3)
+        scan.target = nil
+        let texts = [
+            String(decoding: try PrometheusReporter().render(Fixtures.full, catalogue: .embedded), as: UTF8.self),
+            String(decoding: try PrometheusReporter().render(scan, catalogue: .embedded), as: UTF8.self),
+            PrometheusReporter.failedRun(command: "server", target: "ces01", startedAt: Fixtures.startedAt, durationMs: 5),
+        ]
+        for text in texts {
+            let promtool = Process()
+            promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+            promtool.arguments = ["check", "metrics"]
+            let input = Pipe()
+            let output = Pipe()
+            promtool.standardInput = input
+            promtool.standardOutput = output
+            promtool.standardError = output
+            try promtool.run()
+            try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+            try input.fileHandleForWriting.close()
+            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            promtool.waitUntilExit()
+            #expect(promtool.terminationStatus == 0, "\(said)\n\(text)")
+        }
     }
 }

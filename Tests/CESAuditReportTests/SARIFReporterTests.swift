@@ -112,4 +112,60 @@ import Testing
         let suppressions = results.map { ($0["suppressions"] as? [[String: String]])?.first?["status"] }
         #expect(suppressions == [nil, nil, nil, nil, nil, nil, "accepted"])
     }
+
+    /// What GitHub code scanning documents for an upload ("SARIF support for code scanning"): SARIF 2.1.0, a tool
+    /// name, rules with IDs that results refer to, a message per result, and 1 to 10 locations each with a physical
+    /// location whose artifact URI is a repository-relative path (a scheme such as ldap: is refused) and a region
+    /// starting at line 1 or later; fingerprints so alerts are not duplicated across runs.
+    static func problemsForGitHub(_ log: [String: Any]) -> [String] {
+        var problems: [String] = []
+        if log["version"] as? String != "2.1.0" { problems.append("version") }
+        guard let run = (log["runs"] as? [[String: Any]])?.first else { return ["no run"] }
+        let driver = (run["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        if (driver?["name"] as? String ?? "").isEmpty { problems.append("tool.driver.name") }
+        let ruleIDs = (driver?["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        for (index, result) in (run["results"] as? [[String: Any]] ?? []).enumerated() {
+            let ruleId = result["ruleId"] as? String ?? ""
+            if !ruleIDs.contains(ruleId) { problems.append("result \(index): ruleId \(ruleId) not in rules") }
+            if let ruleIndex = result["ruleIndex"] as? Int, ruleIDs.indices.contains(ruleIndex) == false
+                || ruleIDs[ruleIndex] != ruleId
+            {
+                problems.append("result \(index): ruleIndex")
+            }
+            if ((result["message"] as? [String: Any])?["text"] as? String ?? "").isEmpty {
+                problems.append("result \(index): message.text")
+            }
+            if ((result["partialFingerprints"] as? [String: String]) ?? [:]).isEmpty {
+                problems.append("result \(index): partialFingerprints")
+            }
+            let locations = result["locations"] as? [[String: Any]] ?? []
+            if !(1...10).contains(locations.count) { problems.append("result \(index): \(locations.count) locations") }
+            for location in locations {
+                let physical = location["physicalLocation"] as? [String: Any]
+                let uri = (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String ?? ""
+                let scheme = uri.firstIndex(of: ":").map { colon in !uri[..<colon].contains("/") } ?? false
+                if uri.isEmpty || uri.hasPrefix("/") || scheme || URL(string: uri) == nil {
+                    problems.append("result \(index): artifact URI '\(uri)' is not a repository-relative path")
+                }
+                if ((physical?["region"] as? [String: Any])?["startLine"] as? Int ?? 0) < 1 {
+                    problems.append("result \(index): region.startLine")
+                }
+            }
+        }
+        return problems
+    }
+
+    @Test func everyResultHasALocationGitHubAccepts() throws {
+        var report = Fixtures.full
+        var findings = Array(report.findings)
+        findings[0].subject.name = "WKS 01$ Müller/ä:b"
+        report.findings = FindingList(findings)
+        let log = try log(report)
+        #expect(Self.problemsForGitHub(log).isEmpty, "\(Self.problemsForGitHub(log))")
+        let results = try #require(try run(log)["results"] as? [[String: Any]])
+        let first = try #require((results.first?["locations"] as? [[String: Any]])?.first)
+        let artifact = (first["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any]
+        #expect(artifact?["uri"] as? String == "ad/user/WKS%2001%24%20M%C3%BCller%2F%C3%A4%3Ab")
+        #expect(first["logicalLocations"] != nil, "the DN stays as the logical location")
+    }
 }

@@ -44,6 +44,8 @@ import Testing
         #expect("ü © ½ ☃ 𝄞".printable == "ü © ½ ☃ 𝄞")
         #expect("a\u{0}b\u{1F}c\u{7F}d".printable == #"a\x00b\x1Fc\x7Fd"#)
         #expect("csi\u{9B}2J nel\u{85} ©\u{80}".printable == #"csi\x9B2J nel\x85 ©\x80"#)
+        #expect("a → b … \u{200F}\u{2029}\u{2066}".printable == #"a → b … \u{200F}\u{2029}\u{2066}"#)
+        #expect("one\ttwo\nthree".printableLine == #"one\x09two\x0Athree"#)
     }
 
     @Test func controlCharactersFromADAreShownNotSent() throws {
@@ -58,6 +60,43 @@ import Testing
         #expect(text.contains(#"template bob\x1B[2J"#))
         // The fixture's unknown finding carries U+0001.
         #expect(try self.text().contains(#"ca-security not in the evidence folder\x01"#))
+    }
+
+    /// A value that sits on one line (endpoint, name, DN, title, waiver, principal) cannot start a line of its own:
+    /// its newlines and tabs are shown escaped. Messages may span lines, each indented under the finding; Unicode
+    /// line separators and bidirectional overrides are shown escaped everywhere.
+    @Test func valuesFromADCannotAddLinesToTheReport() throws {
+        let forged = "\n  PASS     CES-A1  forged\n"
+        var report = Fixtures.full
+        var findings = Array(report.findings)
+        findings[0].endpoint = "https://ces01/CES" + forged
+        findings[0].endpointMode = "kerberos" + forged
+        findings[0].subject.name = "jsmith" + forged
+        findings[0].subject.dn = "CN=jsmith" + forged
+        findings[0].title = "Title" + forged
+        findings[0].message = "message" + forged + "evil\u{202E}txt.exe \u{2028}"
+        var waiver = Fixtures.waiver(expired: false)
+        waiver.reason += forged
+        waiver.expires += forged
+        findings[0].waiver = waiver
+        report.findings = FindingList(findings)
+        report.target = "jsmith" + forged
+        report.principals = [
+            PrincipalNote(endpoint: "https://e" + forged, account: "svc" + forged, dn: nil, source: "x" + forged,
+                problem: nil)
+        ]
+        report.changes = .init(
+            previousRunAt: nil,
+            new: [FindingIdentity(ruleId: "CES-A1", subject: "CN=x" + forged, endpoint: "https://e" + forged,
+                endpointMode: "certificate" + forged, template: "User" + forged, ca: "CA" + forged)],
+            resolved: [], stillOpen: 0)
+        let text = try text(report)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(!lines.contains { $0.hasPrefix("  PASS     CES-A1  forged") }, "\(text)")
+        #expect(lines.filter { $0.contains("forged") }.allSatisfy { $0.hasPrefix("             ") || $0.contains(#"\x0A"#) })
+        #expect(text.contains(#"endpoint: https://ces01/CES\x0A  PASS     CES-A1  forged\x0A (kerberos\x0A"#))
+        #expect(text.contains(#"evil\u{202E}txt.exe \u{2028}"#))
+        #expect(!text.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x2028 })
     }
 
     @Test func colourOnlyWhenAsked() throws {

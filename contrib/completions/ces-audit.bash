@@ -173,13 +173,13 @@ _ces-audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    user|server|scan|snapshot|collect|history|rules|explain|doctor|help)
+    user|server|scan|snapshot|collect|history|rules|explain|doctor|probe-endpoint|help)
         # Offer subcommand argument completions
         "_ces-audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'user server scan snapshot collect history rules explain doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'user server scan snapshot collect history rules explain doctor probe-endpoint help' -- "${cur}"))
         ;;
     esac
 }
@@ -277,9 +277,9 @@ _ces-audit_user() {
 
 _ces-audit_server() {
     repeating_flags=()
-    non_repeating_flags=(--renewal-only --key-based-renewal --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
-    repeating_options=(--auth --uri --resolve)
-    non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
+    non_repeating_flags=(--renewal-only --key-based-renewal --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    repeating_options=(--auth --probe-resolve --uri --resolve)
+    non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --probe-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -301,6 +301,12 @@ _ces-audit_server() {
         return
         ;;
     '--probe-principal')
+        return
+        ;;
+    '--probe-timeout')
+        return
+        ;;
+    '--probe-resolve')
         return
         ;;
     '--uri')
@@ -372,9 +378,9 @@ _ces-audit_server() {
 
 _ces-audit_scan() {
     repeating_flags=()
-    non_repeating_flags=(--include-passed --exact-groups --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
-    repeating_options=(--uri --resolve)
-    non_repeating_options=(--history --keep-runs --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
+    non_repeating_flags=(--include-passed --exact-groups --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    repeating_options=(--probe-resolve --uri --resolve)
+    non_repeating_options=(--history --keep-runs --probe-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 0
 
     # Offer option value completions
@@ -383,6 +389,12 @@ _ces-audit_scan() {
         return
         ;;
     '--keep-runs')
+        return
+        ;;
+    '--probe-timeout')
+        return
+        ;;
+    '--probe-resolve')
         return
         ;;
     '--uri')
@@ -660,6 +672,41 @@ _ces-audit_doctor() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--format')
+        __ces-audit_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ces-audit_probe-endpoint() {
+    repeating_flags=()
+    non_repeating_flags=(--no-kerberos --version -h --help)
+    repeating_options=(--resolve)
+    non_repeating_options=(--auth --ca-file --keytab --principal --timeout --format)
+    __ces-audit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--auth')
+        __ces-audit_add_completions -W 'kerberos'$'\n''username'$'\n''certificate'
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--keytab')
+        return
+        ;;
+    '--principal')
+        return
+        ;;
+    '--resolve')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--format')

@@ -82,7 +82,8 @@ CA02_ENROLLMENT_SERVERS = [
 # Accounts with a password: sAMAccountName -> file secrets/<stem>.password
 COMPUTERS = [
     # cn, uAC, SPNs[, extra attributes; "dNSHostName": None = no dNSHostName]
-    ("CA01", 4096, ["HOST/ca01.corp.example.test", "HOST/CA01"]),
+    # C1: pki.corp.example.test is an alternate name of CA01 (netdom computername /add registers HOST/ for it)
+    ("CA01", 4096, ["HOST/ca01.corp.example.test", "HOST/CA01", "HOST/pki.corp.example.test"]),
     ("CES01", 4096, ["HOST/ces01.corp.example.test", "HOST/CES01"]),
     ("WEB01", 4096 | 0x80000, ["HOST/web01.corp.example.test", "HOST/WEB01"]),
     # --- scenario computers (docs/testbed-scenarios.md) ---
@@ -748,6 +749,12 @@ def cmd_local(tb):
     m["rbcd"] = ldb.MessageElement(ndr_pack(sd), ldb.FLAG_MOD_REPLACE,
                                    "msDS-AllowedToActOnBehalfOfOtherIdentity")
     samdb.modify(m)
+    # C10: frank's descriptor denies svc-ces READ_PROPERTY on tokenGroupsGlobalAndUniversal (schemaIDGUID
+    # 46a9b11d-…), the read the KDC makes for S4U2self (KB2009157), ahead of the inherited grant to Windows
+    # Authorization Access Group, of which svc-ces is a member. frank is disabled, so the users' sample of the
+    # server and scan jobs (enabled users only) never contains him
+    sdu.dacl_prepend_aces("CN=frank,CN=Users," + BASE,
+                          "(OD;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;%s)" % sid_of("svc-ces"))
     duplicate_spn(tb, "CN=svc-dup,CN=Users," + BASE, "HTTP/ces02.corp.example.test")
     second_dc_local(samdb)
 

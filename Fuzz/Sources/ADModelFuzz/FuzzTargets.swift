@@ -1,4 +1,5 @@
 import ADModel
+import Foundation
 
 /// One fuzz target per parser. Each must return normally for every input; the round-trip oracles
 /// call `fatalError` so that libFuzzer records a model inconsistency as a crash.
@@ -20,6 +21,7 @@ enum FuzzTarget: String, CaseIterable {
     case regQuery = "reg-query"
     case localGroups = "local-groups"
     case iisConfig = "iis-config"
+    case negotiateToken = "negotiate-token"
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -65,6 +67,11 @@ enum FuzzTarget: String, CaseIterable {
                 _ = certificate.disallowedIssuancePolicies(["1.2.3"])
                 _ = certificate.disallowedApplicationPolicies(["1.3.6.1.5.5.7.3.2"])
             }
+            // The endpoint probe's reading of a TLS server certificate.
+            if let certificate = try? ServerCertificate(bytes: bytes) {
+                _ = certificate.names(host: "ces01.corp.example.test")
+                _ = certificate.names(host: "127.0.9.1")
+            }
         case .errorCode:
             _ = try? ErrorCatalogue.explain(text)
             _ = try? ErrorCatalogue.explain(text, hint: .kerberos)
@@ -97,6 +104,10 @@ enum FuzzTarget: String, CaseIterable {
                 _ = IISConfiguration.multipleSiteBindingsEnabled(elements)
                 _ = IISConfiguration.windowsAuthentication(elements)
             }
+        case .negotiateToken:
+            // A server's WWW-Authenticate: Negotiate token, raw or base64.
+            _ = NegotiateErrorToken(base64: Data(bytes).base64EncodedString())
+            _ = NegotiateErrorToken(base64: text)
         }
     }
 

@@ -88,9 +88,22 @@ public enum ErrorCatalogue {
 
     /// Explains `input`: `0x803d0013`, `803D0013`, `-2143485933`, `2151481363`, `WIN32: 1722`,
     /// `HRESULT_FROM_WIN32(1722)`, `0xC0000272`, Kerberos `13`/`0xd` (with ``ErrorCodeHint/kerberos``),
-    /// a symbol name (case-insensitive), or a log fragment starting with one of these
-    /// (`0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)`).
+    /// a symbol name (case-insensitive; Win32 `ERROR_…` names too), a log fragment starting with one of these
+    /// (`0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)`), or a whole log line with a code somewhere in it
+    /// (`CertUtil: -getreg command FAILED: 0x80070002 …`, `Exception from HRESULT: 0x803D0013`).
     public static func explain(_ input: String, hint: ErrorCodeHint = .automatic) throws(ErrorCodeParseError)
+        -> ErrorExplanation
+    {
+        do {
+            return try explainCode(input, hint: hint)
+        } catch {
+            // Not a code itself: the first code the text holds, if any.
+            guard input.utf8.count <= 4096, let code = codeInText(input.uppercased()) else { throw error }
+            return try explainCode(code, hint: hint)
+        }
+    }
+
+    private static func explainCode(_ input: String, hint: ErrorCodeHint) throws(ErrorCodeParseError)
         -> ErrorExplanation
     {
         let text = input.trimmingASCIISpaces()
@@ -102,6 +115,9 @@ public enum ErrorCatalogue {
         }
         if let entry = entries.first(where: { $0.symbol == upper }) {
             return ErrorExplanation(normalized: [entry.code], entries: [entry])
+        }
+        if let win32 = win32Symbols[upper] {
+            return lookup(hresults: [hresultFromWin32(win32)])
         }
         if let win32 = win32Argument(upper) {
             return lookup(hresults: [hresultFromWin32(win32)])
@@ -150,6 +166,26 @@ public enum ErrorCatalogue {
         if rest.hasPrefix("ID") { rest = rest.dropFirst(2).drop { $0 == " " || $0 == ":" } }
         guard !rest.isEmpty, rest.count <= 5, rest.allSatisfy(\.isASCIIDigit) else { return nil }
         return UInt32(rest)
+    }
+
+    /// Win32 names of codes the catalogue lists under their HRESULT name (`ERROR_ACCESS_DENIED` is E_ACCESSDENIED).
+    static let win32Symbols: [String: UInt32] = ["ERROR_ACCESS_DENIED": 5]
+
+    /// The first code in a line of log text (upper-cased): a `0x` hex number of at most 8 digits, else a known symbol
+    /// (`KRB_AP_ERR_SKEW(Clock skew too great)`), else a negative decimal HRESULT; nil when there is none.
+    static func codeInText(_ upper: String) -> String? {
+        let tokens = upper.split { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-")) }
+        if let hex = tokens.first(where: { token in
+            token.hasPrefix("0X") && (3...10).contains(token.count) && UInt32(token.dropFirst(2), radix: 16) != nil
+        }) {
+            return String(hex)
+        }
+        if let symbol = tokens.first(where: { token in
+            win32Symbols[String(token)] != nil || entries.contains { $0.symbol == token }
+        }) {
+            return String(symbol)
+        }
+        return tokens.first { $0.hasPrefix("-") && $0.count >= 7 && Int32($0) != nil }.map(String.init)
     }
 
     /// `WIN32: 1722`, `WIN32 1722`, `HRESULT_FROM_WIN32(1722)`.
@@ -247,6 +283,15 @@ public enum ErrorCatalogue {
 
     /// NTSTATUS extended errors returned with KDC_ERR_BADOPTION (MS-SFU) and related codes from the rules.
     private static let supplementaryEntries: [ErrorCodeEntry] = [
+        hresult(
+            0x8007_0002, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified.",
+            "certutil -getreg on a host that is not the CA (or with a mistyped value name): the evidence files "
+                + "ca-security.txt and editflags.txt must come from the CA host",
+            ["B1", "E2"],
+            [
+                "The registry value does not exist where certutil looked: run certutil -getreg CA\\Security and "
+                    + "certutil -getreg policy\\EditFlags on the CA host itself (CES-B1, CES-E2)."
+            ]),
         hresult(
             0xC000_00BB, "STATUS_NOT_SUPPORTED", "The request is not supported.",
             "KDC extended error with KDC_ERR_BADOPTION: msDS-AllowedToDelegateTo of the CES principal is empty",

@@ -4,7 +4,7 @@ enum EmbeddedCatalogue {
     static let rules: [RuleDefinition] = [
         RuleDefinition(
             id: "CES-A1", family: "A", title: "Requester is sensitive and cannot be delegated",
-            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only, CA on another host than CES",
+            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only (or renewal-only with a CES principal that renews by protocol transition and constrained delegation to the CA, CES-E2's alternative model), CA on another computer than CES",
             data: [
                 "ad",
             ],
@@ -39,7 +39,7 @@ enum EmbeddedCatalogue {
             helpUri: "https://learn.microsoft.com/windows-server/identity/ad-cs/certificate-enrollment-web-service"),
         RuleDefinition(
             id: "CES-A2", family: "A", title: "Requester is a member of Protected Users",
-            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only, CA on another host than CES",
+            severity: .fail, appliesWhen: "Kerberos (2) or Certificate (8) endpoint, not renewal-only (or renewal-only with a CES principal that renews by protocol transition and constrained delegation to the CA, CES-E2's alternative model), CA on another computer than CES",
             data: [
                 "ad",
             ],
@@ -272,7 +272,7 @@ enum EmbeddedCatalogue {
                 "iis-config",
                 "operator-input",
             ],
-            check: "required = (CA host of the endpoint's CAConfig != CES host) and not renewal-only and authFlag in {2, 8}; when required is false, CES-C2 … CES-C7 are skipped",
+            check: "required = (the CA host and the CES host are different computers) and not renewal-only and authFlag in {2, 8}; the computer behind a name is the account holding HOST/<name> (an alternate name registered with netdom computername /add counts; DNS CNAMEs are not resolved) or having it as dNSHostName, and the host names are compared only when either name has no such account; the finding says which was used. When required is false, CES-C2 … CES-C6, CES-C10, CES-K1 and the requester's CES-A1/A2 are skipped",
             rationale: "Kerberos (2) and Certificate (8) instances present the requester's identity to the CA over DCOM, so the CES principal needs Kerberos delegation to the CA host. UsernamePassword (4) instances, renewal-only instances (the CES principal submits under its own credential) and CES on the CA host need none (Microsoft's CES overview, \"Delegation requirements\"). This rule only reports the decision.",
             remediation: RuleDefinition.Remediation(
                 summary: "None; this rule decides whether the delegation rules apply. To avoid delegation altogether, use a UsernamePassword endpoint or renewal-only mode.",
@@ -574,14 +574,14 @@ enum EmbeddedCatalogue {
             helpUri: "https://support.microsoft.com/en-us/topic/how-to-manage-kerberos-kdc-usage-of-rc4-for-service-account-ticket-issuance-changes-related-to-cve-2026-20833-1ebcda33-720a-4da8-93c1-b0496e1910dc"),
         RuleDefinition(
             id: "CES-C10", family: "C", title: "CES principal cannot read the requester's groups for S4U2self",
-            severity: .warn, appliesWhen: "Certificate (8) endpoint, not renewal-only, CES-C1 says delegation is required",
+            severity: .fail, appliesWhen: "Certificate (8) endpoint, not renewal-only, CES-C1 says delegation is required",
             data: [
                 "ad",
             ],
-            check: "CES principal is not a (transitive) member of Windows Authorization Access Group (S-1-5-32-560) and Authenticated Users no longer has read access to tokenGroupsGlobalAndUniversal on the requester's object",
-            rationale: "For S4U2self the groups of the requester must be readable by the CES principal; otherwise the KDC answers the PA-FOR-USER request with KDC_ERR_C_PRINCIPAL_UNKNOWN, which is \"actually an Access is Denied error\" (KB2009157). AD grants this read to Authenticated Users by default.",
+            check: "an access check of the requester's nTSecurityDescriptor (user job) or of a sample of enabled users' (server, scan) for READ_PROPERTY on tokenGroupsGlobalAndUniversal (46a9b11d-60ae-405a-b7e8-ff8a58d456d2), with the CES principal's token (its groups plus the builtin groups that hold Authenticated Users or Everyone, such as Pre-Windows 2000 Compatible Access), does not grant it: fail for the requester, warn for a sampled user (other users may differ)",
+            rationale: "For S4U2self the groups of the requester must be readable by the CES principal; otherwise the KDC answers the PA-FOR-USER request with KDC_ERR_C_PRINCIPAL_UNKNOWN, which is \"actually an Access is Denied error\" (KB2009157). AD grants this read by default on every user object to Windows Authorization Access Group and to Pre-Windows 2000 Compatible Access, which holds Authenticated Users in a domain created for compatibility; removing that membership or a deny ACE on the user breaks it.",
             remediation: RuleDefinition.Remediation(
-                summary: "Add the CES principal to the Windows Authorization Access Group.",
+                summary: "Add the CES principal to the Windows Authorization Access Group, and remove any ACE on the user object that denies it (or a group of it) reading tokenGroupsGlobalAndUniversal.",
                 steps: [],
                 commands: [
                     RuleDefinition.Command(shell: "powershell", text: "Add-ADGroupMember -Identity 'S-1-5-32-560' -Members '{principalDN}'"),
@@ -1058,8 +1058,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msPKI-RA-Signature > 0",
-            rationale: "The request must carry that many enrollment-agent (RA) signatures; a CES client that does not co-sign gets CERTSRV_E_SIGNATURE_POLICY_REQUIRED 0x80094809 (no signature) or CERTSRV_E_SIGNATURE_COUNT 0x8009480A (too few) (MS-WCCE msPKI-RA-Signature processing).",
+            check: "msPKI-RA-Signature > 0, except when msPKI-Enrollment-Flag has CT_FLAG_PREVIOUS_APPROVAL_VALIDATE_REENROLLMENT (0x40) and every CES endpoint of the CA is renewal-only (judged once per template, over the CA's endpoints)",
+            rationale: "The request must carry that many enrollment-agent (RA) signatures; a CES client that does not co-sign gets CERTSRV_E_SIGNATURE_POLICY_REQUIRED 0x80094809 (no signature) or CERTSRV_E_SIGNATURE_COUNT 0x8009480A (too few) (MS-WCCE msPKI-RA-Signature processing). With enrollment flag 0x40 a renewal signed with the certificate being renewed needs no RA signature (MS-WCCE 3.2.2.6.2.1.4.5.6), so only initial enrollment paths need them; the warning then says renewals are exempt.",
             remediation: RuleDefinition.Remediation(
                 summary: "Have the request co-signed by an enrollment agent, or set the number of authorized signatures to 0.",
                 steps: [
@@ -1361,5 +1361,40 @@ enum EmbeddedCatalogue {
                 "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
             ],
             helpUri: "https://learn.microsoft.com/windows-server/security/kerberos/kerberos-constrained-delegation-overview"),
+        RuleDefinition(
+            id: "CES-K2", family: "K", title: "Published endpoint fails the live probe or disagrees with the static verdict",
+            severity: .fail, appliesWhen: "a live endpoint probe was asked for (--probe-endpoints or probeEndpoints true on server and scan)",
+            data: [
+                "ad",
+                "endpoint-probe",
+            ],
+            check: "GET of the published URL (read-only, no password, no NTLM): the name resolves, TCP connects, TLS completes; the certificate chains to the connection's trust (--ca-file), names the URL host, is within its validity period and is usable for server authentication; the URL is https; the 401 offers what the authentication flag requires (Kerberos: Negotiate; UsernamePassword: Basic over TLS); NTLM offered warns (relay exposure, channel binding not provable from outside). On a Kerberos endpoint a ticket for HTTP/<host> with the bind's credentials is presented by SPNEGO: the KDC's answer and the server's (accepted, or refused with the KRB-ERROR the server returns decoded) are compared with CES-C8, and the ticket's encryption type with CES-C9. A failed check or a CES-C8 disagreement fails; a check the probe cannot make is unknown, never a pass",
+            rationale: "An administrator's first test of a new CES server is to open the URL. The static rules predict what that shows; the server decides. A ticket the server cannot decrypt (KRB_AP_ERR_MODIFIED from Windows, KRB_AP_ERR_BAD_INTEGRITY from MIT) while CES-C8 passes means the application pool runs as another account than the one holding the SPN, or its key is stale; a certificate for another name or an expired one, plain HTTP or a missing Negotiate offer break enrollment before CES is reached (0x803D0013, 0x80190191, 0x800C000E). NTLM on the endpoint is relay exposure unless Extended Protection is enforced (the default on Windows Server 2025).",
+            remediation: RuleDefinition.Remediation(
+                summary: "Fix what the failed check names: register HTTP/{cesHost} on the account the application pool runs as (and only there), bind a certificate for {cesHost} that chains to the enterprise trust, require https, enable Negotiate on the Kerberos instance, and turn on Extended Protection where NTLM stays.",
+                steps: [
+                    "Read the finding's evidence: probe:<check> gives each live check, static:CES-C8 / live:kerberos and comparison:CES-C8 both sides of the Kerberos leg",
+                    "Ticket refused by the server while CES-C8 passes: the application pool of {caName}_CES_Kerberos runs as another account than {principal}, or its key is stale; set the identity to {principal} or move the SPN (setspn -Q HTTP/{cesHost})",
+                    "Certificate problems: bind a certificate for {cesHost}, valid now, with serverAuth, issued by a CA the clients trust (IIS Manager → Site Bindings → https)",
+                    "NTLM offered: IIS Manager → {caName}_CES_Kerberos → Authentication → Windows Authentication → Advanced Settings → Extended Protection: Required",
+                    "Re-run the probe after the fix: ces-audit probe-endpoint {url}",
+                ],
+                commands: [],
+                revert: []),
+            tradeOff: nil,
+            errorCodes: [
+                "0x803D0013",
+                "KRB_AP_ERR_MODIFIED",
+                "KDC_ERR_S_PRINCIPAL_UNKNOWN",
+                "0x80190191",
+                "0x800C000E",
+                "0x80090322",
+            ],
+            events: [],
+            references: [
+                "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md",
+                "https://learn.microsoft.com/iis/configuration/system.webserver/security/authentication/windowsauthentication/extendedprotection/",
+            ],
+            helpUri: "https://github.com/MicrosoftDocs/windowsserverdocs/blob/main/WindowsServerDocs/identity/ad-cs/configure-certificate-enrollment-web-service.md"),
     ]
 }

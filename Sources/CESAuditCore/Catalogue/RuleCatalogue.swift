@@ -36,7 +36,7 @@ public struct RuleCatalogue: Sendable {
 
     public static let dataSources: Set<String> = [
         "ad", "ca-security", "editflags", "secedit-ces", "secedit-ca", "iis-config", "credential-guard",
-        "network-probe", "operator-input", "kdc-probe", "kdc-config",
+        "network-probe", "operator-input", "kdc-probe", "kdc-config", "endpoint-probe",
     ]
     public static let shells: Set<String> = ["powershell", "cmd", "certutil", "setspn", "bash"]
     public static let placeholders: Set<String> = [

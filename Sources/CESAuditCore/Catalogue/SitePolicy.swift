@@ -97,8 +97,16 @@ public struct SitePolicy: Sendable, Equatable {
         guard finding.status == .fail || finding.status == .warn else { return finding }
         var finding = finding
         if let level = severity[finding.ruleId] {
+            // The override is the status the problem gets, so exit status and every format follow it. `info` keeps
+            // the condition on record without counting it: a pass that keeps its message and says `severity: info`.
             finding.severity = level
-            if level != .fail, finding.status == .fail { finding.status = .warn }
+            switch level {
+            case .fail: finding.status = .fail
+            case .warn: finding.status = .warn
+            case .info:
+                finding.status = .pass
+                return finding
+            }
         }
         let matching = waivers.filter { waiver in
             waiver.rule == finding.ruleId

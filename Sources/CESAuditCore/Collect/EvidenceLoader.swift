@@ -210,20 +210,33 @@ public enum EvidenceLoader {
         return .value(records)
     }
 
+    /// Why a file cannot be read, as the system says it (`permission denied`).
+    static func unreadableReason(_ location: String) -> String {
+        let descriptor = open(location, O_RDONLY)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)).lowercased() }
+        close(descriptor)
+        return "read failed"
+    }
+
     /// Reads a regular file (symbolic links followed) with the size limit: a FIFO, a device or a huge file is
     /// refused without reading it all.
     static func read(_ location: String, file: String) -> Collected<[UInt8]> {
         let resolved = (location as NSString).resolvingSymlinksInPath
-        let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else {
+            return .missing(reason: "\(file) cannot be read: \(unreadableReason(resolved))")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            if attributes[.type] as? FileAttributeType == .typeSymbolicLink {  // dangling
+                return .missing(reason: "\(file) cannot be read: \(unreadableReason(resolved))")
+            }
             return .missing(reason: "malformed \(file): not a regular file")
         }
         let limitMessage = "more than the \(maximumFileSize)-byte limit"
-        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > maximumFileSize {
             return .missing(reason: "malformed \(file): \(size) bytes, \(limitMessage)")
         }
         guard let handle = FileHandle(forReadingAtPath: resolved) else {
-            return .missing(reason: "malformed \(file): cannot be read")
+            return .missing(reason: "\(file) cannot be read: \(unreadableReason(resolved))")
         }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: maximumFileSize + 1) ?? Data() else {

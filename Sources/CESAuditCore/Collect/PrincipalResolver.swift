@@ -70,12 +70,12 @@ extension SnapshotCollector {
         let hostSearches = requests.count
         let configuredLookup = configured.map { Self.accountLookup($0, base: base) }
         let requesterLookup = requester.map { Self.accountLookup($0, base: base) }
-        requests += [configuredLookup, requesterLookup].compactMap { $0 }
+        requests += [configuredLookup, requesterLookup].compactMap { $0?.request }
         let allAnswers = await directory.searchAll(requests)
         var answers: [[LDAPEntry]] = []
         for answer in allAnswers[..<hostSearches] { answers.append(try answer.get()) }
         var next = hostSearches
-        func lookedUp(_ lookup: SearchRequest?) throws(LDAPError) -> LDAPEntry? {
+        func lookedUp(_ lookup: (request: SearchRequest, name: AccountName)?) throws(LDAPError) -> LDAPEntry? {
             guard let lookup else { return nil }
             defer { next += 1 }
             return try Self.found(allAnswers[next], lookup)

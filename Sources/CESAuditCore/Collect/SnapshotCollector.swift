@@ -35,6 +35,7 @@ public struct SnapshotCollector: Sendable {
                 base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
                 attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
             Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
+            Self.everyoneAliasesRequest(domainNC: defaultNC),
             // The domain's NetBIOS name, which certutil prints in front of account names (CORP\alice).
             SearchRequest(
                 base: "CN=Partitions," + configurationNC, scope: .oneLevel,
@@ -49,14 +50,121 @@ public struct SnapshotCollector: Sendable {
             domainController: root.dnsHostName, vendorName: root.vendorName,
             domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
             boundDomainControllerLevel: root.domainControllerFunctionality,
-            netbiosName: (try? answers[5].get())?.first?.string("nETBIOSName"))
+            netbiosName: (try? answers[6].get())?.first?.string("nETBIOSName"))
         domain.aesKeysSince = try await aesKeysSince(domainSID: domainSID)
-        return DirectorySnapshot(
+        var snapshot = DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(
                 answers[1], "CN=Enrollment Services," + services, Self.enrollmentService),
             templates: try Self.collected(answers[2], "CN=Certificate Templates," + services, Self.template),
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
+        snapshot.groupReadSample = GroupReadSample(
+            everyoneAliases: try Self.collected(answers[5], "CN=Builtin," + defaultNC) {
+                $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
+            },
+            users: try await userDescriptorSample(domainNC: defaultNC))
+        snapshot.hostComputers = try await hostComputers(
+            of: snapshot.enrollmentServices.value ?? [], domainNC: defaultNC)
+        return snapshot
+    }
+
+    /// Each CA and CES host name → the computer account that holds HOST/<name> (an alternate name registered
+    /// with `netdom computername /add` or setspn counts) or has it as dNSHostName. A name two computers claim is
+    /// left out (decided by name).
+    func hostComputers(of cas: [EnrollmentServiceRecord], domainNC: String) async throws(LDAPError)
+        -> Collected<[String: String]>
+    {
+        let hosts = cas.flatMap { ca in [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host) }.compactMap { $0 }
+        return try await hostComputers(named: Set(hosts), domainNC: domainNC)
+    }
+
+    /// `hostComputers(of:domainNC:)` for the given host names (lower-cased).
+    public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError)
+        -> Collected<[String: String]>
+    {
+        guard !hosts.isEmpty else { return .value([:]) }
+        let request = SearchRequest(
+            base: domainNC,
+            filter: LDAPFilter.and([
+                "(objectClass=computer)",
+                LDAPFilter.or(
+                    hosts.sorted().flatMap {
+                        [LDAPFilter.equals("servicePrincipalName", "HOST/\($0)"), LDAPFilter.equals("dNSHostName", $0)]
+                    }),
+            ]), attributes: ["servicePrincipalName", "dNSHostName"])
+        let entries: [LDAPEntry]
+        switch await directory.searchAll([request])[0] {
+        case .success(let found): entries = found
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error):
+            return .missing(reason: "computer accounts of the CA and CES hosts not readable: \(error)")
+        }
+        var holders: [String: Set<String>] = [:]
+        for entry in entries {
+            let names =
+                entry.strings("servicePrincipalName").compactMap { spn -> String? in
+                    let parts = spn.split(separator: "/", maxSplits: 1)
+                    guard parts.count == 2, parts[0].lowercased() == "host" else { return nil }
+                    return String(parts[1].split(separator: ":").first ?? parts[1]).lowercased()
+                } + [entry.string("dNSHostName")?.lowercased()].compactMap { $0 }
+            for name in Set(names) where hosts.contains(name) { holders[name, default: []].insert(entry.dn) }
+        }
+        return .value(holders.compactMapValues { $0.count == 1 ? $0.first : nil })
+    }
+
+    /// Builtin groups with Authenticated Users (S-1-5-11) or Everyone (S-1-1-0) as a member (CES-C10).
+    static func everyoneAliasesRequest(domainNC: String) -> SearchRequest {
+        let member = { (sid: String) in
+            LDAPFilter.equals("member", "CN=\(sid),CN=ForeignSecurityPrincipals,\(domainNC)")
+        }
+        return SearchRequest(
+            base: "CN=Builtin," + domainNC, scope: .oneLevel,
+            filter: LDAPFilter.and(["(objectClass=group)", LDAPFilter.or([member("S-1-5-11"), member("S-1-1-0")])]),
+            attributes: ["objectSid"])
+    }
+
+    /// The DACLs of the first `GroupReadSample.size` enabled users a search returns (CES-C10's sample).
+    func userDescriptorSample(domainNC: String) async throws(LDAPError) -> Collected<[GroupReadSample.UserDescriptor]> {
+        let request = SearchRequest(
+            base: domainNC,
+            filter: "(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+            attributes: ["sAMAccountName", "nTSecurityDescriptor"], securityDescriptorParts: .dacl,
+            pageSize: GroupReadSample.size)
+        var first: [LDAPEntry] = []
+        do {
+            for try await page in directory.search(request) {
+                first = page
+                break
+            }
+        } catch let error as LDAPError {
+            if error.isConnectivityFailure { throw error }
+            return .missing(reason: "users' nTSecurityDescriptor not readable: \(error)")
+        } catch {
+            return .missing(reason: "users' nTSecurityDescriptor not readable: \(error)")
+        }
+        return .value(first.prefix(GroupReadSample.size).compactMap(Self.userDescriptor))
+    }
+
+    /// The DACL of one account, for CES-C10 in the user job.
+    public func userDescriptor(dn: String) async throws(LDAPError) -> Collected<[GroupReadSample.UserDescriptor]> {
+        let request = SearchRequest(
+            base: dn, scope: .base, attributes: ["sAMAccountName", "nTSecurityDescriptor"],
+            securityDescriptorParts: .dacl)
+        switch await directory.searchAll([request])[0] {
+        case .success(let entries):
+            guard let entry = entries.first, let found = Self.userDescriptor(entry) else {
+                return .missing(reason: "nTSecurityDescriptor of \(dn) not returned (no READ_CONTROL)")
+            }
+            return .value([found])
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error): return .missing(reason: "nTSecurityDescriptor of \(dn) not readable: \(error)")
+        }
+    }
+
+    private static func userDescriptor(_ entry: LDAPEntry) -> GroupReadSample.UserDescriptor? {
+        guard let descriptor = entry.values("nTSecurityDescriptor").first else { return nil }
+        return GroupReadSample.UserDescriptor(
+            dn: entry.dn, samAccountName: entry.string("sAMAccountName") ?? entry.dn, descriptor: descriptor)
     }
 
     /// whenCreated of the domain's RID-521 group (Read-only Domain Controllers): the domain reached the 2008
@@ -103,28 +211,42 @@ public struct SnapshotCollector: Sendable {
     /// Finds an account by sAMAccountName, UPN or DN. nil when no such account exists.
     public func findAccount(_ name: String, base: String) async throws(LDAPError) -> AccountRecord? {
         let lookup = Self.accountLookup(name, base: base)
-        guard let entry = try Self.found(await directory.searchAll([lookup])[0], lookup) else { return nil }
+        guard let entry = try Self.found(await directory.searchAll([lookup.request])[0], lookup) else { return nil }
         return try await account(from: entry)
     }
 
-    /// The search for an account by sAMAccountName, UPN or DN (a base read of the DN).
-    static func accountLookup(_ name: String, base: String) -> SearchRequest {
-        if name.contains("="), name.contains(",") {
-            return SearchRequest(base: name, scope: .base, attributes: AccountRecord.attributes)
+    /// The search for an account by the forms `AccountName` accepts (a base read of a DN).
+    static func accountLookup(_ typed: String, base: String) -> (request: SearchRequest, name: AccountName) {
+        let name = AccountName(typed, dnsDomain: AccountName.dnsDomain(ofNamingContext: base))
+        if let dn = name.dn {
+            return (SearchRequest(base: dn, scope: .base, attributes: AccountRecord.attributes), name)
         }
         let filter = LDAPFilter.and([
             "(|(objectClass=user)(objectClass=computer))",
-            LDAPFilter.or([LDAPFilter.equals("sAMAccountName", name), LDAPFilter.equals("userPrincipalName", name)]),
+            LDAPFilter.or(
+                name.samAccountNames.map { LDAPFilter.equals("sAMAccountName", $0) }
+                    + [name.userPrincipalName.map { LDAPFilter.equals("userPrincipalName", $0) }].compactMap { $0 }),
         ])
-        return SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes)
+        return (SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes), name)
     }
 
-    /// The entry an `accountLookup` found; nil when there is none (a DN that does not exist included).
-    static func found(_ answer: Result<[LDAPEntry], LDAPError>, _ lookup: SearchRequest) throws(LDAPError) -> LDAPEntry?
-    {
+    /// The entry an `accountLookup` found, the best match first (`WKS01` before `WKS01$`); nil when there is none (a
+    /// DN that does not exist included).
+    static func found(
+        _ answer: Result<[LDAPEntry], LDAPError>, _ lookup: (request: SearchRequest, name: AccountName)
+    ) throws(LDAPError) -> LDAPEntry? {
         switch answer {
-        case .success(let entries): return entries.first
-        case .failure(let error) where lookup.scope == .base && error.kind == .noSuchObject: return nil
+        case .success(let entries):
+            // A DN is read at itself: the entry found is the account, however the server spells its DN.
+            if lookup.name.dn != nil { return entries.first }
+            let ranked = entries.compactMap { entry in
+                lookup.name.rank(
+                    samAccountName: entry.string("sAMAccountName"), userPrincipalName: entry.string("userPrincipalName"),
+                    dn: entry.dn
+                ).map { (rank: $0, entry: entry) }
+            }
+            return ranked.min { $0.rank < $1.rank }?.entry
+        case .failure(let error) where lookup.request.scope == .base && error.kind == .noSuchObject: return nil
         case .failure(let error): throw error
         }
     }

@@ -36,6 +36,8 @@ public struct ConfigFile: Sendable, Equatable {
     public var serviceAccount: String?
     /// `collect: true`: the jobs read the CA and CES hosts' evidence remotely (as `--collect`).
     public var collect: Bool?
+    /// `probeEndpoints: true`: `server` and `scan` probe each endpoint live (`--probe-endpoints`, CES-K2).
+    public var probeEndpoints: Bool?
     public var output = Output()
     public var history = History()
 
@@ -53,6 +55,7 @@ public struct ConfigFile: Sendable, Equatable {
         try root.expectKeys([
             "schemaVersion", "connection", "evidence", "policies", "sitePolicy", "serviceAccount", "output", "history",
             "collect",
+            "probeEndpoints",
         ])
         if let version = try root.optional("schemaVersion"), try version.integer() != 1 {
             throw version.failure("unsupported schemaVersion (this version reads 1)")
@@ -104,6 +107,7 @@ public struct ConfigFile: Sendable, Equatable {
         sitePolicy = try path(try root.optional("sitePolicy"))
         serviceAccount = try root.optional("serviceAccount")?.nonEmptyString()
         collect = try bool(try root.optional("collect"))
+        probeEndpoints = try bool(try root.optional("probeEndpoints"))
         if let output = try root.optional("output") {
             try output.expectKeys(["format", "path"])
             if let format = try output.optional("format") {

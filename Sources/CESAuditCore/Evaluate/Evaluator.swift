@@ -97,6 +97,11 @@ public struct Evaluator: Sendable {
         rules.probe.map { settle($0.evaluate(path, requester: requester, probe: probe, in: context)) }
     }
 
+    /// CES-K2: the live endpoint probe's report for one endpoint (`--probe-endpoints`).
+    public func endpointProbeFindings(for path: EndpointPath, probe: EndpointProbeState) -> [Finding] {
+        rules.endpointProbe.map { settle($0.evaluate(path, probe: probe, in: context)) }
+    }
+
     private func settle(_ finding: Finding) -> Finding { policy.apply(to: finding, now: now) }
 }
 
@@ -109,6 +114,7 @@ private struct EnabledRules: Sendable {
     let endpointTemplate: [any TemplateRule]
     let template: [any TemplateRule]
     let probe: [any ProbeRule]
+    let endpointProbe: [any EndpointProbeRule]
 
     init(_ policy: SitePolicy) {
         func enabled(_ rule: any AuditRule) -> Bool { policy.isEnabled(type(of: rule).id) }
@@ -120,5 +126,6 @@ private struct EnabledRules: Sendable {
         endpointTemplate = RuleRegistry.endpointTemplateRules.filter(enabled)
         template = RuleRegistry.templateRules.filter(enabled)
         probe = RuleRegistry.probeRules.filter(enabled)
+        endpointProbe = RuleRegistry.endpointProbeRules.filter(enabled)
     }
 }

@@ -55,6 +55,9 @@ public struct Finding: Sendable, Codable, Hashable {
     public var title: String
     public var subject: Subject
     public var endpoint: String?
+    /// The endpoint's authentication and renewal flags (`certificate, renewal-only`): one URL can be published
+    /// more than once with different flags.
+    public var endpointMode: String?
     /// The concrete values, e.g. `userAccountControl 0x110200 has NOT_DELEGATED (0x100000)`.
     public var message: String
     public var evidence: [String: EvidenceValue]
@@ -69,6 +72,19 @@ public struct Finding: Sendable, Codable, Hashable {
         public var reason: String
         public var expires: String
         public var expired: Bool
+    }
+
+    /// The template a requester's finding is about (B2, F1–F4: `evidence.template`); a template's own findings name
+    /// it as their subject.
+    public var template: String? {
+        if case .string(let name) = evidence["template"] { return name }
+        return nil
+    }
+
+    /// The CA a template's own finding is about (`evidence.ca`): a template is judged on every CA that publishes it.
+    public var ca: String? {
+        if case .string(let name) = evidence["ca"] { return name }
+        return nil
     }
 
     /// Counts against the exit status: not passed, not skipped, not a manual check, not accepted by an active waiver.

@@ -39,9 +39,33 @@ public protocol DirectorySource: Sendable {
     ) async throws(JobError)
     /// The same source with other infrastructure data (e.g. host evidence added).
     func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
+    /// Host names (lower-cased) → the computer account holding HOST/<name> (CES-C1), for hosts the snapshot lacks.
+    func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String]
+    /// The account's own security descriptor, for CES-C10 in the user job.
+    func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
+        -> Collected<[GroupReadSample.UserDescriptor]>
 }
 
 extension DirectorySource {
+    /// Offline: only what the snapshot resolved.
+    public func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String] {
+        snapshot.hostComputers?.value?.filter { hosts.contains($0.key) } ?? [:]
+    }
+
+    /// Offline: the snapshot's sample, when it holds the account.
+    public func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
+        -> Collected<[GroupReadSample.UserDescriptor]>
+    {
+        let saved = (snapshot.groupReadSample?.named ?? []) + (snapshot.groupReadSample?.users.value ?? [])
+        let sampled = saved.filter { $0.dn.lowercased() == account.dn.lowercased() }.prefix(1).map { $0 }
+        guard !sampled.isEmpty else {
+            return .missing(
+                reason:
+                    "the snapshot holds no nTSecurityDescriptor of \(account.samAccountName) (only a sample of users)")
+        }
+        return .value(sampled)
+    }
+
     public func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
         async throws(JobError) -> ResolvedHosts
     {
@@ -89,6 +113,18 @@ public struct LiveDirectorySource: DirectorySource {
 
     public func caComputer(host: String) async throws(JobError) -> AccountRecord? {
         do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
+    }
+
+    public func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
+        -> Collected<[GroupReadSample.UserDescriptor]>
+    {
+        do { return try await collector.userDescriptor(dn: account.dn) } catch { throw .directory(error) }
+    }
+
+    public func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String] {
+        do { return try await collector.hostComputers(named: hosts, domainNC: base).value ?? [:] } catch {
+            throw .directory(error)
+        }
     }
 
     public func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)

@@ -4,6 +4,9 @@ import Foundation
 /// Builds the paths the rules judge, reading each CES principal and CA computer once per host.
 struct PathResolver {
     let source: any DirectorySource
+    /// Host name → computer account DN (CES-C1), from the snapshot and looked up for other hosts.
+    private var hostComputers: [String: String]
+    private var lookedUpHosts: Set<String> = []
     /// `--service-account` / config: the principal of every endpoint this job checks.
     let serviceAccount: String?
     private var principals: [String: PrincipalResolution] = [:]
@@ -11,6 +14,13 @@ struct PathResolver {
 
     init(source: any DirectorySource, serviceAccount: String? = nil) {
         self.source = source
+        hostComputers = source.snapshot.hostComputers?.value ?? [:]
+        if source.snapshot.hostComputers != nil {
+            // The snapshot searched every published CA and CES host name already.
+            let cas = source.snapshot.enrollmentServices.value ?? []
+            lookedUpHosts = Set(
+                cas.flatMap { ca in [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host) }.compactMap { $0 })
+        }
         self.serviceAccount = serviceAccount
     }
 
@@ -36,9 +46,18 @@ struct PathResolver {
     mutating func endpointPath(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint
     ) async throws(JobError) -> EndpointPath {
-        EndpointPath(
+        var path = EndpointPath(
             ca: ca, endpoint: endpoint, principal: try await principal(of: endpoint),
             caComputer: try await caComputer(of: ca))
+        // A CES host that is not published (the server job) is looked up once; C1 compares computer accounts.
+        let hosts = Set([endpoint.host, ca.dnsHostName?.lowercased()].compactMap { $0 })
+        let unknown = hosts.subtracting(hostComputers.keys).subtracting(lookedUpHosts)
+        if !unknown.isEmpty {
+            lookedUpHosts.formUnion(unknown)
+            hostComputers.merge(try await source.hostComputers(named: unknown)) { known, _ in known }
+        }
+        path.hostComputers = hostComputers
+        return path
     }
 
     mutating func principal(of endpoint: EnrollmentServiceRecord.Endpoint) async throws(JobError)

@@ -18,6 +18,8 @@ public struct ScanJob: Sendable {
 
     /// The report format's rendering of each listed finding, made while accounts are judged (nil: none).
     public var rendering: FindingRendering?
+    /// `--probe-endpoints`: knock on each published endpoint's URL (CES-K2); nil: not asked, K2 is skipped.
+    public var endpointProber: EndpointProber?
 
     public init(includePassed: Bool = false, exactGroups: Bool = false, rendering: FindingRendering? = nil) {
         self.includePassed = includePassed
@@ -43,8 +45,11 @@ public struct ScanJob: Sendable {
             let templates = ca.publishedTemplates(in: records)
             for endpoint in ca.endpoints {
                 let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+                evaluator.context.noteRenewalModel(path)
                 tally.note(PrincipalNote(path))
                 tally.add(evaluator.infrastructureFindings(path, templates: templates))
+                let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
+                tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
             }
             tally.add(evaluator.templateFindings(ca: ca, templates: templates))
         }
@@ -279,6 +284,7 @@ public struct ScanJob: Sendable {
             guard endpoints > 1 else { return finding }
             var merged = finding
             merged.endpoint = nil
+            merged.endpointMode = nil
             merged.evidence["endpointCount"] = .integer(Int64(endpoints))
             return merged
         }
@@ -291,6 +297,7 @@ extension Finding {
         guard status == other.status, message == other.message else { return false }
         var mine = self
         mine.endpoint = other.endpoint
+        mine.endpointMode = other.endpointMode
         return mine == other
     }
 }

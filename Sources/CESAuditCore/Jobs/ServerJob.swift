@@ -14,6 +14,8 @@ public struct ServerJob: Sendable {
     public var probeUser: String?
     /// `--probe-keytab` / `--probe-principal`: ask the KDC itself (CES-K1); nil: K1 is skipped.
     public var probe: ProbeRequest?
+    /// `--probe-endpoints`: knock on each endpoint's URL (CES-K2); nil: not asked, K2 is skipped.
+    public var endpointProber: EndpointProber?
 
     public init(
         host: String, serviceAccount: String? = nil, caName: String? = nil,
@@ -32,7 +34,7 @@ public struct ServerJob: Sendable {
 
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
         let snapshot = source.snapshot
-        let ca = try Self.choose(caName, from: try snapshot.certificationAuthorities())
+        let ca = try chooseCA(from: try snapshot.certificationAuthorities())
         let templates = ca.publishedTemplates(in: try snapshot.templateRecords())
         let endpoints = try self.endpoints(on: ca)
 
@@ -51,13 +53,32 @@ public struct ServerJob: Sendable {
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         for endpoint in endpoints {
             let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            try Self.requireFound(serviceAccount, path)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))
             let state = await stage.state(for: path, user: probedUser)
             tally.add(evaluator.probeFindings(for: path, requester: probedUser, probe: state))
+            let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
+            tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
         }
         tally.add(evaluator.templateFindings(ca: ca, templates: templates))
         return tally
+    }
+
+    /// `--ca`; without it the only CA that publishes endpoints on this host, else the only enterprise CA.
+    func chooseCA(from cas: [EnrollmentServiceRecord]) throws(JobError) -> EnrollmentServiceRecord {
+        if caName == nil, cas.count > 1 {
+            let publishing = cas.filter { !publishedEndpoints(on: $0).isEmpty }
+            if publishing.count == 1, let only = publishing.first { return only }
+        }
+        return try Self.choose(caName, from: cas)
+    }
+
+    /// A service account that is named (flag or config) must exist: "(unresolved)" and findings about nobody would
+    /// hide the typo.
+    static func requireFound(_ serviceAccount: String?, _ path: EndpointPath) throws(JobError) {
+        guard let serviceAccount, path.principal.source == .configured, path.principal.account == nil else { return }
+        throw .usage("no account '\(serviceAccount)' (sAMAccountName, UPN or DN) for the service account")
     }
 
     /// `--ca` by common name; without it the only enterprise CA.
@@ -88,17 +109,23 @@ public struct ServerJob: Sendable {
                 return EnrollmentServiceRecord.Endpoint(raw: value)
             }
         }
-        let short = host.split(separator: ".").first.map(String.init) ?? host
-        let published = ca.endpoints.filter { endpoint in
-            guard let endpointHost = endpoint.host else { return false }
-            return endpointHost == host || (!host.contains(".") && endpointHost.hasPrefix(short + "."))
-        }
+        let published = publishedEndpoints(on: ca)
         guard !published.isEmpty else {
             throw .usage(
                 "no CES endpoint of \(ca.name) is published for \(host); name the instances to check with --auth kerberos|username|certificate"
             )
         }
         return published
+    }
+
+    /// The endpoints `ca` publishes on this host (FQDN, or a short name matching the FQDN's first label).
+    func publishedEndpoints(on ca: EnrollmentServiceRecord) -> [EnrollmentServiceRecord.Endpoint] {
+        let host = host.lowercased()
+        let short = host.split(separator: ".").first.map(String.init) ?? host
+        return ca.endpoints.filter { endpoint in
+            guard let endpointHost = endpoint.host else { return false }
+            return endpointHost == host || (!host.contains(".") && endpointHost.hasPrefix(short + "."))
+        }
     }
 
     /// `https://<host>/<CA name, spaces as %20>_CES_<Auth>/service.svc/CES` (docs/rules.md §1).

@@ -39,12 +39,15 @@ public struct SnapshotDirectorySource: DirectorySource {
         return SnapshotDirectorySource(snapshot: snapshot)
     }
 
-    public func account(named name: String) async throws(JobError) -> AccountRecord? {
-        let wanted = name.lowercased()
-        return accounts.first {
-            $0.samAccountName.lowercased() == wanted || $0.userPrincipalName?.lowercased() == wanted
-                || $0.dn.lowercased() == wanted
+    public func account(named typed: String) async throws(JobError) -> AccountRecord? {
+        let domain = snapshot.domain
+        let name = AccountName(
+            typed, dnsDomain: domain.dnsName ?? AccountName.dnsDomain(ofNamingContext: domain.defaultNamingContext))
+        let ranked = accounts.compactMap { account in
+            name.rank(samAccountName: account.samAccountName, userPrincipalName: account.userPrincipalName, dn: account.dn)
+                .map { (rank: $0, account: account) }
         }
+        return ranked.min { $0.rank < $1.rank }?.account
     }
 
     public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
@@ -87,14 +90,22 @@ public struct SnapshotDirectorySource: DirectorySource {
         try await body(enabled)
     }
 
+    /// In the file's terms (key paths), never the decoder's (`CodingKeys(stringValue:…)`).
     static func describe(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context, _ last: String? = nil) -> String {
+            (context.codingPath.map(\.stringValue) + [last].compactMap { $0 }).joined(separator: ".")
+        }
         switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing key \(path(context, key.stringValue))"
+        case DecodingError.typeMismatch(let type, let context):
+            return "\(path(context)): not a \(type) value"
+        case DecodingError.valueNotFound(let type, let context):
+            return "\(path(context)): no \(type) value"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): invalid value"
         default:
-            return "\(error)"
+            return "not valid JSON"
         }
     }
 }
@@ -114,12 +125,16 @@ public struct SnapshotWriter: Sendable {
         let live = LiveDirectorySource(collector: collector, snapshot: snapshot)
         var found: [String: AccountRecord] = [:]
         func keep(_ account: AccountRecord?) { if let account { found[account.dn.lowercased()] = account } }
+        var named: [GroupReadSample.UserDescriptor] = []
         for name in names {
             guard let account = try await live.account(named: name) else {
                 throw .usage("no user or computer account '\(name)' (sAMAccountName, UPN or DN)")
             }
             keep(account)
+            // CES-C10 checks a requester's own descriptor: keep it for the offline user job.
+            named += try await live.groupReadDescriptor(of: account).value ?? []
         }
+        snapshot.groupReadSample?.named = named
         for ca in try snapshot.certificationAuthorities() {
             if let host = ca.dnsHostName { keep(try await live.caComputer(host: host)) }
             for host in Set(ca.endpoints.compactMap(\.host)) {

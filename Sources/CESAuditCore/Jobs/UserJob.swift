@@ -1,3 +1,4 @@
+import ADModel
 import Foundation
 
 /// `ces-audit user ACCOUNT`: every rule on the account's enrollment paths — each published CES endpoint (or the
@@ -21,17 +22,31 @@ public struct UserJob: Sendable {
         self.serviceAccount = serviceAccount
     }
 
+    static func trimmingTrailingSlashes(_ url: String) -> String {
+        var url = Substring(url)
+        while url.hasSuffix("/") { url.removeLast() }
+        return String(url)
+    }
+
     public func run(source: any DirectorySource, evaluator: Evaluator) async throws(JobError) -> FindingTally {
+        var evaluator = evaluator
         let snapshot = source.snapshot
+        // A snapshot holds only the accounts it was taken with: the fix is a new snapshot, not another name.
         let noSuchAccount = JobError.usage(
-            "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
+            source is SnapshotDirectorySource
+                ? "the snapshot holds no account '\(account)': retake it with --account \(account) (or --all-accounts)"
+                : "no user or computer account '\(account)' (sAMAccountName, UPN or DN) in \(snapshot.domain.dnsName ?? snapshot.domain.defaultNamingContext)"
         )
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
         var pairs = cas.flatMap { ca in ca.endpoints.map { (ca: ca, endpoint: $0) } }
         let published = pairs.compactMap(\.endpoint.url)
         if let endpointURL {
-            pairs = pairs.filter { $0.endpoint.url?.caseInsensitiveCompare(endpointURL) == .orderedSame }
+            // As pasted from a browser or a log: a trailing slash does not make another endpoint.
+            let wanted = Self.trimmingTrailingSlashes(endpointURL)
+            pairs = pairs.filter {
+                $0.endpoint.url.map(Self.trimmingTrailingSlashes)?.caseInsensitiveCompare(wanted) == .orderedSame
+            }
         }
         // An unknown account is the first thing to say, before what is wrong with the endpoint or template asked for.
         var resolver = PathResolver(source: source, serviceAccount: serviceAccount)
@@ -63,10 +78,17 @@ public struct UserJob: Sendable {
         var templatesByCA: [String: [TemplateRecord]] = [:]
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
         tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
+        // CES-C10 checks the requester's own descriptor, read only when a Certificate endpoint is on a path.
+        let groupReadTargets =
+            pairs.contains { $0.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue }
+            ? try await source.groupReadDescriptor(of: requester) : nil
         for (ca, endpoint) in pairs {
             let templates = templatesByCA[ca.dn] ?? Self.templates(for: requester, on: ca, records, chosen: chosen)
             templatesByCA[ca.dn] = templates
-            let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            var path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
+            try ServerJob.requireFound(serviceAccount, path)
+            path.groupReadTargets = groupReadTargets
+            evaluator.context.noteRenewalModel(path)
             tally.note(PrincipalNote(path))
             tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
             tally.add(evaluator.infrastructureFindings(path, templates: templates))

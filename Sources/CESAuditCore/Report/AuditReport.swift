@@ -180,26 +180,58 @@ public struct PrincipalNote: Sendable, Codable, Equatable {
     }
 }
 
-/// A finding's identity across runs (issue: rule + subject + endpoint).
+/// A finding's identity across runs and formats: rule + subject + endpoint (URL and flags) + template + CA. Every
+/// listed finding of a run has its own.
 public struct FindingIdentity: Sendable, Codable, Hashable, Comparable {
     public var ruleId: String
     /// The subject's DN when known, else its name.
     public var subject: String
     public var endpoint: String?
+    /// `Finding.endpointMode`.
+    public var endpointMode: String?
+    /// `Finding.template`.
+    public var template: String?
+    /// `Finding.ca`.
+    public var ca: String?
 
-    public init(ruleId: String, subject: String, endpoint: String?) {
+    public init(
+        ruleId: String, subject: String, endpoint: String?, endpointMode: String? = nil, template: String? = nil,
+        ca: String? = nil
+    ) {
         self.ruleId = ruleId
         self.subject = subject
         self.endpoint = endpoint
+        self.endpointMode = endpointMode
+        self.template = template
+        self.ca = ca
     }
 
     public static func < (lhs: FindingIdentity, rhs: FindingIdentity) -> Bool {
-        (lhs.ruleId, lhs.subject, lhs.endpoint ?? "") < (rhs.ruleId, rhs.subject, rhs.endpoint ?? "")
+        (lhs.ruleId, lhs.subject, lhs.endpoint ?? "", lhs.endpointMode ?? "", lhs.template ?? "", lhs.ca ?? "")
+            < (rhs.ruleId, rhs.subject, rhs.endpoint ?? "", rhs.endpointMode ?? "", rhs.template ?? "", rhs.ca ?? "")
+    }
+
+    /// `subject @ endpoint (mode) template NAME on CA`, the parts there are: how the human formats name a finding.
+    static func label(subject: String, endpoint: String?, mode: String?, template: String?, ca: String?) -> String {
+        var text = subject
+        if let endpoint { text += " @ \(endpoint)" }
+        if let mode { text += " (\(mode))" }
+        if let template { text += " template \(template)" }
+        if let ca { text += " on \(ca)" }
+        return text
     }
 }
 
 extension Finding {
     public var identity: FindingIdentity {
-        FindingIdentity(ruleId: ruleId, subject: subject.dn ?? subject.name, endpoint: endpoint)
+        FindingIdentity(
+            ruleId: ruleId, subject: subject.dn ?? subject.name, endpoint: endpoint, endpointMode: endpointMode,
+            template: template, ca: ca)
+    }
+
+    /// The subject's name with the rest of the identity: `svc-ces @ URL (certificate, renewal-only)`, `dave template
+    /// User`, `User on corp-CA01`.
+    public var label: String {
+        FindingIdentity.label(subject: subject.name, endpoint: endpoint, mode: endpointMode, template: template, ca: ca)
     }
 }

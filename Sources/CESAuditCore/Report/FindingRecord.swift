@@ -34,6 +34,7 @@ extension Finding: SpoolRecord {
         writer.write(errorCodes.count)
         for code in errorCodes { writer.write(code) }
         writer.write(severity?.rawValue)
+        writer.write(endpointMode)
     }
 
     public init(from reader: inout RecordReader) throws(SpoolError) {
@@ -62,6 +63,7 @@ extension Finding: SpoolRecord {
             guard let severity = Severity(rawValue: raw) else { throw SpoolError.damaged }
             return severity
         }
+        endpointMode = try reader.readOptionalString()
     }
 }
 
@@ -222,11 +224,15 @@ extension FindingIdentity: SpoolRecord {
         writer.write(ruleId)
         writer.write(subject)
         writer.write(endpoint)
+        writer.write(endpointMode)
+        writer.write(template)
+        writer.write(ca)
     }
 
     public init(from reader: inout RecordReader) throws(SpoolError) {
         self.init(
-            ruleId: try reader.readString(), subject: try reader.readString(), endpoint: try reader.readOptionalString()
-        )
+            ruleId: try reader.readString(), subject: try reader.readString(), endpoint: try reader.readOptionalString(),
+            endpointMode: try reader.readOptionalString(), template: try reader.readOptionalString(),
+            ca: try reader.readOptionalString())
     }
 }

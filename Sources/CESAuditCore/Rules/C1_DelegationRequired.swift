@@ -9,23 +9,21 @@ public struct C1DelegationRequired: EndpointRule {
             "renewalOnly": .bool(path.endpoint.renewalOnly ?? false),
             "cesHost": .string(path.endpoint.host ?? "?"), "caHost": .string(path.ca.dnsHostName ?? "?"),
         ]
-        switch path.delegationRequired {
+        switch path.delegationDecision {
         case nil:
             let reason =
                 path.endpoint.malformed.map { "malformed msPKI-Enrollment-Servers value: \($0)" }
                 ?? "the CA host or the endpoint host is unknown"
             return context.finding(Self.id, .unknown, path: path, message: reason, evidence: evidence)
-        case true?:
+        case let decision? where decision.required:
             return context.finding(
                 Self.id, .pass, path: path,
                 message:
-                    "delegation required: auth flag \(path.endpoint.authenticationFlag ?? 0), not renewal-only, CES host \(path.endpoint.host ?? "?") ≠ CA host \(path.ca.dnsHostName ?? "?")",
+                    "delegation required: auth flag \(path.endpoint.authenticationFlag ?? 0), not renewal-only, \(decision.basis)",
                 evidence: evidence)
-        case false?:
+        case let decision?:
             return context.finding(
-                Self.id, .skipped, path: path,
-                message: "no delegation needed (username/password, renewal-only, or CA on the CES host)",
-                evidence: evidence)
+                Self.id, .skipped, path: path, message: "no delegation needed: \(decision.basis)", evidence: evidence)
         }
     }
 }

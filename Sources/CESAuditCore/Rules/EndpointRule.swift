@@ -7,6 +7,8 @@ public struct EndpointPath: Sendable {
     public var endpoint: EnrollmentServiceRecord.Endpoint
     public var principal: PrincipalResolution
     public var caComputer: AccountRecord?
+    /// The users whose descriptors CES-C10 checks: the requester's own in the user job; nil: the snapshot's sample.
+    public var groupReadTargets: Collected<[GroupReadSample.UserDescriptor]>? = nil
 
     public init(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint, principal: PrincipalResolution,
@@ -18,8 +20,16 @@ public struct EndpointPath: Sendable {
         self.caComputer = caComputer
     }
 
+    /// Host name → computer account DN (`DirectorySnapshot.hostComputers`): C1 compares computers, not names.
+    public var hostComputers: [String: String]? = nil
+
     /// C1: whether the principal must delegate on this endpoint; nil when that cannot be decided.
-    public var delegationRequired: Bool? { endpoint.needsDelegation(toCAHost: ca.dnsHostName) }
+    public var delegationRequired: Bool? { delegationDecision?.required }
+
+    /// C1's decision with its basis (same or different computer account, or host names).
+    public var delegationDecision: DelegationDecision? {
+        endpoint.delegationDecision(toCAHost: ca.dnsHostName, computers: hostComputers)
+    }
 
     /// The SPNs the CES principal must be allowed to delegate to (docs/rules.md CES-C2: HOST and RPCSS, FQDN form).
     public var requiredTargets: [String] {

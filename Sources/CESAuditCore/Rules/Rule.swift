@@ -12,9 +12,6 @@ public struct EnrollmentPath: Sendable {
         self.ca = ca
         self.endpoint = endpoint
     }
-
-    /// Whether this path needs delegation (C1); nil when it cannot be told or there is no endpoint.
-    public var delegationRequired: Bool? { endpoint?.needsDelegation(toCAHost: ca.dnsHostName) }
 }
 
 /// Everything a rule may look at, plus the catalogue that gives findings their title and remediation.
@@ -30,6 +27,22 @@ public struct RuleContext: Sendable {
     /// built bare: rule, status, subject and endpoint, without title, message or evidence. Most findings of a
     /// domain scan are such, and their text was most of its work.
     public var describesPasses: Bool
+
+    /// Renewal-only endpoints (`endpointKey`) whose CES principal renews by protocol transition and constrained
+    /// delegation to the CA (CES-E2's alternative model): there the mapped account is delegated, so CES-A1/A2
+    /// apply (issue 21 item 9). Filled by the jobs once they have resolved the endpoints' principals.
+    public var renewalByDelegation: Set<String> = []
+
+    /// The key of an endpoint of a CA in `renewalByDelegation`.
+    public static func endpointKey(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint) -> String {
+        ca.dn + "\n" + endpoint.raw
+    }
+
+    /// Notes `path`'s renewal model (see `renewalByDelegation`).
+    public mutating func noteRenewalModel(_ path: EndpointPath) {
+        guard path.endpoint.renewalOnly == true, path.protocolTransitionModelComplete == true else { return }
+        renewalByDelegation.insert(Self.endpointKey(ca: path.ca, endpoint: path.endpoint))
+    }
 
     public init(snapshot: DirectorySnapshot, catalogue: RuleCatalogue, describesPasses: Bool = true) {
         self.snapshot = snapshot
@@ -79,8 +92,10 @@ public struct RuleContext: Sendable {
     ) -> Finding {
         let endpointName = endpoint?.url ?? endpoint?.raw
         if isBare(status) {
-            return Finding(
+            var finding = Finding(
                 ruleId: ruleID, status: status, title: "", subject: subject, endpoint: endpointName, message: "")
+            finding.endpointMode = endpoint?.mode
+            return finding
         }
         let rule = catalogue[ruleID]
         var remediation: String?
@@ -90,23 +105,27 @@ public struct RuleContext: Sendable {
             let commands = rule.remediation.commands.map { $0.rendered(values) }
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")
         }
-        return Finding(
+        var finding = Finding(
             ruleId: ruleID, status: status, title: rule?.title ?? ruleID, subject: subject, endpoint: endpointName,
             message: message(), evidence: evidence(), remediation: remediation,
             errorCodes: status == .pass || status == .skipped ? [] : rule?.errorCodes ?? [])
+        finding.endpointMode = endpoint?.mode
+        return finding
     }
 
     /// The path verdict of the requester-side delegation rules (A1, A2): `skipped` when the path needs no
     /// delegation, `unknown` when that cannot be told; nil when the rule applies.
     func delegationVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> PathVerdict? {
-        switch endpoint?.needsDelegation(toCAHost: ca.dnsHostName) {
+        let delegating = endpoint.map { renewalByDelegation.contains(Self.endpointKey(ca: ca, endpoint: $0)) } ?? false
+        switch endpoint?.delegationDecision(
+            toCAHost: ca.dnsHostName, computers: snapshot.hostComputers?.value, renewalByDelegation: delegating)
+        {
         case nil:
             return PathVerdict(
                 .unknown, "cannot tell whether this endpoint needs delegation (endpoint or CA host unknown)")
-        case false?:
-            return PathVerdict(
-                .skipped, "no delegation on this path (username/password, renewal-only, or CA on the CES host)")
-        case true?:
+        case let decision? where !decision.required:
+            return PathVerdict(.skipped, "no delegation on this path (CES-C1: \(decision.basis))")
+        case _?:
             return nil
         }
     }

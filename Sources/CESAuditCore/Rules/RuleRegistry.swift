@@ -38,8 +38,13 @@ public enum RuleRegistry {
     /// the KDC's answer to a live S4U probe, so the evaluator runs them only when a job hands it that answer.
     public static let probeRules: [any ProbeRule] = [K1KDCOutcomeAgreement()]
 
+    /// Rules about an endpoint and the live endpoint probe's report (CES-K2, `--probe-endpoints` on `server` and
+    /// `scan`): run only when a job hands the evaluator that report.
+    public static let endpointProbeRules: [any EndpointProbeRule] = [K2EndpointAnswerAgreement()]
+
     public static var all: [any AuditRule] {
         requesterRules + endpointRules + requesterTemplateRules + templateRules + endpointTemplateRules + probeRules
+            + endpointProbeRules
     }
 
     public static var implementedIDs: [String] { all.map { type(of: $0).id } }

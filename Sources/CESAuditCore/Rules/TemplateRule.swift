@@ -46,7 +46,7 @@ extension RuleContext {
         evidence: @autoclosure () -> [String: EvidenceValue] = [:]
     ) -> Finding {
         guard let requester = path.requester else {
-            return makeFinding(
+            var finding = makeFinding(
                 ruleID, status, subject: Subject(kind: .template, name: path.template.name, dn: path.template.dn),
                 endpoint: path.endpoint, message: message(), evidence: evidence()
             ) {
@@ -58,6 +58,9 @@ extension RuleContext {
                 }
                 return values
             }
+            // A template is judged on every CA that publishes it.
+            if !isBare(status) { finding.evidence["ca"] = .string(path.ca.name) }
+            return finding
         }
         // The subject built here, not through an EnrollmentPath: a scan makes this finding for every account and
         // template, and copying the account and CA records into a path was a good part of its cost.

@@ -40,6 +40,11 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     public var accounts: [AccountRecord]? = nil
     /// Whether `accounts` holds every enabled account (needed for an offline `scan`).
     public var allEnabledAccounts: Bool? = nil
+    /// Users' descriptors and the builtin groups of every logon (CES-C10); nil in snapshots saved before.
+    public var groupReadSample: GroupReadSample? = nil
+    /// CA and CES host names (lower-cased) → DN of the computer account holding HOST/<name> or with that
+    /// dNSHostName (CES-C1 compares computers, not names); nil in snapshots saved before.
+    public var hostComputers: Collected<[String: String]>? = nil
 }
 
 extension DirectorySnapshot {
@@ -56,6 +61,8 @@ extension DirectorySnapshot {
         evidence = try container.decodeIfPresent([String: HostEvidence].self, forKey: .evidence) ?? [:]
         accounts = try container.decodeIfPresent([AccountRecord].self, forKey: .accounts)
         allEnabledAccounts = try container.decodeIfPresent(Bool.self, forKey: .allEnabledAccounts)
+        groupReadSample = try container.decodeIfPresent(GroupReadSample.self, forKey: .groupReadSample)
+        hostComputers = try container.decodeIfPresent(Collected<[String: String]>.self, forKey: .hostComputers)
     }
 }
 

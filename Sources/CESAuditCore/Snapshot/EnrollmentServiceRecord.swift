@@ -1,6 +1,12 @@
 import ADModel
 import Foundation
 
+/// CES-C1's decision and what it was based on (said in the C1 finding).
+public struct DelegationDecision: Sendable, Equatable {
+    public var required: Bool
+    public var basis: String
+}
+
 /// An enterprise CA as published in AD (`pKIEnrollmentService`), with its CES endpoints.
 public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
     /// One `msPKI-Enrollment-Servers` value: parsed, or kept raw with the parse error.
@@ -15,6 +21,10 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
         public var malformed: String?
         /// Host of the endpoint URL, lower-cased (worked out once: every finding on the endpoint names it).
         public private(set) var host: String?
+        /// What tells this endpoint apart from another value with the same URL (CES publishes one URL for
+        /// enrollment and again for renewal-only): `certificate, renewal-only, key-based renewal`. Worked out once,
+        /// like `host`. nil for a malformed value.
+        public private(set) var mode: String?
 
         init(raw: String) {
             self.raw = raw
@@ -29,6 +39,7 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
                 malformed = error.description
             }
             host = Self.host(of: url)
+            mode = Self.mode(authenticationFlag, renewalOnly: renewalOnly, keyBasedRenewal: keyBasedRenewal)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -45,20 +56,66 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
             keyBasedRenewal = try container.decodeIfPresent(Bool.self, forKey: .keyBasedRenewal)
             malformed = try container.decodeIfPresent(String.self, forKey: .malformed)
             host = Self.host(of: url)
+            mode = Self.mode(authenticationFlag, renewalOnly: renewalOnly, keyBasedRenewal: keyBasedRenewal)
+        }
+
+        static func mode(_ flag: UInt32?, renewalOnly: Bool?, keyBasedRenewal: Bool?) -> String? {
+            guard let flag else { return nil }
+            var parts: [String]
+            switch EnrollmentAuthentication(rawValue: flag) {
+            case .kerberos?: parts = ["kerberos"]
+            case .usernamePassword?: parts = ["username"]
+            case .certificate?: parts = ["certificate"]
+            case .anonymous?: parts = ["anonymous"]
+            case EnrollmentAuthentication.none?, nil: parts = ["authentication flag \(flag)"]
+            }
+            if renewalOnly == true { parts.append("renewal-only") }
+            if keyBasedRenewal == true { parts.append("key-based renewal") }
+            return parts.joined(separator: ", ")
         }
 
         static func host(of url: String?) -> String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
 
         /// docs/rules.md §1 and CES-C1: the CES principal must delegate the requester's identity to the CA when the
-        /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another host.
+        /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another computer.
         /// nil when that cannot be decided (malformed value, unknown hosts).
-        public func needsDelegation(toCAHost caHost: String?) -> Bool? {
-            guard malformed == nil, let flag = authenticationFlag, let renewalOnly else { return nil }
-            guard flag == 2 || flag == 8, !renewalOnly else { return false }
-            guard let host, let caHost = caHost?.lowercased() else { return nil }
-            return host != caHost
+        public func needsDelegation(toCAHost caHost: String?, computers: [String: String]? = nil) -> Bool? {
+            delegationDecision(toCAHost: caHost, computers: computers)?.required
         }
 
+        /// Whether delegation is needed and why. "CA on the CES host" is a question of the same computer (issue 21
+        /// item 5): when `computers` (host name → DN of the computer holding HOST/<name>) knows both names, their
+        /// accounts decide, so an alias or a load-balancer name of the CA host does not count as another host.
+        /// `renewalByDelegation`: on a renewal-only endpoint the CES principal renews by protocol transition and
+        /// constrained delegation (CES-E2's alternative model), so the mapped account is delegated after all.
+        public func delegationDecision(
+            toCAHost caHost: String?, computers: [String: String]?, renewalByDelegation: Bool = false
+        ) -> DelegationDecision? {
+            guard malformed == nil, let flag = authenticationFlag, let renewalOnly else { return nil }
+            guard flag == 2 || flag == 8 else {
+                return DelegationDecision(required: false, basis: "authentication flag \(flag) needs no delegation")
+            }
+            guard !renewalOnly || renewalByDelegation else {
+                return DelegationDecision(required: false, basis: "renewal-only: the CES principal submits itself")
+            }
+            guard let host, let caHost = caHost?.lowercased() else { return nil }
+            if let cesComputer = computers?[host], let caComputer = computers?[caHost] {
+                if cesComputer.lowercased() == caComputer.lowercased() {
+                    return DelegationDecision(
+                        required: false,
+                        basis: "CES host \(host) and CA host \(caHost) are the same computer account \(cesComputer)")
+                }
+                return DelegationDecision(
+                    required: true,
+                    basis:
+                        "CES host \(host) (\(cesComputer)) and CA host \(caHost) (\(caComputer)) are different computer accounts"
+                )
+            }
+            let unresolved = "by host name: no computer account holds HOST/ of both names"
+            return host == caHost
+                ? DelegationDecision(required: false, basis: "CES host = CA host \(host) (\(unresolved))")
+                : DelegationDecision(required: true, basis: "CES host \(host) ≠ CA host \(caHost) (\(unresolved))")
+        }
     }
 
     public var dn: String
