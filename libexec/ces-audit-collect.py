@@ -107,6 +107,7 @@ NT_REASONS = {
     0xC0000192: "no Kerberos ticket could be obtained",
     0xC000018B: "no Kerberos ticket could be obtained",
 }
+NO_SUCH_PRIVILEGE = 0xC0000060
 WERR_REASONS = {5: "access denied", 2: "not found", 3: "not found", 1015: "corrupt registry key"}
 
 
@@ -414,6 +415,7 @@ class Collector:
             return
         lines = ["[Unicode]", "Unicode=yes", "[Privilege Rights]"]
         unknown_rights = []
+        unknown_to_host = []
         for right in USER_RIGHTS:
             name = lsa.String()
             name.string = right
@@ -421,8 +423,15 @@ class Collector:
                 holders = conn.EnumAccountsWithUserRight(policy, name)
                 sids = sorted(str(s.sid) for s in (holders.sids or []))
             except Exception as error:
-                if error.args and isinstance(error.args[0], int) and error.args[0] & 0xFFFFFFFF == 0x8000001A:
+                code = error.args[0] & 0xFFFFFFFF if error.args and isinstance(error.args[0], int) else None
+                if code == 0x8000001A:
                     sids = []  # STATUS_NO_MORE_ENTRIES: nobody holds it
+                elif code == NO_SUCH_PRIVILEGE:
+                    # The host does not know this right, so nobody holds it: for a Deny right nobody is denied by it,
+                    # for a grant right nobody is granted it. Windows knows every standard right; Samba's LSA knows
+                    # only SeNetworkLogonRight, SeInteractiveLogonRight and SeRemoteInteractiveLogonRight.
+                    sids = []
+                    unknown_to_host.append(right)
                 else:
                     reason = reason_for(error, GRANTS["user-rights"])
                     if reason.startswith("access denied"):
@@ -439,6 +448,9 @@ class Collector:
         lines += ["[Version]", 'signature="$CHICAGO$"', "Revision=1", ""]
         name = self.write("secedit.inf", "\r\n".join(lines))
         self.record("user-rights", "collected", files=[name])
+        for right in unknown_to_host:
+            self.record("user-rights", "collected", "the host does not know this right (NT_STATUS_NO_SUCH_PRIVILEGE): "
+                        "nobody holds it", right=right)
         for right, reason in unknown_rights:
             self.record("user-rights", "unknown", reason, right=right)
 

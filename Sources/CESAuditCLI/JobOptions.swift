@@ -34,6 +34,9 @@ struct JobOptions: ParsableArguments {
 
     @OptionGroup var collection: CollectOptions
 
+    @Flag(help: "Count manual checks (e.g. RPC reachability, CES-G1) as unknown in the exit status.")
+    var strictManual = false
+
     func validate() throws {
         try collection.check()
     }
@@ -126,9 +129,15 @@ struct JobRunner {
                 Console.warning("host collection: \(unknown) datum(s) unknown; the rules that need them say why")
             }
             do { try snapshot.loadEvidence(from: folder) } catch { throw UsageError("\(error)") }
-            source = source.replacingSnapshot(snapshot)
         } else if let evidence = options.evidence {
             do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+        }
+        if options.collect || options.evidence != nil {
+            if let live = source as? LiveDirectorySource {
+                do { try await live.collector.resolveCertutilPrincipals(in: &snapshot) } catch {
+                    Console.warning("certutil principal names not resolved through AD: \(error)")
+                }
+            }
             source = source.replacingSnapshot(snapshot)
         }
         let evaluator = Evaluator(
@@ -144,6 +153,7 @@ struct JobRunner {
             }
         }
         var report = tally.report(command: command, target: target, startedAt: startedAt, version: CESAudit.version)
+        if options.strictManual || policy.countManualChecks { report.countsManualChecks = true }
         if let problem = report.findings.storageProblem {
             Console.warning("the listed findings are kept in memory instead of a temporary file: \(problem)")
         }

@@ -43,6 +43,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             snapshot = try await collector.collectInfrastructure()
             if let evidence {
                 do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
+                try await collector.resolveCertutilPrincipals(in: &snapshot)
             }
             snapshot = try await SnapshotWriter(collector: collector).collect(
                 into: snapshot, accounts: account, allEnabled: allAccounts)

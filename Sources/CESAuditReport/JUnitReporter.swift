@@ -94,7 +94,7 @@ public struct JUnitReporter: Reporter {
         case .pass: return .passed
         case .warn, .fail: return .failure
         case .unknown: return .error
-        case .skipped: return .skipped
+        case .skipped, .manual: return .skipped
         }
     }
 
@@ -126,6 +126,7 @@ public struct JUnitReporter: Reporter {
                 + XML.escape(body) + "</error>\n    </testcase>\n"
         case .skipped:
             var message = finding.message
+            if finding.status == .manual { message = "manual check: \(finding.message)" }
             if let waiver = finding.waiver, !waiver.expired {
                 message =
                     "waived until \(waiver.expires): \(waiver.reason) (\(finding.status.rawValue): \(finding.message))"

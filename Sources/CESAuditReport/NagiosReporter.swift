@@ -26,6 +26,7 @@ public struct NagiosReporter: Reporter {
         var context = report.command
         if let target = report.target { context += " \(target)" }
         var status = "CES-AUDIT \(report.stateWord) - \(open.fail) fail, \(open.warn) warn, \(open.unknown) unknown"
+        if open.manual > 0 { status += ", \(open.manual) manual" }
         status += " of \(report.totalChecks) checks"
         if report.waivedCount > 0 { status += ", \(report.waivedCount) waived" }
         status += " (\(Self.clean(context)))"
@@ -34,7 +35,8 @@ public struct NagiosReporter: Reporter {
         let perfdata = [
             "'fail'=\(open.fail);;;0", "'warn'=\(open.warn);;;0", "'unknown'=\(open.unknown);;;0",
             "'pass'=\(report.summary.pass);;;0", "'skipped'=\(report.summary.skipped);;;0",
-            "'waived'=\(report.waivedCount);;;0", "'duration'=\(duration)s;;;0",
+            "'waived'=\(report.waivedCount);;;0", "'manual'=\(report.summary.manual);;;0",
+            "'duration'=\(duration)s;;;0",
         ]
         var lines = [status + " | " + perfdata.joined(separator: " ")]
 

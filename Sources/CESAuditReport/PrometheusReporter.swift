@@ -146,7 +146,7 @@ public struct PrometheusReporter: Reporter {
         case .warn: 1
         case .fail: 2
         case .unknown: 3
-        case .skipped: nil
+        case .skipped, .manual: nil
         }
     }
 

@@ -13,7 +13,9 @@ extension AuditReport {
     }
 
     /// Every evaluated check, listed or not.
-    var totalChecks: Int { summary.pass + summary.warn + summary.fail + summary.unknown + summary.skipped }
+    var totalChecks: Int {
+        summary.pass + summary.warn + summary.fail + summary.unknown + summary.skipped + summary.manual
+    }
 
     /// The Nagios state word of `exitStatus`.
     var stateWord: String {
@@ -39,7 +41,7 @@ extension Finding {
 }
 
 extension Status {
-    /// Worst first, for exit precedence (docs/contract.md): fail, unknown, warn, pass, skipped.
+    /// Worst first, for exit precedence (docs/contract.md): fail, unknown, warn, pass, skipped, then manual checks.
     var precedence: Int {
         switch self {
         case .fail: 0
@@ -47,6 +49,7 @@ extension Status {
         case .warn: 2
         case .pass: 3
         case .skipped: 4
+        case .manual: 5
         }
     }
 }

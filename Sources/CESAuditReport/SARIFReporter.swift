@@ -108,6 +108,8 @@ public struct SARIFReporter: Reporter {
         switch status {
         case .pass: ("pass", "none")
         case .skipped: ("notApplicable", "none")
+        // SARIF §3.27.9: "review" — a person must look; the finding names the command to run.
+        case .manual: ("review", "none")
         case .unknown: ("open", "none")
         case .warn: ("fail", severity == .info ? "note" : "warning")
         case .fail: ("fail", severity == .info ? "note" : "error")

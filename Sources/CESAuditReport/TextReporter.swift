@@ -187,6 +187,7 @@ public struct TextReporter: Reporter {
             colour("\(summary.unknown) unknown", for: summary.unknown > 0 ? .unknown : nil),
             "\(summary.pass) pass", "\(summary.skipped) skipped",
         ]
+        if summary.manual > 0 { parts.append("\(summary.manual) manual") }
         if report.waivedCount > 0 { parts.append("\(report.waivedCount) waived") }
         var line = "Summary: " + parts.joined(separator: ", ")
         let unlistedPasses = max(0, summary.pass - listedPasses)
@@ -211,6 +212,7 @@ public struct TextReporter: Reporter {
             case .unknown: "35"
             case .pass: "32"
             case .skipped: "2"
+            case .manual: "36"
             }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }

@@ -66,6 +66,25 @@ enum EvidenceFixtures {
             endpoint: ca.endpoints[renewalOnly ? 1 : 0])
     }
 
+    /// A temporary copy of a fixture folder with `replacing` applied to its UTF-8 text files (UTF-16 files, starting
+    /// with a byte-order mark, are copied as they are).
+    static func copy(_ name: String, replacing: [String: String]) throws -> String {
+        let manager = FileManager.default
+        let source = URL(fileURLWithPath: try directory(name))
+        let target = manager.temporaryDirectory.appendingPathComponent("ces-evidence-\(name)-\(UUID().uuidString)")
+        try manager.copyItem(at: source, to: target)
+        let files = manager.enumerator(at: target, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        for file in files where !file.hasDirectoryPath {
+            let data = try Data(contentsOf: file)
+            guard data.first != 0xFF, data.first != 0xFE, var text = String(data: data, encoding: .utf8) else {
+                continue
+            }
+            for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
+            try Data(text.utf8).write(to: file)
+        }
+        return target.path
+    }
+
     /// svc-ces with protocol transition and HOST/RPCSS targets: the alternative model of CES-E2.
     static let transitionPrincipal = account(
         control: 0x0100_0200, delegateTo: ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"])
@@ -112,8 +131,10 @@ enum EvidenceFixtures {
             ces.userRights.value?.rights["SeImpersonatePrivilege"]?.contains("SQLServerDTSUser$WIN-GGIJGO1UO32") == true
         )
         let directory = try EvidenceFixtures.directory("lab")
-        #expect(ces.caSecurity.missingReason == "no ca-security.bin/.sddl/.txt for host CES01 in \(directory)")
-        #expect(ces.editFlags.missingReason == "no editflags.txt for host CES01 in \(directory)")
+        #expect(
+            ces.caSecurity.missingReason
+                == "no ca-config.reg or ca-security.bin/.sddl/.txt for host CES01 in \(directory)")
+        #expect(ces.editFlags.missingReason == "no ca-config.reg or editflags.txt for host CES01 in \(directory)")
     }
 
     @Test func certutilTextAndRenewOnBehalfOfFlag() throws {
@@ -270,7 +291,8 @@ enum EvidenceFixtures {
     @Test func b1IsUnknownWithoutOrWithMalformedEvidenceAndSkippedForRenewalOnly() throws {
         let none = B1CAEnrollPermission().evaluate(F.requester(groups: []), in: F.context([:]))
         #expect(none.status == .unknown)
-        #expect(none.message.hasPrefix("no ca-security.bin/.sddl/.txt for host ca01.corp.example.test"))
+        #expect(
+            none.message.hasPrefix("no ca-config.reg or ca-security.bin/.sddl/.txt for host ca01.corp.example.test"))
         let malformed = B1CAEnrollPermission().evaluate(F.requester(groups: []), in: F.context(try F.load("malformed")))
         #expect(malformed.status == .unknown)
         #expect(malformed.message.hasPrefix("malformed ca-security.txt: "))
@@ -347,7 +369,9 @@ enum EvidenceFixtures {
         #expect(flagOff.message.contains("has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"))
         let noEvidence = E2RenewOnBehalfOf().evaluate(path, in: F.context([:]))
         #expect(noEvidence.status == .pass)
-        #expect(noEvidence.message.hasPrefix("EditFlags not known (no editflags.txt for host ca01.corp.example.test"))
+        #expect(
+            noEvidence.message.hasPrefix(
+                "EditFlags not known (no ca-config.reg or editflags.txt for host ca01.corp.example.test"))
         // Missing evidence and no alternative: unknown, never pass.
         let unknown = E2RenewOnBehalfOf().evaluate(F.endpoint(renewalOnly: true), in: F.context([:]))
         #expect(unknown.status == .unknown)
@@ -407,12 +431,29 @@ enum EvidenceFixtures {
         #expect(byName.status == .pass)
     }
 
+    /// What `ces-audit collect` writes for a right the host did not answer for reads as unknown with its reason.
+    @Test func d1RightNotCollectedIsUnknownWithTheCollectorsReason() throws {
+        let text = "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
+        let rights = UserRightsRecord(try SeceditParser.parse(Array(text.utf8)))
+        let evidence = [
+            "ces01": HostEvidence(
+                host: "ces01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                userRights: .value(rights))
+        ]
+        let finding = D1ImpersonatePrivilege().evaluate(F.endpoint(renewalOnly: false), in: F.context(evidence))
+        #expect(finding.status == .unknown)
+        #expect(
+            finding.message
+                == "SeImpersonatePrivilege on ces01.corp.example.test was not collected: access denied (needs LSA policy view)",
+            "\(finding.message)")
+    }
+
     @Test func d2AsksForTheLocalGroup() {
         let finding = D2IISUsersMembership().evaluate(F.endpoint(renewalOnly: false), in: F.context([:]))
         #expect(finding.status == .unknown)
         #expect(
             finding.message
-                == "local group membership is not collected: collect the members of IIS_IUSRS on ces01.corp.example.test (net localgroup IIS_IUSRS)"
+                == "no local-groups.txt for host ces01.corp.example.test: no evidence folder for it (--evidence DIR/ces01.corp.example.test/): collect the members of IIS_IUSRS on ces01.corp.example.test (Get-LocalGroupMember -SID S-1-5-32-568)"
         )
         let computer = F.account("CES01$", classes: ["top", "computer"])
         #expect(

@@ -429,14 +429,16 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(finding.message.contains("ces01.corp.example.test"))
     }
 
-    @Test func infrastructureProbesAreUnknownWithWhatToCollect() {
+    @Test func infrastructureProbesAreManualChecksWithWhatToRun() {
         let g1 = G1RPCFromCESToCA().evaluate(Self.path(), in: Self.context)
-        #expect(g1.status == .unknown)
+        #expect(g1.status == .manual)
+        // The catalogue's steps come with it: they are the checklist.
+        #expect(g1.remediation?.contains("TCP 135") == true)
         #expect(g1.message.contains("Test-NetConnection ca01.corp.example.test -Port 135' on ces01.corp.example.test"))
         let sameHost = "1\n2\n0\nhttps://ca01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
         #expect(G1RPCFromCESToCA().evaluate(Self.path(endpoint: sameHost), in: Self.context).status == .skipped)
         let g2 = G2RPCFromCAToDomainControllers().evaluate(Self.path(), in: Self.context)
-        #expect(g2.status == .unknown)
+        #expect(g2.status == .manual)
         #expect(g2.message.contains("probe from ca01.corp.example.test"))
         let g3 = G3MultipleSiteBindings().evaluate(Self.path(), in: Self.context)
         #expect(g3.status == .unknown)
@@ -564,12 +566,13 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(none.status == .unknown)
         #expect(none.message.contains("no secedit.inf for host ca01.corp.example.test"))
         let granted = rule.evaluate(Self.requesterPath(), in: Self.context(networkLogon: ["*S-1-5-11"]))
-        // The DCOM half has no evidence source yet, so granted network logon is still not a pass.
+        // Without local-groups.txt and ole.reg the DCOM half is unknown, so granted network logon is not a pass.
         #expect(granted.status == .unknown)
         #expect(
             granted.message.contains("SeNetworkLogonRight on ca01.corp.example.test lists *S-1-5-11, which alice holds")
         )
-        #expect(granted.message.contains("Certificate Service DCOM Access (S-1-5-32-574)"))
+        #expect(granted.message.contains("no local-groups.txt for host ca01"))
+        #expect(granted.message.contains("no EnableDCOM (ole.reg) for host ca01"))
         let denied = rule.evaluate(
             Self.requesterPath(), in: Self.context(networkLogon: ["*S-1-5-11"], deny: ["*S-1-5-21-1-2-3-513"]))
         #expect(denied.status == .fail)

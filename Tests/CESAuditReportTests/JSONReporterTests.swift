@@ -27,7 +27,7 @@ import Testing
         #expect(tool["name"] as? String == "ces-audit")
         #expect(tool["version"] as? String == "0.1.0")
         let summary = try #require(json["summary"] as? [String: Int])
-        #expect(summary == ["pass": 1, "warn": 2, "fail": 2, "unknown": 1, "skipped": 1])
+        #expect(summary == ["pass": 1, "warn": 2, "fail": 2, "unknown": 1, "skipped": 1, "manual": 0])
     }
 
     @Test func minimalReportHasExactlyTheContractKeys() throws {

@@ -162,6 +162,7 @@ struct LegacyTextReporter {
             colour("\(summary.unknown) unknown", for: summary.unknown > 0 ? .unknown : nil),
             "\(summary.pass) pass", "\(summary.skipped) skipped",
         ]
+        if summary.manual > 0 { parts.append("\(summary.manual) manual") }
         if report.waivedCount > 0 { parts.append("\(report.waivedCount) waived") }
         var line = "Summary: " + parts.joined(separator: ", ")
         if report.unlistedPasses > 0 { line += " (\(report.unlistedPasses) passed not listed)" }
@@ -183,6 +184,7 @@ struct LegacyTextReporter {
             case .unknown: "35"
             case .pass: "32"
             case .skipped: "2"
+            case .manual: "36"
             }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
@@ -232,7 +234,7 @@ struct LegacyJUnitReporter {
         case .pass: return .passed
         case .warn, .fail: return .failure
         case .unknown: return .error
-        case .skipped: return .skipped
+        case .skipped, .manual: return .skipped
         }
     }
 
@@ -294,6 +296,7 @@ struct LegacyJUnitReporter {
                 + XML.escape(body) + "</error>\n    </testcase>\n"
         case .skipped:
             var message = finding.message
+            if finding.status == .manual { message = "manual check: \(finding.message)" }
             if let waiver = finding.waiver, !waiver.expired {
                 message =
                     "waived until \(waiver.expires): \(waiver.reason) (\(finding.status.rawValue): \(finding.message))"
@@ -325,6 +328,7 @@ struct LegacyNagiosReporter {
         var context = report.command
         if let target = report.target { context += " \(target)" }
         var status = "CES-AUDIT \(report.stateWord) - \(open.fail) fail, \(open.warn) warn, \(open.unknown) unknown"
+        if open.manual > 0 { status += ", \(open.manual) manual" }
         status += " of \(report.totalChecks) checks"
         if report.waivedCount > 0 { status += ", \(report.waivedCount) waived" }
         status += " (\(Self.clean(context)))"
@@ -333,7 +337,8 @@ struct LegacyNagiosReporter {
         let perfdata = [
             "'fail'=\(open.fail);;;0", "'warn'=\(open.warn);;;0", "'unknown'=\(open.unknown);;;0",
             "'pass'=\(report.summary.pass);;;0", "'skipped'=\(report.summary.skipped);;;0",
-            "'waived'=\(report.waivedCount);;;0", "'duration'=\(duration)s;;;0",
+            "'waived'=\(report.waivedCount);;;0", "'manual'=\(report.summary.manual);;;0",
+            "'duration'=\(duration)s;;;0",
         ]
         var lines = [status + " | " + perfdata.joined(separator: " ")]
 
@@ -475,7 +480,7 @@ struct LegacyPrometheusReporter {
         case .warn: 1
         case .fail: 2
         case .unknown: 3
-        case .skipped: nil
+        case .skipped, .manual: nil
         }
     }
 
@@ -587,6 +592,7 @@ struct LegacySARIFReporter {
         switch status {
         case .pass: ("pass", "none")
         case .skipped: ("notApplicable", "none")
+        case .manual: ("review", "none")
         case .unknown: ("open", "none")
         case .warn: ("fail", severity == .info ? "note" : "warning")
         case .fail: ("fail", severity == .info ? "note" : "error")

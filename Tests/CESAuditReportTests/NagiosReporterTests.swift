@@ -30,10 +30,11 @@ import Testing
         #expect(parts[0] == "CES-AUDIT CRITICAL - 1 fail, 2 warn, 1 unknown of 7 checks, 1 waived (user jsmith)")
         let item = try Regex(#"^'[^']+'=\d+(\.\d+)?s?(;[^;]*){0,4}$"#)
         let perfdata = parts[1].split(separator: " ").map(String.init)
-        #expect(perfdata.count == 7)
+        #expect(perfdata.count == 8)
         for datum in perfdata { #expect(try item.wholeMatch(in: datum) != nil, "bad perfdata \(datum)") }
         #expect(perfdata.contains("'fail'=1;;;0"))
         #expect(perfdata.contains("'pass'=1;;;0"))
+        #expect(perfdata.contains("'manual'=0;;;0"))
         #expect(perfdata.contains("'duration'=0.042s;;;0"))
         #expect(!lines.dropFirst().contains { $0.contains("|") })
         #expect(lines.contains("[UNKNOWN] CES-E1 CORP-CA: ca-security not in the evidence folder\\x01"))

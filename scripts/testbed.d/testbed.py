@@ -106,6 +106,8 @@ USERS = [
     ("svc-ces", 512 | 0x10000 | 0x1000000, True, {
         "servicePrincipalName": ["HTTP/ces01.corp.example.test", "HTTP/ces01"],
         "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"],
+        # AES only (0x18): the healthy principal of the "reaching green" scenario has nothing to warn about (C9).
+        "msDS-SupportedEncryptionTypes": [24],
     }),
     # --- scenario users (docs/testbed-scenarios.md); "userPrincipalName": None = no UPN ---
     ("erin", 512, True, {}),  # member of tier0-admins, which is a member of Protected Users
@@ -1023,6 +1025,16 @@ APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
       </site>
     </sites>
   </system.applicationHost>
+  <!-- svc-ces holds HTTP/ces01: kernel-mode authentication must decrypt with the pool's key (CES-C8) -->
+  <location path="Default Web Site/corp-CA01_CES_Kerberos">
+    <system.webServer>
+      <security>
+        <authentication>
+          <windowsAuthentication enabled="true" useKernelMode="true" useAppPoolCredentials="true" />
+        </authentication>
+      </security>
+    </system.webServer>
+  </location>
 </configuration>
 """
 

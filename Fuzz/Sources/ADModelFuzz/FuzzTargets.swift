@@ -17,6 +17,10 @@ enum FuzzTarget: String, CaseIterable {
     case spn
     case templatePeriod = "template-period"
     case kdcReg = "kdc-reg"
+    case registryExport = "registry-export"
+    case regQuery = "reg-query"
+    case localGroups = "local-groups"
+    case iisConfig = "iis-config"
     case negotiateToken = "negotiate-token"
 
     func run(_ bytes: [UInt8]) {
@@ -85,11 +89,38 @@ enum FuzzTarget: String, CaseIterable {
             runTemplatePeriod(bytes)
         case .kdcReg:
             _ = try? KDCRegistryParser.parse(bytes)
+        case .registryExport:
+            if let view = try? RegistryExportParser.parse(bytes: bytes) { exerciseRegistry(view) }
+        case .regQuery:
+            if let view = try? RegQueryParser.parse(bytes: bytes) { exerciseRegistry(view) }
+            _ = try? EditFlagsParser.parse(bytes: bytes)
+        case .localGroups:
+            if let members = try? LocalGroupsParser.parse(bytes: bytes) {
+                _ = members.members(of: .iisIUSRS)
+            }
+        case .iisConfig:
+            if let elements = try? ConfigXML.elements(bytes: bytes) {
+                _ = IISConfiguration.sites(elements)
+                _ = IISConfiguration.multipleSiteBindingsEnabled(elements)
+                _ = IISConfiguration.windowsAuthentication(elements)
+            }
         case .negotiateToken:
             // A server's WWW-Authenticate: Negotiate token, raw or base64.
             _ = NegotiateErrorToken(base64: Data(bytes).base64EncodedString())
             _ = NegotiateErrorToken(base64: text)
         }
+    }
+
+    /// What the evidence loader takes from a registry view; a merge with itself must change nothing.
+    private func exerciseRegistry(_ view: RegistryView) {
+        if let configuration = try? CARegistryConfiguration(view), case .value(let security) = configuration.security {
+            _ = try? SecurityDescriptor(selfRelative: security)
+        }
+        _ = try? CredentialGuardConfiguration(view)?.configuredOn
+        _ = try? DCOMConfiguration.enableDCOM(view)
+        var merged = view
+        merged.merge(view)
+        requireEqual(merged, view, "registry view merged with itself")
     }
 
     private func runTemplatePeriod(_ bytes: [UInt8]) {

@@ -22,13 +22,17 @@ public enum CASecurityEvidence: Sendable, Hashable {
                 throw .sddl(error)
             }
         }
-        // `reg query … /v Security` prints `Security    REG_BINARY    0100…` on one line.
-        for line in trimmed.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            guard let marker = line.firstRange(of: "REG_BINARY") else { continue }
-            let value = line[marker.upperBound...].trimmingPrefix(while: { $0 == " " || $0 == "\t" })
-            guard !value.isEmpty, !value.hasPrefix("="), let hex = HexDump.decode(String(value)) else { continue }
-            do { return .descriptor(try SecurityDescriptor(selfRelative: hex)) } catch { throw .binary(error) }
+        if trimmed.hasPrefix("Windows Registry Editor") || trimmed.hasPrefix("REGEDIT4") || trimmed.hasPrefix("[") {
+            let view: RegistryView
+            do { view = try RegistryExportParser.parse(text) } catch { throw .registry(error) }
+            return try descriptor(
+                securityValues(
+                    view.keys.values.sorted { $0.path < $1.path }.flatMap { key in
+                        key.values.values.sorted { $0.name < $1.name }
+                    }))
         }
+        // `reg query … [/v Security]` prints `Security    REG_BINARY    0100…`, among other values of the key.
+        if let values = try regQueryValues(text) { return try descriptor(securityValues(values)) }
         if trimmed.contains("REG_BINARY") || trimmed.hasPrefix("CertUtil:") || trimmed.hasPrefix("HKEY_") {
             do { return .certutil(try CertutilSecurityParser.parse(text)) } catch { throw .certutil(error) }
         }
@@ -39,6 +43,42 @@ public enum CASecurityEvidence: Sendable, Hashable {
     }
 }
 
+extension CASecurityEvidence {
+    static func descriptor(_ bytes: [UInt8]) throws(CASecurityEvidenceError) -> CASecurityEvidence {
+        do { return .descriptor(try SecurityDescriptor(selfRelative: bytes)) } catch { throw .binary(error) }
+    }
+
+    /// The REG_BINARY value named `Security`: other binary values of the key are not the CA's DACL.
+    static func securityValues(_ values: [RegistryKey.NamedValue]) throws(CASecurityEvidenceError) -> [UInt8] {
+        let security = values.filter { $0.name.lowercased() == "security" }
+        guard let value = security.first else {
+            throw .noSecurityValue(found: values.filter { $0.value.typeNumber == 3 }.map(\.name))
+        }
+        guard case .binary(let bytes) = value.value else { throw .securityNotBinary(value.value.typeName) }
+        return bytes
+    }
+
+    /// The value lines of `reg query` output (`NAME    REG_TYPE    DATA`), nil when the text has none. certutil's
+    /// `Security REG_BINARY =` header ends in `=` and is not one.
+    static func regQueryValues(_ text: String) throws(CASecurityEvidenceError) -> [RegistryKey.NamedValue]? {
+        var values: [RegistryKey.NamedValue] = []
+        for (index, raw) in text.replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).trimmingASCIISpaces()
+            guard line.contains("REG_"), !line.hasSuffix("="), RegQueryParser.splitColumns(line).count >= 2 else {
+                continue
+            }
+            do {
+                let (name, value) = try RegQueryParser.parseValueLine(line, number: index + 1)
+                values.append(.init(name: name, value: value))
+            } catch {
+                // A broken line matters only if it is the Security value itself.
+                if line.lowercased().hasPrefix("security") { throw .registry(error) }
+            }
+        }
+        return values.isEmpty ? nil : values
+    }
+}
+
 /// Why CA `Security` evidence could not be read.
 public enum CASecurityEvidenceError: Error, Sendable, Hashable, CustomStringConvertible {
     case binary(BinaryFormatError)
@@ -46,6 +86,10 @@ public enum CASecurityEvidenceError: Error, Sendable, Hashable, CustomStringConv
     case certutil(CertutilParseError)
     case undecodableText
     case unrecognisedFormat
+    case registry(RegistryParseError)
+    /// A registry export or `reg query` output without a `Security` value (the binary values it has instead).
+    case noSecurityValue(found: [String])
+    case securityNotBinary(String)
 
     public var description: String {
         switch self {
@@ -55,6 +99,12 @@ public enum CASecurityEvidenceError: Error, Sendable, Hashable, CustomStringConv
         case .undecodableText: "CA Security evidence is neither a binary descriptor nor UTF-8/UTF-16 text"
         case .unrecognisedFormat:
             "CA Security evidence is not a self-relative descriptor, hex dump, .reg export, SDDL or certutil text"
+        case .registry(let error): "CA Security registry text: \(error)"
+        case .noSecurityValue(let found):
+            found.isEmpty
+                ? "the registry text has no Security value"
+                : "the registry text has no Security value (REG_BINARY values found: \(found.prefix(8).joined(separator: ", ")))"
+        case .securityNotBinary(let type): "the Security value is \(type), not REG_BINARY"
         }
     }
 }

@@ -10,7 +10,7 @@ public struct EditFlagsReading: Sendable, Hashable {
     public var listedFlagNames: [String]
 }
 
-/// Parses certutil EditFlags output. The number is hex without `0x`; the decimal in parentheses is
+/// Parses certutil EditFlags output, or `reg query … /v EditFlags` output. The number is hex without `0x`; the decimal in parentheses is
 /// optional and signed for values ≥ 0x80000000 (docs/rules.md §8.6), so the hex is authoritative.
 public enum EditFlagsParser {
     /// Parses an `editflags.txt` evidence file: UTF-8, or UTF-16LE with BOM as PowerShell's `>` writes it.
@@ -52,9 +52,12 @@ public enum EditFlagsParser {
             registryPath: registryPath, listedFlagNames: names)
     }
 
-    /// `EditFlags REG_DWORD = 11014e (1114446)`.
+    /// `EditFlags REG_DWORD = 11014e (1114446)` (certutil), or `EditFlags    REG_DWORD    0x11014e` (reg query).
     static func parseValueLine(_ line: String, number: Int) throws(CertutilParseError) -> UInt32 {
-        guard let equals = line.firstIndex(of: "=") else { throw .malformedValue(line: number, text: line) }
+        guard let equals = line.firstIndex(of: "=") else {
+            if case (_, .dword(let value))? = try? RegQueryParser.parseValueLine(line, number: number) { return value }
+            throw .malformedValue(line: number, text: line)
+        }
         let rest = line[line.index(after: equals)...].trimmingPrefix(while: { $0 == " " || $0 == "\t" })
         let hexDigits = rest.prefix { $0.isASCIIHexDigit }
         guard (1...8).contains(hexDigits.count), let value = UInt32(hexDigits, radix: 16) else {

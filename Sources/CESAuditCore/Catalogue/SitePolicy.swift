@@ -15,18 +15,23 @@ public struct SitePolicy: Sendable, Equatable {
     public var waivers: [Waiver]
     public var severity: [String: Severity]
     public var disabled: Set<String>
+    /// `countManualChecks: true`: manual checks (`Status.manual`, e.g. CES-G1) count against the exit status.
+    public var countManualChecks: Bool
 
     public static let none = SitePolicy(waivers: [], severity: [:], disabled: [])
 
-    public init(waivers: [Waiver], severity: [String: Severity], disabled: Set<String>) {
+    public init(
+        waivers: [Waiver], severity: [String: Severity], disabled: Set<String>, countManualChecks: Bool = false
+    ) {
         self.waivers = waivers
         self.severity = severity
         self.disabled = disabled
+        self.countManualChecks = countManualChecks
     }
 
     public init(yaml: String, file: String, catalogue: RuleCatalogue) throws(PolicyFileError) {
         let root = try YAMLReader.parse(yaml, file: file)
-        try root.expectKeys(["schemaVersion", "waivers", "severity", "disabled"])
+        try root.expectKeys(["schemaVersion", "waivers", "severity", "disabled", "countManualChecks"])
         let versionReader = try root.required("schemaVersion")
         guard try versionReader.integer() == 1 else {
             throw versionReader.failure("unsupported schemaVersion (this version reads 1)")
@@ -61,7 +66,15 @@ public struct SitePolicy: Sendable, Equatable {
         }
         var disabled: Set<String> = []
         for item in try root.optional("disabled")?.sequence() ?? [] { disabled.insert(try ruleID(item)) }
-        self.init(waivers: waivers, severity: severity, disabled: disabled)
+        var countManualChecks = false
+        if let reader = try root.optional("countManualChecks") {
+            switch try reader.string().lowercased() {
+            case "true", "yes": countManualChecks = true
+            case "false", "no": countManualChecks = false
+            default: throw reader.failure("expected true or false")
+            }
+        }
+        self.init(waivers: waivers, severity: severity, disabled: disabled, countManualChecks: countManualChecks)
     }
 
     /// The end of the given day in UTC, or nil for a malformed date.

@@ -20,7 +20,7 @@ public struct SnapshotCollector: Sendable {
                 kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
         }
         let services = "CN=Public Key Services,CN=Services," + configurationNC
-        // One round trip for the four reads (searchAll): they do not depend on each other.
+        // One round trip for these reads (searchAll): they do not depend on each other.
         let answers = await directory.searchAll([
             SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
             SearchRequest(
@@ -36,6 +36,11 @@ public struct SnapshotCollector: Sendable {
                 attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
             Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
             Self.everyoneAliasesRequest(domainNC: defaultNC),
+            // The domain's NetBIOS name, which certutil prints in front of account names (CORP\alice).
+            SearchRequest(
+                base: "CN=Partitions," + configurationNC, scope: .oneLevel,
+                filter: LDAPFilter.and(["(objectClass=crossRef)", LDAPFilter.equals("nCName", defaultNC)]),
+                attributes: ["nETBIOSName"]),
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
@@ -44,7 +49,8 @@ public struct SnapshotCollector: Sendable {
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
             domainController: root.dnsHostName, vendorName: root.vendorName,
             domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
-            boundDomainControllerLevel: root.domainControllerFunctionality)
+            boundDomainControllerLevel: root.domainControllerFunctionality,
+            netbiosName: (try? answers[6].get())?.first?.string("nETBIOSName"))
         domain.aesKeysSince = try await aesKeysSince(domainSID: domainSID)
         var snapshot = DirectorySnapshot(
             collectedAt: Date(), domain: domain,

@@ -44,7 +44,7 @@ public struct FindingTally: Sendable {
         var rendered = renderings.makeIterator()
         for finding in findings {
             summary[finding.status] += 1
-            if finding.isOpen || finding.status == .pass || finding.status == .skipped {
+            if finding.isOpen || finding.status == .pass || finding.status == .skipped || finding.status == .manual {
                 open[finding.status] += 1
             }
             note(finding.subject)

@@ -87,9 +87,9 @@ public struct Finding: Sendable, Codable, Hashable {
         return nil
     }
 
-    /// Counts against the exit status: not passed, not skipped, not accepted by an active waiver.
+    /// Counts against the exit status: not passed, not skipped, not a manual check, not accepted by an active waiver.
     public var isOpen: Bool {
-        status != .pass && status != .skipped && (waiver == nil || waiver?.expired == true)
+        status != .pass && status != .skipped && status != .manual && (waiver == nil || waiver?.expired == true)
     }
 
     public init(

@@ -20,8 +20,20 @@ public struct AuditReport: Sendable, Codable, Equatable {
         public var fail = 0
         public var unknown = 0
         public var skipped = 0
+        /// Checklist items (`Status.manual`); absent from reports written before the status existed.
+        public var manual = 0
 
         public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            pass = try container.decode(Int.self, forKey: .pass)
+            warn = try container.decode(Int.self, forKey: .warn)
+            fail = try container.decode(Int.self, forKey: .fail)
+            unknown = try container.decode(Int.self, forKey: .unknown)
+            skipped = try container.decode(Int.self, forKey: .skipped)
+            manual = try container.decodeIfPresent(Int.self, forKey: .manual) ?? 0
+        }
 
         public subscript(status: Status) -> Int {
             get {
@@ -31,6 +43,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
                 case .fail: fail
                 case .unknown: unknown
                 case .skipped: skipped
+                case .manual: manual
                 }
             }
             set {
@@ -40,6 +53,7 @@ public struct AuditReport: Sendable, Codable, Equatable {
                 case .fail: fail = newValue
                 case .unknown: unknown = newValue
                 case .skipped: skipped = newValue
+                case .manual: manual = newValue
                 }
             }
         }
@@ -94,6 +108,8 @@ public struct AuditReport: Sendable, Codable, Equatable {
     /// Open findings that count against the exit status (waived ones do not).
     public var open: Summary?
     public var changes: Changes?
+    /// True when manual checks count against the exit status (site policy `countManualChecks`, `--strict-manual`).
+    public var countsManualChecks: Bool?
 
     public init(
         tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: FindingList,
@@ -134,11 +150,12 @@ public struct AuditReport: Sendable, Codable, Equatable {
     }
 
     /// docs/contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,
-    /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run.
+    /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run. Manual checks
+    /// count as unknown only when `countsManualChecks` is true.
     public var exitStatus: Int32 {
         let counts = open ?? summary
         if counts.fail > 0 { return 2 }
-        if counts.unknown > 0 { return 3 }
+        if counts.unknown > 0 || (countsManualChecks == true && counts.manual > 0) { return 3 }
         if counts.warn > 0 { return 1 }
         return 0
     }

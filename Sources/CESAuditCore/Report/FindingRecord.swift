@@ -77,7 +77,7 @@ public struct FindingHead: Sendable, Equatable {
 
     /// As `Finding.isOpen`.
     public var isOpen: Bool {
-        status != .pass && status != .skipped && (waiver == nil || waiver?.expired == true)
+        status != .pass && status != .skipped && status != .manual && (waiver == nil || waiver?.expired == true)
     }
 
     /// Accepted by a waiver that has not expired.

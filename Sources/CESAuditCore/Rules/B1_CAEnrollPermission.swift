@@ -7,7 +7,7 @@ public struct B1CAEnrollPermission: RequesterRule {
     public static let id = "CES-B1"
     public init() {}
 
-    static let evidenceFile = "ca-security.bin/.sddl/.txt"
+    static let evidenceFile = "ca-config.reg or ca-security.bin/.sddl/.txt"
 
     public func pathVerdict(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
@@ -43,7 +43,8 @@ public struct B1CAEnrollPermission: RequesterRule {
         }
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
         switch CARightCheck.evaluate(
-            record, right: .enroll, token: token, account: path.requester, domain: context.domainSID)
+            record, right: .enroll, token: token, account: path.requester, domain: context.domainSID,
+            resolved: context.certutilPrincipals(host: host))
         {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)

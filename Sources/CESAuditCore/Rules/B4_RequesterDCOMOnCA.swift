@@ -1,15 +1,12 @@
 import ADModel
 
-/// CES-B4: with delegation it is the requester who logs on to the CA over the network (DCOM), so the
-/// requester's token needs SeNetworkLogonRight there and must not hit SeDenyNetworkLogonRight. The rights come
-/// from the CA host's secedit evidence; the Certificate Service DCOM Access group and EnableDCOM have no
-/// evidence source yet, which the message says.
+/// CES-B4: with delegation it is the requester who logs on to the CA over the network (DCOM), so on the CA host
+/// the requester's token needs SeNetworkLogonRight and must not hit SeDenyNetworkLogonRight (`secedit.inf`), must be
+/// in the local group Certificate Service DCOM Access, S-1-5-32-574 (`local-groups.txt`), and DCOM must be on
+/// (`EnableDCOM` = Y, `ole.reg`). Any part that fails fails the rule; a part without evidence makes it unknown.
 public struct B4RequesterDCOMOnCA: RequesterRule {
     public static let id = "CES-B4"
     public init() {}
-
-    static let unchecked =
-        "Certificate Service DCOM Access (S-1-5-32-574) membership and HKLM\\Software\\Microsoft\\OLE\\EnableDCOM on the CA are not checked (no evidence source)"
 
     public func pathVerdict(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
@@ -30,44 +27,104 @@ public struct B4RequesterDCOMOnCA: RequesterRule {
                 return PathVerdict(.skipped, "CA and CES run on the same host (\(caHost))")
             }
         }
-        let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
-        if datum.value == nil { return PathVerdict(.unknown, datum.missingReason ?? "not supplied") }
+        let data = CAHostData(context, caHost: caHost)
+        if data.enableDCOM.value == false { return PathVerdict(.fail, Self.dcomOff(caHost)) }
+        if data.userRights.value == nil, data.localGroups.value == nil, data.enableDCOM.value == nil {
+            return PathVerdict(.unknown, data.missingReasons.joined(separator: "; "))
+        }
         return nil
     }
 
     public func requesterVerdict(_ path: EnrollmentPath, in context: RuleContext) -> Finding {
         let caHost = path.ca.dnsHostName?.lowercased()
-        let datum = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
-        guard let rights = datum.value else {
-            return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
-        }
+        let host = caHost ?? "?"
+        let data = CAHostData(context, caHost: caHost)
         guard let token = path.requester.token else {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message: "the requester's groups were not read: \(path.requester.tokenGroups.missingReason ?? "no SID")"
             )
         }
-        let assignment = rights.assignment
-        let evidence: [String: EvidenceValue] = [
-            "SeNetworkLogonRight": .list(
-                (assignment.holders(of: "SeNetworkLogonRight") ?? []).map { .string($0.description) }),
-            "SeDenyNetworkLogonRight": .list(
-                (assignment.holders(of: "SeDenyNetworkLogonRight") ?? []).map { .string($0.description) }),
-        ]
-        switch UserRightCheck.evaluate(
-            rights, right: "SeNetworkLogonRight", denyRight: "SeDenyNetworkLogonRight", token: token,
-            account: path.requester,
-            host: caHost ?? "?")
-        {
-        case .granted(let message):
-            // Network logon is fine, but the DCOM half of the rule has no evidence source yet: not a pass.
+        var failures: [String] = []
+        var unknowns: [String] = []
+        var passes: [String] = []
+        var evidence: [String: EvidenceValue] = [:]
+
+        if let rights = data.userRights.value {
+            let assignment = rights.assignment
+            for right in ["SeNetworkLogonRight", "SeDenyNetworkLogonRight"] {
+                evidence[right] = .list((assignment.holders(of: right) ?? []).map { .string($0.description) })
+            }
+            switch UserRightCheck.evaluate(
+                rights, right: "SeNetworkLogonRight", denyRight: "SeDenyNetworkLogonRight", token: token,
+                account: path.requester, host: host)
+            {
+            case .granted(let message): passes.append(message)
+            case .notGranted(let message), .denied(let message): failures.append(message)
+            case .unknown(let message): unknowns.append(message)
+            }
+        } else {
+            unknowns.append(data.userRights.missingReason ?? "secedit.inf not supplied")
+        }
+
+        let group = SID.certificateServiceDCOMAccess
+        let groupName = "Certificate Service DCOM Access (\(group))"
+        if let groups = data.localGroups.value {
+            if let members = groups.members(of: group) {
+                evidence["CertificateServiceDCOMAccess"] = .list(members.map { .string($0.description) })
+                if let member = members.first(where: { token.contains($0) }) {
+                    passes.append("\(groupName) on \(host) has \(member), which \(path.requester.samAccountName) holds")
+                } else {
+                    failures.append(
+                        "\(groupName) on \(host) has \(members.isEmpty ? "no members" : members.map(\.description).joined(separator: ", ")): none is \(path.requester.samAccountName) or one of its groups (Authenticated Users is the default)"
+                    )
+                }
+            } else {
+                unknowns.append("local-groups.txt of \(host) does not list \(groupName)")
+            }
+        } else {
+            unknowns.append(data.localGroups.missingReason ?? "local-groups.txt not supplied")
+        }
+
+        switch data.enableDCOM {
+        case .value(true):
+            evidence["EnableDCOM"] = .string("Y")
+            passes.append("EnableDCOM is Y on \(host)")
+        case .value(false):
+            evidence["EnableDCOM"] = .string("N")
+            failures.append(Self.dcomOff(caHost))
+        case .missing(let reason): unknowns.append(reason)
+        }
+
+        if !failures.isEmpty {
             return context.finding(
-                Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
-        case .notGranted(let message), .denied(let message):
-            return context.finding(Self.id, .fail, path: path, message: message, evidence: evidence)
-        case .unknown(let message):
+                Self.id, .fail, path: path, message: failures.joined(separator: "; "), evidence: evidence)
+        }
+        if !unknowns.isEmpty {
             return context.finding(
-                Self.id, .unknown, path: path, message: "\(message); \(Self.unchecked)", evidence: evidence)
+                Self.id, .unknown, path: path, message: (unknowns + passes).joined(separator: "; "), evidence: evidence)
+        }
+        return context.finding(Self.id, .pass, path: path, message: passes.joined(separator: "; "), evidence: evidence)
+    }
+
+    static func dcomOff(_ caHost: String?) -> String {
+        "HKLM\\SOFTWARE\\Microsoft\\Ole\\EnableDCOM is N on \(caHost ?? "the CA host"): no DCOM call reaches the CA"
+    }
+
+    /// The CA host's three data: user rights, local groups, EnableDCOM.
+    struct CAHostData {
+        var userRights: Collected<UserRightsRecord>
+        var localGroups: Collected<LocalGroupsRecord>
+        var enableDCOM: Collected<Bool>
+
+        init(_ context: RuleContext, caHost: String?) {
+            userRights = context.hostDatum(\.userRights, host: caHost, file: "secedit.inf")
+            localGroups = context.hostDatum(\.localGroups, host: caHost, file: "local-groups.txt")
+            enableDCOM = context.hostDatum(\.enableDCOM, host: caHost, file: "ole.reg")
+        }
+
+        var missingReasons: [String] {
+            [userRights.missingReason, localGroups.missingReason, enableDCOM.missingReason].compactMap { $0 }
         }
     }
 }

@@ -25,7 +25,6 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
             "spn": .string(spn), "holders": .list(holders.map { .string($0) }),
             "principal": .string(account.samAccountName),
         ]
-        let kernelModeNote = "IIS useKernelMode on the Kerberos instance not checked (no IIS configuration evidence)"
         if Self.isHostComputer(account, host: host) {
             if others.isEmpty {
                 return context.finding(
@@ -48,6 +47,14 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
                 evidence: evidence)
         }
         if others.isEmpty {
+            let kernelMode = Self.kernelMode(path, in: context)
+            guard kernelMode.decryptsWithComputerKey != true else {
+                return context.finding(
+                    Self.id, .fail, path: path,
+                    message:
+                        "\(spn) is held by \(account.samAccountName), but \(kernelMode.note): tickets for it cannot be decrypted; set useAppPoolCredentials=\"true\" (or useKernelMode=\"false\")",
+                    evidence: evidence)
+            }
             guard path.principal.source != .httpSPN else {
                 // The principal was inferred from this very SPN: that it holds it proves nothing about the pool.
                 return context.finding(
@@ -58,7 +65,7 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
             }
             return context.finding(
                 Self.id, .pass, path: path,
-                message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelModeNote)",
+                message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelMode.note)",
                 evidence: evidence)
         }
         if holders.contains(where: isPrincipal) {
@@ -73,6 +80,31 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
             message:
                 "\(spn) (or its short form) is held by \(others.joined(separator: ", ")), not by the CES principal \(account.samAccountName)",
             evidence: evidence)
+    }
+
+    /// Whether IIS on the CES host decrypts the instance's Kerberos tickets with the computer account's key (kernel-mode
+    /// authentication without useAppPoolCredentials), from `applicationHost.config`: the `<location>` of the instance,
+    /// else the server-wide section; IIS's defaults are useKernelMode true, useAppPoolCredentials false. nil when
+    /// the configuration was not supplied.
+    static func kernelMode(_ path: EndpointPath, in context: RuleContext) -> (
+        decryptsWithComputerKey: Bool?, note: String
+    ) {
+        let host = path.endpoint.host ?? "the CES host"
+        guard let sections = context.snapshot.evidence(for: path.endpoint.host)?.windowsAuthentication.value,
+            let instance = path.endpoint.url.flatMap({ try? EndpointURL($0) })?.cesInstance
+        else {
+            return (nil, "IIS useKernelMode/useAppPoolCredentials on \(host) not checked (no applicationHost.config)")
+        }
+        let folder = "\(instance.caName)_CES_\(instance.authenticationSuffix)"
+        let section =
+            sections.last {
+                $0.location.lowercased().split(separator: "/").last.map(String.init) == folder.lowercased()
+            }
+            ?? sections.last { $0.location.isEmpty }
+        let kernelMode = section?.useKernelMode ?? true
+        let appPool = section?.useAppPoolCredentials ?? false
+        let settings = "useKernelMode=\(kernelMode), useAppPoolCredentials=\(appPool) for /\(folder) on \(host)"
+        return (kernelMode && !appPool, "IIS has \(settings)")
     }
 
     /// The computer account of the CES host itself (not a gMSA, which is also of class computer).

@@ -19,7 +19,7 @@ public struct E1PrincipalReadOnCA: EndpointRule {
                 message: "not a renewal-only endpoint: the CA sees the requester (CES-B1)")
         }
         let host = path.ca.dnsHostName
-        let security = context.hostDatum(\.caSecurity, host: host, file: "ca-security.bin/.sddl/.txt")
+        let security = context.hostDatum(\.caSecurity, host: host, file: B1CAEnrollPermission.evidenceFile)
         guard let record = security.value else {
             return context.finding(Self.id, .unknown, path: path, message: security.missingReason ?? "not supplied")
         }
@@ -27,7 +27,8 @@ public struct E1PrincipalReadOnCA: EndpointRule {
         let (account, token) = principal
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
         let outcome = CARightCheck.evaluate(
-            record, right: .read, token: token, account: account, domain: context.domainSID)
+            record, right: .read, token: token, account: account, domain: context.domainSID,
+            resolved: context.certutilPrincipals(host: host))
         switch outcome {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)

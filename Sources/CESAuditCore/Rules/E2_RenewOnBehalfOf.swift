@@ -21,7 +21,7 @@ public struct E2RenewOnBehalfOf: EndpointRule {
         let name = path.principal.account?.samAccountName ?? "the CES principal"
         let alternativeNote =
             "\(name) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) and msDS-AllowedToDelegateTo \(path.requiredTargets.joined(separator: " and ")) (alternative model)"
-        let datum = context.hostDatum(\.editFlags, host: path.ca.dnsHostName, file: "editflags.txt")
+        let datum = context.hostDatum(\.editFlags, host: path.ca.dnsHostName, file: "ca-config.reg or editflags.txt")
         guard let value = datum.value else {
             if alternative == true {
                 return context.finding(
@@ -30,7 +30,11 @@ public struct E2RenewOnBehalfOf: EndpointRule {
             }
             return context.finding(Self.id, .unknown, path: path, message: datum.missingReason ?? "not supplied")
         }
-        let evidence: [String: EvidenceValue] = ["EditFlags": .integer(Int64(value))]
+        var evidence: [String: EvidenceValue] = ["EditFlags": .integer(Int64(value))]
+        // Recorded for the reader: InterfaceFlags governs the CA's DCOM interfaces, not this rule.
+        if let interface = context.snapshot.evidence(for: path.ca.dnsHostName)?.interfaceFlags.value {
+            evidence["InterfaceFlags"] = .integer(Int64(interface))
+        }
         if value & flag != 0 {
             return context.finding(
                 Self.id, .pass, path: path,

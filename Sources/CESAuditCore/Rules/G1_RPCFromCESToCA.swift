@@ -1,7 +1,8 @@
 import ADModel
 
 /// CES-G1: CES calls the CA over DCOM (TCP 135 plus a dynamic RPC port). Only a probe from the CES host
-/// proves the path, and this tool runs elsewhere, so the rule names what to run instead of guessing.
+/// proves the path, and this tool runs elsewhere, so the rule is a manual check (`Status.manual`) naming what to run
+/// on which host instead of guessing.
 public struct G1RPCFromCESToCA: EndpointRule {
     public static let id = "CES-G1"
     public init() {}
@@ -22,7 +23,7 @@ public struct G1RPCFromCESToCA: EndpointRule {
                 Self.id, .skipped, path: path, message: "CA and CES run on the same host (\(caHost))")
         }
         return context.finding(
-            Self.id, .unknown, path: path,
+            Self.id, .manual, path: path,
             message:
                 "RPC/DCOM reachability needs a probe from \(cesHost), which this tool cannot make: run 'Test-NetConnection \(caHost) -Port 135' on \(cesHost) and check that the CA's dynamic RPC range (default 49152-65535) is open from \(cesHost) to \(caHost)"
         )

@@ -1,7 +1,8 @@
 import ADModel
 
 /// CES-G2: the CA reaches its domain controllers over RPC to resolve the requester; a blocked path gives
-/// ERROR_NO_LOGON_SERVERS behind the CES fault. Only a probe from the CA host proves it.
+/// ERROR_NO_LOGON_SERVERS behind the CES fault. Only a probe from the CA host proves it: a manual check
+/// (`Status.manual`) naming the commands to run there.
 public struct G2RPCFromCAToDomainControllers: EndpointRule {
     public static let id = "CES-G2"
     public init() {}
@@ -12,7 +13,7 @@ public struct G2RPCFromCAToDomainControllers: EndpointRule {
         }
         let dc = context.snapshot.domain.domainController ?? "each domain controller"
         return context.finding(
-            Self.id, .unknown, path: path,
+            Self.id, .manual, path: path,
             message:
                 "RPC reachability of the domain controllers needs a probe from \(caHost), which this tool cannot make: run 'Test-NetConnection \(dc) -Port 135' on \(caHost) and check the domain controllers' dynamic RPC range (default 49152-65535); 'nltest /sc_verify:\(context.snapshot.domain.dnsName ?? "<domain>")' on \(caHost) checks the secure channel"
         )

@@ -1,19 +1,75 @@
 import ADModel
 
-/// CES-G3: with several IIS site bindings, WCF needs multipleSiteBindingsEnabled in the instance web.config.
-/// IIS configuration is not in AD and not yet an evidence file of the contract, so the rule says what to collect.
+/// CES-G3: with several IIS site bindings, WCF needs multipleSiteBindingsEnabled in the instance web.config. The
+/// site comes from the CES host's `applicationHost.config` (the site holding the application `/<CA>_CES_<Auth>`),
+/// the setting from the instance's `web.config` (`ces-<Auth>.web.config`, or the only `web.config`).
 public struct G3MultipleSiteBindings: EndpointRule {
     public static let id = "CES-G3"
     public init() {}
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        let host = path.endpoint.host ?? "the CES host"
+        let host = path.endpoint.host
+        let hostName = host ?? "the CES host"
         let instance = path.endpoint.url.flatMap { try? EndpointURL($0) }?.cesInstance
         let folder = instance.map { "\($0.caName)_CES_\($0.authenticationSuffix)" } ?? "\(path.ca.name)_CES_<Auth>"
+        let sites = context.hostDatum(\.iisSites, host: host, file: "applicationHost.config")
+        guard let sites = sites.value else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "\(sites.missingReason ?? "not supplied"): on \(hostName) copy %windir%\\System32\\inetsrv\\config\\applicationHost.config (or run 'appcmd list site') and %windir%\\SystemData\\CES\\\(folder)\\web.config"
+            )
+        }
+        guard instance != nil,
+            let site = sites.first(where: { site in
+                site.applications.contains { $0.lowercased() == "/" + folder.lowercased() }
+            })
+        else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "applicationHost.config of \(hostName) has no site with the application /\(folder)")
+        }
+        var evidence: [String: EvidenceValue] = [
+            "site": .string(site.name), "bindings": .list(site.bindings.map { .string($0) }),
+        ]
+        if site.bindings.count <= 1 {
+            return context.finding(
+                Self.id, .pass, path: path,
+                message:
+                    "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) binding: multipleSiteBindingsEnabled is not needed",
+                evidence: evidence)
+        }
+        let configs = context.hostDatum(\.webConfigs, host: host, file: "web.config")
+        guard let configs = configs.value else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "site '\(site.name)' has \(site.bindings.count) bindings, and the instance web.config is not known: \(configs.missingReason ?? "not supplied")",
+                evidence: evidence)
+        }
+        let suffix = instance?.authenticationSuffix.lowercased() ?? ""
+        let config =
+            configs.first { $0.file.lowercased() == "ces-\(suffix).web.config" }
+            ?? (configs.count == 1 && configs[0].file.lowercased() == "web.config" ? configs[0] : nil)
+        guard let config else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "site '\(site.name)' has \(site.bindings.count) bindings; none of \(configs.map(\.file).joined(separator: ", ")) is the web.config of \(folder) (name it ces-\(instance?.authenticationSuffix ?? "<Auth>").web.config)",
+                evidence: evidence)
+        }
+        evidence["webConfig"] = .string(config.file)
+        if config.multipleSiteBindingsEnabled == true {
+            return context.finding(
+                Self.id, .pass, path: path,
+                message:
+                    "site '\(site.name)' has \(site.bindings.count) bindings and \(config.file) sets multipleSiteBindingsEnabled=\"true\"",
+                evidence: evidence)
+        }
         return context.finding(
-            Self.id, .unknown, path: path,
+            Self.id, .warn, path: path,
             message:
-                "IIS configuration is not collected (no iis-config evidence in the contract yet): on \(host) run 'appcmd list site' for the bindings of the site hosting CES and check %windir%\\SystemData\\CES\\\(folder)\\web.config for <serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\"/> under <system.serviceModel>"
-        )
+                "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) bindings (\(site.bindings.joined(separator: ", "))) and \(config.file) \(config.multipleSiteBindingsEnabled == false ? "sets multipleSiteBindingsEnabled=\"false\"" : "has no serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\" under system.serviceModel")",
+            evidence: evidence)
     }
 }

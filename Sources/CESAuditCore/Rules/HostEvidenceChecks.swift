@@ -15,6 +15,12 @@ extension RuleContext {
     }
 
     var domainSID: SID? { snapshot.domain.sid.flatMap { try? SID(string: $0) } }
+
+    /// The certutil names of `host`'s `ca-security.txt` that were resolved to SIDs through AD.
+    func certutilPrincipals(host: String?) -> [String: SID] {
+        let names = snapshot.evidence(for: host)?.certutilPrincipals ?? [:]
+        return names.compactMapValues { try? SID(string: $0) }
+    }
 }
 
 /// A CA right decided from `Security` evidence, with the sentence that names the deciding ACE or line.
@@ -28,11 +34,13 @@ enum CARightOutcome: Equatable {
 /// Evaluates one CA right (B1: Enroll; E1: Read, explicit or implied) from either evidence form.
 ///
 /// The descriptor forms are exact. certutil text names principals, so its lines are matched to the token by
-/// name: the account's sAMAccountName and the names of well-known and domain-RID SIDs. A line that may
-/// matter and cannot be matched makes the answer unknown — never a guessed pass or fail.
+/// name: `DOMAIN\name` principals resolved through AD (`resolved`, see `resolveCertutilPrincipals`), the account's
+/// sAMAccountName and the names of well-known and domain-RID SIDs. A line that may matter and cannot be matched
+/// makes the answer unknown — never a guessed pass or fail.
 enum CARightCheck {
     static func evaluate(
-        _ record: CASecurityRecord, right: CAAccessMask, token: AccessToken, account: AccountRecord, domain: SID?
+        _ record: CASecurityRecord, right: CAAccessMask, token: AccessToken, account: AccountRecord, domain: SID?,
+        resolved: [String: SID] = [:]
     ) -> CARightOutcome {
         let label = right == .enroll ? "0x200 (Enroll)" : "0x100 (Read)"
         switch record {
@@ -48,7 +56,8 @@ enum CARightCheck {
                 return .unknown("\(record.file) no longer parses as certutil text")
             }
             return certutil(
-                report, file: record.file, right: right, label: label, token: token, account: account, domain: domain)
+                report, file: record.file, right: right, label: label, token: token, account: account, domain: domain,
+                resolved: resolved)
         }
     }
 
@@ -91,12 +100,12 @@ enum CARightCheck {
 
     static func certutil(
         _ report: CertutilSecurityReport, file: String, right: CAAccessMask, label: String, token: AccessToken,
-        account: AccountRecord, domain: SID?
+        account: AccountRecord, domain: SID?, resolved: [String: SID]
     ) -> CARightOutcome {
         var members: Set<String> = []
         var unidentified: [CertutilSecurityEntry] = []
         for entry in report.entries {
-            switch isMember(entry.principal, token: token, account: account, domain: domain) {
+            switch isMember(entry.principal, token: token, account: account, domain: domain, resolved: resolved) {
             case true?: members.insert(entry.principal)
             case false?: continue
             case nil: unidentified.append(entry)
@@ -121,7 +130,7 @@ enum CARightCheck {
         }
         if let entry = mayMatter {
             return .unknown(
-                "\(file) line \(entry.line) (\(entry.isAllow ? "Allow" : "Deny")) names \(entry.principal), which certutil text cannot tie to a SID of \(account.samAccountName); supply ca-security.bin or ca-security.sddl"
+                "\(file) line \(entry.line) (\(entry.isAllow ? "Allow" : "Deny")) names \(entry.principal), which was not resolved to a SID through AD (not this domain's NetBIOS name, or no such sAMAccountName), so it cannot be tied to \(account.samAccountName); supply ca-config.reg, ca-security.bin or ca-security.sddl"
             )
         }
         func principal(_ line: Int) -> String { report.entries.first { $0.line == line }?.principal ?? "?" }
@@ -137,8 +146,11 @@ enum CARightCheck {
     }
 
     /// Whether a certutil principal name is one of the token's SIDs: true, false, or nil when it cannot be told.
-    static func isMember(_ principal: String, token: AccessToken, account: AccountRecord, domain: SID?) -> Bool? {
+    static func isMember(
+        _ principal: String, token: AccessToken, account: AccountRecord, domain: SID?, resolved: [String: SID] = [:]
+    ) -> Bool? {
         let full = principal.lowercased()
+        if let sid = resolved[full] { return token.contains(sid) }
         let name = full.split(separator: "\\").last.map(String.init) ?? full
         if name == account.samAccountName.lowercased() { return true }
         var names: Set<String> = []
@@ -183,6 +195,9 @@ enum UserRightCheck {
                 return .denied("\(denyRight) on \(host) lists \(by), which \(who) holds")
             case .unresolved(let names):
                 if case .granted = decide(assignment, right, token: token, account: account) {
+                    if let reason = notCollected(names) {
+                        return .unknown("\(denyRight) on \(host) was not collected: \(reason)")
+                    }
                     return .unknown(
                         "\(denyRight) on \(host) lists unresolved names \(names.joined(separator: ", ")); one may be \(who) or a group of it"
                     )
@@ -200,10 +215,19 @@ enum UserRightCheck {
         case .notDefined:
             return .notGranted("\(right) is not in secedit.inf of \(host) (assigned to nobody)")
         case .unresolved(let names):
+            if let reason = notCollected(names) { return .unknown("\(right) on \(host) was not collected: \(reason)") }
             return .unknown(
                 "\(right) on \(host) matches no SID of \(who) but lists unresolved names \(names.joined(separator: ", ")); resolve them to SIDs"
             )
         }
+    }
+
+    /// `ces-audit collect` writes `Right = <not collected: reason>` for a right the host did not answer for: the
+    /// reason, when a listed name is that marker.
+    static func notCollected(_ names: [String]) -> String? {
+        let marker = "<not collected:"
+        guard let name = names.first(where: { $0.hasPrefix(marker) && $0.hasSuffix(">") }) else { return nil }
+        return name.dropFirst(marker.count).dropLast().trimmingCharacters(in: .whitespaces)
     }
 
     enum Decision {

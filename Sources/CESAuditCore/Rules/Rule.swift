@@ -84,7 +84,7 @@ public struct RuleContext: Sendable {
 
     /// The one place a finding is assembled from a rule's verdict and the catalogue entry. The message and
     /// evidence are only worked out for findings that are not bare, the placeholder values only for findings that
-    /// carry remediation (fail, warn).
+    /// carry remediation (fail, warn, manual).
     func makeFinding(
         _ ruleID: String, _ status: Status, subject: Subject, endpoint: EnrollmentServiceRecord.Endpoint?,
         message: @autoclosure () -> String, evidence: @autoclosure () -> [String: EvidenceValue],
@@ -99,7 +99,8 @@ public struct RuleContext: Sendable {
         }
         let rule = catalogue[ruleID]
         var remediation: String?
-        if status == .fail || status == .warn, let rule {
+        // A manual check carries the catalogue's steps too: they are what to run.
+        if status == .fail || status == .warn || status == .manual, let rule {
             let values = makeValues()
             let commands = rule.remediation.commands.map { $0.rendered(values) }
             remediation = ([rule.remediation.renderedSummary(values)] + commands).joined(separator: "\n")

@@ -23,6 +23,8 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
         /// reached the 2008 functional level, from when on password changes make AES keys (CES-C9's approximation).
         /// nil in snapshots that predate it.
         public var aesKeysSince: Collected<Date>? = nil
+        /// The crossRef's nETBIOSName: the `CORP` of the `CORP\alice` names certutil prints.
+        public var netbiosName: String? = nil
     }
 
     public var schemaVersion = 1

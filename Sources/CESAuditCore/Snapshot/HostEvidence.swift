@@ -1,32 +1,174 @@
 import ADModel
 import Foundation
 
-/// What an operator collected on one host (`--evidence DIR/<host>/`, docs/contract.md): the CA's `Security`
-/// DACL, the policy module's EditFlags, and the user-rights assignment. None of it is in LDAP, so each
-/// datum says whether it was supplied and parsed; the rules that need a missing one report `unknown`.
+/// What was collected on one host (`--evidence DIR/<host>/`, docs/contract.md and docs/host-evidence.md): the CA's
+/// `Security` DACL, the policy module's EditFlags, the user-rights assignment, and since layout v2 the CA's
+/// InterfaceFlags, local group members, EnableDCOM, Credential Guard and IIS configuration, and a DC's KDC
+/// encryption settings. None of it is in LDAP, so each datum says whether it was supplied and parsed; the rules that
+/// need a missing one report `unknown`.
 public struct HostEvidence: Sendable, Codable, Equatable {
     /// The evidence folder's name as found (FQDN or short name).
     public var host: String
-    /// `ca-security.bin` > `ca-security.sddl` > `ca-security.txt`.
+    /// The registry `Security` value (`*.reg`, `ca-config.txt`) > `ca-security.bin` > `.sddl` > `.txt`.
     public var caSecurity: Collected<CASecurityRecord>
-    /// `editflags.txt`: the EditFlags value in force.
+    /// The active policy module's EditFlags: registry (`*.reg`, `ca-config.txt`) > `editflags.txt`.
     public var editFlags: Collected<UInt32>
     /// `secedit.inf`: `[Privilege Rights]`.
     public var userRights: Collected<UserRightsRecord>
     /// `kdc.reg` (a domain controller's `reg export HKLM\SYSTEM\CurrentControlSet\Services\Kdc`): the KDC's
     /// DefaultDomainSupportedEncTypes and RC4DefaultDisablementPhase for CES-C9. nil when the folder has none.
     public var kdcEncryption: Collected<KDCEncryptionSettings>? = nil
+    /// The CA key's InterfaceFlags (recorded with the findings).
+    public var interfaceFlags: Collected<UInt32>
+    /// `local-groups.txt`: group SID → member SIDs, for the groups that were read.
+    public var localGroups: Collected<LocalGroupsRecord>
+    /// `HKLM\SOFTWARE\Microsoft\Ole` EnableDCOM ("Y" → true).
+    public var enableDCOM: Collected<Bool>
+    /// Credential Guard configuration. `.value(nil)`: nothing was supplied and no collector tried (the rule keeps
+    /// its default); `.missing`: a source was there and could not be used (access denied, malformed).
+    public var credentialGuard: Collected<CredentialGuardRecord?>
+    /// The IIS sites of `applicationHost.config`.
+    public var iisSites: Collected<[IISSiteRecord]>
+    /// The `windowsAuthentication` sections of `applicationHost.config` (CES-C8).
+    public var windowsAuthentication: Collected<[WindowsAuthenticationRecord]>
+    /// The CES instances' `web.config` files.
+    public var webConfigs: Collected<[WebConfigRecord]>
+    /// certutil principal names (`CORP\CES Users`, lower-cased) resolved to SIDs through AD for this host's
+    /// `ca-security.txt`; names the directory did not know are absent.
+    public var certutilPrincipals: [String: String]?
 
     public init(
         host: String, caSecurity: Collected<CASecurityRecord>, editFlags: Collected<UInt32>,
-        userRights: Collected<UserRightsRecord>, kdcEncryption: Collected<KDCEncryptionSettings>? = nil
+        userRights: Collected<UserRightsRecord>, interfaceFlags: Collected<UInt32>? = nil,
+        localGroups: Collected<LocalGroupsRecord>? = nil, enableDCOM: Collected<Bool>? = nil,
+        credentialGuard: Collected<CredentialGuardRecord?> = .value(nil),
+        iisSites: Collected<[IISSiteRecord]>? = nil,
+        windowsAuthentication: Collected<[WindowsAuthenticationRecord]>? = nil,
+        webConfigs: Collected<[WebConfigRecord]>? = nil, certutilPrincipals: [String: String]? = nil,
+        kdcEncryption: Collected<KDCEncryptionSettings>? = nil
     ) {
         self.host = host
         self.caSecurity = caSecurity
         self.editFlags = editFlags
         self.userRights = userRights
+        self.interfaceFlags = interfaceFlags ?? Self.notSupplied("InterfaceFlags", host)
+        self.localGroups = localGroups ?? Self.notSupplied("local-groups.txt", host)
+        self.enableDCOM = enableDCOM ?? Self.notSupplied("EnableDCOM (ole.reg)", host)
+        self.credentialGuard = credentialGuard
+        self.iisSites = iisSites ?? Self.notSupplied("applicationHost.config", host)
+        self.windowsAuthentication = windowsAuthentication ?? Self.notSupplied("applicationHost.config", host)
+        self.webConfigs = webConfigs ?? Self.notSupplied("web.config", host)
+        self.certutilPrincipals = certutilPrincipals
         self.kdcEncryption = kdcEncryption
     }
+
+    static func notSupplied<Value>(_ what: String, _ host: String) -> Collected<Value> {
+        .missing(reason: "no \(what) for host \(host)")
+    }
+
+    /// Snapshots saved before layout v2 lack the newer data: they decode as not supplied.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let host = try container.decode(String.self, forKey: .host)
+        self.init(
+            host: host, caSecurity: try container.decode(Collected<CASecurityRecord>.self, forKey: .caSecurity),
+            editFlags: try container.decode(Collected<UInt32>.self, forKey: .editFlags),
+            userRights: try container.decode(Collected<UserRightsRecord>.self, forKey: .userRights),
+            interfaceFlags: try container.decodeIfPresent(Collected<UInt32>.self, forKey: .interfaceFlags),
+            localGroups: try container.decodeIfPresent(Collected<LocalGroupsRecord>.self, forKey: .localGroups),
+            enableDCOM: try container.decodeIfPresent(Collected<Bool>.self, forKey: .enableDCOM),
+            credentialGuard: try container.decodeIfPresent(
+                Collected<CredentialGuardRecord?>.self, forKey: .credentialGuard) ?? .value(nil),
+            iisSites: try container.decodeIfPresent(Collected<[IISSiteRecord]>.self, forKey: .iisSites),
+            windowsAuthentication: try container.decodeIfPresent(
+                Collected<[WindowsAuthenticationRecord]>.self, forKey: .windowsAuthentication),
+            webConfigs: try container.decodeIfPresent(Collected<[WebConfigRecord]>.self, forKey: .webConfigs),
+            certutilPrincipals: try container.decodeIfPresent([String: String].self, forKey: .certutilPrincipals),
+            kdcEncryption: try container.decodeIfPresent(
+                Collected<KDCEncryptionSettings>.self, forKey: .kdcEncryption))
+    }
+}
+
+/// Members of a host's local groups: group SID → member SIDs (strings), only for the groups that were read.
+public struct LocalGroupsRecord: Sendable, Codable, Equatable {
+    public var groups: [String: [String]]
+
+    public init(groups: [String: [String]]) { self.groups = groups }
+
+    init(_ members: LocalGroupMembers) {
+        groups = Dictionary(
+            uniqueKeysWithValues: members.groups.map { ($0.key.description, $0.value.map(\.description)) })
+    }
+
+    /// The members of `group`, nil when the group was not collected.
+    public func members(of group: SID) -> [SID]? {
+        groups[group.description].map { $0.compactMap { try? SID(string: $0) } }
+    }
+}
+
+/// `LsaCfgFlags` (Lsa and DeviceGuard policy) and the policy's EnableVirtualizationBasedSecurity.
+public struct CredentialGuardRecord: Sendable, Codable, Equatable {
+    public var lsaCfgFlags: UInt32?
+    public var policyLsaCfgFlags: UInt32?
+    public var policyVirtualizationBasedSecurity: UInt32?
+
+    public init(_ configuration: CredentialGuardConfiguration) {
+        lsaCfgFlags = configuration.lsaCfgFlags
+        policyLsaCfgFlags = configuration.policyLsaCfgFlags
+        policyVirtualizationBasedSecurity = configuration.policyVirtualizationBasedSecurity
+    }
+
+    public var configuration: CredentialGuardConfiguration {
+        CredentialGuardConfiguration(
+            lsaCfgFlags: lsaCfgFlags, policyLsaCfgFlags: policyLsaCfgFlags,
+            policyVirtualizationBasedSecurity: policyVirtualizationBasedSecurity)
+    }
+}
+
+/// One IIS site: name, bindings (`https *:443:`) and application paths.
+public struct IISSiteRecord: Sendable, Codable, Equatable {
+    public var name: String
+    public var bindings: [String]
+    public var applications: [String]
+
+    public init(name: String, bindings: [String], applications: [String]) {
+        self.name = name
+        self.bindings = bindings
+        self.applications = applications
+    }
+
+    init(_ site: IISSite) {
+        name = site.name
+        bindings = site.bindings
+        applications = site.applications
+    }
+}
+
+/// One `windowsAuthentication` section: its `<location path>` ("" server-wide) and the flags as set (nil: absent).
+public struct WindowsAuthenticationRecord: Sendable, Codable, Equatable {
+    public var location: String
+    public var useKernelMode: Bool?
+    public var useAppPoolCredentials: Bool?
+
+    public init(location: String, useKernelMode: Bool?, useAppPoolCredentials: Bool?) {
+        self.location = location
+        self.useKernelMode = useKernelMode
+        self.useAppPoolCredentials = useAppPoolCredentials
+    }
+
+    init(_ section: IISWindowsAuthentication) {
+        self.init(
+            location: section.location, useKernelMode: section.useKernelMode,
+            useAppPoolCredentials: section.useAppPoolCredentials)
+    }
+}
+
+/// A CES instance's `web.config`: which file, and its serviceHostingEnvironment multipleSiteBindingsEnabled.
+public struct WebConfigRecord: Sendable, Codable, Equatable {
+    /// `web.config` or `ces-<Auth>.web.config`.
+    public var file: String
+    /// nil when the attribute is absent (WCF's default: false).
+    public var multipleSiteBindingsEnabled: Bool?
 }
 
 /// The CA `Security` value in Codable form: an exact descriptor (from binary, hex, `.reg` or SDDL), or the
