@@ -205,6 +205,37 @@ struct JobCommandTests {
         #expect(prometheus.contains("ces_audit_exit_status{command=\"user\",target=\"carol\"} 0"), "\(prometheus)")
     }
 
+    /// SARIF is checked against the OASIS SARIF 2.1.0 JSON schema itself (scripts/sarif-schema fetches it, Debian's
+    /// python3-jsonschema validates): a whole scan, and a user check with every rule listed. The validator is shown
+    /// to refuse a log with one wrong value, so a pass means something.
+    @Test func sarifValidatesAgainstTheOASISSchema() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let validator = Self.repository.appendingPathComponent("scripts/validate-sarif").path
+        for (name, arguments) in [
+            ("scan", ["scan"]), ("user", ["user", "alice", "--evidence", Self.evidence, "--service-account", "svc-ces"]),
+        ] {
+            let file = directory.appendingPathComponent("\(name).sarif")
+            let run = try CLI.run(arguments + ["--format", "sarif", "--output", file.path] + Self.connection())
+            #expect([0, 1, 2, 3].contains(run.status), "\(name): \(run.stderr)")
+            let validation = try runProcess("/bin/bash", [validator, file.path])
+            #expect(validation.status == 0, "\(name): \(String(decoding: validation.stdout, as: UTF8.self))")
+            if name == "user" {
+                var log = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+                var runs = try #require(log["runs"] as? [[String: Any]])
+                var results = try #require(runs[0]["results"] as? [[String: Any]])
+                results[0]["level"] = "severe"
+                runs[0]["results"] = results
+                log["runs"] = runs
+                let broken = directory.appendingPathComponent("broken.sarif")
+                try JSONSerialization.data(withJSONObject: log).write(to: broken)
+                let refused = try runProcess("/bin/bash", [validator, broken.path])
+                #expect(refused.status == 1)
+                #expect(String(decoding: refused.stdout, as: UTF8.self).contains("'severe' is not one of"))
+            }
+        }
+    }
+
     @Test func directoryDownIsUnknownWithANagiosLine() throws {
         let port = try closedPort()
         let result = try CLI.run(

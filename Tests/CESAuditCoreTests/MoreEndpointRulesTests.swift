@@ -76,8 +76,9 @@ struct MoreEndpointRulesAgainstTestBedTests {
         path.caComputer = try await bed.collector.caComputer(host: "ca01.corp.example.test", base: bed.base)
         let account = try #require(path.principal.account)
         let c9 = C9PrincipalEncryptionTypes().evaluate(path, in: bed.context)
-        // no msDS-SupportedEncryptionTypes, password set when the test bed was seeded: AES keys (approximation)
-        #expect(account.supportedEncryptionTypes == nil)
+        // msDS-SupportedEncryptionTypes 0x18 (AES only), password set when the test bed was seeded: AES keys
+        // (approximation: pwdLastSet after the RID-521 group's whenCreated)
+        #expect(account.supportedEncryptionTypes == 0x18)
         #expect(account.passwordLastSet != nil)
         #expect(bed.context.snapshot.domain.aesKeysSince?.value != nil, "RID-521 group's whenCreated read")
         #expect(c9.status == .pass, "\(c9.message)")

@@ -186,7 +186,7 @@ _ces-audit() {
 
 _ces-audit_user() {
     repeating_flags=()
-    non_repeating_flags=(--starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    non_repeating_flags=(--starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
     repeating_options=(--uri --resolve)
     non_repeating_options=(--endpoint --template --service-account --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1
@@ -277,7 +277,7 @@ _ces-audit_user() {
 
 _ces-audit_server() {
     repeating_flags=()
-    non_repeating_flags=(--renewal-only --key-based-renewal --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    non_repeating_flags=(--renewal-only --key-based-renewal --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
     repeating_options=(--auth --probe-resolve --uri --resolve)
     non_repeating_options=(--service-account --ca --probe-user --probe-keytab --probe-principal --probe-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1
@@ -378,7 +378,7 @@ _ces-audit_server() {
 
 _ces-audit_scan() {
     repeating_flags=()
-    non_repeating_flags=(--include-passed --exact-groups --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --version -h --help)
+    non_repeating_flags=(--include-passed --exact-groups --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
     repeating_options=(--probe-resolve --uri --resolve)
     non_repeating_options=(--history --keep-runs --probe-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 0

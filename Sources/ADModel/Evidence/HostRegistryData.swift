@@ -8,7 +8,7 @@ public enum RegistryDatum<Value: Sendable & Hashable>: Sendable, Hashable {
 }
 
 /// The CA's configuration key, `HKLM\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration\<CA>`, as a `.reg`
-/// export or `reg query` output holds it (ces-rules.md §5.1, §5.2).
+/// export or `reg query` output holds it (docs/rules.md §5.1, §5.2).
 public struct CARegistryConfiguration: Sendable, Hashable {
     public static let configurationPath = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration"
 
@@ -99,7 +99,7 @@ public enum CARegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 }
 
-/// Credential Guard configuration of a host (ces-rules.md §2.8): `HKLM\SYSTEM\CurrentControlSet\Control\Lsa`
+/// Credential Guard configuration of a host (docs/rules.md §2.8): `HKLM\SYSTEM\CurrentControlSet\Control\Lsa`
 /// `LsaCfgFlags` and its policy copy under `HKLM\SOFTWARE\Policies\Microsoft\Windows\DeviceGuard` (which wins).
 public struct CredentialGuardConfiguration: Sendable, Hashable {
     public static let lsaPath = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa"
