@@ -43,10 +43,14 @@ public actor DirectoryConnection {
         var lastError: LDAPError?
         for uri in configuration.uris {
             do {
-                try open(uri)
+                do {
+                    try open(uri)
+                } catch where error.transportBroke {
+                    try open(uri)  // once: a handshake reset by a busy DC is usually gone on the next try
+                }
                 session?.failedURIs = skipped
                 return
-            } catch  where error.isConnectivityFailure {
+            } catch where error.isConnectivityFailure {
                 skipped.append(.init(uri: uri.description, error: error.description))
                 lastError = error
             }

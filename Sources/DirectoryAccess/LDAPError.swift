@@ -32,6 +32,9 @@ public struct LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var operation: String
     public var message: String
     public var diagnostic: String?
+    /// The transport broke after TCP connected (a reset or close during the TLS handshake): worth one retry of
+    /// the same URI, since a loaded DC drops a handshake now and then.
+    public var transportBroke = false
     public var matchedDN: String?
 
     public init(

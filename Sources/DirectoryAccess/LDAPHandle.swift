@@ -136,6 +136,7 @@ final class LDAPHandle {
     private func makeError(_ operation: String, code: Int32, diagnostic: String?, matchedDN: String?) -> LDAPError {
         var kind = LDAPError.kind(forResultCode: code)
         var diagnostic = diagnostic
+        var brokenTransport = false
         if kind == .timeout {
             diagnostic = "no answer within \(Self.seconds(timeout))s"
         } else if kind == .connectError || kind == .serverDown, watchdog.hasConnected, !bound,
@@ -152,10 +153,13 @@ final class LDAPHandle {
                 ? "the connection was closed or reset during the handshake"
                 : "server certificate not trusted by the CA file, or issued for another host name than '\(uri.host)'"
             diagnostic = "TLS handshake failed (\(reason))" + (diagnostic.map { "; libldap: \($0)" } ?? "")
+            brokenTransport = transportBroke
         }
-        return LDAPError(
+        var error = LDAPError(
             kind: kind, code: code, operation: operation, message: String(cString: ldap_err2string(code)),
             diagnostic: diagnostic, matchedDN: matchedDN)
+        error.transportBroke = brokenTransport
+        return error
     }
 
     // MARK: TLS and binds

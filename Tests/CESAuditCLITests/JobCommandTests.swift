@@ -415,8 +415,13 @@ struct JobCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let history = directory.appendingPathComponent("history.sqlite").path
+        // One snapshot for every format: other tests add and remove accounts on the shared test bed meanwhile.
+        let snapshot = directory.appendingPathComponent("domain.json").path
+        let saved = try CLI.run(
+            ["snapshot", "--output", snapshot, "--all-accounts", "--evidence", Self.evidence] + Self.connection())
+        try #require(saved.status == 0, "\(saved.stderr)")
         func scan(_ format: String, _ extra: [String] = []) throws -> String {
-            let result = try CLI.run(["scan", "--format", format, "--evidence", Self.evidence] + extra + Self.connection())
+            let result = try CLI.run(["scan", "--format", format, "--snapshot", snapshot] + extra)
             #expect(result.status == 2, "\(result.stderr)")
             return result.stdout
         }

@@ -64,6 +64,23 @@ struct FaultInjectionTests {
         #expect(session.failedURIs.first?.error.contains("Can't contact LDAP server") == true)
     }
 
+    /// A DC that resets one TLS handshake (seen on a loaded CI machine) costs a retry, not the run; one that keeps
+    /// resetting fails as a TLS failure after exactly one retry.
+    @Test func oneResetHandshakeIsRetriedOnce() async throws {
+        let relay = try Self.relay()
+        relay.dropNext(1)
+        let directory = try await TestBed.connect(uris: [try Self.uri(relay)])
+        #expect(relay.connections == 2)
+        #expect(try #require(await directory.session).failedURIs.isEmpty)
+
+        relay.dropNext(3)
+        let error = try await #require(throws: LDAPError.self) {
+            try await TestBed.connect(uris: [try Self.uri(relay)])
+        }
+        #expect(error.kind == .tlsFailure && error.transportBroke, "\(error)")
+        #expect(relay.connections == 4)
+    }
+
     /// The test bed certificate names dc01, its FQDN and the test bed's address; through a relay on another
     /// loopback address the same certificate is presented for another host name.
     @Test func certificateForAnotherHostNameIsRejected() async throws {

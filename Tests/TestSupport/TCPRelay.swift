@@ -26,6 +26,7 @@ public final class TCPRelay: Sendable {
         var cutAfter: Int?
         var delay: Double = 0
         var refusing = false
+        var dropping = 0
         var stopped = false
         var connections = 0
         var cuts = 0
@@ -76,6 +77,10 @@ public final class TCPRelay: Sendable {
         }
     }
 
+    /// Accepts the next `count` connections, reads the client's first bytes (a TLS ClientHello) and closes them:
+    /// a handshake reset by a busy DC.
+    public func dropNext(_ count: Int) { state.withLock { $0.dropping = count } }
+
     /// Waits this long before forwarding each chunk the server sends.
     public func delay(seconds: Double) { state.withLock { $0.delay = seconds } }
 
@@ -122,12 +127,20 @@ public final class TCPRelay: Sendable {
                 close(listener)  // shut down by stop()
                 return
             }
-            let refuse = state.withLock { state -> Bool in
-                if state.refusing || state.stopped { return true }
+            let (refuse, drop) = state.withLock { state -> (Bool, Bool) in
+                if state.refusing || state.stopped { return (true, false) }
                 state.connections += 1
-                return false
+                guard state.dropping > 0 else { return (false, false) }
+                state.dropping -= 1
+                return (false, true)
             }
             if refuse {
+                close(client)
+                continue
+            }
+            if drop {
+                var hello = [UInt8](repeating: 0, count: 4096)
+                _ = hello.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
                 close(client)
                 continue
             }
