@@ -152,7 +152,7 @@ struct ErrorCatalogueTests {
         #expect(throws: ErrorCodeParseError.self) { try ErrorCatalogue.explain(input) }
     }
 
-    @Test("Kdcsvc events of the 2026 RC4 changes point at CES-C9; unsourced IDs are not invented")
+    @Test("Kdcsvc events of the 2026 RC4 changes point at CES-C9")
     func kdcEvents() throws {
         for input in ["Kdcsvc 205", "KDCSVC event 205", "kdcsvc:205", "Kdcsvc Event ID 205"] {
             let explanation = try ErrorCatalogue.explain(input)
@@ -160,18 +160,44 @@ struct ErrorCatalogueTests {
             #expect(explanation.entries.first?.kind == .kdcEvent)
             #expect(explanation.entries.first?.message.contains("DefaultDomainSupportedEncTypes") == true)
         }
-        for id in [201, 202, 203] {
-            let entry = try #require(try ErrorCatalogue.explain("Kdcsvc \(id)").entries.first)
-            #expect(entry.ruleIDs == ["CES-C9"])
+        for id in 201...209 {
+            let entry = try #require(try ErrorCatalogue.explain("Kdcsvc \(id)").entries.first, "Kdcsvc \(id)")
+            #expect(entry.ruleIDs == ["CES-C9"], "Kdcsvc \(id)")
         }
-        for id in [204, 206, 207, 208, 209] {
-            #expect(!(try ErrorCatalogue.explain("Kdcsvc \(id)")).isKnown, "Kdcsvc \(id) is not sourced")
+        for id in [200, 210] {
+            #expect(!(try ErrorCatalogue.explain("Kdcsvc \(id)")).isKnown, "Kdcsvc \(id) is outside the series")
         }
         // an event ID is no HRESULT or Win32 code
         #expect(!(try ErrorCatalogue.explain("205")).entries.contains { $0.kind == .kdcEvent })
         let nosupp = try #require(try ErrorCatalogue.explain("KDC_ERR_ETYPE_NOSUPP").entries.first)
         #expect(nosupp.ruleIDs == ["CES-C9"])
         #expect(nosupp.message.contains("KB5073381"))
+    }
+
+    /// Each audit warning, its enforcement error, what the event says of the service account and the client.
+    @Test(arguments: [
+        (201, "Audit warning", 203, "has no msDS-SupportedEncryptionTypes", "client advertises only insecure"),
+        (202, "Audit warning", 204, "has no msDS-SupportedEncryptionTypes", "only insecure keys"),
+        (203, "Enforcement error", 201, "has no msDS-SupportedEncryptionTypes", "client advertises only insecure"),
+        (204, "Enforcement error", 202, "has no msDS-SupportedEncryptionTypes", "only insecure keys"),
+        (206, "Audit warning", 208, "allows only AES-SHA1", "client does not advertise AES-SHA1"),
+        (207, "Audit warning", 209, "allows only AES-SHA1", "account has no AES-SHA1 keys"),
+        (208, "Enforcement error", 206, "allows only AES-SHA1", "client does not advertise AES-SHA1"),
+        (209, "Enforcement error", 207, "allows only AES-SHA1", "account has no AES-SHA1 keys"),
+    ])
+    func kdcEventMeaning(id: Int, phase: String, counterpart: Int, serviceSetting: String, condition: String) throws {
+        let entry = try #require(try ErrorCatalogue.explain("Kdcsvc \(id)").entries.first)
+        #expect(entry.message.hasPrefix(phase + ":"))
+        #expect(entry.message.contains("Kdcsvc \(counterpart)"))
+        #expect(entry.message.contains(serviceSetting))
+        #expect(entry.message.contains(condition))
+        // a client offering only RC4 is fixed on the client, missing AES keys by a password reset
+        let fix = entry.likelyCauses.joined(separator: " ")
+        if condition.contains("client") {
+            #expect(fix.contains("enable AES on it") && !fix.contains("Reset the password"))
+        } else {
+            #expect(fix.contains("Reset the password") && fix.contains("application pool identity"))
+        }
     }
 
     @Test("symbols and codes are unique within their namespace")

@@ -243,9 +243,10 @@ public enum ErrorCatalogue {
             likelyCauses: causes, ruleIDs: rules.map { "CES-" + $0 })
     }
 
-    /// Kdcsvc System-log events the January 2026 updates added (KB5073381, CVE-2026-20833). Only the IDs whose
-    /// meaning could be sourced are here (docs/rules.md §7): 201/202 and 203 from the event provider's message
-    /// titles, 205 from KB5073381; 204 and 206–209 are left out rather than guessed.
+    /// Kdcsvc System-log events the January 2026 updates added (KB5073381, CVE-2026-20833). Four pairs of an audit
+    /// warning and its enforcement error, logged for service-ticket requests: the service account has no
+    /// msDS-SupportedEncryptionTypes (201/203 the client offers only RC4, 202/204 the account has only RC4 keys) or is
+    /// set to AES only (206/208, 207/209); and 205, an insecure DefaultDomainSupportedEncTypes. Sources: docs/rules.md §7.
     private static func kdcEvent(_ id: UInt32, _ meaning: String, _ causes: [String]) -> ErrorCodeEntry {
         ErrorCodeEntry(
             kind: .kdcEvent, code: id, symbol: "KDCSVC \(id)", message: meaning,
@@ -254,31 +255,53 @@ public enum ErrorCatalogue {
             likelyCauses: causes, ruleIDs: ["CES-C9"])
     }
 
+    /// The service named in a Kdcsvc event, as CES sees it.
+    private static let kdcEventServices =
+        "the CES principal for HTTP/<CES host>, or the CA computer for the S4U2Proxy ticket"
+    private static let kdcEventClientOnlyRC4 =
+        "The client (the enrolling computer, or the CES server asking for the CA's ticket) offers only RC4: enable AES on it (Group Policy 'Network security: Configure encryption types allowed for Kerberos'); until then RC4 and AES together (0x1C) in msDS-SupportedEncryptionTypes of the service account named in the event (\(kdcEventServices)) keep it working (CES-C9 checks that value)."
+    private static let kdcEventNoAESKeys =
+        "The service account named in the event (\(kdcEventServices)) has no AES keys: its password predates the domain's AES support. Reset the password so that AES keys are made (for a user account also update the CES application pool identity), and give an account without msDS-SupportedEncryptionTypes the value 0x18 (CES-C9: keys may be RC4 only)."
+
     static let kdcEventEntries: [ErrorCodeEntry] = [
         kdcEvent(
             201,
-            "The KDC detected a cipher (RC4) usage that will be unsupported once enforcement is on (KB5073381 audit event).",
-            [
-                "A service account (the CES principal or the CA computer) would get RC4 tickets: set msDS-SupportedEncryptionTypes with AES and make sure it has AES keys (CES-C9)."
-            ]),
+            "Audit warning: the KDC detected RC4 usage that will be unsupported in the enforcement phase: the service account has no msDS-SupportedEncryptionTypes and the client advertises only insecure encryption types (RC4). Enforcement blocks it as Kdcsvc 203.",
+            [kdcEventClientOnlyRC4]),
         kdcEvent(
             202,
-            "The KDC detected a cipher (RC4) usage that will be unsupported once enforcement is on (KB5073381 audit event).",
-            [
-                "A service account (the CES principal or the CA computer) would get RC4 tickets: set msDS-SupportedEncryptionTypes with AES and make sure it has AES keys (CES-C9)."
-            ]),
+            "Audit warning: the KDC detected RC4 usage that will be unsupported in the enforcement phase: the service account has no msDS-SupportedEncryptionTypes and has only insecure keys (RC4, no AES). Enforcement blocks it as Kdcsvc 204.",
+            [kdcEventNoAESKeys]),
         kdcEvent(
             203,
-            "The KDC blocked a cipher (RC4) usage (KB5073381 enforcement): the ticket was not issued.",
-            [
-                "The CES principal or the CA computer has no AES keys or msDS-SupportedEncryptionTypes without AES: enrollment through the Kerberos/Certificate endpoint fails (CES-C9)."
-            ]),
+            "Enforcement error: the KDC blocked a service ticket because the service account has no msDS-SupportedEncryptionTypes and the client advertises only insecure encryption types (RC4). The audit-phase warning is Kdcsvc 201.",
+            [kdcEventClientOnlyRC4]),
+        kdcEvent(
+            204,
+            "Enforcement error: the KDC blocked a service ticket because the service account has no msDS-SupportedEncryptionTypes and has only insecure keys (RC4, no AES). The audit-phase warning is Kdcsvc 202.",
+            [kdcEventNoAESKeys]),
         kdcEvent(
             205,
             "The DC's DefaultDomainSupportedEncTypes registry value is insecure (it allows RC4); KB5073381 leaves a set value in force and logs this audit event.",
             [
                 "DefaultDomainSupportedEncTypes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Kdc includes RC4: CES-C9 uses it (kdc.reg host evidence) instead of the 2026 default."
             ]),
+        kdcEvent(
+            206,
+            "Audit warning: the service account's msDS-SupportedEncryptionTypes allows only AES-SHA1 but the client does not advertise AES-SHA1. Enforcement blocks it as Kdcsvc 208.",
+            [kdcEventClientOnlyRC4]),
+        kdcEvent(
+            207,
+            "Audit warning: the service account's msDS-SupportedEncryptionTypes allows only AES-SHA1 but the account has no AES-SHA1 keys. Enforcement blocks it as Kdcsvc 209.",
+            [kdcEventNoAESKeys]),
+        kdcEvent(
+            208,
+            "Enforcement error: the KDC blocked a service ticket because the service account's msDS-SupportedEncryptionTypes allows only AES-SHA1 and the client does not advertise AES-SHA1. The audit-phase warning is Kdcsvc 206.",
+            [kdcEventClientOnlyRC4]),
+        kdcEvent(
+            209,
+            "Enforcement error: the KDC blocked a service ticket because the service account's msDS-SupportedEncryptionTypes allows only AES-SHA1 and the account has no AES-SHA1 keys. The audit-phase warning is Kdcsvc 207.",
+            [kdcEventNoAESKeys]),
     ]
 
     /// NTSTATUS extended errors returned with KDC_ERR_BADOPTION (MS-SFU) and related codes from the rules.
