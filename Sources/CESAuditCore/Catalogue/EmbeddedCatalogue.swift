@@ -563,7 +563,13 @@ enum EmbeddedCatalogue {
                 "0x803D0013",
                 "KDC_ERR_ETYPE_NOSUPP",
             ],
-            events: [],
+            events: [
+                "Kdcsvc 202",
+                "Kdcsvc 204",
+                "Kdcsvc 205",
+                "Kdcsvc 207",
+                "Kdcsvc 209",
+            ],
             references: [
                 "https://support.microsoft.com/en-us/topic/how-to-manage-kerberos-kdc-usage-of-rc4-for-service-account-ticket-issuance-changes-related-to-cve-2026-20833-1ebcda33-720a-4da8-93c1-b0496e1910dc",
                 "https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-kile/6cfc7b50-11ed-4b4d-846d-6f08f0812919",
