@@ -416,6 +416,7 @@ class Collector:
         lines = ["[Unicode]", "Unicode=yes", "[Privilege Rights]"]
         unknown_rights = []
         unknown_to_host = []
+        per_account = None  # {sid: {right}} once read, or the reason reading it failed
         for right in USER_RIGHTS:
             name = lsa.String()
             name.string = right
@@ -427,10 +428,20 @@ class Collector:
                 if code == 0x8000001A:
                     sids = []  # STATUS_NO_MORE_ENTRIES: nobody holds it
                 elif code == NO_SUCH_PRIVILEGE:
-                    # The host does not know this right, so nobody holds it: for a Deny right nobody is denied by it,
-                    # for a grant right nobody is granted it. Windows knows every standard right; Samba's LSA knows
-                    # only SeNetworkLogonRight, SeInteractiveLogonRight and SeRemoteInteractiveLogonRight.
-                    sids = []
+                    # The host will not enumerate this right by name (Windows knows every standard right; Samba's
+                    # LSA only SeNetworkLogonRight, SeInteractiveLogonRight and SeRemoteInteractiveLogonRight).
+                    # What each account holds is still listed per account: read the assignment that way.
+                    if per_account is None:
+                        try:
+                            per_account = self.rights_per_account(conn, policy)
+                        except Exception as fallback_error:
+                            per_account = reason_for(fallback_error, GRANTS["user-rights"])
+                    if isinstance(per_account, str):
+                        unknown_rights.append((right, "the host does not enumerate this right by name "
+                                               "(NT_STATUS_NO_SUCH_PRIVILEGE) and listing it per account failed: "
+                                               + per_account))
+                        continue
+                    sids = sorted(sid for sid, held in per_account.items() if right in held)
                     unknown_to_host.append(right)
                 else:
                     reason = reason_for(error, GRANTS["user-rights"])
@@ -449,10 +460,40 @@ class Collector:
         name = self.write("secedit.inf", "\r\n".join(lines))
         self.record("user-rights", "collected", files=[name])
         for right in unknown_to_host:
-            self.record("user-rights", "collected", "the host does not know this right (NT_STATUS_NO_SUCH_PRIVILEGE): "
-                        "nobody holds it", right=right)
+            self.record("user-rights", "collected", "read per account (LsaEnumerateAccounts, LsaEnumerateAccountRights): "
+                        "the host does not enumerate this right by name (NT_STATUS_NO_SUCH_PRIVILEGE)", right=right)
         for right, reason in unknown_rights:
             self.record("user-rights", "unknown", reason, right=right)
+
+    @staticmethod
+    def rights_per_account(conn, policy):
+        """{SID: {right}} for every account the host's LSA lists: the whole stored assignment."""
+        from samba.dcerpc import lsa
+        sids = []
+        resume = 0
+        while True:
+            try:
+                resume, page = conn.EnumAccounts(policy, resume, 1024)
+            except Exception as error:
+                code = error.args[0] & 0xFFFFFFFF if error.args and isinstance(error.args[0], int) else None
+                if code == 0x8000001A:  # STATUS_NO_MORE_ENTRIES
+                    break
+                raise
+            batch = [entry.sid for entry in (page.sids or [])]
+            if not batch:
+                break
+            sids += batch
+        held = {}
+        for sid in sids:
+            try:
+                rights = conn.EnumAccountRights(policy, sid)
+            except Exception as error:
+                code = error.args[0] & 0xFFFFFFFF if error.args and isinstance(error.args[0], int) else None
+                if code == 0xC0000034:  # STATUS_OBJECT_NAME_NOT_FOUND: the account holds no right
+                    continue
+                raise
+            held[str(sid)] = {name.string for name in (rights.names or [])}
+        return held
 
     # --- SAMR BUILTIN alias members → local-groups.txt ---
 

@@ -259,6 +259,15 @@ import Testing
                 name: "Default Web Site", bindings: ["https *:443:"], applications: ["/corp-CA01_CES_Kerberos"])
         ])
         #expect(G3MultipleSiteBindings().evaluate(path, in: F.context(evidence)).status == .pass)
+        // The collector's name when two CAs have a Kerberos instance on the host: ces-<CA>-<Auth>.web.config
+        evidence = try F.load("v2-healthy")
+        evidence[Self.ces]?.webConfigs = .value([
+            WebConfigRecord(file: "ces-corp-CA01-Kerberos.web.config", multipleSiteBindingsEnabled: true),
+            WebConfigRecord(file: "ces-corp_CA02-Kerberos.web.config", multipleSiteBindingsEnabled: false),
+        ])
+        let qualified = G3MultipleSiteBindings().evaluate(path, in: F.context(evidence))
+        #expect(qualified.status == .pass, "\(qualified.message)")
+        #expect(qualified.evidence["webConfig"] == .string("ces-corp-CA01-Kerberos.web.config"))
         // The endpoint's application is on no site: cannot tell.
         let other = F.endpoint(renewalOnly: true)
         #expect(G3MultipleSiteBindings().evaluate(other, in: try Self.context("v2-healthy")).status == .unknown)

@@ -990,10 +990,15 @@ CA02_EDITFLAGS = 0x0011014E  # without
 INTERFACE_FLAGS = 0x00000641
 # corp CA02's key is readable by the administrators only: a non-admin collector meets WERR_ACCESS_DENIED
 CA02_KEY_SDDL = "O:BAG:SYD:(A;CI;0xf003f;;;BA)(A;CI;0xf003f;;;SY)"  # KEY_ALL_ACCESS
-# user rights (Samba's LSA knows only SeInteractiveLogonRight, SeNetworkLogonRight and
-# SeRemoteInteractiveLogonRight among the logon rights; the Deny/Batch/Service rights answer NO_SUCH_PRIVILEGE)
+# user rights granted through LSA AddAccountRights (Samba's LSA knows only SeInteractiveLogonRight,
+# SeNetworkLogonRight and SeRemoteInteractiveLogonRight among the logon rights)
 SMB_RIGHTS = [("SeImpersonatePrivilege", ["S-1-5-32-568", "S-1-5-32-544"]),
               ("SeNetworkLogonRight", ["S-1-5-11", "S-1-5-32-544"])]
+# rights Samba's LSA refuses by name (NO_SUCH_PRIVILEGE) but stores and lists per account (EnumAccountRights):
+# written straight into the DC's privilege.ldb. IIS gives IIS_IUSRS "Log on as a batch job" (CES-D3).
+# SeDenyNetworkLogonRight for BUILTIN\Guests (grace, svc-ces2), as the ca01 evidence fixture's secedit.inf has it.
+STORED_RIGHTS = [("SeBatchLogonRight", ["S-1-5-32-568", "S-1-5-32-544"]),
+                 ("SeDenyNetworkLogonRight", ["S-1-5-32-546"])]
 SMB_ALIAS_MEMBERS = {"IIS_IUSRS": ["svc-ces"],  # not svc-ces2: D2 fails for it
                      "Certificate Service DCOM Access": ["alice", "carol", "svc-ces"]}  # not grace: B4
 CES_WEB_CONFIG = """<?xml version="1.0" encoding="utf-8"?>
@@ -1017,6 +1022,15 @@ APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
       <site name="Default Web Site" id="1">
         <application path="/corp-CA01_CES_Kerberos" applicationPool="WSEnrollmentServer">
           <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_Kerberos" />
+        </application>
+        <application path="/corp-CA01_CES_Certificate" applicationPool="WSEnrollmentServer">
+          <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_Certificate" />
+        </application>
+        <application path="/corp-CA01_CES_Certificate_KBR" applicationPool="WSEnrollmentServer">
+          <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_Certificate_KBR" />
+        </application>
+        <application path="/corp-CA01_CES_UsernamePassword" applicationPool="WSEnrollmentServer">
+          <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_UsernamePassword" />
         </application>
         <bindings>
           <binding protocol="https" bindingInformation="*:443:" />
@@ -1080,6 +1094,23 @@ def cmd_smb_seed(tb):
             names.names = [name]
             names.count = 1
             rpc.AddAccountRights(policy, security.dom_sid(sid), names)
+
+    privileges = ldb.Ldb(os.path.join(tb, "private", "privilege.ldb"))
+    for right, sids in STORED_RIGHTS:
+        for sid in sids:  # the entry's layout is the one Samba's AddAccountRights writes
+            dn = ldb.Dn(privileges, "sid=%s" % sid)
+            found = privileges.search(base=dn, scope=ldb.SCOPE_BASE, attrs=["privilege"])
+            if found and right in {str(v) for v in found[0].get("privilege", [])}:
+                continue
+            message = ldb.Message(dn)
+            message["privilege"] = ldb.MessageElement(right, ldb.FLAG_MOD_ADD, "privilege")
+            if found:
+                privileges.modify(message)
+            else:
+                message["objectClass"] = ldb.MessageElement("privilege", ldb.FLAG_MOD_ADD, "objectClass")
+                message["objectSid"] = ldb.MessageElement(ndr_pack(security.dom_sid(sid)), ldb.FLAG_MOD_ADD,
+                                                          "objectSid")
+                privileges.add(message)
 
     reg = winreg.winreg(binding, lp, creds)
     hklm = reg.OpenHKLM(None, security.SEC_FLAG_MAXIMUM_ALLOWED)

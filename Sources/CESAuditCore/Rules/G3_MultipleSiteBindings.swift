@@ -2,10 +2,19 @@ import ADModel
 
 /// CES-G3: with several IIS site bindings, WCF needs multipleSiteBindingsEnabled in the instance web.config. The
 /// site comes from the CES host's `applicationHost.config` (the site holding the application `/<CA>_CES_<Auth>`),
-/// the setting from the instance's `web.config` (`ces-<Auth>.web.config`, or the only `web.config`).
+/// the setting from the instance's `web.config` (`ces-<Auth>.web.config`, `ces-<CA>-<Auth>.web.config`, or the only
+/// `web.config`).
 public struct G3MultipleSiteBindings: EndpointRule {
     public static let id = "CES-G3"
     public init() {}
+
+    static func fileNamePart(_ text: String) -> String {
+        String(
+            text.lowercased().map { character in
+                character.isASCII && (character.isLetter || character.isNumber || "_.-".contains(character))
+                    ? character : "_"
+            })
+    }
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let host = path.endpoint.host
@@ -47,9 +56,12 @@ public struct G3MultipleSiteBindings: EndpointRule {
                     "site '\(site.name)' has \(site.bindings.count) bindings, and the instance web.config is not known: \(configs.missingReason ?? "not supplied")",
                 evidence: evidence)
         }
-        let suffix = instance?.authenticationSuffix.lowercased() ?? ""
+        // The layout's names: ces-<Auth>.web.config, or ces-<CA>-<Auth>.web.config (CA name with characters outside
+        // [A-Za-z0-9_.-] as "_") when two CAs have an instance of the same kind on the host.
+        let suffix = Self.fileNamePart(instance?.authenticationSuffix ?? "")
+        let qualified = Self.fileNamePart(instance?.caName ?? "") + "-" + suffix
         let config =
-            configs.first { $0.file.lowercased() == "ces-\(suffix).web.config" }
+            configs.first { ["ces-\(suffix).web.config", "ces-\(qualified).web.config"].contains($0.file.lowercased()) }
             ?? (configs.count == 1 && configs[0].file.lowercased() == "web.config" ? configs[0] : nil)
         guard let config else {
             return context.finding(
