@@ -13,6 +13,7 @@ struct UserCommand: AsyncParsableCommand {
             that publishes it): CAN ENROLL, CANNOT ENROLL or CANNOT TELL, with the first blocking cause and its fix. \
             Then the findings on those paths, failures first; --all lists every rule.
 
+
             """
             + HelpText.discussion(
                 examples: [
