@@ -79,7 +79,8 @@ struct UserVerdictTests {
         #expect(all.stdout.contains("user alice (CN=alice,CN=Users,DC=corp,DC=example,DC=test)"))
     }
 
-    /// A broken scenario per hop of the enrollment: CANNOT ENROLL, with the first blocking cause, its value and fix.
+    /// A broken scenario per hop of the enrollment: CANNOT ENROLL, with the first blocking cause, its value and fix
+    /// (the template is the last argument).
     @Test(arguments: [
         // requester: NOT_DELEGATED
         (["bob", "--endpoint", kerberos, "--template", "User"], "CES-A1", "bob", "NOT_DELEGATED"),
@@ -88,13 +89,17 @@ struct UserVerdictTests {
         // requester: disabled
         (["frank", "--endpoint", kerberos, "--template", "User"], "CES-A3", "frank", "disabled"),
         // CES principal: svc-ces2 may delegate to HOST/ca01 only
-        (["alice", "--endpoint", ces02, "--template", "User", "--service-account", "svc-ces2"], "CES-C2", "svc-ces2", "RPCSS"),
+        (["alice", "--endpoint", ces02, "--service-account", "svc-ces2", "--template", "User"], "CES-C2", "svc-ces2", "RPCSS"),
         // CA: grace is denied Enroll on corp-CA01 (BUILTIN\Guests)
         (["grace", "--endpoint", kerberos, "--template", "User"], "CES-B1", "grace", "denies 0x200 (Enroll)"),
         // template: dave has no mail
         (["dave", "--endpoint", kerberos, "--template", "User"], "CES-F1", "dave", "mail"),
         // template: heidi has no UPN
         (["heidi", "--endpoint", kerberos, "--template", "User"], "CES-F2", "heidi", "userPrincipalName"),
+        // template: alice has no Enroll on WebServer (Domain Computers only); it is the path asked for, so it is hers
+        (["alice", "--endpoint", kerberos, "--template", "WebServer"], "CES-B2", "alice", "not granted"),
+        // template: Unpublished is not published on corp-CA01
+        (["alice", "--endpoint", kerberos, "--template", "Unpublished"], "CES-B3", "Unpublished", "does not publish"),
     ])
     func brokenScenarioCannotEnrollWithTheRightFirstCause(
         arguments: [String], rule: String, subject: String, value: String
@@ -104,7 +109,8 @@ struct UserVerdictTests {
         #expect(text.status == 2, "\(text.stderr)")
         let lines = Self.lines(text.stdout)
         #expect(lines[2].hasPrefix("\(arguments[0]): CANNOT ENROLL on 1 of 1 path"), "\(text.stdout)")
-        #expect(lines[3] == "  CANNOT ENROLL  User", "\(text.stdout)")
+        let template = try #require(arguments.last)
+        #expect(lines[3] == "  CANNOT ENROLL  \(template)", "\(text.stdout)")
         #expect(lines[4].contains("via https://"), "\(text.stdout)")
         #expect(lines[5].hasPrefix(String(repeating: " ", count: 17) + "\(rule) fail  "), "\(text.stdout)")
         #expect(lines[6].contains("\(subject): ") && lines[6].localizedCaseInsensitiveContains(value), "\(lines[6])")
