@@ -15,13 +15,13 @@ struct UserCommand: AsyncParsableCommand {
 
 
             """
-            + HelpText.discussion(
-                examples: [
-                    "ces-audit user alice --domain corp.example.com",
-                    #"ces-audit user 'CORP\alice' --template User --format json"#,
-                    "ces-audit user WKS01 --evidence /var/lib/ces-audit/evidence",
-                    "ces-audit user alice --all",
-                ], exitStatus: HelpText.userExitStatus))
+                + HelpText.discussion(
+                    examples: [
+                        "ces-audit user alice --domain corp.example.com",
+                        #"ces-audit user 'CORP\alice' --template User --format json"#,
+                        "ces-audit user WKS01 --evidence /var/lib/ces-audit/evidence",
+                        "ces-audit user alice --all",
+                    ], exitStatus: HelpText.userExitStatus))
 
     @Argument(help: "sAMAccountName, UPN or DN of the account that enrolls.")
     var account: String

@@ -171,7 +171,8 @@ struct JobRunner {
         // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
-        try publish(report, options.effectiveFormat.reporter(useColor: useColor, foldsPasses: foldsPasses), catalogue, options)
+        try publish(
+            report, options.effectiveFormat.reporter(useColor: useColor, foldsPasses: foldsPasses), catalogue, options)
         Foundation.exit(report.exitStatus)
     }
 

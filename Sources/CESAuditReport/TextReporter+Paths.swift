@@ -96,7 +96,9 @@ extension TextReporter {
             text = endpoints.map { shortName($0.endpoint).printableLine + mode($0) }.joined(separator: ", ")
         }
         if cas.count == 1, let ca = cas.first { text += " → \(ca.printableLine)" }
-        if principals.count == 1, let principal = principals.first { text += ", CES principal \(principal.printableLine)" }
+        if principals.count == 1, let principal = principals.first {
+            text += ", CES principal \(principal.printableLine)"
+        }
         return text
     }
 
@@ -169,7 +171,9 @@ extension TextReporter {
             lines += describe(finding, labelled: true)
         }
         var folded = ["\(passes) passed", "\(skipped) not applicable"]
-        if hidden > 0 { folded.append("\(hidden) about paths \((report.target ?? "the account").printableLine) does not take") }
+        if hidden > 0 {
+            folded.append("\(hidden) about paths \((report.target ?? "the account").printableLine) does not take")
+        }
         lines.append("  (" + folded.joined(separator: ", ") + ": not listed; --all lists every rule)")
         return lines
     }

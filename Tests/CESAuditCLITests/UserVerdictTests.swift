@@ -25,7 +25,8 @@ struct UserVerdictTests {
                 "sid"] as? String)
         let evidence = directory.appendingPathComponent("evidence")
         try FileManager.default.copyItem(
-            at: JobCommandTests.repository.appendingPathComponent("Tests/CESAuditCoreTests/Fixtures/evidence/v2-healthy"),
+            at: JobCommandTests.repository.appendingPathComponent(
+                "Tests/CESAuditCoreTests/Fixtures/evidence/v2-healthy"),
             to: evidence)
         for host in ["ces01.corp.example.test/local-groups.txt", "ces01.corp.example.test/secedit.inf"] {
             let file = evidence.appendingPathComponent(host)
@@ -36,7 +37,9 @@ struct UserVerdictTests {
         return evidence.path
     }
 
-    static func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
 
     /// The healthy user on the healthy deployment: CAN ENROLL on the third line, exit 0, the whole story on one screen.
     @Test func healthyUserCanEnrollOnTheFirstScreenAndExitsZero() throws {
@@ -89,7 +92,10 @@ struct UserVerdictTests {
         // requester: disabled
         (["frank", "--endpoint", kerberos, "--template", "User"], "CES-A3", "frank", "disabled"),
         // CES principal: svc-ces2 may delegate to HOST/ca01 only
-        (["alice", "--endpoint", ces02, "--service-account", "svc-ces2", "--template", "User"], "CES-C2", "svc-ces2", "RPCSS"),
+        (
+            ["alice", "--endpoint", ces02, "--service-account", "svc-ces2", "--template", "User"], "CES-C2", "svc-ces2",
+            "RPCSS"
+        ),
         // CA: grace is denied Enroll on corp-CA01 (BUILTIN\Guests)
         (["grace", "--endpoint", kerberos, "--template", "User"], "CES-B1", "grace", "denies 0x200 (Enroll)"),
         // template: dave has no mail
@@ -148,7 +154,9 @@ struct UserVerdictTests {
         let paths = try #require(json["paths"] as? [[String: Any]])
         #expect(!paths.isEmpty)
         // (Other tests add CAs of their own to the shared test bed: only the seeded ones are asserted on.)
-        #expect(!paths.contains { ["corp CA02", "c9-CA03"].contains($0["ca"] as? String) }, "\(paths.map { $0["ca"] ?? "" })")
+        #expect(
+            !paths.contains { ["corp CA02", "c9-CA03"].contains($0["ca"] as? String) },
+            "\(paths.map { $0["ca"] ?? "" })")
         #expect(paths.contains { $0["ca"] as? String == "corp-CA01" })
         #expect(!paths.contains { $0["template"] as? String == "WebServer" }, "alice may not enroll WebServer")
         let findings = try #require(json["findings"] as? [[String: Any]])

@@ -60,7 +60,9 @@ import Testing
         var tally = RouteVerdictTally(routes: [Self.route("User")])
         tally.add([Self.finding("CES-F1", .fail)], scope: .template(caDN: Self.caDN, template: "User"))
         tally.add([Self.finding("CES-B1", .fail)], scope: Self.endpointScope)
-        tally.add([Self.finding("CES-C2", .fail, "svc-ces"), Self.finding("CES-C8", .unknown, "svc-ces")], scope: Self.endpointScope)
+        tally.add(
+            [Self.finding("CES-C2", .fail, "svc-ces"), Self.finding("CES-C8", .unknown, "svc-ces")],
+            scope: Self.endpointScope)
         var verdict = try #require(tally.verdicts.first)
         #expect(verdict.verdict == .cannotEnroll)
         #expect(verdict.firstCause?.ruleId == "CES-C2")
@@ -78,7 +80,8 @@ import Testing
             Self.route("User"), Self.route("Modern"), Self.route("User", Self.certificate),
         ]
         var tally = RouteVerdictTally(routes: routes)
-        tally.add([Self.finding("CES-C3", .fail, "svc-ces")], scope: .endpoint(caDN: Self.caDN, endpoint: Self.certificate))
+        tally.add(
+            [Self.finding("CES-C3", .fail, "svc-ces")], scope: .endpoint(caDN: Self.caDN, endpoint: Self.certificate))
         tally.add([Self.finding("CES-F1", .unknown)], scope: .template(caDN: Self.caDN, template: "Modern"))
         tally.add(
             [Self.finding("CES-E3", .warn, "User")],

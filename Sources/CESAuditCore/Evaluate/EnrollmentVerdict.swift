@@ -272,7 +272,9 @@ public struct RouteVerdictTally: Sendable {
                 }
             return RouteVerdict(route: state.route, verdict: verdict, firstCause: cause?.cause, counts: state.counts)
         }
-        return verdicts.enumerated().sorted { ($0.element.verdict.precedence, $0.offset) < ($1.element.verdict.precedence, $1.offset) }
-            .map(\.element)
+        return verdicts.enumerated().sorted {
+            ($0.element.verdict.precedence, $0.offset) < ($1.element.verdict.precedence, $1.offset)
+        }
+        .map(\.element)
     }
 }

@@ -135,7 +135,8 @@ public struct UserJob: Sendable {
 
     /// A route the account takes: the template is published on the CA and its DACL does not refuse the account
     /// Enroll (when that cannot be told, the route stays, and B2 says CANNOT TELL).
-    static func isTaken(_ template: TemplateRecord, on ca: EnrollmentServiceRecord, by requester: AccountRecord) -> Bool {
+    static func isTaken(_ template: TemplateRecord, on ca: EnrollmentServiceRecord, by requester: AccountRecord) -> Bool
+    {
         ca.certificateTemplates.contains { $0.caseInsensitiveCompare(template.name) == .orderedSame }
             && template.grantsEnroll(to: requester) != false
     }
