@@ -180,8 +180,7 @@ public struct TextReporter: Reporter {
         }
         if let waiver = finding.waiver {
             if waiver.expired {
-                lines.append(
-                    indent + "waiver EXPIRED on \(waiver.expires.printableLine): \(waiver.reason.printableLine)")
+                lines.append(indent + "waiver EXPIRED on \(waiver.expires.printableLine): \(waiver.reason.printableLine)")
             } else {
                 lines.append(indent + "waived until \(waiver.expires.printableLine): \(waiver.reason.printableLine)")
             }
