@@ -15,6 +15,17 @@ enum HelpText {
               malformed file (--format nagios: 3 and an UNKNOWN line)
         """
 
+    /// `user`'s: counted over the paths the account takes (template × CES endpoint) and the account itself; a path
+    /// it does not take (a CA whose templates it may not enroll) does not set it, with or without `--all`.
+    static let userExitStatus = """
+          0   every check on the account's paths passed or was not applicable
+          1   at least one warning on them (CAN ENROLL, with warnings)
+          2   at least one failure on them (CANNOT ENROLL on a path)
+          3   something unknown on them (CANNOT TELL), or AD unreachable
+          64  usage error: bad flag, unknown account/endpoint/template/CA,
+              malformed file (--format nagios: 3 and an UNKNOWN line)
+        """
+
     static let listingExitStatus = """
           0   listed
           64  usage error

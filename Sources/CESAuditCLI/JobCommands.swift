@@ -8,12 +8,20 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Check one account's enrollment paths through CES before it enrolls.",
-        discussion: HelpText.discussion(
-            examples: [
-                "ces-audit user alice --domain corp.example.com",
-                #"ces-audit user 'CORP\alice' --template User --format json"#,
-                "ces-audit user WKS01 --evidence /var/lib/ces-audit/evidence",
-            ], exitStatus: HelpText.jobExitStatus))
+        discussion: """
+            First the verdict on each path the account takes (a template it may enroll, through a CES endpoint of a CA \
+            that publishes it): CAN ENROLL, CANNOT ENROLL or CANNOT TELL, with the first blocking cause and its fix. \
+            Then the findings on those paths, failures first; --all lists every rule.
+
+
+            """
+                + HelpText.discussion(
+                    examples: [
+                        "ces-audit user alice --domain corp.example.com",
+                        #"ces-audit user 'CORP\alice' --template User --format json"#,
+                        "ces-audit user WKS01 --evidence /var/lib/ces-audit/evidence",
+                        "ces-audit user alice --all",
+                    ], exitStatus: HelpText.userExitStatus))
 
     @Argument(help: "sAMAccountName, UPN or DN of the account that enrolls.")
     var account: String
@@ -26,6 +34,9 @@ struct UserCommand: AsyncParsableCommand {
 
     @Option(help: "The CES application pool account, when it is not found from the HTTP/ SPN.")
     var serviceAccount: String?
+
+    @Flag(help: "Text: after the verdicts, list every rule (passes included), grouped by subject.")
+    var all = false
 
     @OptionGroup var probe: ProbeOptions
     @OptionGroup var connection: ConnectionOptions
@@ -42,6 +53,7 @@ struct UserCommand: AsyncParsableCommand {
             probe: probe.request())
         var runner = JobRunner(command: "user", target: account, connection: connection, options: options)
         if let endpoint { runner.collectionScope = .endpoint(endpoint) }
+        runner.foldsPasses = !all
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount

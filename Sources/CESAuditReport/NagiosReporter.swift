@@ -22,9 +22,11 @@ public struct NagiosReporter: Reporter {
 
     /// At most `maxDetailLines` + 2 lines, whatever the number of findings.
     func text(_ report: AuditReport) -> String {
-        let open = report.openCounts
+        // `user`: the counts and the state are those of the account's paths.
+        let open = report.openOnPaths ?? report.openCounts
         var context = report.command
         if let target = report.target { context += " \(target)" }
+        if let paths = report.paths { context += ": " + Self.verdictSummary(paths) }
         var status = "CES-AUDIT \(report.stateWord) - \(open.fail) fail, \(open.warn) warn, \(open.unknown) unknown"
         if open.manual > 0 { status += ", \(open.manual) manual" }
         status += " of \(report.totalChecks) checks"
@@ -44,11 +46,16 @@ public struct NagiosReporter: Reporter {
         // of each status are enough to know which are shown (in report order within a status).
         var details = 0
         var shown: [[FindingList.Position]] = Array(repeating: [], count: Status.allCases.count)
+        let offPath = report.offPathFindings ?? []
+        var reader = report.findings.reader()
         for (position, head) in report.findings.heads() where head.isOpen {
+            if !offPath.isEmpty {
+                reader.seek(to: position)
+                if let finding = reader.next(), offPath.contains(finding.identity) { continue }
+            }
             details += 1
             if shown[head.status.precedence].count < maxDetailLines { shown[head.status.precedence].append(position) }
         }
-        var reader = report.findings.reader()
         for position in shown.joined().prefix(maxDetailLines) {
             reader.seek(to: position)
             guard let finding = reader.next() else { break }
@@ -57,6 +64,16 @@ public struct NagiosReporter: Reporter {
         }
         if details > maxDetailLines { lines.append("… and \(details - maxDetailLines) more") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `CAN ENROLL on 1 of 3 paths, CANNOT ENROLL on 2`.
+    static func verdictSummary(_ paths: [RouteVerdict]) -> String {
+        var tallies: [EnrollmentVerdict: Int] = [:]
+        for path in paths { tallies[path.verdict, default: 0] += 1 }
+        let parts = EnrollmentVerdict.allCases.sorted { $0.precedence > $1.precedence }.compactMap { verdict in
+            tallies[verdict].map { "\(verdict.words) on \($0)" }
+        }
+        return parts.joined(separator: ", ") + " of \(paths.count) path\(paths.count == 1 ? "" : "s")"
     }
 
     /// One line without `|` (it would start the perfdata section), newlines or control characters.

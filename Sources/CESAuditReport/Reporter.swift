@@ -17,10 +17,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`).
-    public func reporter(useColor: Bool = false) -> any Reporter {
+    /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
+    /// `foldsPasses` (`user` without `--all`).
+    public func reporter(useColor: Bool = false, foldsPasses: Bool = false) -> any Reporter {
         switch self {
-        case .text: TextReporter(useColor: useColor)
+        case .text: TextReporter(useColor: useColor, foldsPasses: foldsPasses)
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
         case .junit: JUnitReporter()

@@ -9,9 +9,14 @@ public struct TextReporter: Reporter {
     /// ANSI colour for the status words; only for a terminal (the CLI passes `isatty(stdout)`).
     public var useColor: Bool
 
+    /// `user` without `--all`: after the paths' verdicts, only the findings still to read on the account's paths;
+    /// the passes are counted. Reports without paths (`server`, `scan`) list as always.
+    public var foldsPasses: Bool
+
     /// Creates the reporter; colour is off unless asked for.
-    public init(useColor: Bool = false) {
+    public init(useColor: Bool = false, foldsPasses: Bool = false) {
         self.useColor = useColor
+        self.foldsPasses = foldsPasses
     }
 
     // Every value interpolated below goes through `printable` (ReportHelpers.swift): AD data must not reach the
@@ -27,7 +32,16 @@ public struct TextReporter: Reporter {
         header += " at \(report.startedAt.iso8601UTC) (\(report.durationMs) ms)"
         try line(bold(header))
 
-        if let principals = report.principals, !principals.isEmpty {
+        if let paths = report.paths {
+            try line("")
+            for text in verdictLines(paths, target: report.target) { try line(text) }
+        }
+
+        let folds = foldsPasses && report.paths != nil
+        // Folded, only the principals of the account's paths: the others are about paths it does not take.
+        let onPaths = Set(report.paths?.map(\.route.endpoint) ?? [])
+        let principals = report.principals?.filter { !folds || onPaths.contains($0.endpoint) } ?? []
+        if !principals.isEmpty {
             try line("")
             try line(bold("CES principals"))
             for note in principals {
@@ -38,7 +52,8 @@ public struct TextReporter: Reporter {
             }
         }
 
-        let groups = SubjectRuns(report.findings)
+        if folds { for text in foldedFindingLines(report) { try line(text) } }
+        let groups = folds ? SubjectRuns(FindingList([])) : SubjectRuns(report.findings)
         var reader = report.findings.reader()
         var group: Int32 = -1
         for run in groups.runs {
@@ -71,7 +86,7 @@ public struct TextReporter: Reporter {
         }
 
         try line("")
-        try line(summaryLine(report, listedPasses: groups.passes))
+        try line(summaryLine(report, listedPasses: folds ? report.summary.pass : groups.passes))
     }
 
     /// Where each subject's findings are, for printing them grouped by subject (kind, name, DN) in order of first
@@ -140,13 +155,20 @@ public struct TextReporter: Reporter {
         }
     }
 
-    private func describe(_ finding: Finding) -> [String] {
+    /// A finding's lines; `labelled` names its subject too, for a listing not grouped by subject.
+    func describe(_ finding: Finding, labelled: Bool = false) -> [String] {
         let word = finding.status.rawValue.uppercased()
         let padded = word + String(repeating: " ", count: max(0, 7 - word.utf8.count))
         var lines = [
             "  \(colour(padded, for: finding.status))  \(finding.ruleId.printableLine)  \(finding.title.printableLine)"
         ]
         let indent = "           "
+        if labelled {
+            var line = indent + "\(finding.subject.kind.rawValue) \(finding.subject.name.printableLine)"
+            if let template = finding.template { line += ", template \(template.printableLine)" }
+            if let ca = finding.ca { line += " on \(ca.printableLine)" }
+            lines.append(line)
+        }
         if let endpoint = finding.endpoint {
             var line = indent + "endpoint: \(endpoint.printableLine)"
             if let mode = finding.endpointMode { line += " (\(mode.printableLine))" }
@@ -192,6 +214,9 @@ public struct TextReporter: Reporter {
         var line = "Summary: " + parts.joined(separator: ", ")
         let unlistedPasses = max(0, summary.pass - listedPasses)
         if unlistedPasses > 0 { line += " (\(unlistedPasses) passed not listed)" }
+        if let onPaths = report.openOnPaths, onPaths != report.openCounts {
+            line += "; on the paths taken \(onPaths.fail) fail, \(onPaths.warn) warn, \(onPaths.unknown) unknown"
+        }
         line += ": \(report.stateWord) (exit \(report.exitStatus))"
         return line
     }
@@ -203,7 +228,15 @@ public struct TextReporter: Reporter {
         }
     }
 
-    private func colour(_ text: String, for status: Status?) -> String {
+    func colour(_ text: String, for verdict: EnrollmentVerdict) -> String {
+        switch verdict {
+        case .canEnroll: colour(text, for: .pass)
+        case .cannotEnroll: colour(text, for: .fail)
+        case .cannotTell: colour(text, for: .unknown)
+        }
+    }
+
+    func colour(_ text: String, for status: Status?) -> String {
         guard useColor, let status else { return text }
         let code =
             switch status {
@@ -217,7 +250,7 @@ public struct TextReporter: Reporter {
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
-    private func bold(_ text: String) -> String {
+    func bold(_ text: String) -> String {
         useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text
     }
 }

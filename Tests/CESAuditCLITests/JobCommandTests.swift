@@ -291,9 +291,16 @@ struct JobCommandTests {
         }
         #expect(nagios.stdout.contains("[FAIL] CES-A1 bob"))
         let text = try CLI.run(["user", "bob", "--endpoint", Self.kerberos, "--template", "User"] + Self.connection())
-        #expect(text.stdout.contains("user bob (CN=bob,CN=Users,DC=corp,DC=example,DC=test)"))
+        // The verdict first (issue 17), then the failures with their fix commands; --all groups every rule by subject.
+        #expect(text.stdout.contains("\nbob: CANNOT ENROLL on 1 of 1 path"), "\(text.stdout)")
+        #expect(text.stdout.contains("           user bob\n"), "a folded finding names its subject")
         #expect(text.stdout.contains("Set-ADAccountControl -Identity 'bob' -AccountNotDelegated $false"))
         #expect(!text.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        let all = try CLI.run(
+            ["user", "bob", "--endpoint", Self.kerberos, "--template", "User", "--all"] + Self.connection())
+        #expect(all.stdout.contains("user bob (CN=bob,CN=Users,DC=corp,DC=example,DC=test)"))
+        #expect(all.stdout.contains("Set-ADAccountControl -Identity 'bob' -AccountNotDelegated $false"))
+        #expect(!all.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 
     // MARK: server

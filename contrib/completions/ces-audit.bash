@@ -186,7 +186,7 @@ _ces-audit() {
 
 _ces-audit_user() {
     repeating_flags=()
-    non_repeating_flags=(--starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
+    non_repeating_flags=(--all --starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
     repeating_options=(--uri --resolve)
     non_repeating_options=(--endpoint --template --service-account --probe-keytab --probe-principal --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 1

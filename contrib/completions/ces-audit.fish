@@ -23,7 +23,7 @@ function __ces-audit_parse_tokens -S
         __ces-audit_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'user'
-            __ces-audit_parse_subcommand 1 'endpoint=' 'template=' 'service-account=' 'probe-keytab=' 'probe-principal=' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'collect' 'resolve=+' 'collect-keytab=' 'collect-principal=' 'collect-timeout=' 'seal' 'allow-ntlm' 'strict-manual' 'version' 'h/help'
+            __ces-audit_parse_subcommand 1 'endpoint=' 'template=' 'service-account=' 'all' 'probe-keytab=' 'probe-principal=' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'collect' 'resolve=+' 'collect-keytab=' 'collect-principal=' 'collect-timeout=' 'seal' 'allow-ntlm' 'strict-manual' 'version' 'h/help'
         case 'server'
             __ces-audit_parse_subcommand 1 'service-account=' 'ca=' 'auth=+' 'renewal-only' 'key-based-renewal' 'probe-user=' 'probe-keytab=' 'probe-principal=' 'probe-endpoints' 'probe-timeout=' 'probe-resolve=+' 'uri=+' 'domain=' 'starttls' 'ca-file=' 'tls-insecure' 'bind-dn=' 'password-file=' 'keytab=' 'principal=' 'base=' 'timeout=' 'page-size=' 'config=' 'format=' 'output=' 'evidence=' 'policies=' 'site-policy=' 'snapshot=' 'collect' 'resolve=+' 'collect-keytab=' 'collect-principal=' 'collect-timeout=' 'seal' 'allow-ntlm' 'strict-manual' 'version' 'h/help'
         case 'scan'
@@ -113,6 +113,7 @@ complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_positional 
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" endpoint' -l 'endpoint' -d 'Check only this published CES endpoint URL.' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" template' -l 'template' -d 'Check only this certificate template (cn).' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" service-account' -l 'service-account' -d 'The CES application pool account, when it is not found from the HTTP/ SPN.' -rfka ''
+complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" all' -l 'all' -d 'Text: after the verdicts, list every rule (passes included), grouped by subject.'
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" probe-keytab' -l 'probe-keytab' -d 'Live S4U probe (CES-K1): keytab with the CES principal\'s key (only read; tickets stay in memory).' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user" probe-principal' -l 'probe-principal' -d 'The CES principal in --probe-keytab (default: the endpoint\'s CES principal as NAME@REALM).' -rfka ''
 complete -c 'ces-audit' -n '__ces-audit_should_offer_completions_for_flags_or_options "ces-audit user"' -l 'uri' -d 'ldap://host[:port] or ldaps://host[:port]; repeat for failover.' -rfka ''

@@ -11,6 +11,10 @@ public struct FindingTally: Sendable {
     /// Counts of findings that are open (not waived); these decide the exit status.
     public private(set) var open = AuditReport.Summary()
     public private(set) var principals: [PrincipalNote] = []
+    /// `user`: the verdict on each path the account takes, and the open findings on them (`AuditReport.paths`).
+    public private(set) var paths: [RouteVerdict]?
+    public private(set) var openOnPaths: AuditReport.Summary?
+    private var offPathFindings: Set<FindingIdentity>?
     /// Hashes of the distinct subjects, for `subjectCount`: 8 bytes per subject instead of its name and DN. Two
     /// subjects with the same 64-bit hash would be counted once — odds of about 1 in 10^9 at 100,000 subjects, for a
     /// figure that is only reported.
@@ -82,14 +86,27 @@ public struct FindingTally: Sendable {
         if !principals.contains(principal) { principals.append(principal) }
     }
 
+    /// Notes the paths' verdicts; with no path at all (no template to enroll anywhere), the exit status stays that of
+    /// every finding.
+    public mutating func note(_ verdicts: RouteVerdictTally) {
+        guard !verdicts.isEmpty else { return }
+        paths = verdicts.verdicts
+        openOnPaths = verdicts.open
+        offPathFindings = verdicts.offPath
+    }
+
     /// The report of a finished run; its findings are the ones listed up to now.
     public func report(
         command: String, target: String?, startedAt: Date, finishedAt: Date = Date(), version: String
     ) -> AuditReport {
-        AuditReport(
+        var report = AuditReport(
             tool: .init(version: version), command: command, startedAt: startedAt,
             durationMs: max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())), summary: summary,
             findings: findings, target: target, subjectsScanned: subjects.count,
             principals: principals.isEmpty ? nil : principals, open: open)
+        report.paths = paths
+        report.openOnPaths = openOnPaths
+        report.offPathFindings = offPathFindings
+        return report
     }
 }

@@ -75,9 +75,16 @@ public struct UserJob: Sendable {
         }
 
         var tally = FindingTally(listsEverything: true)
+        // Each batch with what it is about, for the routes' verdicts once every route is known.
+        var batches: [(scope: FindingScope, findings: [Finding])] = []
+        func add(_ findings: [Finding], _ scope: FindingScope) {
+            tally.add(findings)
+            batches.append((scope, findings))
+        }
         var templatesByCA: [String: [TemplateRecord]] = [:]
+        var routes = RouteCandidates()
         var stage = ProbeStage(request: probe, domain: snapshot.domain)
-        tally.add(evaluator.accountFindings(requester, ca: pairs[0].ca))
+        add(evaluator.accountFindings(requester, ca: pairs[0].ca), .account)
         // CES-C10 checks the requester's own descriptor, read only when a Certificate endpoint is on a path.
         let groupReadTargets =
             pairs.contains { $0.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue }
@@ -90,17 +97,71 @@ public struct UserJob: Sendable {
             path.groupReadTargets = groupReadTargets
             evaluator.context.noteRenewalModel(path)
             tally.note(PrincipalNote(path))
-            tally.add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)))
-            tally.add(evaluator.infrastructureFindings(path, templates: templates))
+            routes.add(ca: ca, endpoint: endpoint, principal: path.principal.account, templates: templates) {
+                Self.isTaken($0, on: ca, by: requester)
+            }
+            let scope = FindingScope.endpoint(caDN: ca.dn, endpoint: endpoint.raw)
+            add(evaluator.findings(for: EnrollmentPath(requester: requester, ca: ca, endpoint: endpoint)), scope)
+            add(evaluator.findings(for: path), scope)
+            for template in templates {
+                let templatePath = TemplatePath(
+                    requester: nil, ca: ca, template: template, endpoint: endpoint, principal: path.principal.account)
+                add(
+                    evaluator.findings(for: templatePath),
+                    .endpointTemplate(caDN: ca.dn, endpoint: endpoint.raw, template: template.name))
+            }
             let state = await stage.state(for: path, user: requester)
-            tally.add(evaluator.probeFindings(for: path, requester: requester, probe: state))
+            add(evaluator.probeFindings(for: path, requester: requester, probe: state), scope)
         }
         for ca in cas where templatesByCA[ca.dn] != nil {
             let templates = templatesByCA[ca.dn] ?? []
-            tally.add(evaluator.requesterTemplateFindings(requester, ca: ca, templates: templates))
-            tally.add(evaluator.templateFindings(ca: ca, templates: templates))
+            // The requester's findings of every template, then the templates' own: the order the report lists them in.
+            for template in templates {
+                add(
+                    evaluator.requesterTemplateFindings(requester, ca: ca, templates: [template]),
+                    .template(caDN: ca.dn, template: template.name))
+            }
+            for template in templates {
+                add(
+                    evaluator.templateFindings(ca: ca, templates: [template]),
+                    .template(caDN: ca.dn, template: template.name))
+            }
         }
+        var verdicts = RouteVerdictTally(routes: routes.taken)
+        for batch in batches { verdicts.add(batch.findings, scope: batch.scope) }
+        tally.note(verdicts)
         return tally
+    }
+
+    /// A route the account takes: the template is published on the CA and its DACL does not refuse the account
+    /// Enroll (when that cannot be told, the route stays, and B2 says CANNOT TELL).
+    static func isTaken(_ template: TemplateRecord, on ca: EnrollmentServiceRecord, by requester: AccountRecord) -> Bool
+    {
+        ca.certificateTemplates.contains { $0.caseInsensitiveCompare(template.name) == .orderedSame }
+            && template.grantsEnroll(to: requester) != false
+    }
+
+    /// Every template × endpoint the job evaluates, and which of them the account takes.
+    struct RouteCandidates {
+        private(set) var all: [EnrollmentRoute] = []
+        private var takenIndices: [Int] = []
+
+        mutating func add(
+            ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint, principal: AccountRecord?,
+            templates: [TemplateRecord], isTaken: (TemplateRecord) -> Bool
+        ) {
+            for template in templates {
+                if isTaken(template) { takenIndices.append(all.count) }
+                all.append(
+                    EnrollmentRoute(
+                        template: template.name, ca: ca.name, caDN: ca.dn, endpoint: endpoint.url ?? endpoint.raw,
+                        rawEndpoint: endpoint.raw, endpointMode: endpoint.mode, principal: principal?.samAccountName))
+            }
+        }
+
+        /// The routes the account takes; when it takes none (it may enroll no template, or the one asked for is not
+        /// published), every route evaluated, so that B2 or B3 says why it cannot enroll.
+        var taken: [EnrollmentRoute] { takenIndices.isEmpty ? all : takenIndices.map { all[$0] } }
     }
 
     /// The template asked for; else the published ones the account may enroll; else (it may enroll none) every

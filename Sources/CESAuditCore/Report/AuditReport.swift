@@ -110,6 +110,19 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var changes: Changes?
     /// True when manual checks count against the exit status (site policy `countManualChecks`, `--strict-manual`).
     public var countsManualChecks: Bool?
+    /// `user`: the verdict on each enrollment path the account takes (template × CES endpoint), worst first.
+    public var paths: [RouteVerdict]?
+    /// `user`: the open findings on those paths (and about the account itself), each once; the exit status is
+    /// computed from these, so a path the account does not take does not set it.
+    public var openOnPaths: Summary?
+    /// `user`: the listed findings that lie on no path the account takes (a CA whose templates it may not enroll),
+    /// which the text report leaves out unless every rule is asked for. Not part of the JSON.
+    public var offPathFindings: Set<FindingIdentity>?
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, tool, command, startedAt, durationMs, summary, findings, target, subjectsScanned
+        case principals, open, changes, countsManualChecks, paths, openOnPaths
+    }
 
     public init(
         tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: FindingList,
@@ -150,10 +163,11 @@ public struct AuditReport: Sendable, Codable, Equatable {
     }
 
     /// docs/contract.md exit status (Nagios semantics) without the usage case: 2 any fail, 3 any unknown, 1 any warn,
-    /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run. Manual checks
-    /// count as unknown only when `countsManualChecks` is true.
+    /// else 0 — counted over open findings, so an active waiver stops a finding from failing the run; for `user`, over
+    /// the open findings on the account's paths (`openOnPaths`). Manual checks count as unknown only when
+    /// `countsManualChecks` is true.
     public var exitStatus: Int32 {
-        let counts = open ?? summary
+        let counts = openOnPaths ?? open ?? summary
         if counts.fail > 0 { return 2 }
         if counts.unknown > 0 || (countsManualChecks == true && counts.manual > 0) { return 3 }
         if counts.warn > 0 { return 1 }
