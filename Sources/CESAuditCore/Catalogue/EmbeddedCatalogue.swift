@@ -272,7 +272,7 @@ enum EmbeddedCatalogue {
                 "iis-config",
                 "operator-input",
             ],
-            check: "required = (the CA host and the CES host are different computers) and not renewal-only and authFlag in {2, 8}; the computer behind a name is the account holding HOST/<name> (an alternate name registered with netdom computername /add counts; DNS CNAMEs are not resolved) or having it as dNSHostName, and the host names are compared only when either name has no such account; the finding says which was used. When required is false, CES-C2 … CES-C6, CES-C10, CES-K1 and the requester's CES-A1/A2 are skipped",
+            check: "required = (the CA host and the CES host are different computers) and not renewal-only and authFlag in {2, 8}; the computer behind a name is the account holding HOST/<name> (an alternate name registered with netdom computername /add or setspn counts) or having it as dNSHostName, and the host names are compared only when either name has no such account; the finding says which was used. DNS is not asked: an alias known only to DNS (a CNAME, a load-balancer name) counts as a different computer, so register it as HOST/<alias> on the computer (netdom computername /add) for this rule to see it. When required is false, CES-C2 … CES-C6, CES-C10, CES-K1 and the requester's CES-A1/A2 are skipped",
             rationale: "Kerberos (2) and Certificate (8) instances present the requester's identity to the CA over DCOM, so the CES principal needs Kerberos delegation to the CA host. UsernamePassword (4) instances, renewal-only instances (the CES principal submits under its own credential) and CES on the CA host need none (Microsoft's CES overview, \"Delegation requirements\"). This rule only reports the decision.",
             remediation: RuleDefinition.Remediation(
                 summary: "None; this rule decides whether the delegation rules apply. To avoid delegation altogether, use a UsernamePassword endpoint or renewal-only mode.",
@@ -501,7 +501,7 @@ enum EmbeddedCatalogue {
                 "ad",
                 "iis-config",
             ],
-            check: "for host U of each CES URL: a user/gMSA CES principal does not hold HTTP/U, or another account holds it; a computer-account CES principal has another account holding HTTP/U. Warn (not fail) when, with a custom app-pool account, windowsAuthentication/@useKernelMode is true (and useAppPoolCredentials is not true) on Default Web Site/<CAName>_CES_Kerberos. Unknown when the CES principal was not configured but inferred as the single holder of HTTP/U: that it holds the SPN is then no evidence that the application pool runs as it (the duplicate search covers the domain, not yet the forest's global catalog)",
+            check: "for host U of each CES URL: a user/gMSA CES principal does not hold HTTP/U, or another account holds it; a computer-account CES principal has another account holding HTTP/U. Warn (not fail) when, with a custom app-pool account, windowsAuthentication/@useKernelMode is true (and useAppPoolCredentials is not true) on Default Web Site/<CAName>_CES_Kerberos. Unknown when the CES principal was not configured but inferred as the single holder of HTTP/U: that it holds the SPN is then no evidence that the application pool runs as it. Holders (HTTP/U and HTTP/<short U>) are searched in the domain and across the forest in the global catalog of the bound DC (same host, port 3268, or 3269 over LDAPS); when the global catalog cannot be reached or searched, a verdict that would pass is unknown with the reason (a duplicate found in the domain still fails)",
             rationale: "The client asks the KDC for a ticket to HTTP/<CES host>. Missing, it falls back to NTLM, and an NTLM logon gives no forwardable ticket, so Kerberos-only delegation is impossible; duplicated, tickets are refused or encrypted for the wrong account (KDC_ERR_PRINCIPAL_NOT_UNIQUE, KRB_AP_ERR_MODIFIED) — these failure modes are unverified. A computer account is covered by HOST/<host> through sPNMappings (observed). With a custom account Gradenegger disables IIS kernel-mode authentication on the Kerberos instance; useAppPoolCredentials=true as an alternative is unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Register HTTP/{cesHost} on the CES principal and remove it from every other account; with a custom app-pool account turn off kernel-mode authentication on the Kerberos instance.",
@@ -1029,8 +1029,8 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "msPKI-Certificate-Name-Flag has 0x01000000 (SUBJECT_ALT_REQUIRE_DIRECTORY_GUID) and the requester's objectGUID is unavailable, or 0x00800000 (SUBJECT_ALT_REQUIRE_SPN) and its servicePrincipalName is empty, or 0x00400000 (SUBJECT_ALT_REQUIRE_DOMAIN_DNS) and the domain DNS name is unavailable",
-            rationale: "Analogous to CES-F2 and CES-F3: required directory data that the CA cannot obtain makes it fail the request (MS-WCCE 3.2.2.6.2.1.4.5.9); for the GUID the error is CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED 0x8009480E. The SPN mapping and the errors for the SPN and domain-DNS cases are unverified.",
+            check: "msPKI-Certificate-Name-Flag has 0x01000000 (SUBJECT_ALT_REQUIRE_DIRECTORY_GUID) and the requester's objectGUID is unavailable, or 0x00800000 (SUBJECT_ALT_REQUIRE_SPN) and its servicePrincipalName is empty, or 0x00400000 (SUBJECT_ALT_REQUIRE_DOMAIN_DNS) and the requester's domain is unknown. The domain-DNS flag needs no attribute of the account: MS-CRTD 2.28 has the CA add the FQDN and NetBIOS name of the requester's domain to the SAN, so a user or computer without dNSHostName satisfies it; like the GUID it fails only for a requester not read from the directory (then unknown)",
+            rationale: "Analogous to CES-F2 and CES-F3: required directory data that the CA cannot obtain makes it fail the request (MS-WCCE 3.2.2.6.2.1.4.5.9); for the GUID the error is CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED 0x8009480E. The SPN mapping and the error for the SPN case are unverified. The domain's DNS and NetBIOS names (MS-CRTD 2.28) exist for every domain account.",
             remediation: RuleDefinition.Remediation(
                 summary: "Use a template meant for the requester's account type, or remove the requirement from the template.",
                 steps: [
@@ -1088,7 +1088,7 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "the issuing CA certificate (cACertificate) or a CA certificate above it has a certificatePolicies extension (2.5.29.32) without anyPolicy (2.5.29.32.0) that does not list every OID of the template's msPKI-Certificate-Policy",
+            check: "the issuing CA certificate (cACertificate) or a CA certificate above it has a certificatePolicies extension (2.5.29.32) without anyPolicy (2.5.29.32.0) that does not list every OID of the template's msPKI-Certificate-Policy; a certificate without the extension restricts nothing. The chain is built from the CA certificates in AD (CN=Certification Authorities and CN=AIA under CN=Public Key Services) by issuer and subject name, and authority/subject key identifier when both are present, up to a self-signed root; signatures are not verified. A chain AD cannot complete is unknown with the missing issuer's name, unless a certificate already found forbids a policy (then fail)",
             rationale: "Under RFC 5280 policy processing a CA that asserts explicit policies restricts the policies valid below it, so the CA fails the request with CERT_E_INVALID_POLICY 0x800B0113 (unverified for issuance policies). Microsoft documents the analogous EKU case: a CA certificate with an explicit EKU list that lacks the requested EKU makes the CA return CERT_E_INVALID_POLICY (KB2962991).",
             remediation: RuleDefinition.Remediation(
                 summary: "Remove the issuance policy from the template, or renew the CA certificate(s) with a certificate policies extension that includes the OID (or anyPolicy).",
@@ -1116,7 +1116,7 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "a CA certificate in the chain has an EKU extension (2.5.29.37) or an application-policies extension (1.3.6.1.4.1.311.21.10) without anyExtendedKeyUsage, and the template's pKIExtendedKeyUsage / msPKI-Certificate-Application-Policy is not a subset of it",
+            check: "a CA certificate in the chain has an EKU extension (2.5.29.37) or an application-policies extension (1.3.6.1.4.1.311.21.10) without anyExtendedKeyUsage, and the template's pKIExtendedKeyUsage / msPKI-Certificate-Application-Policy is not a subset of it. The chain is the one CES-F6 builds from AD, with the same unknown for a chain AD cannot complete",
             rationale: "A CA certificate with an explicit EKU list that lacks the EKU of the requested certificate makes the CA return CERT_E_INVALID_POLICY 0x800B0113 (KB2962991); CES wraps it in 0x803D0013. The same effect for the application-policies extension is unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Remove the application policy / EKU from the template, or renew the CA certificate(s) with an EKU list that includes it.",
