@@ -59,7 +59,7 @@ public struct SnapshotDirectorySource: DirectorySource {
         return resolution
     }
 
-    func domainPrincipal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
+    private func domainPrincipal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
     {
         let short = host.split(separator: ".").first.map(String.init) ?? host
         let spns = Set(["http/\(host)", "http/\(short)"])
