@@ -75,6 +75,8 @@ extension SnapshotCollector {
         let configuredLookup = configured.map { Self.accountLookup($0, base: base) }
         let requesterLookup = requester.map { Self.accountLookup($0, base: base) }
         requests += [configuredLookup, requesterLookup].compactMap { $0?.request }
+        // The forest's HTTP/ holders come from another connection (the GC): it is set up and searched meanwhile.
+        async let forestHolders = forestHTTPSPNHolders(of: endpointHosts, domainNC: base)
         let allAnswers = await directory.searchAll(requests)
         var answers: [[LDAPEntry]] = []
         for answer in allAnswers[..<hostSearches] { answers.append(try answer.get()) }
@@ -136,11 +138,11 @@ extension SnapshotCollector {
             .filter { seen.insert($0.dn).inserted }
         let read = Dictionary(uniqueKeysWithValues: zip(toRead.map(\.dn), try await accounts(from: toRead)))
 
-        let forestHolders = await forestHTTPSPNHolders(of: endpointHosts, domainNC: base)
+        let forest = await forestHolders
         var principals: [String: PrincipalResolution] = [:]
         for (host, choice) in chosen {
             var resolution = choice.resolution
-            resolution.forestHTTPSPNHolders = forestHolders[host]
+            resolution.forestHTTPSPNHolders = forest[host]
             if let entry = choice.entry { resolution.account = read[entry.dn] }
             resolution.hostComputer = hostComputers[host].flatMap { read[$0.dn] }
             principals[host] = resolution
