@@ -28,6 +28,10 @@ public struct CACertificate: Sendable, Hashable {
     public var extendedKeyUsages: [String]?
     /// Microsoft application policies OIDs; nil when absent.
     public var applicationPolicies: [String]?
+    /// subjectKeyIdentifier (2.5.29.14); nil when absent.
+    public var subjectKeyIdentifier: [UInt8]?
+    /// The keyIdentifier of authorityKeyIdentifier (2.5.29.35); nil when absent.
+    public var authorityKeyIdentifier: [UInt8]?
 
     /// Parses a DER certificate, or PEM text (`-----BEGIN CERTIFICATE-----`).
     ///
@@ -71,6 +75,8 @@ public struct CACertificate: Sendable, Hashable {
                         of: ASN1ObjectIdentifier.self, identifier: .sequence, rootNode: try DER.parse(value)
                     ).map(\.description)
                 case "2.5.29.19": isCA = try Self.basicConstraintsCA(value)
+                case "2.5.29.14": subjectKeyIdentifier = Array(try ASN1OctetString(derEncoded: value).bytes)
+                case "2.5.29.35": authorityKeyIdentifier = try Self.authorityKeyIdentifier(value)
                 default: continue
                 }
             } catch {
@@ -125,6 +131,19 @@ public struct CACertificate: Sendable, Hashable {
                 value = try next(&fields)
             }
             return (oid.description, try ASN1OctetString(derEncoded: value).bytes)
+        }
+    }
+
+    /// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }`.
+    private static func authorityKeyIdentifier(_ value: ArraySlice<UInt8>) throws -> [UInt8]? {
+        try DER.sequence(try DER.parse(value), identifier: .sequence) { fields in
+            let keyIdentifier = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
+            while let field = fields.next() {
+                if field.identifier == keyIdentifier {
+                    return Array(try ASN1OctetString(derEncoded: field, withIdentifier: keyIdentifier).bytes)
+                }
+            }
+            return nil
         }
     }
 
@@ -279,6 +298,51 @@ extension CACertificate {
                 index: index, subject: certificate.subject, disallowedIssuancePolicies: issuance,
                 disallowedApplicationPolicies: application)
         }
+    }
+}
+
+/// The CA certificates from the issuing CA up to a self-signed root, as far as the candidates reach.
+public struct CACertificateChain: Sendable, Hashable {
+    /// Issuing CA first.
+    public var certificates: [CACertificate]
+    /// Why the chain stops short of a self-signed root; nil when it reaches one.
+    public var incomplete: String?
+
+    /// Links each certificate to the candidate whose subject is its issuer — and, when both carry key
+    /// identifiers, whose subjectKeyIdentifier is its authorityKeyIdentifier (a renewed CA keeps its name) —
+    /// until a self-signed certificate (subject = issuer). Signatures are not verified: the candidates are what
+    /// the directory publishes as CA certificates.
+    public init(issuing: CACertificate, candidates: [CACertificate]) {
+        certificates = [issuing]
+        incomplete = nil
+        var current = issuing
+        while !Self.isSelfSigned(current) {
+            let issuers = candidates.filter { candidate in
+                guard candidate.subject.lowercased() == current.issuer.lowercased() else { return false }
+                guard let authority = current.authorityKeyIdentifier, let key = candidate.subjectKeyIdentifier else {
+                    return true
+                }
+                return authority == key
+            }
+            guard let issuer = issuers.first else {
+                incomplete = "the issuer of \(current.subject) (\(current.issuer)) is not among the CA certificates in AD"
+                return
+            }
+            guard !certificates.contains(issuer) else {
+                incomplete = "the issuers of \(current.subject) form a loop"
+                return
+            }
+            certificates.append(issuer)
+            current = issuer
+        }
+    }
+
+    static func isSelfSigned(_ certificate: CACertificate) -> Bool {
+        guard certificate.subject.lowercased() == certificate.issuer.lowercased() else { return false }
+        guard let authority = certificate.authorityKeyIdentifier, let key = certificate.subjectKeyIdentifier else {
+            return true
+        }
+        return authority == key
     }
 }
 

@@ -121,3 +121,9 @@ public struct LDAPURIError: Error, Sendable, Equatable, CustomStringConvertible 
     public let reason: String
     public var description: String { "invalid LDAP URI '\(text)': \(reason)" }
 }
+
+extension LDAPURI {
+    /// The global catalog of the same server: port 3268, or 3269 over LDAPS, where a DC that is a global
+    /// catalog answers for the whole forest. A DC that is not a GC refuses these ports, and the search says so.
+    public var globalCatalog: LDAPURI { LDAPURI(scheme: scheme, host: host, port: scheme == .ldaps ? 3269 : 3268) }
+}

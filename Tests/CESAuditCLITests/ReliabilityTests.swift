@@ -338,6 +338,49 @@ struct ReliabilityTests {
         #expect(insecure.stderr.contains("warning: TLS certificate verification is OFF"))
     }
 
+    /// Issue 21 item 6: CES-C8 searches the global catalog of the bound DC for the forest's HTTP/ holders — same
+    /// host, port 3269 for LDAPS. The DC is reached through relays on an address of this bed's own (the
+    /// certificate does not name it, hence --tls-insecure): one in front of LDAPS, one at that address's 3269 in
+    /// front of the GC. With the GC relay answering, C8 passes on the forest's holders; with nothing at 3269, the
+    /// duplicate half is unknown with the reason, never a pass.
+    @Test func c8SearchesTheGlobalCatalogOfTheBoundDC() throws {
+        let dc = try Self.dc()
+        let other = "127.0.\(dc.host.split(separator: ".").last ?? "0").69"
+        let ldaps = try TCPRelay(listenHost: other, targetHost: dc.host, targetPort: dc.port)
+        let env = try TestBed()
+        let run = {
+            try CLI.run(
+                [
+                    "server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos",
+                    "--service-account", "svc-ces", "--format", "json", "--uri", "ldaps://\(other):\(ldaps.port)",
+                    "--tls-insecure", "--bind-dn", env["CES_TEST_READER_DN"], "--password-file",
+                    env["CES_TEST_READER_PASSWORD_FILE"],
+                ])
+        }
+        func c8(_ result: (status: Int32, stdout: String, stderr: String)) throws -> [String: Any] {
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+            let findings = try #require(report["findings"] as? [[String: Any]])
+            return try #require(findings.first { $0["ruleId"] as? String == "CES-C8" }, "\(result.stderr)")
+        }
+        do {
+            let catalog = try TCPRelay(listenHost: other, listenPort: 3269, targetHost: dc.host, targetPort: 3269)
+            defer { catalog.stop() }
+            let finding = try c8(try run())
+            #expect(finding["status"] as? String == "pass", "\(finding["message"] ?? "")")
+            #expect("\(finding["message"] ?? "")".contains("held only by the CES principal svc-ces in the forest"))
+            let evidence = try #require(finding["evidence"] as? [String: Any])
+            #expect(evidence["forestHolders"] as? [String] == ["svc-ces"], "\(evidence)")
+            #expect(catalog.connections >= 1, "no search reached the global catalog port")
+        }
+        let unreachable = try c8(try run())
+        #expect(unreachable["status"] as? String == "unknown", "\(unreachable["message"] ?? "")")
+        #expect(
+            "\(unreachable["message"] ?? "")".contains(
+                "no other account of the domain holds HTTP/ces01.corp.example.test, but the forest's global catalog ldaps://\(other):3269 could not be searched"
+            ))
+    }
+
     @Test func tlsInsecureWarnsOnEveryRunOfEveryJob() throws {
         let env = try TestBed()
         let bind = [

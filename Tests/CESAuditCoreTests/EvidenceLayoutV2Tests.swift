@@ -277,7 +277,8 @@ import Testing
         let path = EndpointPath(
             ca: F.ca, endpoint: F.ca.endpoints[0],
             principal: PrincipalResolution(
-                account: F.account(), source: .configured, httpSPNHolders: ["svc-ces"], problem: nil),
+                account: F.account(), source: .configured, httpSPNHolders: ["svc-ces"], problem: nil,
+                forestHTTPSPNHolders: .value(["svc-ces"])),
             caComputer: nil)
         var evidence = try F.load("v2-healthy")
         #expect(

@@ -120,14 +120,15 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     static func path(
         endpoint: String = kerberos, principal: AccountRecord? = account(), holders: [String] = ["svc-ces"],
-        caName: String = "corp-CA01"
+        forestHolders: Collected<[String]>? = nil, caName: String = "corp-CA01"
     ) -> EndpointPath {
         let ca = Self.ca(name: caName, endpoint: endpoint)
         return EndpointPath(
             ca: ca, endpoint: ca.endpoints[0],
             principal: PrincipalResolution(
                 account: principal, source: principal == nil ? nil : .configured, httpSPNHolders: holders,
-                problem: principal == nil ? "service account 'gone' not found" : nil),
+                problem: principal == nil ? "service account 'gone' not found" : nil,
+                forestHTTPSPNHolders: forestHolders ?? .value(holders)),
             caComputer: nil)
     }
 
@@ -160,6 +161,34 @@ struct MoreEndpointRulesAgainstTestBedTests {
         // A gMSA is of class computer too, but it needs HTTP/<host> itself.
         let gmsa = Self.account("gmsa-ces$", classes: ["user", "computer", "msDS-GroupManagedServiceAccount"])
         #expect(rule.evaluate(Self.path(principal: gmsa, holders: []), in: Self.context).status == .fail)
+    }
+
+    /// Issue 21 item 6: the forest's global catalog decides the duplicate half; without its answer no pass.
+    @Test func c8CountsTheForestsHoldersAndIsUnknownWithoutTheGlobalCatalog() {
+        let rule = C8HTTPServicePrincipalName()
+        let elsewhere = "CN=svc-web,CN=Users,DC=emea,DC=corp"
+        let forest = rule.evaluate(
+            Self.path(holders: ["svc-ces"], forestHolders: .value(["svc-ces", elsewhere])), in: Self.context)
+        #expect(forest.status == .fail)
+        #expect(forest.message.contains("registered on several accounts: svc-ces, \(elsewhere)"))
+        #expect(forest.evidence["forestHolders"] == .list([.string("svc-ces"), .string(elsewhere)]))
+        let reason = "the forest's global catalog ldaps://dc01:3269 could not be searched: connection refused"
+        let unsearched = rule.evaluate(
+            Self.path(holders: ["svc-ces"], forestHolders: .missing(reason: reason)), in: Self.context)
+        #expect(unsearched.status == .unknown)
+        #expect(
+            unsearched.message
+                == "no other account of the domain holds HTTP/ces01.corp.example.test, but \(reason)")
+        let computer = Self.account(
+            "CES01$", classes: ["top", "user", "computer"], dnsHostName: "ces01.corp.example.test")
+        #expect(
+            rule.evaluate(
+                Self.path(principal: computer, holders: [], forestHolders: .missing(reason: reason)), in: Self.context
+            ).status == .unknown)
+        // A duplicate in the domain is certain without the forest.
+        let duplicate = rule.evaluate(
+            Self.path(holders: ["svc-ces", "svc-dup"], forestHolders: .missing(reason: reason)), in: Self.context)
+        #expect(duplicate.status == .fail)
     }
 
     @Test func c8UnknownAndSkipped() {
@@ -385,6 +414,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let byName = endpoint.delegationDecision(toCAHost: ca, computers: [ca: "CN=CA01,DC=corp"])
         #expect(byName?.required == true)
         #expect(byName?.basis.contains("by host name") == true)
+        // A DNS-only alias is not resolved, and the message says so (issue 21 item 5).
+        #expect(byName?.basis.hasSuffix("and DNS aliases (CNAME) are not resolved)") == true)
         var path = Self.path()
         path.hostComputers = ["ces01.corp.example.test": "CN=CA01,DC=corp", ca: "CN=CA01,DC=corp"]
         let c1 = C1DelegationRequired().evaluate(path, in: Self.context)

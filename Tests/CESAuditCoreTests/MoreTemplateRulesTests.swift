@@ -6,7 +6,7 @@ import Testing
 @testable import CESAuditCore
 
 /// E3, E5, E6 and F4–F8 against the test bed's User and WebServer templates, its OID objects and corp-CA01's
-/// self-signed certificate (docs/testbed.md §7).
+/// certificate, issued by corp Root CA (docs/testbed.md §7).
 @Suite(
     .enabled(
         if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
@@ -37,11 +37,10 @@ struct MoreTemplateRulesAgainstTestBedTests {
         // The test bed's CA certificate lists the 402 and 404 policies and an EKU list (docs/testbed-scenarios.md).
         let f6 = F6IssuancePolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6.status == .pass, "\(f6.message)")
-        #expect(f6.message.contains("include template User's issuance policy \(Self.forestOID).1.402"))
-        #expect(f6.message.contains("parent CAs not checked"))
+        #expect(f6.message.hasPrefix("every CA certificate of the chain permits template User's issuance policy \(Self.forestOID).1.402"))
         let f6b = F6bApplicationPolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6b.status == .pass, "\(f6b.message)")
-        #expect(f6b.message.contains("the CA certificate permits them"))
+        #expect(f6b.message.contains("every CA certificate of the chain permits them"))
     }
 
     @Test func webServerHasNoIssuancePolicy() async throws {
@@ -162,14 +161,20 @@ struct MoreTemplateRulesAgainstTestBedTests {
         #expect(F4DirectoryNameRequired().evaluate(withSPN, in: Self.context).status == .pass)
     }
 
-    @Test func domainDNSRequiredForAUserFailsF4ButGUIDPasses() {
+    /// Issue 21 item 7, F4 (MS-CRTD 2.28): SUBJECT_ALT_REQUIRE_DOMAIN_DNS puts the FQDN and NetBIOS name of the
+    /// requester's domain in the SAN, not a dNSHostName: a user without one is fine.
+    @Test func domainDNSNeedsTheRequestersDomainNotADNSHostName() {
         let finding = F4DirectoryNameRequired().evaluate(Self.path(nameFlags: 0x0140_0000), in: Self.context)
-        #expect(finding.status == .fail)
+        #expect(finding.status == .pass, "\(finding.message)")
         #expect(
             finding.message
-                == "template Machine needs objectGUID and domain DNS name (dNSHostName) (name flags 0x01400000) but x has no domain DNS name (dNSHostName)"
+                == "template Machine needs objectGUID and its domain's DNS and NetBIOS names (name flags 0x01400000); x has them"
         )
         #expect(F4DirectoryNameRequired().evaluate(Self.path(nameFlags: 0x0100_0000), in: Self.context).status == .pass)
+        let unread = Self.path(nameFlags: 0x0040_0000) { $0.dn = "" }
+        let unknown = F4DirectoryNameRequired().evaluate(unread, in: Self.context)
+        #expect(unknown.status == .unknown)
+        #expect(unknown.message.hasSuffix("but x was not read from the directory"))
     }
 
     @Test func f4IsUnknownWithoutADirectoryObjectAndSkippedWhenTheEnrolleeSuppliesTheSubject() {
@@ -217,9 +222,8 @@ struct MoreTemplateRulesAgainstTestBedTests {
         #expect(finding.status == .fail)
         #expect(
             finding.message.hasPrefix(
-                "template Machine asserts issuance policy \(Self.forestOID).1.402, which the CA certificate's policies (\(Self.forestOID).1.401) do not include"
+                "template Machine asserts issuance policy \(Self.forestOID).1.402, which the certificate policies of the CA certificate of corp-CA01"
             ))
-        #expect(finding.message.contains("parent CAs not checked"))
         #expect(finding.errorCodes.contains("0x800B0113"))
     }
 
@@ -256,6 +260,61 @@ struct MoreTemplateRulesAgainstTestBedTests {
         }
     }
 
+    /// Issue 21 item 7 (F6/F6b, KB2962991): the parent CA's restrictions count. Chain Issuing CA lists policies
+    /// 401 and 402 and EKUs serverAuth and clientAuth; its issuer, Chain Root CA, only 401 and serverAuth.
+    @Test func theParentCAsPoliciesRestrictF6AndF6b() throws {
+        var context = Self.context
+        context.snapshot.caCertificates = .value([try Self.certificate("chain-root-ca"), try Self.certificate("garbage")])
+        let issuing = try Self.certificate("chain-issuing-ca")
+        let policy = Self.path(issuancePolicies: ["\(Self.forestOID).1.402"], caCertificate: issuing)
+        let f6 = F6IssuancePolicyAllowedByCA().evaluate(policy, in: context)
+        #expect(f6.status == .fail, "\(f6.message)")
+        #expect(
+            f6.message
+                == "template Machine asserts issuance policy \(Self.forestOID).1.402, which the certificate policies of the parent CA certificate CN=Chain Root CA,DC=example,DC=test (\(Self.forestOID).1.401) do not include"
+        )
+        #expect(
+            f6.evidence["caChain"]
+                == .list([.string("CN=Chain Issuing CA,DC=example,DC=test"), .string("CN=Chain Root CA,DC=example,DC=test")]))
+        let listedEverywhere = Self.path(issuancePolicies: ["\(Self.forestOID).1.401"], caCertificate: issuing)
+        let pass = F6IssuancePolicyAllowedByCA().evaluate(listedEverywhere, in: context)
+        #expect(pass.status == .pass, "\(pass.message)")
+        #expect(pass.message.contains("parent CA certificate CN=Chain Root CA,DC=example,DC=test lists"))
+        let eku = Self.path(extendedKeyUsages: ["1.3.6.1.5.5.7.3.2"], caCertificate: issuing)
+        let f6b = F6bApplicationPolicyAllowedByCA().evaluate(eku, in: context)
+        #expect(f6b.status == .fail, "\(f6b.message)")
+        #expect(f6b.message.contains("which the EKU list of the parent CA certificate CN=Chain Root CA"))
+        let serverAuth = Self.path(extendedKeyUsages: ["1.3.6.1.5.5.7.3.1"], caCertificate: issuing)
+        #expect(F6bApplicationPolicyAllowedByCA().evaluate(serverAuth, in: context).status == .pass)
+    }
+
+    @Test func aChainADCannotCompleteIsUnknownForF6AndF6b() throws {
+        var context = Self.context
+        context.snapshot.caCertificates = .value([try Self.certificate("chain-root-ca")])
+        let orphan = Self.path(
+            issuancePolicies: ["\(Self.forestOID).1.402"], extendedKeyUsages: ["1.3.6.1.5.5.7.3.2"],
+            caCertificate: try Self.certificate("chain-orphan-ca"))
+        for finding in [
+            F6IssuancePolicyAllowedByCA().evaluate(orphan, in: context),
+            F6bApplicationPolicyAllowedByCA().evaluate(orphan, in: context),
+        ] {
+            #expect(finding.status == .unknown, "\(finding.message)")
+            #expect(
+                finding.message.hasSuffix(
+                    "but the issuer of CN=Chain Orphan CA,DC=example,DC=test (CN=Unpublished Root CA,DC=example,DC=test) is not among the CA certificates in AD: the CAs above it cannot be checked"
+                ))
+        }
+        // The issuing CA's own restriction is certain without its parents.
+        let forbidden = Self.path(
+            issuancePolicies: ["\(Self.forestOID).1.403"], caCertificate: try Self.certificate("chain-orphan-ca"))
+        #expect(F6IssuancePolicyAllowedByCA().evaluate(forbidden, in: context).status == .fail)
+        // Not read at all: the reason is the collector's.
+        context.snapshot.caCertificates = .missing(reason: "CA certificates in CN=AIA not readable: insufficient access")
+        let unread = F6IssuancePolicyAllowedByCA().evaluate(orphan, in: context)
+        #expect(unread.status == .unknown)
+        #expect(unread.message.contains("but CA certificates in CN=AIA not readable: insufficient access"))
+    }
+
     @Test func templateWithoutIssuancePolicySkipsF6AndF7() {
         #expect(F6IssuancePolicyAllowedByCA().evaluate(Self.path(), in: Self.context).status == .skipped)
         #expect(F7IssuancePolicyDefined().evaluate(Self.path(), in: Self.context).status == .skipped)
@@ -271,9 +330,9 @@ struct MoreTemplateRulesAgainstTestBedTests {
         #expect(finding.status == .fail)
         #expect(
             finding.message.hasPrefix(
-                "template Machine asserts EKU/application policy 1.3.6.1.5.5.7.3.2, which the CA certificate's EKU list (1.3.6.1.5.5.7.3.1) does not include"
+                "template Machine asserts EKU/application policy 1.3.6.1.5.5.7.3.2, which the EKU list of the CA certificate of corp-CA01"
             ))
-        #expect(finding.message.contains("parent CAs not checked"))
+        #expect(finding.message.hasSuffix("(1.3.6.1.5.5.7.3.1) does not include"))
         let allowed = Self.path(
             extendedKeyUsages: ["1.3.6.1.5.5.7.3.1"], caCertificate: try Self.certificate("eku-restricted-ca"))
         #expect(F6bApplicationPolicyAllowedByCA().evaluate(allowed, in: Self.context).status == .pass)
@@ -293,7 +352,7 @@ struct MoreTemplateRulesAgainstTestBedTests {
         let finding = F6bApplicationPolicyAllowedByCA().evaluate(path, in: Self.context)
         #expect(finding.status == .fail)
         #expect(
-            finding.message.contains("the CA certificate's application policies (1.3.6.1.5.5.7.3.1) do not include"))
+            finding.message.contains("(1.3.6.1.5.5.7.3.1) do not include") && finding.message.contains("application policies of the CA certificate of corp-CA01"))
         #expect(F6bApplicationPolicyAllowedByCA().evaluate(Self.path(), in: Self.context).status == .skipped)
     }
 

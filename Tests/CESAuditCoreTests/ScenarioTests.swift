@@ -240,6 +240,9 @@ struct ScenarioTests {
         Case(rule: "CES-F5", job: .user("alice", template: "User"), subject: "User", status: .pass),
         Case(rule: "CES-F6", job: .user("alice", template: "HighAssurance"), subject: "HighAssurance", status: .fail),
         Case(rule: "CES-F6", job: .user("alice", template: "User"), subject: "User", status: .pass),
+        // corp-CA01 lists 404, but corp Root CA above it does not: refused by the chain (issue 21 item 7, KB2962991)
+        Case(
+            rule: "CES-F6", job: .user("alice", template: "UndefinedPolicy"), subject: "UndefinedPolicy", status: .fail),
         Case(rule: "CES-F6b", job: .user("alice", template: "CodeSigning"), subject: "CodeSigning", status: .fail),
         Case(rule: "CES-F6b", job: .user("alice", template: "User"), subject: "User", status: .pass),
         Case(

@@ -20,6 +20,16 @@ import Testing
     func rejectsInvalidURIs(input: String) {
         #expect(throws: LDAPURIError.self) { try LDAPURI(parsing: input) }
     }
+
+    /// CES-C8's forest search: the global catalog of the same server, 3268 plain / 3269 over LDAPS.
+    @Test(arguments: [
+        ("ldap://dc01.corp.example.test", "ldap://dc01.corp.example.test:3268"),
+        ("ldaps://127.0.0.1:636", "ldaps://127.0.0.1:3269"),
+        ("ldap://[::1]:10389", "ldap://[::1]:3268"),
+    ])
+    func globalCatalogIsTheSameHostOnTheGCPort(input: String, expected: String) throws {
+        #expect(try LDAPURI(parsing: input).globalCatalog.description == expected)
+    }
 }
 
 @Suite struct AttributeRangeTests {

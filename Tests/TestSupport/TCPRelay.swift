@@ -32,8 +32,9 @@ public final class TCPRelay: Sendable {
         var cuts = 0
     }
 
-    /// Listens on `listenHost` (any loopback address) and forwards to `targetHost:targetPort`.
-    public init(listenHost: String = "127.0.0.1", targetHost: String, targetPort: Int) throws {
+    /// Listens on `listenHost` (any loopback address) at `listenPort` (0: any free port) and forwards to
+    /// `targetHost:targetPort`.
+    public init(listenHost: String = "127.0.0.1", listenPort: Int = 0, targetHost: String, targetPort: Int) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr(targetHost)
@@ -47,6 +48,7 @@ public final class TCPRelay: Sendable {
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)
         local.sin_addr.s_addr = inet_addr(listenHost)
+        local.sin_port = in_port_t(UInt16(listenPort).bigEndian)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ready = withUnsafeMutablePointer(to: &local) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in

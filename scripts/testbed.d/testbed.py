@@ -12,6 +12,7 @@ an internal interface.
                                         duplicate SPN) + keytabs
   testbed.py smb-seed TB                SMB mode: registry, rights, BUILTIN members, C$ files, cifs/ SPNs
   testbed.py ca-policies                the certificatePolicies OIDs of the AD CS CA certificate (for openssl)
+  testbed.py root-ca-policies           the certificatePolicies OIDs of the root CA above it (for openssl)
 
 Everything generated here is deterministic except the passwords (and the SIDs/GUIDs the
 DC assigns): the same objects, DNs and attribute values on every provisioning.
@@ -39,6 +40,9 @@ HIGH_ASSURANCE_POLICY_CN = "403.7C2D6B8F403E5F9BAC1D2E3F40516273"  # OID object 
 # certificatePolicies of corp-CA01's certificate (tls/adcs-ca.der, made by scripts/testbed):
 # 402 (User) and 404 (UndefinedPolicy) are permitted, 403 (HighAssurance) is not -> CES-F6
 CA_CERT_POLICIES = [FOREST_OID + ".1.402", FOREST_OID + ".1.404"]
+# certificatePolicies of "corp Root CA" (tls/adcs-root.der), which issued corp-CA01's certificate: only 402, so
+# the chain refuses 404 (UndefinedPolicy) although corp-CA01 lists it -> CES-F6 fails on the chain alone
+ROOT_CA_CERT_POLICIES = [FOREST_OID + ".1.402"]
 
 ENROLL = "0e10c968-78fb-11d2-90d4-00c04f79dc55"  # Certificate-Enrollment extended right
 USER_TEMPLATE_SDDL = (
@@ -396,7 +400,8 @@ def scenario_templates(domain_sid):
         # F6 fail / F7 pass: 403 has an OID object but is not in the CA certificate's policies
         ("HighAssurance", template(domain_sid, "High Assurance", 109, template_sddl(enroll=["DU"]),
                                    policies=[FOREST_OID + ".1.403"])),
-        # F7 warn / F6 pass: 404 is in the CA certificate's policies but has no OID object
+        # F7 warn / F6 fail: 404 is in the CA certificate's policies but has no OID object, and the root CA above
+        # it does not list it (the chain refuses it)
         ("UndefinedPolicy", template(domain_sid, "Undefined Policy", 110, template_sddl(enroll=["DU"]),
                                      policies=[FOREST_OID + ".1.404"])),
         # F6b: code signing is not in the CA certificate's EKU list
@@ -577,6 +582,14 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("cACertificate", ca02_der),
         ("certificateTemplates", ["WebServer"]),
         ("msPKI-Enrollment-Servers", CA02_ENROLLMENT_SERVERS),
+    ])
+    with open(os.path.join(tb, "tls", "adcs-root.der"), "rb") as f:
+        root_der = f.read()
+    out.add("CN=corp Root CA,CN=Certification Authorities," + PKS, [
+        ("objectClass", ["top", "certificationAuthority"]),
+        ("cACertificate", root_der),
+        ("authorityRevocationList", b"\x00"),
+        ("certificateRevocationList", b"\x00"),
     ])
     for name, der in (("corp-CA01", ca_der), (CA02_NAME, ca02_der)):
         for container in ("Certification Authorities", "AIA"):
@@ -1178,7 +1191,7 @@ def cmd_smb_seed(tb):
 
 def main(argv):
     if len(argv) < 2:
-        die("usage: testbed.py secrets|provision|ldif|local|ca-policies ...")
+        die("usage: testbed.py secrets|provision|ldif|local|ca-policies|root-ca-policies ...")
     cmd, args = argv[1], argv[2:]
     if cmd == "secrets" and len(args) == 1:
         cmd_secrets(*args)
@@ -1194,6 +1207,8 @@ def main(argv):
         cmd_smb_seed(*args)
     elif cmd == "ca-policies" and not args:
         print(",".join(CA_CERT_POLICIES))
+    elif cmd == "root-ca-policies" and not args:
+        print(",".join(ROOT_CA_CERT_POLICIES))
     else:
         die("bad arguments: %s" % " ".join(argv[1:]))
 

@@ -66,6 +66,7 @@ enum FuzzTarget: String, CaseIterable {
             if let certificate = try? CACertificate(bytes: bytes) {
                 _ = certificate.disallowedIssuancePolicies(["1.2.3"])
                 _ = certificate.disallowedApplicationPolicies(["1.3.6.1.5.5.7.3.2"])
+                _ = CACertificateChain(issuing: certificate, candidates: [certificate])
             }
             // The endpoint probe's reading of a TLS server certificate.
             if let certificate = try? ServerCertificate(bytes: bytes) {

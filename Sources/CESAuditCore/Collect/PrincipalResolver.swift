@@ -9,13 +9,17 @@ public struct PrincipalResolution: Sendable, Codable, Equatable {
 
     public var account: AccountRecord?
     public var source: Source?
-    /// Every account holding `HTTP/<host>` (more than one breaks Kerberos, CES-C8).
+    /// Every account of the domain holding `HTTP/<host>` (more than one breaks Kerberos, CES-C8).
     public var httpSPNHolders: [String]
     /// Why no account was found, when none was.
     public var problem: String?
     /// The computer account of the endpoint host, read only when the principal is a gMSA: it must be allowed to
     /// retrieve the managed password (msDS-GroupMSAMembership, CES-C7).
     public var hostComputer: AccountRecord? = nil
+    /// Every account of the forest holding `HTTP/<host>`, from the global catalog (CES-C8): sAMAccountName for
+    /// the domain's accounts, the DN for other domains'; why not, when the GC could not be searched; nil when
+    /// no GC search was made (snapshots saved before it).
+    public var forestHTTPSPNHolders: Collected<[String]>? = nil
 }
 
 /// What `resolveHosts` found: each endpoint host's CES principal, each CA host's computer account, and the
@@ -71,6 +75,8 @@ extension SnapshotCollector {
         let configuredLookup = configured.map { Self.accountLookup($0, base: base) }
         let requesterLookup = requester.map { Self.accountLookup($0, base: base) }
         requests += [configuredLookup, requesterLookup].compactMap { $0?.request }
+        // The forest's HTTP/ holders come from another connection (the GC): it is set up and searched meanwhile.
+        async let forestHolders = forestHTTPSPNHolders(of: endpointHosts, domainNC: base)
         let allAnswers = await directory.searchAll(requests)
         var answers: [[LDAPEntry]] = []
         for answer in allAnswers[..<hostSearches] { answers.append(try answer.get()) }
@@ -132,9 +138,11 @@ extension SnapshotCollector {
             .filter { seen.insert($0.dn).inserted }
         let read = Dictionary(uniqueKeysWithValues: zip(toRead.map(\.dn), try await accounts(from: toRead)))
 
+        let forest = await forestHolders
         var principals: [String: PrincipalResolution] = [:]
         for (host, choice) in chosen {
             var resolution = choice.resolution
+            resolution.forestHTTPSPNHolders = forest[host]
             if let entry = choice.entry { resolution.account = read[entry.dn] }
             resolution.hostComputer = hostComputers[host].flatMap { read[$0.dn] }
             principals[host] = resolution
@@ -147,6 +155,53 @@ extension SnapshotCollector {
 }
 
 extension SnapshotCollector {
+    /// The `HTTP/<host>` and `HTTP/<short host>` holders of each host across the forest, searched in the global
+    /// catalog of the bound DC (`LDAPURI.globalCatalog`: same host and credentials, port 3268 or 3269) from the
+    /// root of every naming context. A GC that cannot be reached, bound or searched gives every host the same
+    /// missing reason: a duplicate in another domain cannot then be ruled out.
+    public func forestHTTPSPNHolders(of hosts: [String], domainNC: String) async -> [String: Collected<[String]>] {
+        guard !hosts.isEmpty else { return [:] }
+        func everyHost(_ reason: String) -> [String: Collected<[String]>] {
+            Dictionary(uniqueKeysWithValues: hosts.map { ($0, .missing(reason: reason)) })
+        }
+        guard let bound = await directory.session?.uri, let uri = try? LDAPURI(parsing: bound) else {
+            return everyHost("the forest's global catalog was not searched: no bound LDAP URI to derive it from")
+        }
+        var configuration = directory.configuration
+        configuration.uris = [uri.globalCatalog]
+        let catalog: DirectoryConnection
+        do {
+            catalog = try await DirectoryConnection.connect(configuration)
+        } catch {
+            return everyHost("the forest's global catalog \(uri.globalCatalog) could not be searched: \(error)")
+        }
+        let requests = hosts.map { host in
+            let short = String(host.split(separator: ".").first ?? Substring(host))
+            return SearchRequest(
+                base: "",
+                filter: LDAPFilter.or([
+                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
+                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
+                ]), attributes: ["sAMAccountName"])
+        }
+        let answers = await catalog.searchAll(requests)
+        var holders: [String: Collected<[String]>] = [:]
+        for (host, answer) in zip(hosts, answers) {
+            switch answer {
+            case .success(let entries):
+                holders[host] = .value(
+                    entries.map { entry in
+                        let inDomain = entry.dn.lowercased().hasSuffix("," + domainNC.lowercased())
+                        return inDomain ? entry.string("sAMAccountName") ?? entry.dn : entry.dn
+                    })
+            case .failure(let error):
+                holders[host] = .missing(
+                    reason: "the forest's global catalog \(uri.globalCatalog) could not be searched: \(error)")
+            }
+        }
+        return holders
+    }
+
     /// Accounts matching a filter, with every attribute the rules read (token groups follow per account).
     func accounts(matching filter: String, base: String) async throws(LDAPError) -> [LDAPEntry] {
         try await entries(SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))

@@ -41,6 +41,9 @@ public struct SnapshotCollector: Sendable {
                 base: "CN=Partitions," + configurationNC, scope: .oneLevel,
                 filter: LDAPFilter.and(["(objectClass=crossRef)", LDAPFilter.equals("nCName", defaultNC)]),
                 attributes: ["nETBIOSName"]),
+            // Root and intermediate CA certificates, for the chains of CES-F6/F6b.
+            Self.caCertificatesRequest("CN=Certification Authorities," + services),
+            Self.caCertificatesRequest("CN=AIA," + services),
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
@@ -58,6 +61,8 @@ public struct SnapshotCollector: Sendable {
                 answers[1], "CN=Enrollment Services," + services, Self.enrollmentService),
             templates: try Self.collected(answers[2], "CN=Certificate Templates," + services, Self.template),
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
+        snapshot.caCertificates = try Self.caCertificates(
+            [(answers[7], "CN=Certification Authorities," + services), (answers[8], "CN=AIA," + services)])
         snapshot.groupReadSample = GroupReadSample(
             everyoneAliases: try Self.collected(answers[5], "CN=Builtin," + defaultNC) {
                 $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
@@ -110,6 +115,27 @@ public struct SnapshotCollector: Sendable {
             for name in Set(names) where hosts.contains(name) { holders[name, default: []].insert(entry.dn) }
         }
         return .value(holders.compactMapValues { $0.count == 1 ? $0.first : nil })
+    }
+
+    static func caCertificatesRequest(_ container: String) -> SearchRequest {
+        SearchRequest(
+            base: container, scope: .oneLevel, filter: "(objectClass=certificationAuthority)",
+            attributes: ["cACertificate"])
+    }
+
+    /// Every cACertificate value of the two containers; the first that cannot be read gives the reason.
+    static func caCertificates(_ answers: [(Result<[LDAPEntry], LDAPError>, String)]) throws(LDAPError)
+        -> Collected<[Data]>
+    {
+        var certificates: [Data] = []
+        for (answer, container) in answers {
+            switch answer {
+            case .success(let entries): certificates += entries.flatMap { $0.values("cACertificate") }
+            case .failure(let error) where error.isConnectivityFailure: throw error
+            case .failure(let error): return .missing(reason: "CA certificates in \(container) not readable: \(error)")
+            }
+        }
+        return .value(certificates)
     }
 
     /// Builtin groups with Authenticated Users (S-1-5-11) or Everyone (S-1-1-0) as a member (CES-C10).

@@ -52,6 +52,15 @@ public struct SnapshotDirectorySource: DirectorySource {
 
     public func principal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
     {
+        var resolution = try await domainPrincipal(endpointHost: host, configured: configured)
+        resolution.forestHTTPSPNHolders =
+            snapshot.forestHTTPSPNHolders?[host]
+            ?? .missing(reason: "the snapshot holds no global catalog search for HTTP/\(host)")
+        return resolution
+    }
+
+    private func domainPrincipal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
+    {
         let short = host.split(separator: ".").first.map(String.init) ?? host
         let spns = Set(["http/\(host)", "http/\(short)"])
         let holders = accounts.filter { account in
@@ -156,6 +165,8 @@ public struct SnapshotWriter: Sendable {
         if allEnabled {
             try await live.enabledAccounts(exactGroups: true) { batch throws(JobError) in batch.forEach(keep) }
         }
+        let endpointHosts = Set(try snapshot.certificationAuthorities().flatMap { $0.endpoints.compactMap(\.host) })
+        snapshot.forestHTTPSPNHolders = await collector.forestHTTPSPNHolders(of: endpointHosts.sorted(), domainNC: base)
         snapshot.accounts = found.values.sorted { $0.dn < $1.dn }
         snapshot.allEnabledAccounts = allEnabled
         return snapshot

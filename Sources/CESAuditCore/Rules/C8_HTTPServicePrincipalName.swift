@@ -3,7 +3,9 @@ import ADModel
 /// CES-C8: a Kerberos client asks the KDC for a ticket to HTTP/<CES host>. The SPN must lead to the CES
 /// principal and to nobody else: missing, the client falls back to NTLM (no forwardable ticket, so no
 /// delegation); duplicated, tickets are refused or encrypted for the wrong account. A computer-account
-/// principal is covered by its HOST/<host> through sPNMappings, so only other holders matter there.
+/// principal is covered by its HOST/<host> through sPNMappings, so only other holders matter there. Holders
+/// are searched in the domain and in the forest's global catalog: without the GC's answer a duplicate in
+/// another domain cannot be ruled out, so no pass.
 public struct C8HTTPServicePrincipalName: EndpointRule {
     public static let id = "CES-C8"
     public init() {}
@@ -17,21 +19,36 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
             return context.finding(
                 Self.id, .unknown, path: path, message: path.principal.problem ?? "CES principal not resolved")
         }
-        let holders = path.principal.httpSPNHolders
+        let forest = path.principal.forestHTTPSPNHolders
+        var holders = path.principal.httpSPNHolders
+        for name in forest?.value ?? [] where !holders.contains(where: { $0.lowercased() == name.lowercased() }) {
+            holders.append(name)
+        }
         let isPrincipal = { (name: String) in name.caseInsensitiveCompare(account.samAccountName) == .orderedSame }
         let others = holders.filter { !isPrincipal($0) }
         let spn = "HTTP/\(host)"
-        let evidence: [String: EvidenceValue] = [
+        var evidence: [String: EvidenceValue] = [
             "spn": .string(spn), "holders": .list(holders.map { .string($0) }),
             "principal": .string(account.samAccountName),
         ]
+        let forestUnsearched =
+            forest?.missingReason ?? (forest == nil ? "the forest's global catalog was not searched" : nil)
+        if let forestUnsearched { evidence["globalCatalog"] = .string(forestUnsearched) }
+        if let found = forest?.value { evidence["forestHolders"] = .list(found.map { .string($0) }) }
+        /// What would pass, when the forest could not be searched: unknown, since another domain may hold the SPN.
+        func passUnlessForestUnsearched(_ message: String) -> Finding {
+            guard let forestUnsearched else {
+                return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)
+            }
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "no other account of the domain holds \(spn), but \(forestUnsearched)", evidence: evidence)
+        }
         if Self.isHostComputer(account, host: host) {
             if others.isEmpty {
-                return context.finding(
-                    Self.id, .pass, path: path,
-                    message:
-                        "\(account.samAccountName) is the computer account of \(host): HOST/\(host) covers HTTP, and no other account holds \(spn) (or its short form)",
-                    evidence: evidence)
+                return passUnlessForestUnsearched(
+                    "\(account.samAccountName) is the computer account of \(host): HOST/\(host) covers HTTP, and no other account of the forest holds \(spn) (or its short form)"
+                )
             }
             return context.finding(
                 Self.id, .fail, path: path,
@@ -63,10 +80,8 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
                         "\(spn) is held only by \(account.samAccountName), which was taken as the CES principal because it holds it; whether the application pool runs as \(account.samAccountName) is not known (name it with --service-account or the configuration file)",
                     evidence: evidence)
             }
-            return context.finding(
-                Self.id, .pass, path: path,
-                message: "\(spn) is held only by the CES principal \(account.samAccountName); \(kernelMode.note)",
-                evidence: evidence)
+            return passUnlessForestUnsearched(
+                "\(spn) is held only by the CES principal \(account.samAccountName) in the forest; \(kernelMode.note)")
         }
         if holders.contains(where: isPrincipal) {
             return context.finding(

@@ -1,9 +1,10 @@
 import ADModel
 
-/// CES-F4: SUBJECT_ALT_REQUIRE_DIRECTORY_GUID / _SPN / _DOMAIN_DNS make the CA read the requester's
-/// objectGUID, servicePrincipalName or DNS name from AD; without it the CA refuses the request
-/// (CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED for the GUID). Every directory object has an objectGUID, so
-/// that part only fails when the requester was not read from the directory at all.
+/// CES-F4: SUBJECT_ALT_REQUIRE_DIRECTORY_GUID / _SPN make the CA read the requester's objectGUID or
+/// servicePrincipalName from AD; without it the CA refuses the request (CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED
+/// for the GUID). SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the FQDN and NetBIOS name of the requester's domain
+/// (MS-CRTD 2.28), not a host's dNSHostName: every directory account has a domain. So the GUID and domain parts
+/// only fail when the requester was not read from the directory at all.
 public struct F4DirectoryNameRequired: TemplateRule {
     public static let id = "CES-F4"
     public init() {}
@@ -17,9 +18,10 @@ public struct F4DirectoryNameRequired: TemplateRule {
         RequiredAttributeCheck(
             ruleID: id, flags: .subjectAltRequireSPN, attribute: "servicePrincipalName",
             value: { $0.servicePrincipalNames.first }),
+        // The domain's DNS name is the DC= part of the account's DN; its NetBIOS name is the same domain's.
         RequiredAttributeCheck(
-            ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "domain DNS name (dNSHostName)",
-            value: { $0.dnsHostName }),
+            ruleID: id, flags: .subjectAltRequireDomainDNS, attribute: "its domain's DNS and NetBIOS names",
+            value: { AccountName.dnsDomain(ofNamingContext: $0.dn) }),
     ]
 
     /// `skipped` for every requester when the template takes none of the three from the directory.
@@ -38,11 +40,12 @@ public struct F4DirectoryNameRequired: TemplateRule {
         func evidence() -> [String: EvidenceValue] {
             ["msPKI-Certificate-Name-Flag": .integer(Int64(path.template.nameFlags))]
         }
-        if path.subjectFromDirectory, path.template.nameFlags & 0x0100_0000 != 0, requester.dn.isEmpty {
+        let fromTheAccountsObject: CertificateNameFlags = [.subjectAltRequireDirectoryGUID, .subjectAltRequireDomainDNS]
+        if path.subjectFromDirectory, !path.nameFlags.intersection(fromTheAccountsObject).isEmpty, requester.dn.isEmpty {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "template \(path.template.name) needs objectGUID (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) was not read from the directory",
+                    "template \(path.template.name) needs objectGUID or the domain's names (name flags \(path.template.nameFlags.hex)) but \(requester.samAccountName) was not read from the directory",
                 evidence: evidence())
         }
         let judged = Self.checks.map { ($0.attribute, $0.verdict(requester, path)) }.filter { $0.1 != .skipped }

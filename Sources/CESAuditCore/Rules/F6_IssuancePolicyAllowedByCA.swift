@@ -3,8 +3,8 @@ import Foundation
 
 /// CES-F6: a CA certificate with a certificatePolicies extension that lacks anyPolicy restricts the issuance
 /// policies valid below it (RFC 5280 policy processing), so a template asserting another policy makes the CA
-/// return CERT_E_INVALID_POLICY. AD holds only the issuing CA's certificate (`cACertificate`): parent CAs
-/// are not checked, and the messages say so.
+/// return CERT_E_INVALID_POLICY. Every CA certificate of the chain counts (KB2962991), the issuing CA's and
+/// those above it up to the root, as published in AD (`TemplatePath.caChain(in:)`).
 public struct F6IssuancePolicyAllowedByCA: TemplateRule {
     public static let id = "CES-F6"
     public init() {}
@@ -17,42 +17,55 @@ public struct F6IssuancePolicyAllowedByCA: TemplateRule {
                 Self.id, .skipped, path: path, message: "template \(path.template.name) asserts no issuance policy",
                 evidence: evidence)
         }
-        let certificate: CACertificate
-        switch path.issuingCACertificate {
+        let chain: CACertificateChain
+        switch path.caChain(in: context) {
         case .failure(let reason):
             return context.finding(Self.id, .unknown, path: path, message: reason.message, evidence: evidence)
-        case .success(let decoded):
-            certificate = decoded
+        case .success(let built):
+            chain = built
         }
+        let issuing = chain.certificates[0]
+        if let policies = issuing.certificatePolicies {
+            evidence["caCertificatePolicies"] = .list(policies.map { .string($0) })
+        }
+        evidence["caChain"] = .list(chain.certificates.map { .string($0.subject) })
         let template = path.template.name
+        var problems: [String] = []
+        var permits: [String] = []
+        for (index, certificate) in chain.certificates.enumerated() {
+            let role = CACertificateChain.role(index, of: chain, ca: path.ca.name)
+            guard let policies = certificate.certificatePolicies else {
+                permits.append("\(role) has no certificatePolicies extension")
+                continue
+            }
+            if policies.contains(PolicyOID.anyPolicy) {
+                permits.append("\(role) asserts anyPolicy (2.5.29.32.0)")
+                continue
+            }
+            permits.append("\(role) lists \(policies.joined(separator: ", "))")
+            let disallowed = certificate.disallowedIssuancePolicies(requested)
+            if !disallowed.isEmpty {
+                problems.append(
+                    "template \(template) asserts issuance \(policyPhrase("policy", "policies", disallowed)), which the certificate policies of the \(role) (\(policies.joined(separator: ", "))) do not include"
+                )
+            }
+        }
+        if !problems.isEmpty {
+            return context.finding(
+                Self.id, .fail, path: path, message: problems.joined(separator: "; "), evidence: evidence)
+        }
         let asserted = "issuance " + policyPhrase("policy", "policies", requested)
-        guard let policies = certificate.certificatePolicies else {
+        if let incomplete = chain.incomplete {
             return context.finding(
-                Self.id, .pass, path: path,
+                Self.id, .unknown, path: path,
                 message:
-                    "the CA certificate of \(path.ca.name) (\(certificate.subject)) has no certificatePolicies extension, so it does not restrict template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
-                evidence: evidence)
-        }
-        evidence["caCertificatePolicies"] = .list(policies.map { .string($0) })
-        if policies.contains(PolicyOID.anyPolicy) {
-            return context.finding(
-                Self.id, .pass, path: path,
-                message:
-                    "the CA certificate of \(path.ca.name) (\(certificate.subject)) asserts anyPolicy (2.5.29.32.0), so template \(template)'s \(asserted) is permitted; \(CACertificateProblem.parentsNotChecked)",
-                evidence: evidence)
-        }
-        let disallowed = certificate.disallowedIssuancePolicies(requested)
-        guard disallowed.isEmpty else {
-            return context.finding(
-                Self.id, .fail, path: path,
-                message:
-                    "template \(template) asserts issuance \(policyPhrase("policy", "policies", disallowed)), which the CA certificate's policies (\(policies.joined(separator: ", "))) do not include (CA certificate of \(path.ca.name): \(certificate.subject)); \(CACertificateProblem.parentsNotChecked)",
+                    "template \(template)'s \(asserted) is permitted as far as the chain is known (\(permits.joined(separator: "; "))), but \(incomplete): the CAs above it cannot be checked",
                 evidence: evidence)
         }
         return context.finding(
             Self.id, .pass, path: path,
             message:
-                "the CA certificate's policies (\(policies.joined(separator: ", "))) include template \(template)'s \(asserted); \(CACertificateProblem.parentsNotChecked)",
+                "every CA certificate of the chain permits template \(template)'s \(asserted): \(permits.joined(separator: "; "))",
             evidence: evidence)
     }
 }
@@ -60,8 +73,14 @@ public struct F6IssuancePolicyAllowedByCA: TemplateRule {
 /// Why the issuing CA certificate cannot be judged (CES-F6, CES-F6b): the reason is the `unknown` message.
 struct CACertificateProblem: Error {
     let message: String
+}
 
-    static let parentsNotChecked = "parent CAs not checked (only the issuing CA certificate is in AD)"
+extension CACertificateChain {
+    /// "CA certificate of corp-CA01 (CN=…)" for the issuing CA, "parent CA certificate CN=…" above it.
+    static func role(_ index: Int, of chain: CACertificateChain, ca: String) -> String {
+        let subject = chain.certificates[index].subject
+        return index == 0 ? "CA certificate of \(ca) (\(subject))" : "parent CA certificate \(subject)"
+    }
 }
 
 extension TemplatePath {
@@ -77,6 +96,26 @@ extension TemplatePath {
             return .failure(
                 CACertificateProblem(message: "the cACertificate of \(ca.name) cannot be decoded: \(error)"))
         }
+    }
+
+    /// The issuing CA's certificate and those above it up to a self-signed root, from the CA certificates in AD
+    /// (`CN=Certification Authorities` and `CN=AIA`, `DirectorySnapshot.caCertificates`); certificates there that
+    /// do not decode cannot be links. The chain says why it stops short of a root.
+    func caChain(in context: RuleContext) -> Result<CACertificateChain, CACertificateProblem> {
+        let issuing: CACertificate
+        switch issuingCACertificate {
+        case .failure(let problem): return .failure(problem)
+        case .success(let certificate): issuing = certificate
+        }
+        let published = context.snapshot.caCertificates
+        let candidates = (published?.value ?? []).compactMap { try? CACertificateCache.certificate($0) }
+        var chain = CACertificateChain(issuing: issuing, candidates: candidates)
+        if chain.incomplete != nil, published?.value == nil {
+            chain.incomplete =
+                published?.missingReason
+                ?? "the CA certificates in AD (CN=Certification Authorities, CN=AIA) were not read"
+        }
+        return .success(chain)
     }
 }
 

@@ -3,8 +3,8 @@ import Foundation
 
 /// CES-F6b: a CA certificate with an EKU (2.5.29.37) or application-policies (1.3.6.1.4.1.311.21.10) list
 /// without anyExtendedKeyUsage restricts the EKUs of what it issues; a template asking for another one makes
-/// the CA return CERT_E_INVALID_POLICY (KB2962991 for EKU; application policies by analogy). Only the issuing
-/// CA certificate is in AD, so parent CAs are not checked.
+/// the CA return CERT_E_INVALID_POLICY (KB2962991 for EKU; application policies by analogy). Every CA
+/// certificate of the chain in AD counts, as for CES-F6.
 public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
     public static let id = "CES-F6b"
     public init() {}
@@ -24,56 +24,66 @@ public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
                 Self.id, .skipped, path: path, message: "template \(template) asserts no EKU or application policy",
                 evidence: evidence)
         }
-        let certificate: CACertificate
-        switch path.issuingCACertificate {
+        let chain: CACertificateChain
+        switch path.caChain(in: context) {
         case .failure(let reason):
             return context.finding(Self.id, .unknown, path: path, message: reason.message, evidence: evidence)
-        case .success(let decoded):
-            certificate = decoded
+        case .success(let built):
+            chain = built
         }
-        let lists: [(name: String, isPlural: Bool, oids: [String]?)] = [
-            ("EKU list", false, certificate.extendedKeyUsages),
-            ("application policies", true, certificate.applicationPolicies),
-        ]
-        if let ekus = certificate.extendedKeyUsages {
+        let issuing = chain.certificates[0]
+        if let ekus = issuing.extendedKeyUsages {
             evidence["caExtendedKeyUsages"] = .list(ekus.map { .string($0) })
         }
-        if let policies = certificate.applicationPolicies {
+        if let policies = issuing.applicationPolicies {
             evidence["caApplicationPolicies"] = .list(policies.map { .string($0) })
         }
+        evidence["caChain"] = .list(chain.certificates.map { .string($0.subject) })
         var restrictions: [String] = []
         var problems: [String] = []
-        for (name, isPlural, oids) in lists {
-            guard let oids else { continue }
-            if oids.contains(PolicyOID.anyExtendedKeyUsage) {
+        for (index, certificate) in chain.certificates.enumerated() {
+            let role = CACertificateChain.role(index, of: chain, ca: path.ca.name)
+            let lists: [(name: String, isPlural: Bool, oids: [String]?)] = [
+                ("EKU list", false, certificate.extendedKeyUsages),
+                ("application policies", true, certificate.applicationPolicies),
+            ]
+            var restricted = false
+            for (name, isPlural, oids) in lists {
+                guard let oids else { continue }
+                restricted = true
+                if oids.contains(PolicyOID.anyExtendedKeyUsage) {
+                    restrictions.append(
+                        "the \(name) of the \(role) (\(oids.joined(separator: ", "))) \(isPlural ? "include" : "includes") anyExtendedKeyUsage"
+                    )
+                    continue
+                }
                 restrictions.append(
-                    "its \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "include" : "includes") anyExtendedKeyUsage"
-                )
-                continue
+                    "the \(name) of the \(role) \(isPlural ? "are" : "is") \(oids.joined(separator: ", "))")
+                let missing = requested.filter { !oids.contains($0) }
+                if !missing.isEmpty {
+                    problems.append(
+                        "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", missing)), which the \(name) of the \(role) (\(oids.joined(separator: ", "))) \(isPlural ? "do" : "does") not include"
+                    )
+                }
             }
-            restrictions.append("its \(name) \(isPlural ? "are" : "is") \(oids.joined(separator: ", "))")
-            let missing = requested.filter { !oids.contains($0) }
-            if !missing.isEmpty {
-                problems.append(
-                    "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", missing)), which the CA certificate's \(name) (\(oids.joined(separator: ", "))) \(isPlural ? "do" : "does") not include"
-                )
-            }
+            if !restricted { restrictions.append("the \(role) has no EKU or application-policies extension") }
         }
-        let subject = "CA certificate of \(path.ca.name): \(certificate.subject)"
         if !problems.isEmpty {
             return context.finding(
-                Self.id, .fail, path: path,
-                message: problems.joined(separator: "; ") + " (\(subject)); \(CACertificateProblem.parentsNotChecked)",
+                Self.id, .fail, path: path, message: problems.joined(separator: "; "), evidence: evidence)
+        }
+        let asserted = policyPhrase("EKU/application policy", "EKUs/application policies", requested)
+        if let incomplete = chain.incomplete {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "template \(template) asserts \(asserted), permitted as far as the chain is known (\(restrictions.joined(separator: "; "))), but \(incomplete): the CAs above it cannot be checked",
                 evidence: evidence)
         }
-        let why =
-            restrictions.isEmpty
-            ? "the CA certificate has no EKU or application-policies extension"
-            : "the CA certificate permits them: " + restrictions.joined(separator: "; ")
         return context.finding(
             Self.id, .pass, path: path,
             message:
-                "template \(template) asserts \(policyPhrase("EKU/application policy", "EKUs/application policies", requested)); \(why) (\(subject)); \(CACertificateProblem.parentsNotChecked)",
+                "template \(template) asserts \(asserted); every CA certificate of the chain permits them: \(restrictions.joined(separator: "; "))",
             evidence: evidence)
     }
 }

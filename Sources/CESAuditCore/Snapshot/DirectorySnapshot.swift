@@ -45,6 +45,12 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     /// CA and CES host names (lower-cased) → DN of the computer account holding HOST/<name> or with that
     /// dNSHostName (CES-C1 compares computers, not names); nil in snapshots saved before.
     public var hostComputers: Collected<[String: String]>? = nil
+    /// CES host names → the forest's `HTTP/<host>` holders from the global catalog (CES-C8), saved by
+    /// `ces-audit snapshot`; nil in snapshots saved before.
+    public var forestHTTPSPNHolders: [String: Collected<[String]>]? = nil
+    /// The cACertificate values of `CN=Certification Authorities` and `CN=AIA` (root and intermediate CAs), from
+    /// which CES-F6/F6b build each issuing CA's chain; nil in snapshots saved before.
+    public var caCertificates: Collected<[Data]>? = nil
 }
 
 extension DirectorySnapshot {
@@ -63,6 +69,9 @@ extension DirectorySnapshot {
         allEnabledAccounts = try container.decodeIfPresent(Bool.self, forKey: .allEnabledAccounts)
         groupReadSample = try container.decodeIfPresent(GroupReadSample.self, forKey: .groupReadSample)
         hostComputers = try container.decodeIfPresent(Collected<[String: String]>.self, forKey: .hostComputers)
+        forestHTTPSPNHolders = try container.decodeIfPresent(
+            [String: Collected<[String]>].self, forKey: .forestHTTPSPNHolders)
+        caCertificates = try container.decodeIfPresent(Collected<[Data]>.self, forKey: .caCertificates)
     }
 }
 

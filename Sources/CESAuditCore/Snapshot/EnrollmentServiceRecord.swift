@@ -111,7 +111,9 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
                         "CES host \(host) (\(cesComputer)) and CA host \(caHost) (\(caComputer)) are different computer accounts"
                 )
             }
-            let unresolved = "by host name: no computer account holds HOST/ of both names"
+            // DNS is not asked: an alias known only to DNS (CNAME, load balancer) is a different name here.
+            let unresolved =
+                "by host name: no computer account holds HOST/ of both names, and DNS aliases (CNAME) are not resolved"
             return host == caHost
                 ? DelegationDecision(required: false, basis: "CES host = CA host \(host) (\(unresolved))")
                 : DelegationDecision(required: true, basis: "CES host \(host) ≠ CA host \(caHost) (\(unresolved))")
