@@ -89,6 +89,8 @@ struct JobRunner {
     var history: HistoryOptions? = nil
     /// `--collect`: the hosts this job reads.
     var collectionScope: CollectionScope = .everyHost
+    /// `scan --all`: the text report lists every finding instead of the fix list.
+    var listsEveryFinding = false
 
     let startedAt = Date()
 
@@ -169,7 +171,8 @@ struct JobRunner {
         // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
-        try publish(report, options.effectiveFormat.reporter(useColor: useColor), catalogue, options)
+        let reporter = options.effectiveFormat.reporter(useColor: useColor, listsEveryFinding: listsEveryFinding)
+        try publish(report, reporter, catalogue, options)
         Foundation.exit(report.exitStatus)
     }
 

@@ -17,10 +17,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`).
-    public func reporter(useColor: Bool = false) -> any Reporter {
+    /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
+    /// `listsEveryFinding` (`scan --all`).
+    public func reporter(useColor: Bool = false, listsEveryFinding: Bool = false) -> any Reporter {
         switch self {
-        case .text: TextReporter(useColor: useColor)
+        case .text: TextReporter(useColor: useColor, listsEveryFinding: listsEveryFinding)
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
         case .junit: JUnitReporter()

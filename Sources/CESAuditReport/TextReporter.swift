@@ -2,6 +2,7 @@ import CESAuditCore
 import Foundation
 
 /// The report for people: findings grouped by subject, remediation under each fail and warn, a summary at the end.
+/// A `scan` shows its fix list instead of the findings, unless every finding is asked for.
 public struct TextReporter: Reporter {
     /// `text`.
     public static let format = OutputFormat.text
@@ -9,9 +10,14 @@ public struct TextReporter: Reporter {
     /// ANSI colour for the status words; only for a terminal (the CLI passes `isatty(stdout)`).
     public var useColor: Bool
 
+    /// `scan --all`: every listed finding grouped by subject, as `user` and `server` list them, instead of the fix
+    /// list.
+    public var listsEveryFinding: Bool
+
     /// Creates the reporter; colour is off unless asked for.
-    public init(useColor: Bool = false) {
+    public init(useColor: Bool = false, listsEveryFinding: Bool = false) {
         self.useColor = useColor
+        self.listsEveryFinding = listsEveryFinding
     }
 
     // Every value interpolated below goes through `printable` (ReportHelpers.swift): AD data must not reach the
@@ -38,6 +44,14 @@ public struct TextReporter: Reporter {
             }
         }
 
+        if let fixes = report.fixes, !listsEveryFinding {
+            for text in fixListLines(fixes, listed: report.findings.count) { try line(text) }
+            try writeChanges(report, line)
+            try line("")
+            try line(summaryLine(report, listedPasses: 0))
+            return
+        }
+
         let groups = SubjectRuns(report.findings)
         var reader = report.findings.reader()
         var group: Int32 = -1
@@ -56,6 +70,14 @@ public struct TextReporter: Reporter {
             }
         }
 
+        try writeChanges(report, line)
+
+        try line("")
+        try line(summaryLine(report, listedPasses: groups.passes))
+    }
+
+    /// The "Since the previous run" block of `scan --history`.
+    private func writeChanges(_ report: AuditReport, _ line: (String) throws -> Void) throws {
         if let changes = report.changes {
             try line("")
             var text = "Since the previous run"
@@ -69,9 +91,47 @@ public struct TextReporter: Reporter {
             for identity in changes.new { try line("  + \(describe(identity))") }
             for identity in changes.resolved { try line("  - \(describe(identity))") }
         }
+    }
 
-        try line("")
-        try line(summaryLine(report, listedPasses: groups.passes))
+    /// The fix list: one entry per group, first to fix first, numbered — what it is, where, how many findings and
+    /// accounts, a few of them by name, the first one's message and its fix.
+    private func fixListLines(_ fixes: [FixGroup], listed: Int) -> [String] {
+        let noun = fixes.count == 1 ? "fix" : "fixes"
+        var lines = [
+            "",
+            bold("Fix list: \(fixes.count) \(noun) for \(listed) listed findings, first to fix first (--all lists every finding)"),
+        ]
+        let indent = "               "
+        for (index, group) in fixes.enumerated() {
+            let number = "\(index + 1).".padding(toLength: 4, withPad: " ", startingAt: 0)
+            let word = group.status.rawValue.uppercased()
+            let padded = word + String(repeating: " ", count: max(0, 7 - word.utf8.count))
+            lines.append(
+                "  \(number) \(colour(padded, for: group.status))  \(group.ruleId.printableLine)  \(group.title.printableLine)")
+            var scope = "\(Self.describe(group.target)): \(group.count) finding\(group.count == 1 ? "" : "s")"
+            if group.accounts > 0 { scope += ", affects \(group.accounts) account\(group.accounts == 1 ? "" : "s")" }
+            if group.open < group.count { scope += " (\(group.count - group.open) waived)" }
+            lines.append(indent + scope)
+            let more = group.count > group.examples.count ? ", …" : ""
+            lines.append(indent + "e.g. " + group.examples.map(\.printableLine).joined(separator: "; ") + more)
+            lines += indented(group.message, by: indent)
+            if group.status == .fail || group.status == .warn, let remediation = group.remediation {
+                lines.append(indent + "fix:")
+                lines += indented(remediation, by: indent + "  ")
+            }
+        }
+        return lines
+    }
+
+    /// `CES principal svc-ces`, `template User`, `CA corp-CA01`, `each account`.
+    static func describe(_ target: FixTarget) -> String {
+        switch target.kind {
+        case .principal: "CES principal \(target.name.printableLine)"
+        case .template: "template \(target.name.printableLine)"
+        case .ca: "CA \(target.name.printableLine)"
+        case .accounts: "each account"
+        case .subject: target.name.printableLine
+        }
     }
 
     /// Where each subject's findings are, for printing them grouped by subject (kind, name, DN) in order of first

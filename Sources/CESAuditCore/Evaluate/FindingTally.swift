@@ -19,6 +19,8 @@ public struct FindingTally: Sendable {
     private let spool: FindingList.Builder
     /// List passes and skipped findings too.
     public let listsEverything: Bool
+    /// `scan`: the fix list, grouped as findings are listed (`Finding.fixGroup`); nil: no fix list.
+    public var fixes: FixListBuilder?
 
     public init(listsEverything: Bool) {
         self.init(listsEverything: listsEverything, spool: FindingList.Builder())
@@ -39,8 +41,8 @@ public struct FindingTally: Sendable {
     public var listed: [Finding] { Array(findings) }
 
     /// Counts `findings` and spools the ones to list; `renderings`, when given, has one per finding to list, in order
-    /// (`FindingRendering`), made at `level`.
-    public mutating func add(_ findings: [Finding], renderings: [[UInt8]] = [], level: UInt8 = 0) {
+    /// (`FindingRendering`), made at `level`. `ca`: the CA the findings were judged on, for the fix list.
+    public mutating func add(_ findings: [Finding], renderings: [[UInt8]] = [], level: UInt8 = 0, ca: String? = nil) {
         var rendered = renderings.makeIterator()
         for finding in findings {
             summary[finding.status] += 1
@@ -49,6 +51,7 @@ public struct FindingTally: Sendable {
             }
             note(finding.subject)
             if listsEverything || (finding.status != .pass && finding.status != .skipped) {
+                fixes?.add(finding, ca: ca)
                 if let rendering = rendered.next() {
                     spool.append(finding, rendering: rendering, level: level)
                 } else {
@@ -82,14 +85,20 @@ public struct FindingTally: Sendable {
         if !principals.contains(principal) { principals.append(principal) }
     }
 
+    /// The accounts that may enroll through each CA (`scan`), for the fix list's count of accounts behind a
+    /// principal's, template's or CA's own finding.
+    public var requestersByCA: [String: Int] = [:]
+
     /// The report of a finished run; its findings are the ones listed up to now.
     public func report(
         command: String, target: String?, startedAt: Date, finishedAt: Date = Date(), version: String
     ) -> AuditReport {
-        AuditReport(
+        var report = AuditReport(
             tool: .init(version: version), command: command, startedAt: startedAt,
             durationMs: max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())), summary: summary,
             findings: findings, target: target, subjectsScanned: subjects.count,
             principals: principals.isEmpty ? nil : principals, open: open)
+        report.fixes = fixes?.groups(requestersByCA: requestersByCA)
+        return report
     }
 }

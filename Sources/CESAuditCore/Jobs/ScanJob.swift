@@ -37,6 +37,7 @@ public struct ScanJob: Sendable {
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
         var tally = FindingTally(listsEverything: includePassed)
+        tally.fixes = FixListBuilder()
         var resolver = PathResolver(source: source)
         try await resolver.prefetch(cas.flatMap { ca in ca.endpoints.map { (ca, $0) } })
 
@@ -47,11 +48,13 @@ public struct ScanJob: Sendable {
                 let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
                 evaluator.context.noteRenewalModel(path)
                 tally.note(PrincipalNote(path))
-                tally.add(evaluator.infrastructureFindings(path, templates: templates))
+                tally.add(
+                    Self.grouped(evaluator.infrastructureFindings(path, templates: templates), ca: ca), ca: ca.name)
                 let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
-                tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
+                tally.add(
+                    Self.grouped(evaluator.endpointProbeFindings(for: path, probe: endpointState), ca: ca), ca: ca.name)
             }
-            tally.add(evaluator.templateFindings(ca: ca, templates: templates))
+            tally.add(Self.grouped(evaluator.templateFindings(ca: ca, templates: templates), ca: ca), ca: ca.name)
         }
 
         // Only CAs reachable through CES matter for requesters.
@@ -77,9 +80,20 @@ public struct ScanJob: Sendable {
                     elapsed: Date().timeIntervalSince(started)))
         }
         for (target, count) in zip(targets, requestersPerTarget) where count > 0 {
-            tally.add(Self.requesterIndependentFindings(target, requesters: count, evaluator: evaluator))
+            tally.requestersByCA[target.ca.name] = count
+            let findings = Self.requesterIndependentFindings(target, requesters: count, evaluator: evaluator)
+            tally.add(Self.grouped(findings, ca: target.ca), ca: target.ca.name)
         }
         return tally
+    }
+
+    /// `findings`, judged on `ca`, each in its fix-list group.
+    static func grouped(_ findings: [Finding], ca: EnrollmentServiceRecord) -> [Finding] {
+        findings.map { finding in
+            var grouped = finding
+            grouped.assignFixGroup(ca: ca.name)
+            return grouped
+        }
     }
 
     /// A CA with CES endpoints as requesters meet it: its published templates, and per endpoint the verdicts the path
@@ -144,6 +158,7 @@ public struct ScanJob: Sendable {
             }
             guard !templates.isEmpty else { continue }
             var judged = judgement ?? Judgement()
+            let firstOfTarget = judged.listed.count
             if judgement == nil {
                 for finding in evaluator.accountFindings(account, ca: target.ca) { judged.add(finding, in: context) }
             }
@@ -160,6 +175,7 @@ public struct ScanJob: Sendable {
                     }
                 }
             }
+            for index in firstOfTarget..<judged.listed.count { judged.listed[index].assignFixGroup(ca: target.ca.name) }
             judgement = judged
         }
         return judgement

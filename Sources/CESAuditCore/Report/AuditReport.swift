@@ -110,6 +110,9 @@ public struct AuditReport: Sendable, Codable, Equatable {
     public var changes: Changes?
     /// True when manual checks count against the exit status (site policy `countManualChecks`, `--strict-manual`).
     public var countsManualChecks: Bool?
+    /// `scan`: the fix list, the listed findings to fix grouped by what one fix changes (`FixGroup`), first to fix
+    /// first. Each grouped finding names its group (`Finding.fixGroup`).
+    public var fixes: [FixGroup]?
 
     public init(
         tool: Tool, command: String, startedAt: Date, durationMs: Int, summary: Summary, findings: FindingList,
