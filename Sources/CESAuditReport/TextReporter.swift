@@ -33,6 +33,12 @@ public struct TextReporter: Reporter {
         header += " at \(report.startedAt.iso8601UTC) (\(report.durationMs) ms)"
         try line(bold(header))
 
+        // A scan's fix list comes first: what to fix first is the question a scan answers.
+        let fixes = listsEveryFinding ? nil : report.fixes
+        if let fixes {
+            for text in fixListLines(fixes, listed: report.findings.count) { try line(text) }
+        }
+
         if let principals = report.principals, !principals.isEmpty {
             try line("")
             try line(bold("CES principals"))
@@ -44,8 +50,7 @@ public struct TextReporter: Reporter {
             }
         }
 
-        if let fixes = report.fixes, !listsEveryFinding {
-            for text in fixListLines(fixes, listed: report.findings.count) { try line(text) }
+        if fixes != nil {
             try writeChanges(report, line)
             try line("")
             try line(summaryLine(report, listedPasses: 0))

@@ -78,7 +78,7 @@ import Testing
         builder.add(waived, ca: nil)
         builder.add(Self.grouped(Self.finding("CES-A1", .pass, kind: .user, name: "user1")), ca: nil)
 
-        let groups = builder.groups(requestersByCA: [:])
+        let groups = builder.groups()
         #expect(groups.count == 1, "a pass is not grouped")
         let group = groups[0]
         #expect(group.id == "CES-F1/fail/template/User")
@@ -90,7 +90,7 @@ import Testing
         #expect(group.remediation == "fix for user1")
     }
 
-    @Test func aPrincipalsFindingsAffectTheAccountsThatEnrollThroughItsCA() {
+    @Test func aPrincipalsOrTemplatesFindingsAffectTheAccountsThatEnrollThroughIt() {
         var builder = FixListBuilder()
         builder.add(Self.grouped(Self.finding("CES-C2", kind: .servicePrincipal, name: "svc-ces")), ca: "corp-CA01")
         builder.add(Self.grouped(Self.finding("CES-C2", kind: .servicePrincipal, name: "svc-ces")), ca: "corp-CA02")
@@ -98,9 +98,16 @@ import Testing
             Self.grouped(
                 Self.finding("CES-B1", .unknown, kind: .ca, name: "corp-CA01", evidence: ["requesterCount": .integer(40)]),
                 ca: "corp-CA01"), ca: "corp-CA01")
-        let groups = builder.groups(requestersByCA: ["corp-CA01": 100, "corp-CA02": 20])
+        // A template's own finding: the accounts that may enroll that template on the CA, not all of the CA's.
+        builder.add(
+            Self.grouped(
+                Self.finding("CES-F6", kind: .template, name: "Web", evidence: ["ca": .string("corp-CA01")]), ca: nil),
+            ca: nil)
+        let groups = builder.groups(
+            reach: FixReach(byCA: ["corp-CA01": 100, "corp-CA02": 20], byTemplate: ["corp-CA01": ["Web": 7]]))
         #expect(groups.first { $0.ruleId == "CES-C2" }?.accounts == 120)
         #expect(groups.first { $0.ruleId == "CES-B1" }?.accounts == 40)
+        #expect(groups.first { $0.ruleId == "CES-F6" }?.accounts == 7)
     }
 
     @Test func failsComeFirstThenTheMostAccounts() {
@@ -119,7 +126,7 @@ import Testing
         add("CES-F1", .fail, accounts: 9, template: "C")
         add("CES-B2", .unknown, accounts: 30, template: "D")
         builder.add(Self.grouped(Self.finding("CES-G1", .manual, kind: .servicePrincipal, name: "svc")), ca: nil)
-        let order = builder.groups(requestersByCA: [:]).map(\.id)
+        let order = builder.groups().map(\.id)
         #expect(
             order == [
                 "CES-F1/fail/template/C", "CES-F1/fail/template/B", "CES-B2/unknown/template/D",

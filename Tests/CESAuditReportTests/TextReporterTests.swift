@@ -53,7 +53,7 @@ import Testing
         var report = Fixtures.report(listing: [])
         report.summary.fail = 40
         report.findings = FindingList(findings)
-        report.fixes = builder.groups(requestersByCA: [:])
+        report.fixes = builder.groups()
 
         let grouped = try text(report)
         let lines = grouped.split(separator: "\n").map(String.init)

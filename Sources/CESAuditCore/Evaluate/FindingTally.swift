@@ -85,9 +85,9 @@ public struct FindingTally: Sendable {
         if !principals.contains(principal) { principals.append(principal) }
     }
 
-    /// The accounts that may enroll through each CA (`scan`), for the fix list's count of accounts behind a
-    /// principal's, template's or CA's own finding.
-    public var requestersByCA: [String: Int] = [:]
+    /// The accounts that may enroll through each CA and template (`scan`), for the fix list's count of accounts
+    /// behind a principal's, template's or CA's own finding.
+    public var reach = FixReach()
 
     /// The report of a finished run; its findings are the ones listed up to now.
     public func report(
@@ -98,7 +98,7 @@ public struct FindingTally: Sendable {
             durationMs: max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())), summary: summary,
             findings: findings, target: target, subjectsScanned: subjects.count,
             principals: principals.isEmpty ? nil : principals, open: open)
-        report.fixes = fixes?.groups(requestersByCA: requestersByCA)
+        report.fixes = fixes?.groups(reach: reach)
         return report
     }
 }

@@ -62,6 +62,7 @@ public struct ScanJob: Sendable {
             RequesterTarget(ca: ca, templates: ca.publishedTemplates(in: records), evaluator: evaluator)
         }
         var requestersPerTarget = [Int](repeating: 0, count: targets.count)
+        var requestersPerTemplate = targets.map { [Int](repeating: 0, count: $0.templates.count) }
         var accountsRead = 0
         var requesters = 0
         try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
@@ -70,7 +71,10 @@ public struct ScanJob: Sendable {
                 accountsRead += 1
                 guard let judged else { return }
                 requesters += 1
-                for index in judged.targets { requestersPerTarget[index] += 1 }
+                for (index, templates) in zip(judged.targets, judged.templates) {
+                    requestersPerTarget[index] += 1
+                    for template in templates { requestersPerTemplate[index][template] += 1 }
+                }
                 tally.count(judged.counted, about: RuleContext.subject(account))
                 tally.add(judged.listed, renderings: judged.renderings, level: rendering?.level ?? 0)
             }
@@ -79,8 +83,13 @@ public struct ScanJob: Sendable {
                     phase: "accounts", accountsRead: accountsRead, requesters: requesters,
                     elapsed: Date().timeIntervalSince(started)))
         }
+        for (index, target) in targets.enumerated() {
+            tally.reach.byCA[target.ca.name, default: 0] += requestersPerTarget[index]
+            for (template, count) in zip(target.templates, requestersPerTemplate[index]) {
+                tally.reach.byTemplate[target.ca.name, default: [:]][template.name, default: 0] += count
+            }
+        }
         for (target, count) in zip(targets, requestersPerTarget) where count > 0 {
-            tally.requestersByCA[target.ca.name] = count
             let findings = Self.requesterIndependentFindings(target, requesters: count, evaluator: evaluator)
             tally.add(Self.grouped(findings, ca: target.ca), ca: target.ca.name)
         }
@@ -135,6 +144,8 @@ public struct ScanJob: Sendable {
         var counted = AuditReport.Summary()
         /// The targets (indices) the account may enroll through.
         var targets: [Int] = []
+        /// Per target, the templates (indices) the account may enroll there.
+        var templates: [[Int]] = []
         /// `listed` rendered (`ScanJob.rendering`), one per finding; empty without a rendering.
         var renderings: [[UInt8]] = []
 
@@ -163,6 +174,7 @@ public struct ScanJob: Sendable {
                 for finding in evaluator.accountFindings(account, ca: target.ca) { judged.add(finding, in: context) }
             }
             judged.targets.append(index)
+            judged.templates.append(templates)
             judgeEndpoints(account, target, evaluator: evaluator, into: &judged)
             // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
             for template in templates where judgedTemplates.insert(target.templates[template].dn).inserted {

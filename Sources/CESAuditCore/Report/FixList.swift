@@ -121,6 +121,24 @@ extension Finding {
     }
 }
 
+/// How many accounts may enroll through each CA, and each template on it (`scan`): the accounts behind a
+/// principal's, CA's or template's own finding.
+public struct FixReach: Sendable, Equatable {
+    public var byCA: [String: Int] = [:]
+    /// Keyed by CA name, then template name.
+    public var byTemplate: [String: [String: Int]] = [:]
+
+    public init(byCA: [String: Int] = [:], byTemplate: [String: [String: Int]] = [:]) {
+        self.byCA = byCA
+        self.byTemplate = byTemplate
+    }
+
+    /// The accounts `target` concerns on `ca`: those that may enroll the template there, else through the CA.
+    func accounts(_ target: FixTarget, on ca: String) -> Int {
+        target.kind == .template ? byTemplate[ca]?[target.name] ?? 0 : byCA[ca] ?? 0
+    }
+}
+
 /// Builds the fix list from the findings as they are listed, in memory bounded by the number of groups — rules ×
 /// principals, templates and CAs, never accounts: per group only counters, the CAs concerned and
 /// `FixGroup.exampleLimit` examples.
@@ -168,12 +186,12 @@ public struct FixListBuilder: Sendable {
         entries[id] = entry
     }
 
-    /// The groups in fix-list order (`FixGroup.precedes`). `requestersByCA`: the accounts that may enroll through
-    /// each CA, for the groups whose findings name no requester.
-    public func groups(requestersByCA: [String: Int]) -> [FixGroup] {
+    /// The groups in fix-list order (`FixGroup.precedes`). `reach`: the accounts behind the groups whose findings
+    /// name no requester.
+    public func groups(reach: FixReach = FixReach()) -> [FixGroup] {
         entries.values.map { entry in
             var group = entry.group
-            let reach = entry.cas.reduce(0) { $0 + (requestersByCA[$1] ?? 0) }
+            let reach = entry.cas.reduce(0) { $0 + reach.accounts(group.target, on: $1) }
             group.accounts = max(entry.requesters, reach)
             return group
         }.sorted(by: FixGroup.precedes)
