@@ -175,7 +175,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Text: list every finding, grouped by subject, instead of the fix list (the findings grouped by what one fix changes). JSON, SARIF and JUnit always list every finding with its group."
+            "Text: list every finding, grouped by subject, instead of the fix list (the findings grouped by what one fix changes; --include-passed implies --all). JSON, SARIF and JUnit always list every finding with its group."
     )
     var all = false
 
@@ -201,7 +201,8 @@ struct ScanCommand: AsyncParsableCommand {
         let progress = ScanProgressLine.make()
         var runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
-        runner.listsEveryFinding = all
+        // Passes asked for are passes to read: the fix list has none.
+        runner.listsEveryFinding = all || includePassed
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.endpointProber = endpointProbe.prober(connection: connection, file: file)

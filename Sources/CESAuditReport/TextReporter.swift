@@ -36,7 +36,7 @@ public struct TextReporter: Reporter {
         // A scan's fix list comes first: what to fix first is the question a scan answers.
         let fixes = listsEveryFinding ? nil : report.fixes
         if let fixes {
-            for text in fixListLines(fixes, listed: report.findings.count) { try line(text) }
+            for text in fixListLines(fixes) { try line(text) }
         }
 
         if let principals = report.principals, !principals.isEmpty {
@@ -100,11 +100,13 @@ public struct TextReporter: Reporter {
 
     /// The fix list: one entry per group, first to fix first, numbered — what it is, where, how many findings and
     /// accounts, a few of them by name, the first one's message and its fix.
-    private func fixListLines(_ fixes: [FixGroup], listed: Int) -> [String] {
+    private func fixListLines(_ fixes: [FixGroup]) -> [String] {
+        guard !fixes.isEmpty else { return ["", bold("Fix list: nothing to fix")] }
         let noun = fixes.count == 1 ? "fix" : "fixes"
+        let findings = fixes.reduce(0) { $0 + $1.count }
         var lines = [
             "",
-            bold("Fix list: \(fixes.count) \(noun) for \(listed) listed findings, first to fix first (--all lists every finding)"),
+            bold("Fix list: \(fixes.count) \(noun) for \(findings) findings, first to fix first (--all lists every finding)"),
         ]
         let indent = "               "
         for (index, group) in fixes.enumerated() {

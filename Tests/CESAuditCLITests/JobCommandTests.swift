@@ -511,7 +511,7 @@ struct JobCommandTests {
 
         let text = try scan([])
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("Fix list: \(fixes.count) fixes for \(findings.count) listed findings") })
+        #expect(lines.contains { $0.hasPrefix("Fix list: \(fixes.count) fixes for \(findings.count) findings") })
         #expect(lines.contains("               template User: \(mailCount) findings, affects \(mailCount) accounts"))
         #expect(lines.contains { $0.hasPrefix("  1.   FAIL  ") }, "fails first")
         let examples = try #require(mail["examples"] as? [String])
@@ -519,6 +519,7 @@ struct JobCommandTests {
         #expect(lines.count < 1_000, "\(lines.count) lines for \(findings.count) findings")
         let all = try scan(["--all"])
         #expect(!all.contains("Fix list"))
+        #expect(!(try scan(["--include-passed"])).contains("Fix list"), "passes asked for are listed")
         #expect(all.components(separatedBy: "CES-F1  Template requires an e-mail").count - 1 == perGroup.filter {
             $0.key.hasPrefix("CES-F1/")
         }.values.reduce(0, +))

@@ -57,7 +57,7 @@ import Testing
 
         let grouped = try text(report)
         let lines = grouped.split(separator: "\n").map(String.init)
-        #expect(lines.contains("Fix list: 1 fix for 40 listed findings, first to fix first (--all lists every finding)"))
+        #expect(lines.contains("Fix list: 1 fix for 40 findings, first to fix first (--all lists every finding)"))
         #expect(lines.contains("  1.   FAIL     CES-F1  Template requires an e-mail address"))
         #expect(lines.contains("               template User: 40 findings, affects 40 accounts"))
         #expect(lines.contains("               e.g. bulk1 template User; bulk2 template User; bulk3 template User, …"))
@@ -71,6 +71,10 @@ import Testing
         #expect(!all.contains("Fix list"))
         #expect(all.contains("user bulk40"))
         #expect(all.components(separatedBy: "  FAIL     CES-F1").count - 1 == 40)
+
+        report.findings = []
+        report.fixes = []
+        #expect(try text(report).contains("Fix list: nothing to fix"))
     }
 
     /// Plain text passes as it is (the common case, not copied); every C0 control but tab and newline, DEL and every
