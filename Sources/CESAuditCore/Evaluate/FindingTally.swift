@@ -21,6 +21,9 @@ public struct FindingTally: Sendable {
     public let listsEverything: Bool
     /// `scan`: the fix list, grouped as findings are listed (`Finding.fixGroup`); nil: no fix list.
     public var fixes: FixListBuilder?
+    /// The accounts that may enroll through each CA and template (`scan`), for the fix list's count of accounts
+    /// behind a principal's, template's or CA's own finding.
+    public var reach = FixReach()
 
     public init(listsEverything: Bool) {
         self.init(listsEverything: listsEverything, spool: FindingList.Builder())
@@ -84,10 +87,6 @@ public struct FindingTally: Sendable {
     public mutating func note(_ principal: PrincipalNote) {
         if !principals.contains(principal) { principals.append(principal) }
     }
-
-    /// The accounts that may enroll through each CA and template (`scan`), for the fix list's count of accounts
-    /// behind a principal's, template's or CA's own finding.
-    public var reach = FixReach()
 
     /// The report of a finished run; its findings are the ones listed up to now.
     public func report(

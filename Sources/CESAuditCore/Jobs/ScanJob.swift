@@ -187,7 +187,9 @@ public struct ScanJob: Sendable {
                     }
                 }
             }
-            for index in firstOfTarget..<judged.listed.count { judged.listed[index].assignFixGroup(ca: target.ca.name) }
+            for position in firstOfTarget..<judged.listed.count {
+                judged.listed[position].assignFixGroup(ca: target.ca.name)
+            }
             judgement = judged
         }
         return judgement
