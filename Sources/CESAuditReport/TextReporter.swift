@@ -51,7 +51,7 @@ public struct TextReporter: Reporter {
         }
 
         if fixes != nil {
-            try writeChanges(report, line)
+            try writeChanges(report, line, limit: Self.changesShownWithFixList)
             try line("")
             try line(summaryLine(report, listedPasses: 0))
             return
@@ -81,8 +81,11 @@ public struct TextReporter: Reporter {
         try line(summaryLine(report, listedPasses: groups.passes))
     }
 
-    /// The "Since the previous run" block of `scan --history`.
-    private func writeChanges(_ report: AuditReport, _ line: (String) throws -> Void) throws {
+    /// New and resolved findings shown each under a fix list: a first run's are all of them.
+    static let changesShownWithFixList = 20
+
+    /// The "Since the previous run" block of `scan --history`; at most `limit` new and `limit` resolved findings.
+    private func writeChanges(_ report: AuditReport, _ line: (String) throws -> Void, limit: Int = .max) throws {
         if let changes = report.changes {
             try line("")
             var text = "Since the previous run"
@@ -93,8 +96,12 @@ public struct TextReporter: Reporter {
             }
             text += ": \(changes.new.count) new, \(changes.resolved.count) resolved, \(changes.stillOpen) still open"
             try line(bold(text))
-            for identity in changes.new { try line("  + \(describe(identity))") }
-            for identity in changes.resolved { try line("  - \(describe(identity))") }
+            for identity in changes.new.prefix(limit) { try line("  + \(describe(identity))") }
+            if changes.new.count > limit { try line("  + … \(changes.new.count - limit) more (--all lists them)") }
+            for identity in changes.resolved.prefix(limit) { try line("  - \(describe(identity))") }
+            if changes.resolved.count > limit {
+                try line("  - … \(changes.resolved.count - limit) more (--all lists them)")
+            }
         }
     }
 

@@ -72,6 +72,17 @@ import Testing
         #expect(all.contains("user bulk40"))
         #expect(all.components(separatedBy: "  FAIL     CES-F1").count - 1 == 40)
 
+        // A first run with --history has every finding new: the fix list shows a few.
+        report.changes = AuditReport.Changes(
+            previousRunAt: nil, new: findings.map(\.identity), resolved: [], stillOpen: 0)
+        let first = try text(report).split(separator: "\n").map(String.init)
+        #expect(first.filter { $0.hasPrefix("  + CES-F1") }.count == 20)
+        #expect(first.contains("  + … 20 more (--all lists them)"))
+        let everyChange = String(
+            decoding: try TextReporter(listsEveryFinding: true).render(report, catalogue: .embedded), as: UTF8.self)
+        #expect(everyChange.components(separatedBy: "  + CES-F1").count - 1 == 40)
+
+        report.changes = nil
         report.findings = []
         report.fixes = []
         #expect(try text(report).contains("Fix list: nothing to fix"))
