@@ -179,10 +179,17 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: HelpText.discussion(
             examples: [
                 "ces-audit scan --config /etc/ces-audit/ces-audit.yaml",
+                "ces-audit scan --all",
                 "ces-audit scan --format prometheus --output /var/lib/prom/ces_audit.prom",
                 "ces-audit scan --history /var/lib/ces-audit/history.sqlite --keep-runs 400",
                 "ces-audit scan --format sarif --output ces-audit.sarif",
             ], exitStatus: HelpText.jobExitStatus))
+
+    @Flag(
+        help:
+            "Text: list every finding, grouped by subject, instead of the fix list (the findings grouped by what one fix changes; --include-passed implies --all). JSON, SARIF and JUnit always list every finding with its group."
+    )
+    var all = false
 
     @Flag(help: "List passed and not-applicable findings too (they are always counted).")
     var includePassed = false
@@ -204,8 +211,10 @@ struct ScanCommand: AsyncParsableCommand {
             includePassed: includePassed, exactGroups: exactGroups,
             rendering: options.effectiveFormat == .json ? JSONReporter.findingRendering : nil)
         let progress = ScanProgressLine.make()
-        let runner = JobRunner(
+        var runner = JobRunner(
             command: "scan", target: nil, connection: connection, options: options, history: history)
+        // Passes asked for are passes to read: the fix list has none.
+        runner.listsEveryFinding = all || includePassed
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.endpointProber = endpointProbe.prober(connection: connection, file: file)

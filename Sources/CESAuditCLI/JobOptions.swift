@@ -91,6 +91,8 @@ struct JobRunner {
     var collectionScope: CollectionScope = .everyHost
     /// `user` without `--all`: the text report folds the passes into a count after the paths' verdicts.
     var foldsPasses = false
+    /// `scan --all`: the text report lists every finding instead of the fix list.
+    var listsEveryFinding = false
 
     let startedAt = Date()
 
@@ -171,8 +173,9 @@ struct JobRunner {
         // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
-        try publish(
-            report, options.effectiveFormat.reporter(useColor: useColor, foldsPasses: foldsPasses), catalogue, options)
+        let reporter = options.effectiveFormat.reporter(
+            useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding)
+        try publish(report, reporter, catalogue, options)
         Foundation.exit(report.exitStatus)
     }
 

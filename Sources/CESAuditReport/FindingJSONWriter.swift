@@ -29,6 +29,10 @@ public struct FindingJSONWriter {
         closeArray(finding.errorCodes.count, level + 1)
         member("evidence", &members, level)
         evidence(finding.evidence, level + 1)
+        if let fixGroup = finding.fixGroup {
+            member("fixGroup", &members, level)
+            string(fixGroup)
+        }
         member("message", &members, level)
         string(finding.message)
         if let remediation = finding.remediation {

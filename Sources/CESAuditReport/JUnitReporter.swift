@@ -46,6 +46,7 @@ public struct JUnitReporter: Reporter {
         for (index, family) in families.enumerated() where index < byFamily.count {
             let name = XML.escape("CES-\(family)")
             try output.write("  <testsuite name=\"\(name)\" \(counts[index].attributes)>\n")
+            try output.write(fixProperties(report.fixes?.filter { Self.family(of: $0.ruleId, in: catalogue) == family }))
             for finding in byFamily[index] {
                 try output.write(
                     testcase(finding, outcome: outcome(status: finding.status, isWaived: finding.isWaived)))
@@ -54,6 +55,20 @@ public struct JUnitReporter: Reporter {
             try output.write("  </testsuite>\n")
         }
         try output.write("</testsuites>\n")
+    }
+
+    /// `scan`: the family's entries of the fix list as the suite's `<properties>` (where every JUnit schema allows
+    /// them): name `fix:` + the group's id, value its counts, examples and the first line of its fix.
+    private func fixProperties(_ groups: [FixGroup]?) -> String {
+        guard let groups, !groups.isEmpty else { return "" }
+        var text = "    <properties>\n"
+        for group in groups {
+            var value = "\(group.count) finding(s), affects \(group.accounts) account(s); e.g. "
+            value += group.examples.joined(separator: "; ")
+            if let fix = group.remediation?.split(separator: "\n").first { value += "; fix: \(fix)" }
+            text += "      <property name=\"\(XML.escape("fix:" + group.id))\" value=\"\(XML.escape(value))\"/>\n"
+        }
+        return text + "    </properties>\n"
     }
 
     private struct Counts {

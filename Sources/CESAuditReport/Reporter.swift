@@ -18,10 +18,12 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     }
 
     /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
-    /// `foldsPasses` (`user` without `--all`).
-    public func reporter(useColor: Bool = false, foldsPasses: Bool = false) -> any Reporter {
+    /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`).
+    public func reporter(useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false)
+        -> any Reporter
+    {
         switch self {
-        case .text: TextReporter(useColor: useColor, foldsPasses: foldsPasses)
+        case .text: TextReporter(useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding)
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
         case .junit: JUnitReporter()

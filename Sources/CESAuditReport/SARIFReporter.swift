@@ -53,7 +53,11 @@ public struct SARIFReporter: Reporter {
             executionSuccessful: true, startTimeUtc: report.startedAt.iso8601UTC,
             endTimeUtc: report.startedAt.addingTimeInterval(Double(report.durationMs) / 1000).iso8601UTC,
             properties: .init(command: report.command, target: report.target, exitStatus: report.exitStatus))
-        return Log(runs: [Run(tool: .init(driver: driver), invocations: [invocation], results: results)])
+        return Log(runs: [
+            Run(
+                tool: .init(driver: driver), invocations: [invocation], results: results,
+                properties: report.fixes.map { Run.Properties(fixes: $0) })
+        ])
     }
 
     private func rule(_ definition: RuleDefinition) -> Rule {
@@ -89,7 +93,7 @@ public struct SARIFReporter: Reporter {
             properties: .init(
                 status: finding.status.rawValue, subjectKind: finding.subject.kind.rawValue,
                 endpoint: finding.endpoint, endpointMode: finding.endpointMode, template: finding.template,
-                errorCodes: finding.errorCodes))
+                errorCodes: finding.errorCodes, fixGroup: finding.fixGroup))
     }
 
     /// `rule|subject|endpoint`, then `|mode|template|CA` when the finding has any of them: unique per listed finding,
@@ -138,9 +142,15 @@ public struct SARIFReporter: Reporter {
     }
 
     struct Run: Encodable {
+        /// `scan`: the fix list (`FixGroup`, as in JSON's `fixes`) in the run's property bag (SARIF §3.8).
+        struct Properties: Encodable {
+            var fixes: [FixGroup]
+        }
+
         var tool: Tool
         var invocations: [Invocation]
         var results: Results
+        var properties: Properties?
     }
 
     /// The results, made from the findings as they are written: a JSON array, streamed by `StreamingJSONEncoder`.
@@ -255,6 +265,8 @@ public struct SARIFReporter: Reporter {
             var endpointMode: String?
             var template: String?
             var errorCodes: [String]
+            /// `scan`: the finding's group in the run's fix list.
+            var fixGroup: String?
         }
 
         var ruleId: String

@@ -2,6 +2,7 @@ import CESAuditCore
 import Foundation
 
 /// The report for people: findings grouped by subject, remediation under each fail and warn, a summary at the end.
+/// A `scan` shows its fix list instead of the findings, unless every finding is asked for.
 public struct TextReporter: Reporter {
     /// `text`.
     public static let format = OutputFormat.text
@@ -13,10 +14,15 @@ public struct TextReporter: Reporter {
     /// the passes are counted. Reports without paths (`server`, `scan`) list as always.
     public var foldsPasses: Bool
 
+    /// `scan --all`: every listed finding grouped by subject, as `user` and `server` list them, instead of the fix
+    /// list.
+    public var listsEveryFinding: Bool
+
     /// Creates the reporter; colour is off unless asked for.
-    public init(useColor: Bool = false, foldsPasses: Bool = false) {
+    public init(useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false) {
         self.useColor = useColor
         self.foldsPasses = foldsPasses
+        self.listsEveryFinding = listsEveryFinding
     }
 
     // Every value interpolated below goes through `printable` (ReportHelpers.swift): AD data must not reach the
@@ -37,6 +43,12 @@ public struct TextReporter: Reporter {
             for text in verdictLines(paths, target: report.target) { try line(text) }
         }
 
+        // A scan's fix list comes first: what to fix first is the question a scan answers.
+        let fixes = listsEveryFinding ? nil : report.fixes
+        if let fixes {
+            for text in fixListLines(fixes) { try line(text) }
+        }
+
         let folds = foldsPasses && report.paths != nil
         // Folded, only the principals of the account's paths: the others are about paths it does not take.
         let onPaths = Set(report.paths?.map(\.route.endpoint) ?? [])
@@ -50,6 +62,13 @@ public struct TextReporter: Reporter {
                 try line(text)
                 if let problem = note.problem { for text in indented(problem, by: "      ") { try line(text) } }
             }
+        }
+
+        if fixes != nil {
+            try writeChanges(report, line, limit: Self.changesShownWithFixList)
+            try line("")
+            try line(summaryLine(report, listedPasses: 0))
+            return
         }
 
         if folds { for text in foldedFindingLines(report) { try line(text) } }
@@ -71,6 +90,17 @@ public struct TextReporter: Reporter {
             }
         }
 
+        try writeChanges(report, line)
+
+        try line("")
+        try line(summaryLine(report, listedPasses: folds ? report.summary.pass : groups.passes))
+    }
+
+    /// New and resolved findings shown each under a fix list: a first run's are all of them.
+    static let changesShownWithFixList = 20
+
+    /// The "Since the previous run" block of `scan --history`; at most `limit` new and `limit` resolved findings.
+    private func writeChanges(_ report: AuditReport, _ line: (String) throws -> Void, limit: Int = .max) throws {
         if let changes = report.changes {
             try line("")
             var text = "Since the previous run"
@@ -81,12 +111,56 @@ public struct TextReporter: Reporter {
             }
             text += ": \(changes.new.count) new, \(changes.resolved.count) resolved, \(changes.stillOpen) still open"
             try line(bold(text))
-            for identity in changes.new { try line("  + \(describe(identity))") }
-            for identity in changes.resolved { try line("  - \(describe(identity))") }
+            for identity in changes.new.prefix(limit) { try line("  + \(describe(identity))") }
+            if changes.new.count > limit { try line("  + … \(changes.new.count - limit) more (--all lists them)") }
+            for identity in changes.resolved.prefix(limit) { try line("  - \(describe(identity))") }
+            if changes.resolved.count > limit {
+                try line("  - … \(changes.resolved.count - limit) more (--all lists them)")
+            }
         }
+    }
 
-        try line("")
-        try line(summaryLine(report, listedPasses: folds ? report.summary.pass : groups.passes))
+    /// The fix list: one entry per group, first to fix first, numbered — what it is, where, how many findings and
+    /// accounts, a few of them by name, the first one's message and its fix.
+    private func fixListLines(_ fixes: [FixGroup]) -> [String] {
+        guard !fixes.isEmpty else { return ["", bold("Fix list: nothing to fix")] }
+        let noun = fixes.count == 1 ? "fix" : "fixes"
+        let findings = fixes.reduce(0) { $0 + $1.count }
+        var lines = [
+            "",
+            bold("Fix list: \(fixes.count) \(noun) for \(findings) findings, first to fix first (--all lists every finding)"),
+        ]
+        let indent = "               "
+        for (index, group) in fixes.enumerated() {
+            let number = "\(index + 1).".padding(toLength: 4, withPad: " ", startingAt: 0)
+            let word = group.status.rawValue.uppercased()
+            let padded = word + String(repeating: " ", count: max(0, 7 - word.utf8.count))
+            lines.append(
+                "  \(number) \(colour(padded, for: group.status))  \(group.ruleId.printableLine)  \(group.title.printableLine)")
+            var scope = "\(Self.describe(group.target)): \(group.count) finding\(group.count == 1 ? "" : "s")"
+            if group.accounts > 0 { scope += ", affects \(group.accounts) account\(group.accounts == 1 ? "" : "s")" }
+            if group.open < group.count { scope += " (\(group.count - group.open) waived)" }
+            lines.append(indent + scope)
+            let more = group.count > group.examples.count ? ", …" : ""
+            lines.append(indent + "e.g. " + group.examples.map(\.printableLine).joined(separator: "; ") + more)
+            lines += indented(group.message, by: indent)
+            if group.status == .fail || group.status == .warn, let remediation = group.remediation {
+                lines.append(indent + "fix:")
+                lines += indented(remediation, by: indent + "  ")
+            }
+        }
+        return lines
+    }
+
+    /// `CES principal svc-ces`, `template User`, `CA corp-CA01`, `each account`.
+    static func describe(_ target: FixTarget) -> String {
+        switch target.kind {
+        case .principal: "CES principal \(target.name.printableLine)"
+        case .template: "template \(target.name.printableLine)"
+        case .ca: "CA \(target.name.printableLine)"
+        case .accounts: "each account"
+        case .subject: target.name.printableLine
+        }
     }
 
     /// Where each subject's findings are, for printing them grouped by subject (kind, name, DN) in order of first

@@ -482,6 +482,70 @@ struct JobCommandTests {
         #expect(run["openFindings"] as? Int == listedNonPass)
     }
 
+    /// The scan's fix list on the test bed: the text shows groups whose counts are the JSON's per-finding counts,
+    /// named examples and fixes, in a few hundred lines instead of tens of thousands; `--all` lists every finding;
+    /// JSON, SARIF and JUnit keep every finding and add the groups.
+    @Test func scanTextIsAFixListAndEveryFormatKeepsEveryFindingWithItsGroup() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let snapshot = directory.appendingPathComponent("domain.json").path
+        let saved = try CLI.run(
+            ["snapshot", "--output", snapshot, "--all-accounts", "--evidence", Self.evidence] + Self.connection())
+        try #require(saved.status == 0, "\(saved.stderr)")
+        func scan(_ arguments: [String]) throws -> String {
+            let result = try CLI.run(["scan", "--snapshot", snapshot] + arguments)
+            #expect(result.status == 2, "\(result.stderr)")
+            return result.stdout
+        }
+
+        let report = try Self.json(try scan(["--format", "json"]))
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let fixes = try #require(report["fixes"] as? [[String: Any]])
+        var perGroup: [String: Int] = [:]
+        for finding in findings {
+            let group = try #require(finding["fixGroup"] as? String, "every listed finding of a scan is grouped")
+            perGroup[group, default: 0] += 1
+        }
+        #expect(fixes.count == perGroup.count)
+        for group in fixes {
+            let id = try #require(group["id"] as? String)
+            #expect(group["count"] as? Int == perGroup[id], "\(id)")
+        }
+        let mail = try #require(fixes.first { $0["id"] as? String == "CES-F1/fail/template/User" })
+        let mailCount = try #require(mail["count"] as? Int)
+        #expect(mailCount > 500, "the bulk users lack mail for template User")
+        #expect((mail["examples"] as? [String])?.count == 3)
+
+        let text = try scan([])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("Fix list: \(fixes.count) fixes for \(findings.count) findings") })
+        #expect(lines.contains("               template User: \(mailCount) findings, affects \(mailCount) accounts"))
+        #expect(lines.contains { $0.hasPrefix("  1.   FAIL  ") }, "fails first")
+        let examples = try #require(mail["examples"] as? [String])
+        #expect(lines.contains("               e.g. " + examples.joined(separator: "; ") + ", …"))
+        #expect(lines.count < 1_000, "\(lines.count) lines for \(findings.count) findings")
+        let all = try scan(["--all"])
+        #expect(!all.contains("Fix list"))
+        #expect(!(try scan(["--include-passed"])).contains("Fix list"), "passes asked for are listed")
+        #expect(all.components(separatedBy: "CES-F1  Template requires an e-mail").count - 1 == perGroup.filter {
+            $0.key.hasPrefix("CES-F1/")
+        }.values.reduce(0, +))
+
+        let sarif = try Self.json(try scan(["--format", "sarif"]))
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == findings.count)
+        #expect(results.allSatisfy { (($0["properties"] as? [String: Any])?["fixGroup"] as? String) != nil })
+        #expect(((run["properties"] as? [String: Any])?["fixes"] as? [[String: Any]])?.count == fixes.count)
+
+        let junit = try XMLDocument(data: Data(try scan(["--format", "junit"]).utf8))
+        #expect(try junit.nodes(forXPath: "//testcase").count == findings.count)
+        let properties = try junit.nodes(forXPath: "//testsuite/properties/property").compactMap { $0 as? XMLElement }
+        #expect(
+            Set(properties.compactMap { $0.attribute(forName: "name")?.stringValue })
+                == Set(perGroup.keys.map { "fix:" + $0 }))
+    }
+
     @Test func scanSpoolsItsFindingsToTMPDIRAndLeavesNothingThere() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -45,6 +45,7 @@ import Testing
             errorCodes: ["0x803D0013", "0x80094812"])
         finding.severity = number % 2 == 0 ? .info : nil
         finding.endpointMode = number % 4 == 0 ? nil : "certificate, renewal-only \u{1B}"
+        finding.fixGroup = number % 2 == 0 ? nil : "CES-F\(number % 9)/fail/template/Üser/x"
         finding.waiver =
             number % 3 == 0
             ? Finding.WaiverNote(reason: "accepted — Tier 0", expires: "2027-01-31", expired: true) : nil
@@ -54,7 +55,7 @@ import Testing
     @Test func everyFieldIsSpooled() {
         // FindingRecord.swift writes these fields one by one: a new stored property must be added there too, or it
         // would silently vanish from every report of a scan.
-        #expect(Mirror(reflecting: Self.awkward(0)).children.count == 12)
+        #expect(Mirror(reflecting: Self.awkward(0)).children.count == 13)
         #expect(Mirror(reflecting: Self.awkward(0).subject).children.count == 4)
         #expect(Mirror(reflecting: Finding.WaiverNote(reason: "", expires: "", expired: false)).children.count == 3)
         #expect(Mirror(reflecting: FindingIdentity(ruleId: "", subject: "", endpoint: nil)).children.count == 6)

@@ -42,6 +42,7 @@ import Testing
                 ]
             }
             if index % 4 == 2 { finding.severity = .info }
+            if index % 2 == 1 { finding.fixGroup = "CES-B\(index)/fail/template/\(text)" }
             if index % 3 == 2 {
                 let waiver = ["reason": text, "expires": "2027-01-31", "expired": index % 2 == 0] as [String: Any]
                 finding.waiver = try? JSONDecoder().decode(

@@ -37,6 +37,57 @@ import Testing
         #expect(text.contains("(12 passed not listed): WARNING (exit 1)"))
     }
 
+    /// A scan with a fix list shows the groups, not the findings; `--all` lists the findings as before.
+    @Test func aScanShowsItsFixListAndAllListsEveryFinding() throws {
+        var findings: [Finding] = []
+        var builder = FixListBuilder()
+        for number in 1...40 {
+            var finding = Finding(
+                ruleId: "CES-F1", status: .fail, title: "Template requires an e-mail address",
+                subject: .init(kind: .user, name: "bulk\(number)"), message: "bulk\(number) has no mail",
+                evidence: ["template": .string("User")], remediation: "Populate mail.\nSet-ADUser bulk\(number)")
+            finding.assignFixGroup(ca: "CORP-CA")
+            builder.add(finding, ca: nil)
+            findings.append(finding)
+        }
+        var report = Fixtures.report(listing: [])
+        report.summary.fail = 40
+        report.findings = FindingList(findings)
+        report.fixes = builder.groups()
+
+        let grouped = try text(report)
+        let lines = grouped.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Fix list: 1 fix for 40 findings, first to fix first (--all lists every finding)"))
+        #expect(lines.contains("  1.   FAIL     CES-F1  Template requires an e-mail address"))
+        #expect(lines.contains("               template User: 40 findings, affects 40 accounts"))
+        #expect(lines.contains("               e.g. bulk1 template User; bulk2 template User; bulk3 template User, …"))
+        #expect(lines.contains("               bulk1 has no mail"))
+        #expect(lines.contains("                 Set-ADUser bulk1"))
+        #expect(!grouped.contains("bulk40"), "the findings themselves are not listed")
+        #expect(lines.last?.hasPrefix("Summary: 40 fail") == true)
+
+        let all = String(
+            decoding: try TextReporter(listsEveryFinding: true).render(report, catalogue: .embedded), as: UTF8.self)
+        #expect(!all.contains("Fix list"))
+        #expect(all.contains("user bulk40"))
+        #expect(all.components(separatedBy: "  FAIL     CES-F1").count - 1 == 40)
+
+        // A first run with --history has every finding new: the fix list shows a few.
+        report.changes = AuditReport.Changes(
+            previousRunAt: nil, new: findings.map(\.identity), resolved: [], stillOpen: 0)
+        let first = try text(report).split(separator: "\n").map(String.init)
+        #expect(first.filter { $0.hasPrefix("  + CES-F1") }.count == 20)
+        #expect(first.contains("  + … 20 more (--all lists them)"))
+        let everyChange = String(
+            decoding: try TextReporter(listsEveryFinding: true).render(report, catalogue: .embedded), as: UTF8.self)
+        #expect(everyChange.components(separatedBy: "  + CES-F1").count - 1 == 40)
+
+        report.changes = nil
+        report.findings = []
+        report.fixes = []
+        #expect(try text(report).contains("Fix list: nothing to fix"))
+    }
+
     /// Plain text passes as it is (the common case, not copied); every C0 control but tab and newline, DEL and every
     /// C1 control (U+0080–U+009F, lead byte 0xC2 in UTF-8) is shown as `\xNN`, other text after 0xC2 kept.
     @Test func printableEscapesEveryControlAndKeepsTheRest() {

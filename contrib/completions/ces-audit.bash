@@ -378,7 +378,7 @@ _ces-audit_server() {
 
 _ces-audit_scan() {
     repeating_flags=()
-    non_repeating_flags=(--include-passed --exact-groups --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
+    non_repeating_flags=(--all --include-passed --exact-groups --probe-endpoints --starttls --tls-insecure --collect --seal --allow-ntlm --strict-manual --version -h --help)
     repeating_options=(--probe-resolve --uri --resolve)
     non_repeating_options=(--history --keep-runs --probe-timeout --domain --ca-file --bind-dn --password-file --keytab --principal --base --timeout --page-size --config --format --output --evidence --policies --site-policy --snapshot --collect-keytab --collect-principal --collect-timeout)
     __ces-audit_offer_flags_options 0

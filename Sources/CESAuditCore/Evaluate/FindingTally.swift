@@ -23,6 +23,11 @@ public struct FindingTally: Sendable {
     private let spool: FindingList.Builder
     /// List passes and skipped findings too.
     public let listsEverything: Bool
+    /// `scan`: the fix list, grouped as findings are listed (`Finding.fixGroup`); nil: no fix list.
+    public var fixes: FixListBuilder?
+    /// The accounts that may enroll through each CA and template (`scan`), for the fix list's count of accounts
+    /// behind a principal's, template's or CA's own finding.
+    public var reach = FixReach()
 
     public init(listsEverything: Bool) {
         self.init(listsEverything: listsEverything, spool: FindingList.Builder())
@@ -43,8 +48,8 @@ public struct FindingTally: Sendable {
     public var listed: [Finding] { Array(findings) }
 
     /// Counts `findings` and spools the ones to list; `renderings`, when given, has one per finding to list, in order
-    /// (`FindingRendering`), made at `level`.
-    public mutating func add(_ findings: [Finding], renderings: [[UInt8]] = [], level: UInt8 = 0) {
+    /// (`FindingRendering`), made at `level`. `ca`: the CA the findings were judged on, for the fix list.
+    public mutating func add(_ findings: [Finding], renderings: [[UInt8]] = [], level: UInt8 = 0, ca: String? = nil) {
         var rendered = renderings.makeIterator()
         for finding in findings {
             summary[finding.status] += 1
@@ -53,6 +58,7 @@ public struct FindingTally: Sendable {
             }
             note(finding.subject)
             if listsEverything || (finding.status != .pass && finding.status != .skipped) {
+                fixes?.add(finding, ca: ca)
                 if let rendering = rendered.next() {
                     spool.append(finding, rendering: rendering, level: level)
                 } else {
@@ -107,6 +113,7 @@ public struct FindingTally: Sendable {
         report.paths = paths
         report.openOnPaths = openOnPaths
         report.offPathFindings = offPathFindings
+        report.fixes = fixes?.groups(reach: reach)
         return report
     }
 }

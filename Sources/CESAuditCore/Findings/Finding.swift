@@ -67,6 +67,8 @@ public struct Finding: Sendable, Codable, Hashable {
     public var severity: Severity?
     /// Set when a site-policy waiver matches: active waivers accept the finding; expired ones are reported.
     public var waiver: WaiverNote?
+    /// `scan`: the fix-list group (`FixGroup.id`) of a finding to fix (fail, unknown, warn, manual).
+    public var fixGroup: String?
 
     public struct WaiverNote: Sendable, Codable, Hashable {
         public var reason: String

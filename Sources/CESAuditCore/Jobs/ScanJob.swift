@@ -37,6 +37,7 @@ public struct ScanJob: Sendable {
         let cas = try snapshot.certificationAuthorities()
         let records = try snapshot.templateRecords()
         var tally = FindingTally(listsEverything: includePassed)
+        tally.fixes = FixListBuilder()
         var resolver = PathResolver(source: source)
         try await resolver.prefetch(cas.flatMap { ca in ca.endpoints.map { (ca, $0) } })
 
@@ -47,11 +48,13 @@ public struct ScanJob: Sendable {
                 let path = try await resolver.endpointPath(ca: ca, endpoint: endpoint)
                 evaluator.context.noteRenewalModel(path)
                 tally.note(PrincipalNote(path))
-                tally.add(evaluator.infrastructureFindings(path, templates: templates))
+                tally.add(
+                    Self.grouped(evaluator.infrastructureFindings(path, templates: templates), ca: ca), ca: ca.name)
                 let endpointState = await endpointProber?.state(for: endpoint) ?? .notAsked
-                tally.add(evaluator.endpointProbeFindings(for: path, probe: endpointState))
+                tally.add(
+                    Self.grouped(evaluator.endpointProbeFindings(for: path, probe: endpointState), ca: ca), ca: ca.name)
             }
-            tally.add(evaluator.templateFindings(ca: ca, templates: templates))
+            tally.add(Self.grouped(evaluator.templateFindings(ca: ca, templates: templates), ca: ca), ca: ca.name)
         }
 
         // Only CAs reachable through CES matter for requesters.
@@ -59,6 +62,7 @@ public struct ScanJob: Sendable {
             RequesterTarget(ca: ca, templates: ca.publishedTemplates(in: records), evaluator: evaluator)
         }
         var requestersPerTarget = [Int](repeating: 0, count: targets.count)
+        var requestersPerTemplate = targets.map { [Int](repeating: 0, count: $0.templates.count) }
         var accountsRead = 0
         var requesters = 0
         try await source.enabledAccounts(exactGroups: exactGroups) { batch throws(JobError) in
@@ -67,7 +71,10 @@ public struct ScanJob: Sendable {
                 accountsRead += 1
                 guard let judged else { return }
                 requesters += 1
-                for index in judged.targets { requestersPerTarget[index] += 1 }
+                for (index, templates) in zip(judged.targets, judged.templates) {
+                    requestersPerTarget[index] += 1
+                    for template in templates { requestersPerTemplate[index][template] += 1 }
+                }
                 tally.count(judged.counted, about: RuleContext.subject(account))
                 tally.add(judged.listed, renderings: judged.renderings, level: rendering?.level ?? 0)
             }
@@ -76,10 +83,26 @@ public struct ScanJob: Sendable {
                     phase: "accounts", accountsRead: accountsRead, requesters: requesters,
                     elapsed: Date().timeIntervalSince(started)))
         }
+        for (index, target) in targets.enumerated() {
+            tally.reach.byCA[target.ca.name, default: 0] += requestersPerTarget[index]
+            for (template, count) in zip(target.templates, requestersPerTemplate[index]) {
+                tally.reach.byTemplate[target.ca.name, default: [:]][template.name, default: 0] += count
+            }
+        }
         for (target, count) in zip(targets, requestersPerTarget) where count > 0 {
-            tally.add(Self.requesterIndependentFindings(target, requesters: count, evaluator: evaluator))
+            let findings = Self.requesterIndependentFindings(target, requesters: count, evaluator: evaluator)
+            tally.add(Self.grouped(findings, ca: target.ca), ca: target.ca.name)
         }
         return tally
+    }
+
+    /// `findings`, judged on `ca`, each in its fix-list group.
+    static func grouped(_ findings: [Finding], ca: EnrollmentServiceRecord) -> [Finding] {
+        findings.map { finding in
+            var grouped = finding
+            grouped.assignFixGroup(ca: ca.name)
+            return grouped
+        }
     }
 
     /// A CA with CES endpoints as requesters meet it: its published templates, and per endpoint the verdicts the path
@@ -121,6 +144,8 @@ public struct ScanJob: Sendable {
         var counted = AuditReport.Summary()
         /// The targets (indices) the account may enroll through.
         var targets: [Int] = []
+        /// Per target, the templates (indices) the account may enroll there.
+        var templates: [[Int]] = []
         /// `listed` rendered (`ScanJob.rendering`), one per finding; empty without a rendering.
         var renderings: [[UInt8]] = []
 
@@ -144,10 +169,12 @@ public struct ScanJob: Sendable {
             }
             guard !templates.isEmpty else { continue }
             var judged = judgement ?? Judgement()
+            let firstOfTarget = judged.listed.count
             if judgement == nil {
                 for finding in evaluator.accountFindings(account, ca: target.ca) { judged.add(finding, in: context) }
             }
             judged.targets.append(index)
+            judged.templates.append(templates)
             judgeEndpoints(account, target, evaluator: evaluator, into: &judged)
             // B2 and F1–F4 weigh the account against the template, whichever CA publishes it.
             for template in templates where judgedTemplates.insert(target.templates[template].dn).inserted {
@@ -159,6 +186,9 @@ public struct ScanJob: Sendable {
                         judged.add(evaluator.requesterTemplateFinding(rule: rule, on: path), in: context)
                     }
                 }
+            }
+            for position in firstOfTarget..<judged.listed.count {
+                judged.listed[position].assignFixGroup(ca: target.ca.name)
             }
             judgement = judged
         }

@@ -118,10 +118,13 @@ public struct AuditReport: Sendable, Codable, Equatable {
     /// `user`: the listed findings that lie on no path the account takes (a CA whose templates it may not enroll),
     /// which the text report leaves out unless every rule is asked for. Not part of the JSON.
     public var offPathFindings: Set<FindingIdentity>?
+    /// `scan`: the fix list, the listed findings to fix grouped by what one fix changes (`FixGroup`), first to fix
+    /// first. Each grouped finding names its group (`Finding.fixGroup`).
+    public var fixes: [FixGroup]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, command, startedAt, durationMs, summary, findings, target, subjectsScanned
-        case principals, open, changes, countsManualChecks, paths, openOnPaths
+        case principals, open, changes, countsManualChecks, paths, openOnPaths, fixes
     }
 
     public init(

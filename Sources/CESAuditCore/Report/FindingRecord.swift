@@ -35,6 +35,7 @@ extension Finding: SpoolRecord {
         for code in errorCodes { writer.write(code) }
         writer.write(severity?.rawValue)
         writer.write(endpointMode)
+        writer.write(fixGroup)
     }
 
     public init(from reader: inout RecordReader) throws(SpoolError) {
@@ -64,6 +65,7 @@ extension Finding: SpoolRecord {
             return severity
         }
         endpointMode = try reader.readOptionalString()
+        fixGroup = try reader.readOptionalString()
     }
 }
 
