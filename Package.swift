@@ -100,7 +100,10 @@ let package = Package(
         .testTarget(
             name: "CESAuditCoreTests", dependencies: ["CESAuditCore", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "CESAuditReportTests", dependencies: ["CESAuditReport"], swiftSettings: strict),
+        .testTarget(
+            name: "CESAuditReportTests", dependencies: ["CESAuditReport"],
+            exclude: ["Snapshots"],  // golden files, read by path (ReporterSnapshot)
+            swiftSettings: strict),
         .testTarget(
             name: "CESAuditHistoryTests",
             dependencies: ["CESAuditHistory", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),

@@ -10,9 +10,9 @@ import Testing
     import Darwin
 #endif
 
-/// The streaming reporters write exactly what the reporters wrote when findings were an array in memory
-/// (`LegacyReporters.swift`), whether the findings are in memory or spooled to disk, and a scan-sized report renders
-/// from disk through small buffers.
+/// Every format writes the recorded golden file for each fixture report (`Snapshots/`, `ReporterSnapshot`), the
+/// same bytes whether the findings are in memory or spooled to disk, JSON exactly what `JSONEncoder` makes of the
+/// report, and a scan-sized report renders from disk through small buffers.
 @Suite struct StreamingReporterTests {
     private let directory: URL
 
@@ -23,15 +23,15 @@ import Testing
 
     private func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 
-    static func legacy(_ format: OutputFormat, _ report: AuditReport) throws -> Data {
-        switch format {
-        case .text: try LegacyTextReporter().render(report, catalogue: .embedded)
-        case .json: try LegacyJSONReporter().render(report, catalogue: .embedded)
-        case .sarif: try LegacySARIFReporter().render(report, catalogue: .embedded)
-        case .junit: try LegacyJUnitReporter().render(report, catalogue: .embedded)
-        case .nagios: try LegacyNagiosReporter().render(report, catalogue: .embedded)
-        case .prometheus: try LegacyPrometheusReporter().render(report, catalogue: .embedded)
-        }
+    /// The independent oracle for JSON: docs/contract.md JSON v1 is the `AuditReport` as `JSONEncoder` encodes it,
+    /// keys sorted, pretty printed, slashes unescaped, nil optionals omitted, ending with a newline.
+    static func encoded(_ report: AuditReport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var data = try encoder.encode(report)
+        data.append(0x0A)
+        return data
     }
 
     /// Findings shaped like a scan's, with what makes grouping and ordering hard: subjects that come back after
@@ -98,33 +98,65 @@ import Testing
         return builder.list
     }
 
+    /// The fixture reports each format is recorded for: every status, waivers, severity overrides, principals, an
+    /// empty report with a first run's changes, and a scan-like report with a later run's changes.
+    func snapshotReports() -> [(name: String, report: AuditReport)] {
+        let findings = Self.scanLike(60)
+        let identities = findings.prefix(12).map(\.identity)
+        var empty = Fixtures.report(listing: [])
+        empty.changes = .init(previousRunAt: nil, new: [], resolved: [], stillOpen: 0)
+        return [
+            ("full", Fixtures.full), ("warn-unknown", Fixtures.report(listing: [.warn, .unknown])), ("empty", empty),
+            (
+                "scan",
+                Self.report(
+                    FindingList(findings),
+                    changes: .init(
+                        previousRunAt: Fixtures.startedAt, new: FindingIdentityList(identities),
+                        resolved: FindingIdentityList(identities.reversed()), stillOpen: 7))
+            ),
+        ]
+    }
+
     @Test(arguments: OutputFormat.allCases)
-    func sameBytesAsTheInMemoryReporters(format: OutputFormat) throws {
+    func eachFormatWritesItsGoldenFiles(format: OutputFormat) throws {
+        for (name, report) in snapshotReports() {
+            try ReporterSnapshot.assert(
+                try format.reporter().render(report, catalogue: .embedded), named: "\(name).\(format.rawValue)")
+            if format == .json {
+                #expect(try format.reporter().render(report, catalogue: .embedded) == Self.encoded(report), "\(name)")
+            }
+        }
+        let coloured = try TextReporter(useColor: true).render(snapshotReports()[3].report, catalogue: .embedded)
+        if format == .text { try ReporterSnapshot.assert(coloured, named: "scan-coloured.text") }
+    }
+
+    @Test(arguments: OutputFormat.allCases)
+    func spooledFindingsReportTheSameBytesAsFindingsInMemory(format: OutputFormat) throws {
         defer { cleanUp() }
         let findings = Self.scanLike(600)
         let identities = findings.prefix(40).map(\.identity)
         var full = Fixtures.full
         full.findings = onDisk(Fixtures.findings)
-        var empty = Fixtures.report(listing: [])
-        empty.changes = .init(previousRunAt: nil, new: [], resolved: [], stillOpen: 0)
-        let reports = [
-            Fixtures.full, full, Fixtures.report(listing: [.warn, .unknown]), empty,
-            Self.report(FindingList(findings)),
-            Self.report(
-                onDisk(findings),
-                changes: .init(
-                    previousRunAt: Fixtures.startedAt, new: identitiesOnDisk(identities),
-                    resolved: identitiesOnDisk(identities.reversed()), stillOpen: 7)),
+        let pairs = [
+            (Fixtures.full, full),
+            (
+                Self.report(
+                    FindingList(findings),
+                    changes: .init(
+                        previousRunAt: Fixtures.startedAt, new: FindingIdentityList(identities),
+                        resolved: FindingIdentityList(identities.reversed()), stillOpen: 7)),
+                Self.report(
+                    onDisk(findings),
+                    changes: .init(
+                        previousRunAt: Fixtures.startedAt, new: identitiesOnDisk(identities),
+                        resolved: identitiesOnDisk(identities.reversed()), stillOpen: 7))
+            ),
         ]
-        for report in reports {
-            let streamed = try format.reporter().render(report, catalogue: .embedded)
-            let expected = try Self.legacy(format, report)
-            #expect(streamed == expected, "\(format) differs for \(report.findings.count) findings")
-            if streamed != expected {
-                let lines = (String(decoding: streamed, as: UTF8.self), String(decoding: expected, as: UTF8.self))
-                let first = zip(lines.0.split(separator: "\n"), lines.1.split(separator: "\n")).first { $0 != $1 }
-                Issue.record("first differing line: \(String(describing: first))")
-            }
+        for (inMemory, spooled) in pairs {
+            let expected = try format.reporter().render(inMemory, catalogue: .embedded)
+            #expect(try format.reporter().render(spooled, catalogue: .embedded) == expected, "\(format)")
+            if format == .json { #expect(expected == (try Self.encoded(inMemory))) }
         }
         #expect(full.findings.storedBytes.disk > 0)
     }
@@ -148,19 +180,14 @@ import Testing
         let spooled = Self.report(builder.list)
         let plain = Self.report(FindingList(findings))
         #expect(Array(builder.list) == findings)
-        #expect(try format.reporter().render(spooled, catalogue: .embedded) == Self.legacy(format, plain))
+        #expect(
+            try format.reporter().render(spooled, catalogue: .embedded)
+                == format.reporter().render(plain, catalogue: .embedded))
         if format == .json {
             var copied = 0
             try builder.list.forEachRendered(at: rendering.level) { if case .rendering = $0 { copied += 1 } }
             #expect(copied == 100)
         }
-    }
-
-    @Test func colouredTextIsTheSameToo() throws {
-        let report = Self.report(FindingList(Self.scanLike(100)))
-        #expect(
-            try TextReporter(useColor: true).render(report, catalogue: .embedded)
-                == LegacyTextReporter(useColor: true).render(report, catalogue: .embedded))
     }
 
     @Test(arguments: [OutputFormat.json, .sarif, .text, .junit, .nagios, .prometheus])
@@ -181,7 +208,8 @@ import Testing
         }
         try report.throwIfUnreadable()
         let written = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(written == (try Self.legacy(format, report)))
+        let inMemory = Self.report(FindingList(Self.scanLike(count)))
+        #expect(written == (try format.reporter().render(inMemory, catalogue: .embedded)))
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.\(format.fileExtension)"])
         if format == .json {
