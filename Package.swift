@@ -54,9 +54,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // evaluate + report: the rule catalogue, findings, (next) snapshot, collector and rules.
+        // evaluate/report internals: the findings spool (a temporary file behind a bounded buffer, the record codec, the
+        // one write(2) loop): raw file descriptors and `@unchecked Sendable` live here, in libc only.
+        .target(name: "_CESAuditSpool", swiftSettings: strict),
         .target(
             name: "CESAuditCore",
-            dependencies: ["ADModel", "DirectoryAccess", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ADModel", "DirectoryAccess", "_CESAuditSpool", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output.

@@ -3,6 +3,7 @@ import CESAuditCore
 import CESAuditReport
 import DirectoryAccess
 import Foundation
+import Synchronization
 
 /// `ces-audit collect [HOST…] --output DIR`: read the CA and CES hosts' evidence remotely into the `--evidence`
 /// layout (docs/host-evidence-collection.md).
@@ -268,20 +269,19 @@ struct HostRun: Sendable {
 }
 
 /// One result per index, written by concurrent workers (each index by one worker).
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, any Error>?]
+final class ResultSlots<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Result<Value, any Error>?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
     subscript(index: Int) -> Result<Value, any Error>? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
+        get { slots.withLock { $0[index] } }
+        set { slots.withLock { $0[index] = newValue } }
     }
 
     /// Every slot, in order; a slot no worker filled is an error.
     var values: [Result<Value, any Error>] {
-        lock.withLock { slots.map { $0 ?? .failure(HostCollectionSetupError(message: "a host was not collected")) } }
+        slots.withLock { $0.map { $0 ?? .failure(HostCollectionSetupError(message: "a host was not collected")) } }
     }
 }
 

@@ -14,14 +14,14 @@ public struct SpoolError: Error, Equatable, CustomStringConvertible {
     /// One line: what failed and the system's reason.
     public var description: String
 
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 
-    init(_ operation: String, code: Int32) {
+    package init(_ operation: String, code: Int32) {
         description = "\(operation): \(String(cString: strerror(code)))"
     }
 
     /// A record that does not decode: written by this process, so only damage to the temporary file explains it.
-    static let damaged = SpoolError("report data spooled to a temporary file is damaged")
+    package static let damaged = SpoolError("report data spooled to a temporary file is damaged")
 }
 
 /// An append-only store of length-prefixed byte records, for data that can outgrow memory (the findings of a
@@ -31,12 +31,12 @@ public struct SpoolError: Error, Equatable, CustomStringConvertible {
 ///
 /// Records are `[UInt32 little-endian length][payload]`. A record is identified by the offset of its length.
 /// Appending and reading may interleave (a lock orders them); a reader sees what was appended before it read.
-final class RecordSpool: @unchecked Sendable {
+package final class RecordSpool: @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
 
     /// Bytes kept in memory before the spool moves to a file (and the size of the write-behind buffer after).
     /// 512 KiB: a `user` or `server` report (hundreds of findings) stays in memory; a scan spills early.
-    static let defaultMemoryLimit = 512 * 1024
+    package static let defaultMemoryLimit = 512 * 1024
 
     private let lock = NSLock()
     private let memoryLimit: Int
@@ -57,7 +57,7 @@ final class RecordSpool: @unchecked Sendable {
     /// - Parameters:
     ///   - memoryLimit: bytes kept in memory before spilling to a file.
     ///   - directory: where the temporary file goes; nil for `$TMPDIR`, else `/tmp`.
-    init(memoryLimit: Int = RecordSpool.defaultMemoryLimit, directory: String? = nil) {
+    package init(memoryLimit: Int = RecordSpool.defaultMemoryLimit, directory: String? = nil) {
         self.memoryLimit = max(1, memoryLimit)
         self.directory = directory
     }
@@ -67,31 +67,31 @@ final class RecordSpool: @unchecked Sendable {
     }
 
     /// Records appended so far.
-    var count: Int { lock.withLock { records } }
+    package var count: Int { lock.withLock { records } }
 
     /// Bytes appended so far, prefixes included; the offset the next record will have.
-    var byteCount: Int { lock.withLock { fileLength + buffer.count } }
+    package var byteCount: Int { lock.withLock { fileLength + buffer.count } }
 
     /// The end offset and record count now, read together.
-    var extent: (end: Int, count: Int) { lock.withLock { (fileLength + buffer.count, records) } }
+    package var extent: (end: Int, count: Int) { lock.withLock { (fileLength + buffer.count, records) } }
 
     /// Bytes in the temporary file (0 while everything is in memory).
-    var diskByteCount: Int { lock.withLock { fileLength } }
+    package var diskByteCount: Int { lock.withLock { fileLength } }
 
     /// Bytes held in memory now.
-    var memoryByteCount: Int { lock.withLock { buffer.count } }
+    package var memoryByteCount: Int { lock.withLock { buffer.count } }
 
     /// The temporary file, for tests: -1 while the spool is in memory.
-    var fileDescriptor: Int32 { lock.withLock { descriptor } }
+    package var fileDescriptor: Int32 { lock.withLock { descriptor } }
 
     /// Why the spool keeps more in memory than it should (no temporary file, disk full), if it does.
-    var problem: String? { lock.withLock { spillProblem } }
+    package var problem: String? { lock.withLock { spillProblem } }
 
     /// The first read failure, if any.
-    var failure: SpoolError? { lock.withLock { readFailure } }
+    package var failure: SpoolError? { lock.withLock { readFailure } }
 
     /// Appends one record whose payload `encode` writes.
-    func append(_ encode: (inout RecordWriter) -> Void) {
+    package func append(_ encode: (inout RecordWriter) -> Void) {
         lock.withLock {
             var writer = RecordWriter()
             swap(&writer.bytes, &buffer)
@@ -106,12 +106,12 @@ final class RecordSpool: @unchecked Sendable {
     }
 
     /// Appends a payload as it is (a record read from another spool).
-    func append(payload: UnsafeRawBufferPointer) {
+    package func append(payload: UnsafeRawBufferPointer) {
         append { $0.bytes.append(contentsOf: payload) }
     }
 
     /// Records that reading failed; the first failure is kept.
-    func fail(_ error: SpoolError) {
+    package func fail(_ error: SpoolError) {
         lock.withLock {
             if readFailure == nil { readFailure = error }
         }
@@ -119,7 +119,7 @@ final class RecordSpool: @unchecked Sendable {
 
     /// Copies up to `destination.count` bytes starting at `offset` (below `byteCount`) and returns how many were
     /// copied; 0 at the end or when reading failed (the failure is recorded).
-    func read(at offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
+    package func read(at offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
         lock.withLock {
             guard destination.count > 0, offset >= 0 else { return 0 }
             if offset < fileLength {
@@ -189,7 +189,7 @@ final class RecordSpool: @unchecked Sendable {
 
 /// The payload of one record as it is written: little-endian integers, LEB128 lengths, UTF-8 strings.
 public struct RecordWriter {
-    var bytes: [UInt8] = []
+    package var bytes: [UInt8] = []
 
     /// An unsigned LEB128 number.
     public mutating func write(_ value: UInt64) {
@@ -235,7 +235,7 @@ public struct RecordWriter {
 
     public mutating func write(_ value: String?) { write(value) { $0.write($1) } }
 
-    mutating func patchLength(at start: Int) {
+    package mutating func patchLength(at start: Int) {
         let length = UInt32(truncatingIfNeeded: bytes.count - start - 4)
         withUnsafeBytes(of: length.littleEndian) { raw in
             for index in 0..<4 { bytes[start + index] = raw[index] }
@@ -248,7 +248,7 @@ public struct RecordReader {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// Bytes not read yet.
     public var remaining: Int { bytes.count - position }
@@ -312,7 +312,7 @@ public struct RecordReader {
 
     /// The non-empty rendering at the end of a finding's record (`RecordWriter.appendRendering`) when it was made at
     /// `level`; nil otherwise.
-    func rendering(at level: UInt8) -> [UInt8]? {
+    package func rendering(at level: UInt8) -> [UInt8]? {
         guard bytes.count - position >= 5 else { return nil }
         var length: UInt32 = 0
         withUnsafeMutableBytes(of: &length) {
@@ -327,10 +327,10 @@ public struct RecordReader {
 
 /// Walks the records of a spool from any offset, reading a window of bytes at a time (so a pass over a spool on
 /// disk is a few large reads, not one per record). Each cursor has its own window, so several can walk one spool.
-struct SpoolCursor {
-    static let windowSize = 64 * 1024
+package struct SpoolCursor {
+    package static let windowSize = 64 * 1024
 
-    let spool: RecordSpool
+    package let spool: RecordSpool
     private var window: [UInt8] = []
     /// The spool offset of `window[0]`.
     private var windowStart: Int
@@ -339,16 +339,16 @@ struct SpoolCursor {
     /// The next record, as an index into `window`.
     private var cursor = 0
 
-    init(_ spool: RecordSpool, at offset: Int = 0) {
+    package init(_ spool: RecordSpool, at offset: Int = 0) {
         self.spool = spool
         windowStart = offset
     }
 
     /// The offset of the next record.
-    var offset: Int { windowStart + cursor }
+    package var offset: Int { windowStart + cursor }
 
     /// Moves to the record at `offset`, keeping the window when the record starts inside it.
-    mutating func seek(to offset: Int) {
+    package mutating func seek(to offset: Int) {
         if offset >= windowStart && offset <= windowStart + windowLength {
             cursor = offset - windowStart
         } else {
@@ -360,7 +360,7 @@ struct SpoolCursor {
 
     /// Calls `body` with the payload of the next record before `end` and moves past it. Nil at `end`, and when the
     /// record cannot be read or decoded (the failure is recorded on the spool, for `throwIfUnreadable`).
-    mutating func next<T>(before end: Int, _ body: (UnsafeRawBufferPointer) throws(SpoolError) -> T) -> T? {
+    package mutating func next<T>(before end: Int, _ body: (UnsafeRawBufferPointer) throws(SpoolError) -> T) -> T? {
         guard offset < end else { return nil }
         guard fill(4, before: end) else { return cutShort() }
         var length: UInt32 = 0

@@ -16,13 +16,13 @@ public protocol SpoolRecord: Sendable {
 ///
 /// A list is an immutable view: it covers the records appended before it was made.
 public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
-    let spool: RecordSpool
+    package let spool: RecordSpool
     /// The offset just past the last record of the list.
-    let end: Int
+    package let end: Int
     /// How many elements the list has (known without reading them).
     public let count: Int
 
-    init(spool: RecordSpool, end: Int, count: Int) {
+    package init(spool: RecordSpool, end: Int, count: Int) {
         self.spool = spool
         self.end = end
         self.count = count
@@ -49,8 +49,8 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
 
     /// Reads the elements one at a time.
     public struct Iterator: IteratorProtocol {
-        var cursor: SpoolCursor
-        let end: Int
+        package var cursor: SpoolCursor
+        package let end: Int
 
         public mutating func next() -> Element? {
             cursor.next(before: end) { bytes throws(SpoolError) in
@@ -62,7 +62,7 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
 
     /// Where an element is in its list, to come back to it (`elements(from:count:)`, `element(at:)`).
     public struct Position: Hashable, Comparable, Sendable {
-        let offset: Int
+        package let offset: Int
 
         public static func < (lhs: Position, rhs: Position) -> Bool { lhs.offset < rhs.offset }
     }
@@ -91,8 +91,8 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
 
     /// Reads elements from chosen positions.
     public struct Reader {
-        var cursor: SpoolCursor
-        let end: Int
+        package var cursor: SpoolCursor
+        package let end: Int
 
         /// Reads on from `position`.
         public mutating func seek(to position: Position) { cursor.seek(to: position.offset) }
@@ -117,20 +117,20 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
 
     /// Elements decoded by a closure, with their positions.
     public struct Decoded<T>: Sequence {
-        let list: SpooledList
-        let start: Int
-        let limit: Int
-        let decode: (inout RecordReader) throws(SpoolError) -> T
+        package let list: SpooledList
+        package let start: Int
+        package let limit: Int
+        package let decode: (inout RecordReader) throws(SpoolError) -> T
 
         public func makeIterator() -> Iterator {
             Iterator(cursor: SpoolCursor(list.spool, at: start), end: list.end, remaining: limit, decode: decode)
         }
 
         public struct Iterator: IteratorProtocol {
-            var cursor: SpoolCursor
-            let end: Int
-            var remaining: Int
-            let decode: (inout RecordReader) throws(SpoolError) -> T
+            package var cursor: SpoolCursor
+            package let end: Int
+            package var remaining: Int
+            package let decode: (inout RecordReader) throws(SpoolError) -> T
 
             public mutating func next() -> (position: Position, element: T)? {
                 guard remaining > 0 else { return nil }
@@ -147,7 +147,7 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
     }
 
     /// The payloads as stored, with their positions: for copying records to another spool without decoding them.
-    func forEachPayload(_ body: (Position, UnsafeRawBufferPointer) throws(SpoolError) -> Void) {
+    package func forEachPayload(_ body: (Position, UnsafeRawBufferPointer) throws(SpoolError) -> Void) {
         var cursor = SpoolCursor(spool)
         while true {
             let position = Position(offset: cursor.offset)
@@ -171,7 +171,7 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
 
     /// Appends elements to a new spool; `list` is the view of what was appended so far.
     public final class Builder: Sendable {
-        let spool: RecordSpool
+        package let spool: RecordSpool
 
         /// A builder that keeps up to `memoryLimit` bytes in memory (nil: 512 KiB), then spools to a temporary file
         /// in `directory` (nil: `$TMPDIR`, else `/tmp`).
@@ -183,7 +183,7 @@ public struct SpooledList<Element: SpoolRecord>: Sequence, Sendable {
             spool.append { element.write(to: &$0) }
         }
 
-        func append(payload: UnsafeRawBufferPointer) {
+        package func append(payload: UnsafeRawBufferPointer) {
             spool.append(payload: payload)
         }
 
@@ -278,9 +278,3 @@ public final class JSONArrayStreams: @unchecked Sendable {
         lock.withLock { arrays.indices.contains(index) ? arrays[index] : nil }
     }
 }
-
-/// The listed findings of a report.
-public typealias FindingList = SpooledList<Finding>
-
-/// Finding identities (`AuditReport.Changes`).
-public typealias FindingIdentityList = SpooledList<FindingIdentity>
