@@ -29,7 +29,8 @@ let package = Package(
         ),
         // probe-endpoint: libcurl (GnuTLS flavour, with GSS-API/SPNEGO on MIT Kerberos) for the live endpoint probe.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-gnutls-dev"])]),
-        // connect: the only code that touches C pointers; safe, typed Swift above it.
+        // connect: the only code that calls the C libraries (libldap, SASL, Kerberos, libcurl) and holds their pointers;
+        // safe, typed Swift above it.
         .target(name: "DirectoryAccess", dependencies: ["CLDAP", "CCurl"], swiftSettings: strict),
         // model: SIDs, security descriptors, access checks, AD CS semantics, evidence parsers (pure Swift, no I/O).
         .target(
@@ -53,16 +54,17 @@ let package = Package(
             path: "Fuzz/Sources/CoreFuzz",
             swiftSettings: strict
         ),
-        // evaluate + report: the rule catalogue, findings, (next) snapshot, collector and rules.
         // evaluate/report internals: the findings spool (a temporary file behind a bounded buffer, the record codec, the
-        // one write(2) loop): raw file descriptors and `@unchecked Sendable` live here, in libc only.
+        // one write(2) loop); libc file descriptors and raw buffers, no C library.
         .target(name: "_CESAuditSpool", swiftSettings: strict),
+        // collect + evaluate: the rule catalogue, the snapshot collector, host evidence, the rules, findings. Safe Swift.
         .target(
             name: "CESAuditCore",
             dependencies: ["ADModel", "DirectoryAccess", "_CESAuditSpool", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output.
+        // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output
+        // (libc file descriptors: OutputSink, AtomicFileWriter).
         .target(name: "CESAuditReport", dependencies: ["CESAuditCore"], swiftSettings: strict),
         // history: runs and open findings in SQLite, what is new and resolved since the last run.
         .target(
