@@ -1,4 +1,5 @@
 import ArgumentParser
+import CESAuditCore
 import CESAuditReport
 
 /// Formats of the commands that print a listing, not an audit report (`doctor`, `rules`, `explain`).

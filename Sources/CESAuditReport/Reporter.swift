@@ -1,22 +1,7 @@
 import CESAuditCore
 import Foundation
 
-/// The output formats of `--format` (docs/contract.md, Output).
-public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, junit, nagios, prometheus
-
-    /// The usual file name extension, e.g. for a default output name.
-    public var fileExtension: String {
-        switch self {
-        case .text: "txt"
-        case .json: "json"
-        case .sarif: "sarif"
-        case .junit: "xml"
-        case .nagios: "txt"
-        case .prometheus: "prom"
-        }
-    }
-
+extension OutputFormat {
     /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
     /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`).
     public func reporter(useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false)

@@ -112,8 +112,10 @@ public struct ConfigFile: Sendable, Equatable {
             try output.expectKeys(["format", "path"])
             if let format = try output.optional("format") {
                 let name = try format.nonEmptyString()
-                guard ["text", "json", "sarif", "junit", "nagios", "prometheus"].contains(name) else {
-                    throw format.failure("expected text, json, sarif, junit, nagios or prometheus")
+                guard OutputFormat(rawValue: name) != nil else {
+                    let names = OutputFormat.allCases.map(\.rawValue)
+                    throw format.failure(
+                        "expected \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
                 }
                 self.output.format = name
             }
