@@ -54,17 +54,32 @@ public struct ConfigFile: Sendable, Equatable {
         let root = try YAMLReader.parse(yaml, file: file)
         try root.expectKeys([
             "schemaVersion", "connection", "evidence", "policies", "sitePolicy", "serviceAccount", "output", "history",
-            "collect",
-            "probeEndpoints",
+            "collect", "probeEndpoints",
         ])
         if let version = try root.optional("schemaVersion"), try version.integer() != 1 {
             throw version.failure("unsupported schemaVersion (this version reads 1)")
         }
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let values = Values(folder: URL(fileURLWithPath: file).deletingLastPathComponent())
+        if let connection = try root.optional("connection") { self.connection = try Connection(connection, values) }
+        evidence = try values.path(try root.optional("evidence"))
+        policies = try values.path(try root.optional("policies"))
+        sitePolicy = try values.path(try root.optional("sitePolicy"))
+        serviceAccount = try root.optional("serviceAccount")?.nonEmptyString()
+        collect = try values.bool(try root.optional("collect"))
+        probeEndpoints = try values.bool(try root.optional("probeEndpoints"))
+        if let output = try root.optional("output") { self.output = try Output(output, values) }
+        if let history = try root.optional("history") { self.history = try History(history, values) }
+    }
+
+    /// How the file's values read: paths relative to the file's folder, booleans as true/false or yes/no.
+    struct Values {
+        let folder: URL
+
         func path(_ reader: YAMLReader?) throws(PolicyFileError) -> String? {
             guard let value = try reader?.nonEmptyString() else { return nil }
             return value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path
         }
+
         func bool(_ reader: YAMLReader?) throws(PolicyFileError) -> Bool? {
             guard let reader else { return nil }
             switch try reader.string().lowercased() {
@@ -73,62 +88,64 @@ public struct ConfigFile: Sendable, Equatable {
             default: throw reader.failure("expected true or false")
             }
         }
-        if let connection = try root.optional("connection") {
-            try connection.expectKeys([
-                "uri", "domain", "starttls", "caFile", "tlsInsecure", "bindDN", "passwordFile", "keytab", "principal",
-                "base", "timeout", "pageSize",
-            ])
-            if let uri = try connection.optional("uri") {
-                if case .sequence = uri.node {
-                    self.connection.uris = try uri.stringList()
-                } else {
-                    self.connection.uris = [try uri.nonEmptyString()]
-                }
+    }
+}
+
+extension ConfigFile.Connection {
+    init(_ section: YAMLReader, _ values: ConfigFile.Values) throws(PolicyFileError) {
+        try section.expectKeys([
+            "uri", "domain", "starttls", "caFile", "tlsInsecure", "bindDN", "passwordFile", "keytab", "principal",
+            "base", "timeout", "pageSize",
+        ])
+        if let uri = try section.optional("uri") {
+            if case .sequence = uri.node {
+                uris = try uri.stringList()
+            } else {
+                uris = [try uri.nonEmptyString()]
             }
-            self.connection.domain = try connection.optional("domain")?.nonEmptyString()
-            self.connection.starttls = try bool(try connection.optional("starttls"))
-            self.connection.caFile = try path(try connection.optional("caFile"))
-            self.connection.tlsInsecure = try bool(try connection.optional("tlsInsecure"))
-            self.connection.bindDN = try connection.optional("bindDN")?.nonEmptyString()
-            self.connection.passwordFile = try path(try connection.optional("passwordFile"))
-            self.connection.keytab = try path(try connection.optional("keytab"))
-            self.connection.principal = try connection.optional("principal")?.nonEmptyString()
-            self.connection.base = try connection.optional("base")?.nonEmptyString()
-            if let timeout = try connection.optional("timeout") {
-                guard let seconds = Double(try timeout.string()), seconds > 0, seconds <= 3600 else {
-                    throw timeout.failure("expected seconds between 0 and 3600")
-                }
-                self.connection.timeout = seconds
-            }
-            self.connection.pageSize = try connection.optional("pageSize")?.integer()
         }
-        evidence = try path(try root.optional("evidence"))
-        policies = try path(try root.optional("policies"))
-        sitePolicy = try path(try root.optional("sitePolicy"))
-        serviceAccount = try root.optional("serviceAccount")?.nonEmptyString()
-        collect = try bool(try root.optional("collect"))
-        probeEndpoints = try bool(try root.optional("probeEndpoints"))
-        if let output = try root.optional("output") {
-            try output.expectKeys(["format", "path"])
-            if let format = try output.optional("format") {
-                let name = try format.nonEmptyString()
-                guard OutputFormat(rawValue: name) != nil else {
-                    let names = OutputFormat.allCases.map(\.rawValue)
-                    throw format.failure(
-                        "expected \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
-                }
-                self.output.format = name
+        domain = try section.optional("domain")?.nonEmptyString()
+        starttls = try values.bool(try section.optional("starttls"))
+        caFile = try values.path(try section.optional("caFile"))
+        tlsInsecure = try values.bool(try section.optional("tlsInsecure"))
+        bindDN = try section.optional("bindDN")?.nonEmptyString()
+        passwordFile = try values.path(try section.optional("passwordFile"))
+        keytab = try values.path(try section.optional("keytab"))
+        principal = try section.optional("principal")?.nonEmptyString()
+        base = try section.optional("base")?.nonEmptyString()
+        if let timeout = try section.optional("timeout") {
+            guard let seconds = Double(try timeout.string()), seconds > 0, seconds <= 3600 else {
+                throw timeout.failure("expected seconds between 0 and 3600")
             }
-            self.output.path = try path(try output.optional("path"))
+            self.timeout = seconds
         }
-        if let history = try root.optional("history") {
-            try history.expectKeys(["path", "keepRuns"])
-            self.history.path = try path(try history.optional("path"))
-            if let keep = try history.optional("keepRuns") {
-                let count = try keep.integer()
-                guard count >= 1 else { throw keep.failure("must be at least 1") }
-                self.history.keepRuns = count
+        pageSize = try section.optional("pageSize")?.integer()
+    }
+}
+
+extension ConfigFile.Output {
+    init(_ section: YAMLReader, _ values: ConfigFile.Values) throws(PolicyFileError) {
+        try section.expectKeys(["format", "path"])
+        if let format = try section.optional("format") {
+            let name = try format.nonEmptyString()
+            guard OutputFormat(rawValue: name) != nil else {
+                let names = OutputFormat.allCases.map(\.rawValue)
+                throw format.failure("expected \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
             }
+            self.format = name
+        }
+        path = try values.path(try section.optional("path"))
+    }
+}
+
+extension ConfigFile.History {
+    init(_ section: YAMLReader, _ values: ConfigFile.Values) throws(PolicyFileError) {
+        try section.expectKeys(["path", "keepRuns"])
+        path = try values.path(try section.optional("path"))
+        if let keep = try section.optional("keepRuns") {
+            let count = try keep.integer()
+            guard count >= 1 else { throw keep.failure("must be at least 1") }
+            keepRuns = count
         }
     }
 }
