@@ -118,9 +118,7 @@ import Testing
     }
 }
 
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct DoctorAgainstTestBedTests {
     @Test func doctorOverVerifiedLDAPS() throws {
         let env = try TestBed()

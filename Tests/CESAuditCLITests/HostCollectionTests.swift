@@ -6,10 +6,7 @@ import Testing
 /// DC serves SMB, the registry, LSA and SAMR for the stand-in hosts ca01, ca02 and ces01–ces03 (cifs/ SPNs on its
 /// own account); ces04 keeps only HOST/ on CES04$, so the DC cannot read its tickets; a listener of the test
 /// takes TCP 445 and stays silent. Scenarios: docs/testbed-scenarios.md ("Remote collection").
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""),
-    .serialized)
+@Suite(.requiresTestBed, .serialized)
 struct HostCollectionTests {
     static let standIns = ["ca01", "ca02", "ca09", "ces01", "ces02", "ces03", "ces04"].map { "\($0).corp.example.test" }
     static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"

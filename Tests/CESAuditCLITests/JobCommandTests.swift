@@ -5,9 +5,7 @@ import Testing
 
 /// The three jobs end to end: the built binary against the test bed, every output format parsed, every exit
 /// status of the contract.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct JobCommandTests {
     static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
     static let username = "https://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"

@@ -43,9 +43,7 @@ import Testing
 }
 
 /// The probe end to end against the test bed's KDC, and the static-vs-KDC matrix of scripts/s4u-matrix.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct ProbeCommandTests {
     static func k1(_ output: String) throws -> [[String: Any]] {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])

@@ -4,10 +4,7 @@ import Testing
 
 /// Issue 9 (RELIABILITY.md): faults injected between the tool and the test bed DC, hostile input, secrets and TLS,
 /// all through the built binary. No fault may end in exit 0, 1 or 2 with data missing.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""),
-    .serialized)
+@Suite(.requiresTestBed, .serialized)
 struct ReliabilityTests {
     static let kerberos = JobCommandTests.kerberos
 

@@ -4,9 +4,7 @@ import Testing
 
 /// Issue 17 item 1, the help desk's question through the binary against the test bed: can this account enroll, and
 /// if not, why? `user` answers per path (template × CES endpoint) first, and exits by the paths the account takes.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct UserVerdictTests {
     static let kerberos = JobCommandTests.kerberos
     static let ces02 = "https://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"

@@ -8,9 +8,7 @@ import Testing
 
 /// Family C against the test bed: svc-ces (constrained to HOST+RPCSS, protocol transition), CES01$ (no
 /// delegation), WEB01$ (unconstrained only); the principal resolution order of the contract.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct DelegationRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot

@@ -381,9 +381,7 @@ import Testing
 }
 
 /// certutil names resolved through the test bed's directory: the NetBIOS name from the crossRef, then sAMAccountName.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct CertutilNamesAgainstTestBedTests {
     @Test func denyForADomainGroupDecidesB1() async throws {
         let bed = try await TestBedSnapshot.collect()

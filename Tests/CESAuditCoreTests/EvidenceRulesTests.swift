@@ -543,9 +543,7 @@ enum EvidenceFixtures {
 }
 
 /// B1 and E2 with real accounts from the test bed against the fixture evidence.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct EvidenceRulesAgainstTestBedTests {
     @Test func aliceIsDeniedEnrollThroughDomainUsers() async throws {
         let fixture = try await RequesterRulesAgainstTestBedTests.fixture()

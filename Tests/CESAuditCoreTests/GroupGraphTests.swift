@@ -8,9 +8,7 @@ import Testing
 
 /// `scan` works groups out from memberOf instead of reading tokenGroups per account: on the test bed (nested
 /// groups, Protected Users through a group, BUILTIN groups, primary groups) both must agree for every account.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct GroupGraphAgainstTestBedTests {
     @Test func graphGroupsEqualTokenGroupsForEveryEnabledAccount() async throws {
         let bed = try await TestBedSnapshot.collect()

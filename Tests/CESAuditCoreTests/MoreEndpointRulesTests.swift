@@ -8,9 +8,7 @@ import Testing
 
 /// C8 (HTTP SPN), E4 (published endpoints) and G4 (CA name) against the test bed: svc-ces holds HTTP/ces01
 /// (FQDN and short), CES01$ has only HOST/ SPNs, and corp-CA01 publishes one endpoint of every shape.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct MoreEndpointRulesAgainstTestBedTests {
     static func path(_ bed: TestBedSnapshot, endpoint: EnrollmentServiceRecord.Endpoint, serviceAccount: String? = nil)
         async throws -> EndpointPath

@@ -7,9 +7,7 @@ import Testing
 
 /// E3, E5, E6 and F4–F8 against the test bed's User and WebServer templates, its OID objects and corp-CA01's
 /// certificate, issued by corp Root CA (docs/testbed.md §7).
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct MoreTemplateRulesAgainstTestBedTests {
     static let forestOID = "1.3.6.1.4.1.311.21.8.1234567.2345678.3456789.4567890.5678901.111"
 

@@ -6,9 +6,7 @@ import Testing
 @testable import CESAuditCore
 
 /// Families A rules against the test bed's users, and the `unknown` cases on snapshots with missing data.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct RequesterRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot

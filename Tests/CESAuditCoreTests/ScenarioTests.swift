@@ -8,9 +8,7 @@ import Testing
 
 /// One failing and one passing subject per rule whose data lives in AD (docs/testbed-scenarios.md), judged
 /// through the jobs as a user runs them: live test bed, the reader's bind, the test bed's host evidence.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct ScenarioTests {
     static let ces01 = "https://ces01.corp.example.test/corp-CA01_CES_"
     static let kerberos = ces01 + "Kerberos/service.svc/CES"

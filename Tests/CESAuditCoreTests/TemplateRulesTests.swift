@@ -7,9 +7,7 @@ import Testing
 @testable import CESAuditCore
 
 /// Families B (template) and F (name flags) against the test bed's User and WebServer templates.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct TemplateRulesAgainstTestBedTests {
     struct Fixture {
         let bed: TestBedSnapshot

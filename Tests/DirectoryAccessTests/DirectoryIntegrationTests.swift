@@ -5,7 +5,7 @@ import Testing
 @testable import DirectoryAccess
 
 /// Every capability of the directory layer, against the real Samba AD DC of `scripts/testbed`.
-@Suite(.enabled(if: TestBed.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct BindIntegrationTests {
     @Test func ldapsSimpleBindVerifiesTheCertificate() async throws {
         let directory = try await TestBed.connect()
@@ -153,7 +153,7 @@ struct BindIntegrationTests {
     }
 }
 
-@Suite(.enabled(if: TestBed.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct SearchIntegrationTests {
     static let bulkAttributes = ["userAccountControl", "mail", "objectSid", "sAMAccountName", "cn"]
 

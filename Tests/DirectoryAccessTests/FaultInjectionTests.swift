@@ -5,7 +5,7 @@ import Testing
 @testable import DirectoryAccess
 
 /// Issue 9 (RELIABILITY.md): the directory layer under injected faults, against the test bed through `TCPRelay`.
-@Suite(.enabled(if: TestBed.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct FaultInjectionTests {
     static func relay(listenHost: String? = nil) throws -> TCPRelay {
         let dc = try TestBed.ldapsURI

@@ -62,9 +62,7 @@ import Testing
 }
 
 /// The probe against the test bed's Samba KDC (docs/testbed.md §9): real S4U2Self + S4U2Proxy.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct KerberosDelegationProbeTests {
     static let targets = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
 
