@@ -6,8 +6,6 @@ import Testing
 
 /// Connection settings for the test bed (variables from `scripts/testbed env`, via TestSupport).
 struct TestBed {
-    static let shouldRun = TestBedEnvironment.shouldRun
-
     static func value(_ name: String) throws -> String { try TestBedEnvironment.value(name) }
 
     static func uri(_ name: String) throws -> LDAPURI { try LDAPURI(parsing: try value(name)) }
