@@ -142,21 +142,7 @@ struct JobCommandTests {
             ["user", "alice", "--endpoint", Self.kerberos, "--template", "User", "--service-account", "svc-ces"]
             + (try Self.connection())
         // The fixtures name svc-ces by a fixed SID; the test bed assigns its own at seeding.
-        let probe = try Self.json(try CLI.run(base + ["--format", "json"]).stdout)
-        let findings = try #require(probe["findings"] as? [[String: Any]])
-        let svc = try #require(
-            findings.lazy.compactMap { $0["subject"] as? [String: Any] }.first { $0["name"] as? String == "svc-ces" }?[
-                "sid"] as? String)
-        let evidence = directory.appendingPathComponent("evidence")
-        try FileManager.default.copyItem(
-            at: Self.repository.appendingPathComponent("Tests/CESAuditCoreTests/Fixtures/evidence/v2-healthy"),
-            to: evidence)
-        for host in ["ces01.corp.example.test/local-groups.txt", "ces01.corp.example.test/secedit.inf"] {
-            let file = evidence.appendingPathComponent(host)
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "S-1-5-21-1-2-3-1200", with: svc).write(
-                to: file, atomically: true, encoding: .utf8)
-        }
+        let evidence = URL(fileURLWithPath: try UserVerdictTests.healthyEvidence(in: directory))
         let healthy = try CLI.run(base + ["--format", "nagios", "--evidence", evidence.path])
         #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
         #expect(healthy.stdout.hasPrefix("CES-AUDIT OK - 0 fail, 0 warn, 0 unknown, 2 manual of "), "\(healthy.stdout)")

@@ -9,8 +9,8 @@ struct UserVerdictTests {
     static let kerberos = JobCommandTests.kerberos
     static let ces02 = "https://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
 
-    /// The layout v2 healthy evidence with the test bed's SID of svc-ces in place of the fixture's (as
-    /// `JobCommandTests.healthyEvidenceIsNagiosOKAndManualChecksCountOnlyWhenAsked`).
+    /// The layout v2 healthy evidence with the test bed's SID of svc-ces in place of the fixture's (the test bed
+    /// assigns its own SIDs at seeding).
     static func healthyEvidence(in directory: URL) throws -> String {
         let probe = try JobCommandTests.json(
             try CLI.run(
