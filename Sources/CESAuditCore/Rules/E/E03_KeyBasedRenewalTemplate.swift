@@ -81,7 +81,8 @@ public struct E3KeyBasedRenewalTemplate: EndpointTemplateRule {
     }
 
     static func allowsKeyBasedRenewal(_ template: TemplateRecord) -> Bool {
-        template.enrollmentFlags & 0x0001_0000 != 0
+        EnrollmentFlags(rawValue: template.enrollmentFlags).contains(
+            .allowPreviousApprovalKeyBasedRenewalValidateReenrollment)
     }
 
     /// Templates published on `ca` that allow key-based renewal.
