@@ -1,3 +1,5 @@
+import CLDAP
+
 /// A failed LDAP, SASL or Kerberos operation, typed by what the caller can do about it.
 ///
 /// `code` is the LDAP result code (negative values are libldap's client-side codes), `diagnostic` the server's
@@ -68,25 +70,25 @@ public struct LDAPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind for an LDAP result code (RFC 4511 §4.1.9 and libldap's negative client codes).
     public static func kind(forResultCode code: Int32) -> Kind {
         switch code {
-        case 49: return .invalidCredentials
-        case 8: return .strongerAuthRequired
-        case 13: return .confidentialityRequired
-        case 50: return .insufficientAccess
-        case 4: return .sizeLimitExceeded
-        case 3: return .timeLimitExceeded
-        case 11: return .adminLimitExceeded
-        case 32: return .noSuchObject
-        case 51: return .busy
-        case 52: return .unavailable
-        case 53: return .unwillingToPerform
-        case 2: return .protocolError
-        case 7, 48: return .authenticationFailure  // authMethodNotSupported, inappropriateAuthentication
-        case -1: return .serverDown
-        case -11: return .connectError
-        case -5: return .timeout
-        case -7: return .filterError
-        case -4: return .decodingError
-        case -2, -6: return .authenticationFailure  // local error (SASL/GSSAPI), auth unknown
+        case LDAP_INVALID_CREDENTIALS: return .invalidCredentials
+        case LDAP_STRONG_AUTH_REQUIRED: return .strongerAuthRequired
+        case LDAP_CONFIDENTIALITY_REQUIRED: return .confidentialityRequired
+        case LDAP_INSUFFICIENT_ACCESS: return .insufficientAccess
+        case LDAP_SIZELIMIT_EXCEEDED: return .sizeLimitExceeded
+        case LDAP_TIMELIMIT_EXCEEDED: return .timeLimitExceeded
+        case LDAP_ADMINLIMIT_EXCEEDED: return .adminLimitExceeded
+        case LDAP_NO_SUCH_OBJECT: return .noSuchObject
+        case LDAP_BUSY: return .busy
+        case LDAP_UNAVAILABLE: return .unavailable
+        case LDAP_UNWILLING_TO_PERFORM: return .unwillingToPerform
+        case LDAP_PROTOCOL_ERROR: return .protocolError
+        case LDAP_AUTH_METHOD_NOT_SUPPORTED, LDAP_INAPPROPRIATE_AUTH: return .authenticationFailure
+        case LDAP_SERVER_DOWN: return .serverDown
+        case LDAP_CONNECT_ERROR: return .connectError
+        case LDAP_TIMEOUT: return .timeout
+        case LDAP_FILTER_ERROR: return .filterError
+        case LDAP_DECODING_ERROR: return .decodingError
+        case LDAP_LOCAL_ERROR, LDAP_AUTH_UNKNOWN: return .authenticationFailure  // SASL/GSSAPI fail locally
         default: return .other
         }
     }

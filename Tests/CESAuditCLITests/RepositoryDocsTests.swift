@@ -57,6 +57,22 @@ import Testing
 
     /// docs/rules.md has, for every rule `ces-audit rules` lists, the block scripts/rule-docs generates and the
     /// hand-written "As coded" text after it.
+    /// Each rule has one file in its family folder, numbered with two digits so that C10 sorts after C09
+    /// (docs/architecture.md): CES-C10 is `Sources/CESAuditCore/Rules/C/C10_….swift`, CES-F6b `F/F06b_….swift`.
+    @Test func everyRuleHasOneFileInItsFamilyFolder() throws {
+        let rulesFolder = RepositoryFiles.root.appendingPathComponent("Sources/CESAuditCore/Rules")
+        for rule in try RepositoryFiles.catalogueRules() {
+            let code = rule.id.replacingOccurrences(of: "CES-", with: "")
+            let family = String(code.prefix(1))
+            let digits = code.dropFirst().prefix { $0.isNumber }.count
+            let prefix = family + String(repeating: "0", count: max(0, 2 - digits)) + code.dropFirst() + "_"
+            let files = try FileManager.default.contentsOfDirectory(
+                atPath: rulesFolder.appendingPathComponent(family).path)
+            #expect(
+                files.filter { $0.hasPrefix(prefix) }.count == 1, "\(rule.id): no single \(family)/\(prefix)….swift")
+        }
+    }
+
     @Test func ruleReferenceCoversEveryCatalogueRule() throws {
         let rules = try RepositoryFiles.catalogueRules()
         #expect(rules.count >= 44)

@@ -69,6 +69,19 @@ import Testing
         #expect(missing.isEmpty, "not implemented: \(missing)")
     }
 
+    /// Each registry list takes one shape protocol, so a rule in the wrong list does not compile; a rule with two
+    /// shapes would slip through that check.
+    @Test func everyRuleHasExactlyOneShape() {
+        for rule in RuleRegistry.all {
+            let shapes = [
+                rule is any RequesterRule, rule is any EndpointRule, rule is any RequesterTemplateRule,
+                rule is any TemplateOnlyRule, rule is any EndpointTemplateRule, rule is any ProbeRule,
+                rule is any EndpointProbeRule,
+            ]
+            #expect(shapes.filter { $0 }.count == 1, "\(type(of: rule).id): \(shapes)")
+        }
+    }
+
     @Test func everyImplementedRuleIsInTheCatalogueOnce() {
         let ids = RuleRegistry.implementedIDs
         #expect(Set(ids).count == ids.count, "a rule is registered twice")

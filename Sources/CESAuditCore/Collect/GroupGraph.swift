@@ -40,8 +40,9 @@ public struct GroupGraph: Sendable {
             base: base, filter: "(objectClass=group)", attributes: ["objectSid", "memberOf", "groupType"])
         var groups: [String: Group] = [:]
         for entry in try await collector.entries(request) {
-            // groupType bit 0x80000000: security-enabled; distribution groups are not in a token.
-            guard let type = entry.integer("groupType"), UInt32(truncatingIfNeeded: type) & 0x8000_0000 != 0,
+            // Distribution groups are not in a token.
+            guard let type = entry.integer("groupType"),
+                GroupType(rawValue: UInt32(truncatingIfNeeded: type)).contains(.securityEnabled),
                 let sid = entry.values("objectSid").first.flatMap({ try? SID(bytes: Array($0)) })
             else { continue }
             groups[entry.dn.lowercased()] = Group(sid: sid.description, memberOf: entry.strings("memberOf"))

@@ -74,14 +74,13 @@ public struct Evaluator: Sendable {
     /// A template on a CA: with a requester, B2 and F1–F4 about the requester; without one, the template's
     /// own rules (B3, E5, E6, F5–F8); with a key-based-renewal endpoint, E3.
     public func findings(for path: TemplatePath) -> [Finding] {
-        let rules =
-            path.requester != nil
-            ? rules.requesterTemplate : path.endpoint != nil ? rules.endpointTemplate : rules.template
-        return rules.map { settle($0.evaluate(path, in: context)) }
+        if path.requester != nil { return rules.requesterTemplate.map { settle($0.evaluate(path, in: context)) } }
+        if path.endpoint != nil { return rules.endpointTemplate.map { settle($0.evaluate(path, in: context)) } }
+        return rules.template.map { settle($0.evaluate(path, in: context)) }
     }
 
     /// Per requester template rule (B2, F1–F4), the status it gives every requester of `template` on `ca` when the template
-    /// alone decides it (`TemplateRule.statusForEveryRequester`): a scan works them out once per template.
+    /// alone decides it (`RequesterTemplateRule.statusForEveryRequester`): a scan works them out once per template.
     public func statusesForEveryRequester(ca: EnrollmentServiceRecord, template: TemplateRecord) -> [Status?] {
         let path = TemplatePath(requester: nil, ca: ca, template: template)
         return rules.requesterTemplate.map { $0.statusForEveryRequester(path, in: context) }
@@ -110,9 +109,9 @@ private struct EnabledRules: Sendable {
     let requesterOnEndpoint: [any RequesterRule]
     let requesterOnAccount: [any RequesterRule]
     let endpoint: [any EndpointRule]
-    let requesterTemplate: [any TemplateRule]
-    let endpointTemplate: [any TemplateRule]
-    let template: [any TemplateRule]
+    let requesterTemplate: [any RequesterTemplateRule]
+    let endpointTemplate: [any EndpointTemplateRule]
+    let template: [any TemplateOnlyRule]
     let probe: [any ProbeRule]
     let endpointProbe: [any EndpointProbeRule]
 

@@ -2,7 +2,8 @@ import ADModel
 import DirectoryAccess
 
 /// What the static rules (A1, A2, C2, C3, C4, C5) predict the KDC answers to the probe: S4U2Self for the
-/// requester, then S4U2Proxy with that evidence ticket to one target SPN on the CA. Pure.
+/// requester, then S4U2Proxy with that evidence ticket to one target SPN on the CA. Pure. It asks the rules' own
+/// predicates (`A1RequesterNotDelegated.refusesDelegation`, …), so CES-K1 compares the KDC with the rules as they are.
 ///
 /// The probe is protocol transition (there is no user ticket to present), which is exactly the certificate
 /// endpoint's path. On a Kerberos endpoint CES presents the user's own forwardable service ticket instead; the
@@ -59,11 +60,13 @@ public struct DelegationPrediction: Sendable, Equatable {
         var notJudgeable: [String] = []
 
         // A1 / A2: may the requester be delegated at all?
-        let sensitive = requesterControl.contains(.notDelegated)
+        let sensitive = A1RequesterNotDelegated.refusesDelegation(requesterControl)
         if sensitive { reasons.append("CES-A1: \(requester.samAccountName) has NOT_DELEGATED (0x100000)") }
         var protectedBlocks = false
-        if let groups = requester.tokenGroups.value, let sid = domain.sid {
-            if groups.contains("\(sid)-525") {
+        if let groups = requester.tokenGroups.value,
+            let protectedUsers = A2RequesterInProtectedUsers.protectedUsers(in: domain)
+        {
+            if A2RequesterInProtectedUsers.isMember(requester, groups: groups, of: protectedUsers) {
                 let enforcement = domain.protectedUsersEnforcement
                 let state: String
                 switch enforcement {
@@ -97,16 +100,11 @@ public struct DelegationPrediction: Sendable, Equatable {
         }
 
         // C2 / C3: the principal's constrained delegation and protocol transition.
-        let allowed = principal.allowedToDelegateTo
-        let listed = allowed.contains { $0.caseInsensitiveCompare(target) == .orderedSame }
-        let transition = principalControl.contains(.trustedToAuthenticateForDelegation)
-        // MS-SFU 3.2.5.1.2: without TRUSTED_TO_AUTH_FOR_DELEGATION and with a non-empty A2D2, S4U2Self tickets
-        // are not forwardable.
-        let evidenceForwardable = !sensitive && !protectedBlocks && (transition || allowed.isEmpty)
+        let listed = C2ConstrainedDelegationToCA.delegates(principal, to: target)
+        let selfTicketsForwardable = C3ProtocolTransition.selfTicketsForwardable(principal, control: principalControl)
+        let evidenceForwardable = !sensitive && !protectedBlocks && selfTicketsForwardable
         var notReproducible: String?
-        if path.endpoint.authenticationFlag == EnrollmentAuthentication.kerberos.rawValue && !transition
-            && !allowed.isEmpty
-        {
+        if path.endpoint.authenticationFlag == EnrollmentAuthentication.kerberos.rawValue && !selfTicketsForwardable {
             notReproducible =
                 "Kerberos endpoint: CES presents the user's own forwardable ticket, the probe can only use protocol transition, which \(principal.samAccountName) lacks (no TRUSTED_TO_AUTH_FOR_DELEGATION)"
         }
@@ -121,7 +119,7 @@ public struct DelegationPrediction: Sendable, Equatable {
                     notJudgeable: notJudgeable.isEmpty ? nil : notJudgeable.joined(separator: "; "),
                     notReproducible: notReproducible)
             }
-            if !transition && !allowed.isEmpty {
+            if !selfTicketsForwardable {
                 reasons.append(
                     "CES-C3: \(principal.samAccountName) lacks TRUSTED_TO_AUTH_FOR_DELEGATION: S4U2Self tickets are not forwardable"
                 )
@@ -140,7 +138,7 @@ public struct DelegationPrediction: Sendable, Equatable {
                     notJudgeable.append("Samba's KDC does not evaluate resource-based constrained delegation")
                 }
             case false?:
-                if principalControl.contains(.trustedForDelegation) {
+                if C4UnconstrainedDelegationOnly.hasUnconstrainedDelegation(principalControl) {
                     reasons.append(
                         "CES-C4: \(principal.samAccountName) has only unconstrained delegation (a forwarded TGT, which no probe can test)"
                     )

@@ -1,6 +1,6 @@
 /// CES-B3: the CA must publish the template (`certificateTemplates` of its enrollment-service object);
 /// otherwise CERTSRV_E_UNSUPPORTED_CERT_TYPE.
-public struct B3TemplatePublished: TemplateRule {
+public struct B3TemplatePublished: TemplateOnlyRule {
     public static let id = "CES-B3"
     public init() {}
 

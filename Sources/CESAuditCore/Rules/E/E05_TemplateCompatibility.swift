@@ -3,7 +3,7 @@ import ADModel
 /// CES-E5: CEP/CES offer only templates whose compatibility is at most CA Windows Server 2012 R2 and recipient
 /// Windows 8.1 (KB4508802); a newer template is invisible to the client, a symptom often confused with the
 /// fault. The numeric thresholds (5 = 2012 R2) are inferred [I], and the messages say so.
-public struct E5TemplateCompatibility: TemplateRule {
+public struct E5TemplateCompatibility: TemplateOnlyRule {
     public static let id = "CES-E5"
     public init() {}
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// CES-B2: the template's DACL must grant the requester Enroll (MS-CRTD 2.5.1), deny ACEs and ACE order
 /// honoured; otherwise the CA answers CERTSRV_E_TEMPLATE_DENIED.
-public struct B2TemplateEnrollPermission: TemplateRule {
+public struct B2TemplateEnrollPermission: RequesterTemplateRule {
     public static let id = "CES-B2"
     public init() {}
 

@@ -4,7 +4,7 @@ import Foundation
 /// CES-E6: autoenrollment and key-based renewal through CEP/CES need a validity of at least 5 days and a renewal
 /// period of at least 1 day (Microsoft's NTE_SILENT_CONTEXT article); a renewal period longer than the validity
 /// gives CERTSRV_E_CERT_TYPE_OVERLAP.
-public struct E6ValidityAndRenewalPeriod: TemplateRule {
+public struct E6ValidityAndRenewalPeriod: TemplateOnlyRule {
     public static let id = "CES-E6"
     public init() {}
 

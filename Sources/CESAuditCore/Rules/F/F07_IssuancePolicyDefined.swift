@@ -3,7 +3,7 @@ import ADModel
 /// CES-F7: issuance policies are defined as `msPKI-Enterprise-Oid` objects under CN=OID; a template asserting an
 /// OID with no such object may be the "invalid issuance policy" behind the fault. The objects' `flags` value for
 /// issuance policies is unverified, so only `msPKI-Cert-Template-OID` is compared.
-public struct F7IssuancePolicyDefined: TemplateRule {
+public struct F7IssuancePolicyDefined: TemplateOnlyRule {
     public static let id = "CES-F7"
     public init() {}
 

@@ -5,7 +5,7 @@ import Foundation
 /// without anyExtendedKeyUsage restricts the EKUs of what it issues; a template asking for another one makes
 /// the CA return CERT_E_INVALID_POLICY (KB2962991 for EKU; application policies by analogy). Every CA
 /// certificate of the chain in AD counts, as for CES-F6.
-public struct F6bApplicationPolicyAllowedByCA: TemplateRule {
+public struct F6bApplicationPolicyAllowedByCA: TemplateOnlyRule {
     public static let id = "CES-F6b"
     public init() {}
 

@@ -5,8 +5,18 @@ import ADModel
 /// functional level. With every DC below 6 the block starts with the first DC at 6 or above.
 public struct A2RequesterInProtectedUsers: RequesterRule {
     public static let id = "CES-A2"
-    static let protectedUsersRID: UInt32 = 525
     public init() {}
+
+    /// The domain's Protected Users group; nil when the domain SID was not read.
+    static func protectedUsers(in domain: DirectorySnapshot.Domain) -> SID? {
+        guard let text = domain.sid, let sid = try? SID(string: text) else { return nil }
+        return try? SID(domain: sid, rid: DomainRID.protectedUsers.rawValue)
+    }
+
+    /// Whether `requester`, whose transitive groups are `groups`, is in Protected Users (CES-K1 predicts with it).
+    static func isMember(_ requester: AccountRecord, groups: [String], of protectedUsers: SID) -> Bool {
+        requester.token?.contains(protectedUsers) ?? groups.contains(protectedUsers.description)
+    }
 
     public func pathVerdict(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
@@ -21,7 +31,7 @@ public struct A2RequesterInProtectedUsers: RequesterRule {
         guard let protectedUsers = context.protectedUsers else {
             return context.finding(Self.id, .unknown, path: path, message: "the domain SID was not read")
         }
-        let isMember = path.requester.token?.contains(protectedUsers) ?? groups.contains(protectedUsers.description)
+        let isMember = Self.isMember(path.requester, groups: groups, of: protectedUsers)
         let domain = context.snapshot.domain
         var evidence: [String: EvidenceValue] = ["protectedUsersMember": .bool(isMember)]
         if let level = domain.functionalLevel {

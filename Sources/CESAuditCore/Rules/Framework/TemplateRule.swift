@@ -27,18 +27,29 @@ public struct TemplatePath: Sendable {
     var subjectFromDirectory: Bool { !nameFlags.contains(.enrolleeSuppliesSubject) }
 }
 
-/// A rule about a requester and a template on a CA (families B and F).
+/// What every rule on a `TemplatePath` has. A rule conforms to one of the three shapes below, not to this
+/// directly: each registry list takes one shape, so a rule put in the wrong list does not compile.
 public protocol TemplateRule: AuditRule {
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding
+}
+
+/// A requester and a template on a CA (B2, F1–F4): the requester is the subject.
+public protocol RequesterTemplateRule: TemplateRule {
     /// The status `evaluate` gives every requester on this template when the template alone decides it (a name flag
     /// it does not set); nil when the requester must be looked at. A scan counts such findings once per template
     /// instead of building them for every account.
     func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status?
 }
 
-extension TemplateRule {
+extension RequesterTemplateRule {
     public func statusForEveryRequester(_ path: TemplatePath, in context: RuleContext) -> Status? { nil }
 }
+
+/// A template on a CA, judged once whoever asks (B3, E5, E6, F5–F8): the template is the subject.
+public protocol TemplateOnlyRule: TemplateRule {}
+
+/// A template behind one CES endpoint and its principal (E3, key-based renewal): the template is the subject.
+public protocol EndpointTemplateRule: TemplateRule {}
 
 extension RuleContext {
     func finding(
@@ -98,7 +109,7 @@ extension RuleContext {
 }
 
 /// F1–F3: a template rule that is one `RequiredAttributeCheck`.
-protocol RequiredAttributeRule: TemplateRule {
+protocol RequiredAttributeRule: RequesterTemplateRule {
     static var check: RequiredAttributeCheck { get }
 }
 

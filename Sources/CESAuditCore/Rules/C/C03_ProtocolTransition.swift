@@ -6,6 +6,17 @@ public struct C3ProtocolTransition: EndpointRule {
     public static let id = "CES-C3"
     public init() {}
 
+    /// Whether the account may use protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION).
+    static func hasProtocolTransition(_ control: UserAccountControl) -> Bool {
+        control.contains(.trustedToAuthenticateForDelegation)
+    }
+
+    /// Whether the KDC makes the account's S4U2Self tickets forwardable (MS-SFU 3.2.5.1.2): not without protocol
+    /// transition when msDS-AllowedToDelegateTo is set.
+    static func selfTicketsForwardable(_ account: AccountRecord, control: UserAccountControl) -> Bool {
+        hasProtocolTransition(control) || account.allowedToDelegateTo.isEmpty
+    }
+
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         if let gate = context.authenticationGate(Self.id, path, requires: .certificate) { return gate }
         let (early, account) = context.delegationPreconditions(Self.id, path)
@@ -15,7 +26,7 @@ public struct C3ProtocolTransition: EndpointRule {
                 Self.id, .unknown, path: path, message: account?.userAccountControl.missingReason ?? "not read")
         }
         let evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
-        let transition = UserAccountControl(rawValue: control).contains(.trustedToAuthenticateForDelegation)
+        let transition = Self.hasProtocolTransition(UserAccountControl(rawValue: control))
         if transition && path.missingTargets?.isEmpty == true {
             return context.finding(
                 Self.id, .pass, path: path,

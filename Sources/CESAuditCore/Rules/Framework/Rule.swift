@@ -17,7 +17,7 @@ public struct EnrollmentPath: Sendable {
 /// Everything a rule may look at, plus the catalogue that gives findings their title and remediation.
 public struct RuleContext: Sendable {
     public var snapshot: DirectorySnapshot {
-        didSet { protectedUsers = Self.protectedUsers(in: snapshot.domain) }
+        didSet { protectedUsers = A2RequesterInProtectedUsers.protectedUsers(in: snapshot.domain) }
     }
     public var catalogue: RuleCatalogue
     /// The domain's Protected Users group (RID 525), worked out once: A2 asks for it on every path.
@@ -48,12 +48,7 @@ public struct RuleContext: Sendable {
         self.snapshot = snapshot
         self.catalogue = catalogue
         self.describesPasses = describesPasses
-        protectedUsers = Self.protectedUsers(in: snapshot.domain)
-    }
-
-    private static func protectedUsers(in domain: DirectorySnapshot.Domain) -> SID? {
-        guard let text = domain.sid, let sid = try? SID(string: text) else { return nil }
-        return try? SID(domain: sid, rid: A2RequesterInProtectedUsers.protectedUsersRID)
+        protectedUsers = A2RequesterInProtectedUsers.protectedUsers(in: snapshot.domain)
     }
 
     /// Whether a finding of `status` is built bare (see `describesPasses`).

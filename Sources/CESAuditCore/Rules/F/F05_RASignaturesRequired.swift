@@ -4,7 +4,7 @@ import ADModel
 /// client's request carries none unless an enrollment agent co-signs it, so the CA answers
 /// CERTSRV_E_SIGNATURE_POLICY_REQUIRED (none) or CERTSRV_E_SIGNATURE_COUNT (too few). With enrollment flag 0x40
 /// renewals are exempt: the rule, judged per template, passes when every CES path is renewal-only (issue 21 item 7).
-public struct F5RASignaturesRequired: TemplateRule {
+public struct F5RASignaturesRequired: TemplateOnlyRule {
     public static let id = "CES-F5"
     public init() {}
 

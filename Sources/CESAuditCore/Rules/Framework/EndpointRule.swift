@@ -40,8 +40,7 @@ public struct EndpointPath: Sendable {
     /// Required targets missing from the principal's msDS-AllowedToDelegateTo (case-insensitive).
     public var missingTargets: [String]? {
         guard let account = principal.account else { return nil }
-        let allowed = Set(account.allowedToDelegateTo.map { $0.lowercased() })
-        return requiredTargets.filter { !allowed.contains($0.lowercased()) }
+        return requiredTargets.filter { !C2ConstrainedDelegationToCA.delegates(account, to: $0) }
     }
 
     /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity grants the principal. MS-SFU 3.2.5.2.3: the

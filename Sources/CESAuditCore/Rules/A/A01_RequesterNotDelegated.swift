@@ -6,6 +6,9 @@ public struct A1RequesterNotDelegated: RequesterRule {
     public static let id = "CES-A1"
     public init() {}
 
+    /// Whether the KDC refuses to delegate an account with this userAccountControl (CES-K1 predicts with it).
+    static func refusesDelegation(_ control: UserAccountControl) -> Bool { control.contains(.notDelegated) }
+
     public func pathVerdict(
         ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?, in context: RuleContext
     ) -> PathVerdict? { context.delegationVerdict(ca: ca, endpoint: endpoint) }
@@ -16,7 +19,7 @@ public struct A1RequesterNotDelegated: RequesterRule {
                 Self.id, .unknown, path: path, message: path.requester.userAccountControl.missingReason ?? "not read")
         }
         let evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
-        if UserAccountControl(rawValue: control).contains(.notDelegated) {
+        if Self.refusesDelegation(UserAccountControl(rawValue: control)) {
             return context.finding(
                 Self.id, .fail, path: path,
                 message: "userAccountControl \(control.hex) has NOT_DELEGATED (0x100000)", evidence: evidence)

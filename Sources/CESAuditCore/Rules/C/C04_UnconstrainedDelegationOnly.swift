@@ -7,6 +7,11 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
     public static let id = "CES-C4"
     public init() {}
 
+    /// Whether the account has unconstrained delegation (TRUSTED_FOR_DELEGATION).
+    static func hasUnconstrainedDelegation(_ control: UserAccountControl) -> Bool {
+        control.contains(.trustedForDelegation)
+    }
+
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
@@ -15,7 +20,7 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
                 Self.id, .unknown, path: path, message: account?.userAccountControl.missingReason ?? "not read")
         }
         var evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
-        let unconstrained = UserAccountControl(rawValue: control).contains(.trustedForDelegation)
+        let unconstrained = Self.hasUnconstrainedDelegation(UserAccountControl(rawValue: control))
         let constrainedWorks =
             path.missingTargets?.isEmpty == true || path.resourceBasedDelegationAllowsPrincipal == true
         guard unconstrained && !constrainedWorks else {

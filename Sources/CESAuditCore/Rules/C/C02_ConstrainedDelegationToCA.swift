@@ -7,6 +7,12 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
     public static let id = "CES-C2"
     public init() {}
 
+    /// Whether `account`'s msDS-AllowedToDelegateTo lists `target` (SPNs compare case-insensitively).
+    static func delegates(_ account: AccountRecord, to target: String) -> Bool {
+        let target = target.lowercased()
+        return account.allowedToDelegateTo.contains { $0.lowercased() == target }
+    }
+
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
         let (early, account) = context.delegationPreconditions(Self.id, path)
         if let early { return early }
@@ -32,7 +38,7 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
                 message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
                 evidence: evidence)
         }
-        if account.flags?.contains(.trustedForDelegation) == true {
+        if account.flags.map(C4UnconstrainedDelegationOnly.hasUnconstrainedDelegation) == true {
             guard path.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue else {
                 return context.finding(
                     Self.id, .warn, path: path,

@@ -5,7 +5,7 @@ import ADModel
 /// for the GUID). SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the FQDN and NetBIOS name of the requester's domain
 /// (MS-CRTD 2.28), not a host's dNSHostName: every directory account has a domain. So the GUID and domain parts
 /// only fail when the requester was not read from the directory at all.
-public struct F4DirectoryNameRequired: TemplateRule {
+public struct F4DirectoryNameRequired: RequesterTemplateRule {
     public static let id = "CES-F4"
     public init() {}
 

@@ -19,20 +19,20 @@ public enum RuleRegistry {
     ]
 
     /// A requester and a template on a CA (B2, F1–F4): the requester is the subject.
-    public static let requesterTemplateRules: [any TemplateRule] = [
+    public static let requesterTemplateRules: [any RequesterTemplateRule] = [
         B2TemplateEnrollPermission(), F1EmailRequired(), F2UPNRequired(), F3DNSNameRequired(),
         F4DirectoryNameRequired(),
     ]
 
     /// A template on a CA, judged once whoever asks (families B3, E5/E6, F5–F8): the template is the subject.
-    public static let templateRules: [any TemplateRule] = [
+    public static let templateRules: [any TemplateOnlyRule] = [
         B3TemplatePublished(), F5RASignaturesRequired(), F6IssuancePolicyAllowedByCA(),
         F6bApplicationPolicyAllowedByCA(), F7IssuancePolicyDefined(), F8OtherTemplateConstraints(),
         E5TemplateCompatibility(), E6ValidityAndRenewalPeriod(),
     ]
 
     /// A template behind one CES endpoint and its principal (E3, key-based renewal).
-    public static let endpointTemplateRules: [any TemplateRule] = [E3KeyBasedRenewalTemplate()]
+    public static let endpointTemplateRules: [any EndpointTemplateRule] = [E3KeyBasedRenewalTemplate()]
 
     /// Rules produced by the probe stage of `user` and `server` (CES-K1): they judge an endpoint together with
     /// the KDC's answer to a live S4U probe, so the evaluator runs them only when a job hands it that answer.

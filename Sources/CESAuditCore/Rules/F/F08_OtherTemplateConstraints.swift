@@ -3,7 +3,7 @@ import ADModel
 /// CES-F8: constraints the request itself must meet (minimal key size → CERTSRV_E_KEY_LENGTH, key archival →
 /// 0x80094804, policies from the request → CERTSRV_E_TEMPLATE_CONFLICT). The auditor does not see the request,
 /// so this is context: a `pass` whose message lists the values, for `explain` to match the client's error.
-public struct F8OtherTemplateConstraints: TemplateRule {
+public struct F8OtherTemplateConstraints: TemplateOnlyRule {
     public static let id = "CES-F8"
     public init() {}
 

@@ -6,7 +6,7 @@ import Foundation
 /// taken from the existing certificate on renewal, and gives the CES principal Read and Enroll on it (the KBR
 /// instance submits under its own name). Applies only to a KBR endpoint. A template without the flag is one
 /// that is not meant for KBR (`skipped`) — unless no template of the CA has it, then KBR cannot renew anything.
-public struct E3KeyBasedRenewalTemplate: TemplateRule {
+public struct E3KeyBasedRenewalTemplate: EndpointTemplateRule {
     public static let id = "CES-E3"
     public init() {}
 
@@ -81,7 +81,8 @@ public struct E3KeyBasedRenewalTemplate: TemplateRule {
     }
 
     static func allowsKeyBasedRenewal(_ template: TemplateRecord) -> Bool {
-        template.enrollmentFlags & 0x0001_0000 != 0
+        EnrollmentFlags(rawValue: template.enrollmentFlags).contains(
+            .allowPreviousApprovalKeyBasedRenewalValidateReenrollment)
     }
 
     /// Templates published on `ca` that allow key-based renewal.

@@ -5,7 +5,7 @@ import Foundation
 /// policies valid below it (RFC 5280 policy processing), so a template asserting another policy makes the CA
 /// return CERT_E_INVALID_POLICY. Every CA certificate of the chain counts (KB2962991), the issuing CA's and
 /// those above it up to the root, as published in AD (`TemplatePath.caChain(in:)`).
-public struct F6IssuancePolicyAllowedByCA: TemplateRule {
+public struct F6IssuancePolicyAllowedByCA: TemplateOnlyRule {
     public static let id = "CES-F6"
     public init() {}
 

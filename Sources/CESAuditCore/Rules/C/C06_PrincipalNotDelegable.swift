@@ -13,8 +13,10 @@ public struct C6PrincipalNotDelegable: EndpointRule {
             return context.finding(Self.id, .unknown, path: path, message: reason)
         }
         var problems: [String] = []
-        if flags.contains(.notDelegated) { problems.append("NOT_DELEGATED (0x100000) is set") }
-        if let domain = context.snapshot.domain.sid, groups.contains("\(domain)-525") {
+        if A1RequesterNotDelegated.refusesDelegation(flags) { problems.append("NOT_DELEGATED (0x100000) is set") }
+        if let protectedUsers = context.protectedUsers,
+            A2RequesterInProtectedUsers.isMember(account, groups: groups, of: protectedUsers)
+        {
             problems.append("member of Protected Users")
         }
         if problems.isEmpty {
