@@ -412,8 +412,8 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let byName = endpoint.delegationDecision(toCAHost: ca, computers: [ca: "CN=CA01,DC=corp"])
         #expect(byName?.required == true)
         #expect(byName?.basis.contains("by host name") == true)
-        // A DNS-only alias is not resolved, and the message says so (issue 21 item 5).
-        #expect(byName?.basis.hasSuffix("and DNS aliases (CNAME) are not resolved)") == true)
+        // A name outside AD DNS is compared as a name, and the message says other DNS is not consulted.
+        #expect(byName?.basis.hasSuffix("(other DNS servers are not consulted))") == true)
         var path = Self.path()
         path.hostComputers = ["ces01.corp.example.test": "CN=CA01,DC=corp", ca: "CN=CA01,DC=corp"]
         let c1 = C1DelegationRequired().evaluate(path, in: Self.context)
@@ -426,6 +426,60 @@ struct MoreEndpointRulesAgainstTestBedTests {
         let a1 = A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context)
         #expect(a1?.status == .skipped)
         #expect(a1?.message.contains("same computer account") == true)
+    }
+
+    /// Issue 21 item 5: a CES host name that is a CNAME (chain) in AD-integrated DNS is the computer holding
+    /// HOST/ of the name the chain ends at; a HOST/<alias> SPN of its own still comes first.
+    @Test func c1FollowsADDNSAliasesToTheComputer() {
+        let endpoint = Self.ca().endpoints[0]
+        let ca = "ca01.corp.example.test"
+        let computers = [ca: "CN=CA01,DC=corp", "ces01.corp.example.test": "CN=CES01,DC=corp"]
+        let cname = endpoint.delegationDecision(
+            toCAHost: ca, computers: [ca: "CN=CA01,DC=corp"], aliases: ["ces01.corp.example.test": ca])
+        #expect(cname?.required == false)
+        #expect(
+            cname?.basis
+                == "CES host ces01.corp.example.test (a CNAME of ca01.corp.example.test in AD DNS) and CA host "
+                + "ca01.corp.example.test are the same computer account CN=CA01,DC=corp")
+        // An alias of another computer: different accounts, delegation required.
+        let elsewhere = endpoint.delegationDecision(
+            toCAHost: ca, computers: [ca: "CN=CA01,DC=corp", "web01.corp.example.test": "CN=WEB01,DC=corp"],
+            aliases: ["ces01.corp.example.test": "web01.corp.example.test"])
+        #expect(elsewhere?.required == true)
+        #expect(elsewhere?.basis.contains("(a CNAME of web01.corp.example.test in AD DNS) (CN=WEB01,DC=corp)") == true)
+        // HOST/ces01 held by CES01 decides before a CNAME would.
+        let spnFirst = endpoint.delegationDecision(
+            toCAHost: ca, computers: computers, aliases: ["ces01.corp.example.test": ca])
+        #expect(spnFirst?.required == true)
+        // An alias whose target no computer holds: by name.
+        let dangling = endpoint.delegationDecision(
+            toCAHost: ca, computers: [ca: "CN=CA01,DC=corp"], aliases: ["ces01.corp.example.test": "gone.example"])
+        #expect(dangling?.basis.contains("by host name") == true)
+        var path = Self.path()
+        path.hostComputers = [ca: "CN=CA01,DC=corp"]
+        path.dnsAliases = ["ces01.corp.example.test": ca]
+        let c1 = C1DelegationRequired().evaluate(path, in: Self.context)
+        #expect(c1.status == .skipped)
+        #expect(c1.message.contains("a CNAME of ca01.corp.example.test in AD DNS"))
+        var context = Self.context
+        context.snapshot.hostComputers = .value([ca: "CN=CA01,DC=corp"])
+        context.snapshot.dnsAliases = .value(["ces01.corp.example.test": ca])
+        let a1 = A1RequesterNotDelegated().pathVerdict(ca: path.ca, endpoint: path.endpoint, in: context)
+        #expect(a1?.status == .skipped)
+    }
+
+    /// The collector's CNAME chain: followed to its end, not through a loop, a fork or too many hops.
+    @Test func cnameChainsEndWithinAFewHops() {
+        let chain: [String: Set<String>] = ["a.x": ["b.x"], "b.x": ["c.x"]]
+        #expect(SnapshotCollector.chainEnd(of: "a.x", cnames: chain) == "c.x")
+        #expect(SnapshotCollector.chainEnd(of: "c.x", cnames: chain) == nil)
+        #expect(SnapshotCollector.chainEnd(of: "a.x", cnames: ["a.x": ["b.x"], "b.x": ["a.x"]]) == nil)
+        #expect(SnapshotCollector.chainEnd(of: "a.x", cnames: ["a.x": ["b.x", "c.x"]]) == nil)
+        let long = Dictionary(uniqueKeysWithValues: (0..<9).map { ("h\($0).x", Set(["h\($0 + 1).x"])) })
+        #expect(SnapshotCollector.chainEnd(of: "h0.x", cnames: long) == nil)
+        #expect(SnapshotCollector.chainEnd(of: "h5.x", cnames: long) == "h9.x")
+        #expect(SnapshotCollector.zoneSplits(of: "pki.corp.example").map { $0.zone } == ["corp.example", "example"])
+        #expect(SnapshotCollector.zoneSplits(of: "localhost").isEmpty)
     }
 
     /// Issue 21 item 9: on a renewal-only endpoint whose principal renews by protocol transition and constrained

@@ -80,6 +80,14 @@ struct ScenarioTests {
         Case(
             rule: "CES-C1", job: .server("pki.corp.example.test", account: "svc-ces", auth: [.kerberos]),
             subject: "svc-ces", status: .skipped),
+        // enroll.corp.example.test and ces-lb (-> enroll) are CNAMEs of ca01 in AD DNS only, no HOST/ SPN: the same
+        // computer once the CNAMEs are read (was required: the names differ)
+        Case(
+            rule: "CES-C1", job: .server("enroll.corp.example.test", account: "svc-ces", auth: [.kerberos]),
+            subject: "svc-ces", status: .skipped),
+        Case(
+            rule: "CES-C1", job: .server("ces-lb.corp.example.test", account: "svc-ces", auth: [.kerberos]),
+            subject: "svc-ces", status: .skipped),
         Case(
             rule: "CES-C1", job: .user("alice", endpoint: ces01 + "UsernamePassword/service.svc/CES"),
             subject: "svc-ces", status: .skipped),
@@ -300,6 +308,24 @@ struct ScenarioTests {
             c9.contains { $0.status == .fail && $0.subject.name == "svc-ces" && $0.message.contains("CA03$") },
             "\(c9.map { "\($0.status.rawValue) \($0.subject.name): \($0.message)" })")
         #expect(!c9.contains { $0.status == .fail && !$0.message.contains("CA03$") }, "\(c9.map(\.message))")
+    }
+
+    /// Issue 21 item 5: C1 says how the alias was resolved — through AD DNS to the holder of HOST/ca01 — and the
+    /// delegation rules it gates follow (C2 skipped, not judged against CA01).
+    @Test func c1ResolvesAnADDNSAliasOfTheCAHost() async throws {
+        let findings = try await Self.run(.server("ces-lb.corp.example.test", account: "svc-ces", auth: [.kerberos]))
+        let c1 = try #require(findings.first { $0.ruleId == "CES-C1" })
+        #expect(
+            c1.message.contains(
+                "CES host ces-lb.corp.example.test (a CNAME of ca01.corp.example.test in AD DNS) and CA host "
+                    + "ca01.corp.example.test are the same computer account CN=CA01,CN=Computers,"),
+            "\(c1.message)")
+        #expect(findings.filter { $0.ruleId == "CES-C2" }.allSatisfy { $0.status == .skipped })
+        // A name in no AD zone stays a name, and the message says other DNS is not consulted.
+        let elsewhere = try await Self.run(.server("nowhere.corp.example.test", account: "svc-ces", auth: [.kerberos]))
+        let byName = try #require(elsewhere.first { $0.ruleId == "CES-C1" })
+        #expect(byName.status == .pass)
+        #expect(byName.message.contains("other DNS servers are not consulted"), "\(byName.message)")
     }
 
     // MARK: running the jobs

@@ -689,6 +689,27 @@ def duplicate_spn(tb, dn, spn):
 # A2: a second DC at domainControllerFunctionality 7 (Windows Server 2016) in the domain still at level 4 —
 # the KDC keys Protected Users on the DC's level (MS-KILE 3.3.5.1). Only its server and NTDS Settings objects
 # exist (nTDSDSA is system-only: written with the relax control); nothing talks to it (no drepl/kcc services).
+# C1: aliases of the CA host in AD-integrated DNS (zone corp.example.test in DomainDnsZones, which the provisioning
+# with the internal DNS backend creates): enroll -> ca01, and ces-lb -> enroll, a chain of two. Neither is a HOST/
+# SPN of CA01, so only reading the CNAMEs shows that an endpoint on them is on the CA host.
+DNS_CNAMES = [("enroll", "ca01." + DNS_DOMAIN), ("ces-lb", "enroll." + DNS_DOMAIN)]
+
+
+def dns_cnames_local(samdb):
+    from samba.dcerpc import dnsp
+    from samba.ndr import ndr_pack
+    zone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (DNS_DOMAIN, BASE)
+    for node, target in DNS_CNAMES:
+        record = dnsp.DnssrvRpcRecord()
+        record.wType = dnsp.DNS_TYPE_CNAME
+        record.rank = dnsp.DNS_RANK_ZONE
+        record.dwSerial = 1
+        record.dwTtlSeconds = 900
+        record.data = target
+        samdb.add({"dn": "DC=%s,%s" % (node, zone), "objectClass": ["top", "dnsNode"],
+                   "dnsRecord": [ndr_pack(record)]})
+
+
 SECOND_DC = "DC02"
 SECOND_DC_LEVEL = 7
 
@@ -770,6 +791,7 @@ def cmd_local(tb):
                           "(OD;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;%s)" % sid_of("svc-ces"))
     duplicate_spn(tb, "CN=svc-dup,CN=Users," + BASE, "HTTP/ces02.corp.example.test")
     second_dc_local(samdb)
+    dns_cnames_local(samdb)
 
     # keytabs (same as samba-tool domain exportkeytab --principal=...)
     samba.enable_net_export_keytab()

@@ -22,6 +22,7 @@ enum FuzzTarget: String, CaseIterable {
     case localGroups = "local-groups"
     case iisConfig = "iis-config"
     case negotiateToken = "negotiate-token"
+    case dnsRecord = "dns-record"
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -109,6 +110,15 @@ enum FuzzTarget: String, CaseIterable {
             // A server's WWW-Authenticate: Negotiate token, raw or base64.
             _ = NegotiateErrorToken(base64: Data(bytes).base64EncodedString())
             _ = NegotiateErrorToken(base64: text)
+        case .dnsRecord:
+            // CES-C1's CNAME aliases: a name that decodes is a host name the collector may look up.
+            if let name = (try? DNSRecord(bytes: bytes))?.canonicalName {
+                let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+                let hostLabels = labels.allSatisfy { (1...63).contains($0.utf8.count) }
+                guard !labels.isEmpty, hostLabels, name == name.lowercased() else {
+                    fatalError("CNAME target is no host name: \(name)")
+                }
+            }
         }
     }
 

@@ -68,27 +68,75 @@ public struct SnapshotCollector: Sendable {
                 $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
             },
             users: try await userDescriptorSample(domainNC: defaultNC))
-        snapshot.hostComputers = try await hostComputers(
-            of: snapshot.enrollmentServices.value ?? [], domainNC: defaultNC)
+        let hostLookup = try await hostComputers(of: snapshot.enrollmentServices.value ?? [], domainNC: defaultNC)
+        snapshot.hostComputers = hostLookup.computers
+        snapshot.dnsAliases = hostLookup.aliases
         return snapshot
     }
 
     /// Each CA and CES host name → the computer account that holds HOST/<name> (an alternate name registered
-    /// with `netdom computername /add` or setspn counts) or has it as dNSHostName. A name two computers claim is
-    /// left out (decided by name).
-    func hostComputers(of cas: [EnrollmentServiceRecord], domainNC: String) async throws(LDAPError)
-        -> Collected<[String: String]>
-    {
+    /// with `netdom computername /add` or setspn counts) or has it as dNSHostName, and the names that are CNAMEs in
+    /// AD-integrated DNS → the name their chain ends at. A name two computers claim is left out (decided by name).
+    func hostComputers(of cas: [EnrollmentServiceRecord], domainNC: String) async throws(LDAPError) -> HostLookup {
         let hosts = cas.flatMap { ca in [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host) }.compactMap { $0 }
         return try await hostComputers(named: Set(hosts), domainNC: domainNC)
     }
 
-    /// `hostComputers(of:domainNC:)` for the given host names (lower-cased).
-    public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError)
-        -> Collected<[String: String]>
-    {
-        guard !hosts.isEmpty else { return .value([:]) }
-        let request = SearchRequest(
+    /// What `hostComputers(named:domainNC:)` found: computers by name and AD DNS aliases, each collected or not.
+    public struct HostLookup: Sendable {
+        public var computers: Collected<[String: String]>
+        public var aliases: Collected<[String: String]>
+    }
+
+    /// A CNAME chain is followed this many records deep within AD DNS; a longer one (or a loop) is not resolved.
+    static let maxAliasHops = 4
+
+    /// `hostComputers(of:domainNC:)` for the given host names (lower-cased). Computer accounts and DNS nodes are
+    /// searched in one round trip; a CNAME's target that was not among the names takes one more (per hop).
+    public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError) -> HostLookup {
+        guard !hosts.isEmpty else { return HostLookup(computers: .value([:]), aliases: .value([:])) }
+        let zoneContainers = Self.dnsZoneContainers(
+            domainNC: domainNC, forestNC: await directory.rootDSE?.rootDomainNamingContext ?? domainNC)
+        var holders: [String: Set<String>] = [:]
+        var cnames: [String: Set<String>] = [:]
+        var dnsProblem: String?
+        var asked: Set<String> = []
+        var next = hosts
+        for _ in 0...Self.maxAliasHops where !next.isEmpty {
+            asked.formUnion(next)
+            // A single-label name is in no zone.
+            let containers = next.contains { $0.contains(".") } ? zoneContainers : []
+            let answers = await directory.searchAll(
+                [Self.computersRequest(next, domainNC: domainNC)]
+                    + containers.map { Self.dnsNodesRequest(next, container: $0) })
+            switch answers[0] {
+            case .success(let entries): Self.collectHolders(entries, of: next, into: &holders)
+            case .failure(let error) where error.isConnectivityFailure: throw error
+            case .failure(let error):
+                return HostLookup(
+                    computers: .missing(reason: "computer accounts of the CA and CES hosts not readable: \(error)"),
+                    aliases: .missing(reason: "not looked up: computer accounts not readable"))
+            }
+            for (answer, container) in zip(answers.dropFirst(), containers) {
+                switch answer {
+                case .success(let entries):
+                    for (name, target) in Self.cnames(entries, of: next) { cnames[name, default: []].insert(target) }
+                case .failure(let error) where error.isConnectivityFailure: throw error
+                case .failure(let error) where error.kind == .noSuchObject: continue  // no such DNS partition
+                case .failure(let error): dnsProblem = dnsProblem ?? "DNS nodes in \(container) not readable: \(error)"
+                }
+            }
+            next = Set(cnames.values.flatMap { $0 }).subtracting(asked)
+        }
+        let computers = holders.compactMapValues { $0.count == 1 ? $0.first : nil }
+        var aliases: [String: String] = [:]
+        for host in hosts { if let end = Self.chainEnd(of: host, cnames: cnames) { aliases[host] = end } }
+        return HostLookup(
+            computers: .value(computers), aliases: dnsProblem.map { .missing(reason: $0) } ?? .value(aliases))
+    }
+
+    static func computersRequest(_ hosts: Set<String>, domainNC: String) -> SearchRequest {
+        SearchRequest(
             base: domainNC,
             filter: LDAPFilter.and([
                 "(objectClass=computer)",
@@ -97,14 +145,11 @@ public struct SnapshotCollector: Sendable {
                         [LDAPFilter.equals("servicePrincipalName", "HOST/\($0)"), LDAPFilter.equals("dNSHostName", $0)]
                     }),
             ]), attributes: ["servicePrincipalName", "dNSHostName"])
-        let entries: [LDAPEntry]
-        switch await directory.searchAll([request])[0] {
-        case .success(let found): entries = found
-        case .failure(let error) where error.isConnectivityFailure: throw error
-        case .failure(let error):
-            return .missing(reason: "computer accounts of the CA and CES hosts not readable: \(error)")
-        }
-        var holders: [String: Set<String>] = [:]
+    }
+
+    static func collectHolders(
+        _ entries: [LDAPEntry], of hosts: Set<String>, into holders: inout [String: Set<String>]
+    ) {
         for entry in entries {
             let names =
                 entry.strings("servicePrincipalName").compactMap { spn -> String? in
@@ -114,7 +159,68 @@ public struct SnapshotCollector: Sendable {
                 } + [entry.string("dNSHostName")?.lowercased()].compactMap { $0 }
             for name in Set(names) where hosts.contains(name) { holders[name, default: []].insert(entry.dn) }
         }
-        return .value(holders.compactMapValues { $0.count == 1 ? $0.first : nil })
+    }
+
+    /// Where AD keeps its integrated zones (MS-DNSP §2.3): the domain and forest application partitions, and
+    /// the legacy container in the domain partition (Windows 2000 style).
+    static func dnsZoneContainers(domainNC: String, forestNC: String) -> [String] {
+        [
+            "CN=MicrosoftDNS,DC=DomainDnsZones," + domainNC, "CN=MicrosoftDNS,DC=ForestDnsZones," + forestNC,
+            "CN=MicrosoftDNS,CN=System," + domainNC,
+        ]
+    }
+
+    /// The dnsNode objects that could hold these names: `pki.corp.example.test` is node `pki` in zone
+    /// `corp.example.test`, or `pki.corp` in `example.test`, …; `cnames` keeps the node whose zone matches.
+    static func dnsNodesRequest(_ hosts: Set<String>, container: String) -> SearchRequest {
+        let nodeNames = Set(hosts.flatMap { host in Self.zoneSplits(of: host).map { $0.node } })
+        return SearchRequest(
+            base: container,
+            filter: LDAPFilter.and([
+                "(objectClass=dnsNode)", LDAPFilter.or(nodeNames.sorted().map { LDAPFilter.equals("name", $0) }),
+            ]), attributes: ["name", "dnsRecord"])
+    }
+
+    /// Every (node, zone) a name can be stored as: the node takes one label or more, the zone at least one.
+    static func zoneSplits(of host: String) -> [(node: String, zone: String)] {
+        let labels = host.split(separator: ".")
+        guard labels.count > 1 else { return [] }
+        return (1..<labels.count).map {
+            (labels[..<$0].joined(separator: "."), labels[$0...].joined(separator: "."))
+        }
+    }
+
+    /// host → CNAME target for the nodes among `entries` that are one of `hosts` (node DN `DC=<node>,DC=<zone>,
+    /// CN=MicrosoftDNS,…`). dnsRecord values that do not decode, and other record types, are skipped.
+    static func cnames(_ entries: [LDAPEntry], of hosts: Set<String>) -> [(String, String)] {
+        var found: [(String, String)] = []
+        for entry in entries {
+            let dn = entry.dn.lowercased()
+            let host = hosts.first { host in
+                zoneSplits(of: host).contains { split in
+                    dn.hasPrefix(
+                        (DistinguishedName.rdn("dc", split.node) + "," + DistinguishedName.rdn("dc", split.zone)
+                            + ",cn=microsoftdns,").lowercased())
+                }
+            }
+            guard let host else { continue }
+            for value in entry.values("dnsRecord") {
+                if let target = (try? DNSRecord(bytes: Array(value)))?.canonicalName { found.append((host, target)) }
+            }
+        }
+        return found
+    }
+
+    /// The name a CNAME chain from `host` ends at; nil when `host` is no alias, a node names two targets, or the
+    /// chain is longer than `maxAliasHops` or loops.
+    static func chainEnd(of host: String, cnames: [String: Set<String>]) -> String? {
+        var name = host
+        for _ in 0..<Self.maxAliasHops {
+            guard let targets = cnames[name] else { return name == host ? nil : name }
+            guard targets.count == 1, let target = targets.first, target != host else { return nil }
+            name = target
+        }
+        return cnames[name] == nil ? name : nil
     }
 
     static func caCertificatesRequest(_ container: String) -> SearchRequest {

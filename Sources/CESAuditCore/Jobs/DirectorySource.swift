@@ -39,8 +39,10 @@ public protocol DirectorySource: Sendable {
     ) async throws(JobError)
     /// The same source with other infrastructure data (e.g. host evidence added).
     func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource
-    /// Host names (lower-cased) → the computer account holding HOST/<name> (CES-C1), for hosts the snapshot lacks.
-    func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String]
+    /// Host names (lower-cased) → the computer account holding HOST/<name>, and AD DNS aliases → the name they
+    /// end at (CES-C1), for hosts the snapshot lacks.
+    func hostComputers(named hosts: Set<String>) async throws(JobError)
+        -> (computers: [String: String], aliases: [String: String])
     /// The account's own security descriptor, for CES-C10 in the user job.
     func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
         -> Collected<[GroupReadSample.UserDescriptor]>
@@ -48,8 +50,12 @@ public protocol DirectorySource: Sendable {
 
 extension DirectorySource {
     /// Offline: only what the snapshot resolved.
-    public func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String] {
-        snapshot.hostComputers?.value?.filter { hosts.contains($0.key) } ?? [:]
+    public func hostComputers(named hosts: Set<String>) async throws(JobError)
+        -> (computers: [String: String], aliases: [String: String])
+    {
+        let aliases = snapshot.dnsAliases?.value?.filter { hosts.contains($0.key) } ?? [:]
+        let names = hosts.union(aliases.values)
+        return (snapshot.hostComputers?.value?.filter { names.contains($0.key) } ?? [:], aliases)
     }
 
     /// Offline: the snapshot's sample, when it holds the account.
@@ -121,10 +127,13 @@ public struct LiveDirectorySource: DirectorySource {
         do { return try await collector.userDescriptor(dn: account.dn) } catch { throw .directory(error) }
     }
 
-    public func hostComputers(named hosts: Set<String>) async throws(JobError) -> [String: String] {
-        do { return try await collector.hostComputers(named: hosts, domainNC: base).value ?? [:] } catch {
-            throw .directory(error)
-        }
+    public func hostComputers(named hosts: Set<String>) async throws(JobError)
+        -> (computers: [String: String], aliases: [String: String])
+    {
+        do {
+            let found = try await collector.hostComputers(named: hosts, domainNC: base)
+            return (found.computers.value ?? [:], found.aliases.value ?? [:])
+        } catch { throw .directory(error) }
     }
 
     public func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)

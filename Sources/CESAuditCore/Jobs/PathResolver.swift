@@ -6,6 +6,8 @@ struct PathResolver {
     let source: any DirectorySource
     /// Host name → computer account DN (CES-C1), from the snapshot and looked up for other hosts.
     private var hostComputers: [String: String]
+    /// AD DNS alias → the name its CNAME chain ends at (CES-C1), likewise.
+    private var dnsAliases: [String: String]
     private var lookedUpHosts: Set<String> = []
     /// `--service-account` / config: the principal of every endpoint this job checks.
     let serviceAccount: String?
@@ -15,6 +17,7 @@ struct PathResolver {
     init(source: any DirectorySource, serviceAccount: String? = nil) {
         self.source = source
         hostComputers = source.snapshot.hostComputers?.value ?? [:]
+        dnsAliases = source.snapshot.dnsAliases?.value ?? [:]
         if source.snapshot.hostComputers != nil {
             // The snapshot searched every published CA and CES host name already.
             let cas = source.snapshot.enrollmentServices.value ?? []
@@ -54,9 +57,12 @@ struct PathResolver {
         let unknown = hosts.subtracting(hostComputers.keys).subtracting(lookedUpHosts)
         if !unknown.isEmpty {
             lookedUpHosts.formUnion(unknown)
-            hostComputers.merge(try await source.hostComputers(named: unknown)) { known, _ in known }
+            let found = try await source.hostComputers(named: unknown)
+            hostComputers.merge(found.computers) { known, _ in known }
+            dnsAliases.merge(found.aliases) { known, _ in known }
         }
         path.hostComputers = hostComputers
+        path.dnsAliases = dnsAliases
         return path
     }
 

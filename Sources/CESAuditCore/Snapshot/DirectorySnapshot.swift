@@ -45,6 +45,9 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     /// CA and CES host names (lower-cased) → DN of the computer account holding HOST/<name> or with that
     /// dNSHostName (CES-C1 compares computers, not names); nil in snapshots saved before.
     public var hostComputers: Collected<[String: String]>? = nil
+    /// CA and CES host names that are CNAMEs in AD-integrated DNS → the name the chain ends at (CES-C1; its
+    /// computer is in `hostComputers`); nil in snapshots saved before.
+    public var dnsAliases: Collected<[String: String]>? = nil
     /// CES host names → the forest's `HTTP/<host>` holders from the global catalog (CES-C8), saved by
     /// `ces-audit snapshot`; nil in snapshots saved before.
     public var forestHTTPSPNHolders: [String: Collected<[String]>]? = nil
@@ -69,6 +72,7 @@ extension DirectorySnapshot {
         allEnabledAccounts = try container.decodeIfPresent(Bool.self, forKey: .allEnabledAccounts)
         groupReadSample = try container.decodeIfPresent(GroupReadSample.self, forKey: .groupReadSample)
         hostComputers = try container.decodeIfPresent(Collected<[String: String]>.self, forKey: .hostComputers)
+        dnsAliases = try container.decodeIfPresent(Collected<[String: String]>.self, forKey: .dnsAliases)
         forestHTTPSPNHolders = try container.decodeIfPresent(
             [String: Collected<[String]>].self, forKey: .forestHTTPSPNHolders)
         caCertificates = try container.decodeIfPresent(Collected<[Data]>.self, forKey: .caCertificates)

@@ -85,11 +85,13 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
 
         /// Whether delegation is needed and why. "CA on the CES host" is a question of the same computer (issue 21
         /// item 5): when `computers` (host name → DN of the computer holding HOST/<name>) knows both names, their
-        /// accounts decide, so an alias or a load-balancer name of the CA host does not count as another host.
+        /// accounts decide, so an alias or a load-balancer name of the CA host does not count as another host. A
+        /// name no computer holds is looked up through `aliases` (AD DNS CNAME → the name its chain ends at).
         /// `renewalByDelegation`: on a renewal-only endpoint the CES principal renews by protocol transition and
         /// constrained delegation (CES-E2's alternative model), so the mapped account is delegated after all.
         public func delegationDecision(
-            toCAHost caHost: String?, computers: [String: String]?, renewalByDelegation: Bool = false
+            toCAHost caHost: String?, computers: [String: String]?, aliases: [String: String]? = nil,
+            renewalByDelegation: Bool = false
         ) -> DelegationDecision? {
             guard malformed == nil, let flag = authenticationFlag, let renewalOnly else { return nil }
             guard flag == 2 || flag == 8 else {
@@ -99,24 +101,36 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
                 return DelegationDecision(required: false, basis: "renewal-only: the CES principal submits itself")
             }
             guard let host, let caHost = caHost?.lowercased() else { return nil }
-            if let cesComputer = computers?[host], let caComputer = computers?[caHost] {
-                if cesComputer.lowercased() == caComputer.lowercased() {
+            let ces = Self.computer(of: host, role: "CES", computers: computers, aliases: aliases)
+            let ca = Self.computer(of: caHost, role: "CA", computers: computers, aliases: aliases)
+            if let ces, let ca {
+                if ces.dn.lowercased() == ca.dn.lowercased() {
                     return DelegationDecision(
                         required: false,
-                        basis: "CES host \(host) and CA host \(caHost) are the same computer account \(cesComputer)")
+                        basis: "\(ces.named) and \(ca.named) are the same computer account \(ces.dn)")
                 }
                 return DelegationDecision(
                     required: true,
-                    basis:
-                        "CES host \(host) (\(cesComputer)) and CA host \(caHost) (\(caComputer)) are different computer accounts"
-                )
+                    basis: "\(ces.named) (\(ces.dn)) and \(ca.named) (\(ca.dn)) are different computer accounts")
             }
-            // DNS is not asked: an alias known only to DNS (CNAME, load balancer) is a different name here.
+            // Only AD-integrated DNS is read: an alias known only to other DNS servers (or a load balancer) is a
+            // different name here.
             let unresolved =
-                "by host name: no computer account holds HOST/ of both names, and DNS aliases (CNAME) are not resolved"
+                "by host name: no computer account holds HOST/ of both names, and neither resolves to one through a"
+                + " CNAME in AD-integrated DNS (other DNS servers are not consulted)"
             return host == caHost
                 ? DelegationDecision(required: false, basis: "CES host = CA host \(host) (\(unresolved))")
                 : DelegationDecision(required: true, basis: "CES host \(host) ≠ CA host \(caHost) (\(unresolved))")
+        }
+
+        /// The computer account behind a host name and how it was found: HOST/<name> (or dNSHostName) itself,
+        /// else the holder of the name an AD DNS CNAME chain ends at.
+        private static func computer(
+            of host: String, role: String, computers: [String: String]?, aliases: [String: String]?
+        ) -> (dn: String, named: String)? {
+            if let dn = computers?[host] { return (dn, "\(role) host \(host)") }
+            guard let target = aliases?[host], let dn = computers?[target] else { return nil }
+            return (dn, "\(role) host \(host) (a CNAME of \(target) in AD DNS)")
         }
     }
 

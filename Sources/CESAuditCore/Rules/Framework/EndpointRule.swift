@@ -22,13 +22,15 @@ public struct EndpointPath: Sendable {
 
     /// Host name → computer account DN (`DirectorySnapshot.hostComputers`): C1 compares computers, not names.
     public var hostComputers: [String: String]? = nil
+    /// AD DNS alias → the name its CNAME chain ends at (`DirectorySnapshot.dnsAliases`).
+    public var dnsAliases: [String: String]? = nil
 
     /// C1: whether the principal must delegate on this endpoint; nil when that cannot be decided.
     public var delegationRequired: Bool? { delegationDecision?.required }
 
     /// C1's decision with its basis (same or different computer account, or host names).
     public var delegationDecision: DelegationDecision? {
-        endpoint.delegationDecision(toCAHost: ca.dnsHostName, computers: hostComputers)
+        endpoint.delegationDecision(toCAHost: ca.dnsHostName, computers: hostComputers, aliases: dnsAliases)
     }
 
     /// The SPNs the CES principal must be allowed to delegate to (docs/rules.md CES-C2: HOST and RPCSS, FQDN form).

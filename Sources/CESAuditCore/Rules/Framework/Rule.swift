@@ -113,7 +113,8 @@ public struct RuleContext: Sendable {
     func delegationVerdict(ca: EnrollmentServiceRecord, endpoint: EnrollmentServiceRecord.Endpoint?) -> PathVerdict? {
         let delegating = endpoint.map { renewalByDelegation.contains(Self.endpointKey(ca: ca, endpoint: $0)) } ?? false
         switch endpoint?.delegationDecision(
-            toCAHost: ca.dnsHostName, computers: snapshot.hostComputers?.value, renewalByDelegation: delegating)
+            toCAHost: ca.dnsHostName, computers: snapshot.hostComputers?.value, aliases: snapshot.dnsAliases?.value,
+            renewalByDelegation: delegating)
         {
         case nil:
             return PathVerdict(
