@@ -308,8 +308,10 @@ public struct SnapshotCollector: Sendable {
         return accounts
     }
 
-    /// The domain's lockout and password-age policy and every fine-grained one (PSO) the reader sees; nil when one
-    /// of them could not be read (`ComputedAccountControl` then decides only what holds under any policy).
+    /// The domain's lockout and password-age policy and every fine-grained one (PSO); nil when one of them could not
+    /// be read, and when no PSO is visible: by default only Domain Admins may read PSOs, so an empty Password
+    /// Settings Container may be hiding them (`ComputedAccountControl` then decides only what holds under any
+    /// policy, and the DC is asked for the rest).
     func passwordPolicies(domainNC: String) async throws(LDAPError) -> [ComputedAccountControl.Policy]? {
         let answers = await directory.searchAll([
             SearchRequest(base: domainNC, scope: .base, attributes: ["lockoutDuration", "maxPwdAge"]),
@@ -334,8 +336,8 @@ public struct SnapshotCollector: Sendable {
                 policies.append(.init(lockoutDuration: lockoutDuration, maxPasswordAge: maxPasswordAge))
             }
         }
-        // the domain's own policy must be among them
-        return (try? answers[0].get())?.count == 1 ? policies : nil
+        // the domain's own policy and at least one PSO
+        return (try? answers[0].get())?.count == 1 && policies.count > 1 ? policies : nil
     }
 
     /// Fills in msDS-User-Account-Control-Computed of `accounts` (made from `entries`, in the same order): worked
