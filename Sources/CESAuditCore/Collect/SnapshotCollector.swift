@@ -414,6 +414,72 @@ public struct SnapshotCollector: Sendable {
         return accounts
     }
 
+    /// The domain's lockout and password-age policy and every fine-grained one (PSO); nil when one of them could not
+    /// be read, and when no PSO is visible: by default only Domain Admins may read PSOs, so an empty Password
+    /// Settings Container may be hiding them (`ComputedAccountControl` then decides only what holds under any
+    /// policy, and the DC is asked for the rest).
+    func passwordPolicies(domainNC: String) async throws(LDAPError) -> [ComputedAccountControl.Policy]? {
+        let answers = await directory.searchAll([
+            SearchRequest(base: domainNC, scope: .base, attributes: ["lockoutDuration", "maxPwdAge"]),
+            SearchRequest(
+                base: "CN=Password Settings Container,CN=System," + domainNC, scope: .oneLevel,
+                filter: "(objectClass=msDS-PasswordSettings)",
+                attributes: ["msDS-LockoutDuration", "msDS-MaximumPasswordAge"]),
+        ])
+        var policies: [ComputedAccountControl.Policy] = []
+        let names = [("lockoutDuration", "maxPwdAge"), ("msDS-LockoutDuration", "msDS-MaximumPasswordAge")]
+        for (answer, (lockout, age)) in zip(answers, names) {
+            let entries: [LDAPEntry]
+            switch answer {
+            case .success(let found): entries = found
+            case .failure(let error) where error.isConnectivityFailure: throw error
+            case .failure: return nil
+            }
+            for entry in entries {
+                guard let lockoutDuration = entry.integer(lockout), let maxPasswordAge = entry.integer(age) else {
+                    return nil
+                }
+                policies.append(.init(lockoutDuration: lockoutDuration, maxPasswordAge: maxPasswordAge))
+            }
+        }
+        // the domain's own policy and at least one PSO
+        return (try? answers[0].get())?.count == 1 && policies.count > 1 ? policies : nil
+    }
+
+    /// Fills in msDS-User-Account-Control-Computed of `accounts` (made from `entries`, in the same order): worked
+    /// out where lockoutTime and pwdLastSet settle it, read from the DC for the others in one round trip.
+    func settleComputedControl(
+        of accounts: inout [AccountRecord], entries: [LDAPEntry], with computed: ComputedAccountControl
+    ) async throws(LDAPError) {
+        let name = "msDS-User-Account-Control-Computed"
+        let now = Date()
+        var open: [Int] = []
+        for (index, entry) in zip(accounts.indices, entries) {
+            if let value = computed.value(
+                userAccountControl: accounts[index].userAccountControl.value, lockoutTime: entry.integer("lockoutTime"),
+                passwordLastSet: entry.integer("pwdLastSet"), at: now)
+            {
+                accounts[index].userAccountControlComputed = .value(value)
+            } else {
+                open.append(index)
+            }
+        }
+        guard !open.isEmpty else { return }
+        let answers = await directory.searchAll(
+            open.map { SearchRequest(base: accounts[$0].dn, scope: .base, attributes: [name]) })
+        for (index, answer) in zip(open, answers) {
+            switch answer {
+            case .success(let found):
+                accounts[index].userAccountControlComputed =
+                    found.first?.integer(name).map { .value(UInt32(truncatingIfNeeded: $0)) }
+                    ?? .missing(reason: "\(name) not returned (no read access)")
+            case .failure(let error) where error.isConnectivityFailure: throw error
+            case .failure(let error):
+                accounts[index].userAccountControlComputed = .missing(reason: "\(name) not readable: \(error)")
+            }
+        }
+    }
+
     private static func tokenGroups(_ answer: Result<[LDAPEntry], LDAPError>) throws(LDAPError) -> Collected<[String]> {
         switch answer {
         case .success(let entries):

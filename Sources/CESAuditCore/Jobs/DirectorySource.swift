@@ -161,9 +161,13 @@ public struct LiveDirectorySource: DirectorySource {
                 throw .directory(error)
             }
         }
+        let computed: ComputedAccountControl
+        do { computed = ComputedAccountControl(policies: try await collector.passwordPolicies(domainNC: base)) } catch {
+            throw .directory(error)
+        }
         let request = SearchRequest(
             base: base, filter: Self.enabledAccountsFilter,
-            attributes: AccountRecord.attributes + (exactGroups ? [] : GroupGraph.accountAttributes))
+            attributes: AccountRecord.scanAttributes + (exactGroups ? [] : GroupGraph.accountAttributes))
         do {
             for try await batch in collector.directory.search(request) {
                 var accounts: [AccountRecord] = []
@@ -176,6 +180,9 @@ public struct LiveDirectorySource: DirectorySource {
                     do { accounts.append(try await collector.account(from: entry)) } catch {
                         throw JobError.directory(error)
                     }
+                }
+                do { try await collector.settleComputedControl(of: &accounts, entries: batch, with: computed) } catch {
+                    throw JobError.directory(error)
                 }
                 try await body(accounts)
             }

@@ -136,6 +136,11 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         "msDS-GroupMSAMembership", "pwdLastSet",
     ]
 
+    /// Attributes `scan` reads for every account: msDS-User-Account-Control-Computed costs the DC a password-policy
+    /// lookup per account, so it is worked out from lockoutTime and pwdLastSet where they settle it
+    /// (`ComputedAccountControl`) and read afterwards only for the accounts they leave open.
+    static let scanAttributes = attributes.filter { $0 != "msDS-User-Account-Control-Computed" } + ["lockoutTime"]
+
     /// A Windows FILETIME (100 ns since 1601-01-01 UTC, as pwdLastSet holds it); nil for 0 and the "never" values.
     public static func date(fileTime: Int64) -> Date? {
         guard fileTime > 0, fileTime < Int64.max else { return nil }
