@@ -103,9 +103,7 @@ import Testing
 
 /// On the test bed, the value `scan` settles for each enabled account (worked out, or read for the accounts left
 /// open) is the value the DC constructs when asked for it, so CES-A3 and CES-C7 judge exactly as before.
-@Suite(
-    .enabled(
-        if: TestBedEnvironment.shouldRun, "no test bed: run scripts/testbed up and eval \"$(scripts/testbed env)\""))
+@Suite(.requiresTestBed)
 struct ComputedAccountControlAgainstTestBedTests {
     @Test func scanValueEqualsTheDCsForEveryEnabledAccount() async throws {
         let bed = try await TestBedSnapshot.collect()
