@@ -3,7 +3,7 @@ import Foundation
 
 /// The output formats of `--format` (docs/contract.md, Output).
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, junit, nagios, prometheus
+    case text, json, sarif, junit, nagios, prometheus, html
 
     /// The usual file name extension, e.g. for a default output name.
     public var fileExtension: String {
@@ -14,14 +14,17 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .junit: "xml"
         case .nagios: "txt"
         case .prometheus: "prom"
+        case .html: "html"
         }
     }
 
     /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
-    /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`).
-    public func reporter(useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false)
-        -> any Reporter
-    {
+    /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`); `trend` only for `html`
+    /// (`--history`'s recorded runs, oldest first).
+    public func reporter(
+        useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false,
+        trend: [HTMLReporter.TrendPoint] = []
+    ) -> any Reporter {
         switch self {
         case .text: TextReporter(useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding)
         case .json: JSONReporter()
@@ -29,6 +32,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .junit: JUnitReporter()
         case .nagios: NagiosReporter()
         case .prometheus: PrometheusReporter()
+        case .html: HTMLReporter(trend: trend)
         }
     }
 }

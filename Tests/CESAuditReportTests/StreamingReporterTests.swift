@@ -31,7 +31,15 @@ import Testing
         case .junit: try LegacyJUnitReporter().render(report, catalogue: .embedded)
         case .nagios: try LegacyNagiosReporter().render(report, catalogue: .embedded)
         case .prometheus: try LegacyPrometheusReporter().render(report, catalogue: .embedded)
+        // No in-memory HTML reporter ever was: the same reporter with the findings held in memory.
+        case .html: try HTMLReporter().render(inMemory(report), catalogue: .embedded)
         }
+    }
+
+    static func inMemory(_ report: AuditReport) -> AuditReport {
+        var copy = report
+        copy.findings = FindingList(Array(report.findings))
+        return copy
     }
 
     /// Findings shaped like a scan's, with what makes grouping and ordering hard: subjects that come back after

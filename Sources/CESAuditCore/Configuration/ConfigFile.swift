@@ -112,8 +112,8 @@ public struct ConfigFile: Sendable, Equatable {
             try output.expectKeys(["format", "path"])
             if let format = try output.optional("format") {
                 let name = try format.nonEmptyString()
-                guard ["text", "json", "sarif", "junit", "nagios", "prometheus"].contains(name) else {
-                    throw format.failure("expected text, json, sarif, junit, nagios or prometheus")
+                guard ["text", "json", "sarif", "junit", "nagios", "prometheus", "html"].contains(name) else {
+                    throw format.failure("expected text, json, sarif, junit, nagios, prometheus or html")
                 }
                 self.output.format = name
             }
