@@ -8,7 +8,7 @@ extension HTMLReporter {
         "default-src 'none'; style-src '\(styleHash)'; script-src '\(scriptHash)'; img-src data:; "
         + "base-uri 'none'; form-action 'none'"
 
-    static let styleHash = "sha256-tBI1oRW2KoHwpOwEOXIqZaN6FmSP8vM31/gYdbzeXcs="
+    static let styleHash = "sha256-VlZPSwShTjcTkEh/mbfai4VrUBz5wZ5mlfYCsFoUE0o="
     static let scriptHash = "sha256-2pPRttPbxl1/8NkXWScy4zrT3R8uC/deZazJhN7OaCU="
 
     static let style = #"""
@@ -20,7 +20,7 @@ h1{font-size:1.4em;margin:0}h2{font-size:1.15em;margin:1.4em 0 .4em;border-botto
 .s-fail,.v-cannotEnroll{background:#ffd7d5;color:#82071e}.s-unknown,.v-cannotTell{background:#eddeff;color:#5a1e9c}
 .s-warn{background:#fff1c2;color:#7a4d00}.s-pass,.v-canEnroll{background:#d2f4d9;color:#116329}
 .s-manual{background:#d8ecff;color:#0a3d7a}.s-skipped{background:#eaeef2;color:#57606a}
-figure.path{margin:.8em 0;padding:.5em .8em;border:1px solid #d0d7de;border-radius:.5em}
+figure.path{margin:.8em 0;padding:.5em .8em;border:1px solid #d0d7de;border-radius:.5em}figcaption{overflow-wrap:anywhere}
 svg.route{width:100%;max-width:780px;height:auto;display:block;margin:.4em 0}
 .hop rect{stroke-width:2}.hop text{font-size:14px;fill:#1b1f23}.hop text.label{font-size:12px;fill:#57606a}
 .h-pass rect{fill:#d2f4d9;stroke:#1a7f37}.h-fail rect{fill:#ffd7d5;stroke:#cf222e}

@@ -171,13 +171,14 @@ public struct HTMLReporter: Reporter {
         html += "data-status=\"\(status)\" data-rule=\"\(rule.html)\">\n"
         html += "<figcaption><span class=\"badge v-\(path.verdict.rawValue)\">\(path.verdict.words)</span> "
         html += "template <b>\(route.template.html)</b>"
-        if let mode = route.endpointMode { html += " <span class=\"mode\">(\(mode.html))</span>" }
-        html += "</figcaption>\n"
+        html += " <span class=\"mode\">via \(route.endpoint.html)"
+        if let mode = route.endpointMode { html += " (\(mode.html))" }
+        html += "</span></figcaption>\n"
         let labels: [(Hop, String, String)] = [
             (.requester, "requester", requester ?? "the account"),
             (
                 .endpoint, "CES " + (route.principal.map { "principal " + $0 } ?? "principal unresolved"),
-                TextReporter.shortName(route.endpoint)
+                URL(string: route.endpoint)?.host ?? route.endpoint
             ),
             (.ca, "CA · template " + route.template, route.ca),
         ]

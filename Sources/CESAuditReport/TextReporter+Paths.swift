@@ -103,7 +103,7 @@ extension TextReporter {
     }
 
     /// `ces01.corp.example.test/corp-CA01_CES_Kerberos` of a CES URL: the host and the CES instance.
-    static func shortName(_ endpoint: String) -> String {
+    private static func shortName(_ endpoint: String) -> String {
         guard let url = URL(string: endpoint), let host = url.host else { return endpoint }
         let instance = url.pathComponents.dropFirst().first
         return instance.map { "\(host)/\($0)" } ?? host
