@@ -207,7 +207,8 @@ public struct HTMLReporter: Reporter {
             svg += "<text x=\"\(x + 10)\" y=\"22\" class=\"label\">\(hop.label.shortened(38).html)</text>"
             svg += "<text x=\"\(x + 10)\" y=\"44\">\(hop.name.shortened(34).html)</text></g>\n"
             if index < hops.count - 1 {
-                svg += "<path class=\"arrow\" d=\"M\(x + 242) 32 H\(x + 262) M\(x + 256) 26 L\(x + 264) 32 L\(x + 256) 38\"/>\n"
+                svg +=
+                    "<path class=\"arrow\" d=\"M\(x + 242) 32 H\(x + 262) M\(x + 256) 26 L\(x + 264) 32 L\(x + 256) 38\"/>\n"
             }
         }
         return svg + "</svg>\n"
@@ -246,7 +247,9 @@ public struct HTMLReporter: Reporter {
                 let tally = row.hops[hop.rawValue]
                 html += "<details><summary>\(labels[hop.rawValue]): "
                 html += tally.rules.values.reduce(0) { $0 + $1.count }.description + " findings</summary><ul>\n"
-                for (rule, entry) in tally.rules.sorted(by: { ($0.value.status.precedence, $0.key) < ($1.value.status.precedence, $1.key) }) {
+                for (rule, entry) in tally.rules.sorted(by: {
+                    ($0.value.status.precedence, $0.key) < ($1.value.status.precedence, $1.key)
+                }) {
                     rules.insert(rule)
                     html += "<li><span class=\"badge s-\(entry.status.rawValue)\">\(entry.status.rawValue)</span> "
                     html += "\(rule.html) ×\(entry.count): \((catalogue[rule]?.title ?? "").html)"
@@ -271,12 +274,14 @@ public struct HTMLReporter: Reporter {
         let findings = fixes.reduce(0) { $0 + $1.count }
         var html = "<section id=\"fixes\"><h2>Fix list</h2>\n"
         guard !fixes.isEmpty else { return html + "<p>Nothing to fix.</p></section>\n" }
-        html += "<p>\(fixes.count) fix\(fixes.count == 1 ? "" : "es") for \(findings) findings, first to fix first.</p>\n"
+        html +=
+            "<p>\(fixes.count) fix\(fixes.count == 1 ? "" : "es") for \(findings) findings, first to fix first.</p>\n"
         html += "<ol class=\"fixes\">\n"
         for group in fixes {
             rules.insert(group.ruleId)
             html += "<li data-filter data-status=\"\(group.status.rawValue)\" data-rule=\"\(group.ruleId.html)\">"
-            html += "<details><summary><span class=\"badge s-\(group.status.rawValue)\">\(group.status.rawValue)</span> "
+            html +=
+                "<details><summary><span class=\"badge s-\(group.status.rawValue)\">\(group.status.rawValue)</span> "
             html += "\(group.ruleId.html) \(group.title.html) — \(TextReporter.describe(group.target).html): "
             html += "\(group.count) finding\(group.count == 1 ? "" : "s")"
             if group.accounts > 0 { html += ", affects \(group.accounts) account\(group.accounts == 1 ? "" : "s")" }
@@ -316,7 +321,8 @@ public struct HTMLReporter: Reporter {
             reader.seek(to: position)
             guard let finding = reader.next() else { break }
             rules.insert(finding.ruleId)
-            var html = "<li data-filter data-status=\"\(finding.status.rawValue)\" data-rule=\"\(finding.ruleId.html)\">"
+            var html =
+                "<li data-filter data-status=\"\(finding.status.rawValue)\" data-rule=\"\(finding.ruleId.html)\">"
             html += "<details><summary><span class=\"badge s-\(finding.status.rawValue)\">\(finding.status.rawValue)"
             html += "</span> \(finding.ruleId.html) \(finding.title.html) — \(finding.label.html)</summary>\n"
             html += "<p>\(finding.message.html)</p>\n"
@@ -345,7 +351,9 @@ public struct HTMLReporter: Reporter {
         html += "</h2>\n<p>\(changes.new.count) new, \(changes.resolved.count) resolved, "
         html += "\(changes.stillOpen) still open</p>\n<ul class=\"changes\">\n"
         let limit = TextReporter.changesShownWithFixList
-        for identity in changes.new.prefix(limit) { html += "<li class=\"new\">+ \(Self.describe(identity).html)</li>\n" }
+        for identity in changes.new.prefix(limit) {
+            html += "<li class=\"new\">+ \(Self.describe(identity).html)</li>\n"
+        }
         for identity in changes.resolved.prefix(limit) {
             html += "<li class=\"resolved\">− \(Self.describe(identity).html)</li>\n"
         }

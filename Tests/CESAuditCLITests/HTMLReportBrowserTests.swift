@@ -48,7 +48,8 @@ struct HTMLReportBrowserTests {
         #expect(page.range(of: fetching, options: .regularExpression) == nil, "\(name) loads something from elsewhere")
         let (dom, console) = try load(file, in: directory)
         #expect(console.isEmpty, "\(name): \(console)")
-        #expect(dom.range(of: #"<span id="f-count">\d+ of \d+ shown</span>"#, options: .regularExpression) != nil,
+        #expect(
+            dom.range(of: #"<span id="f-count">\d+ of \d+ shown</span>"#, options: .regularExpression) != nil,
             "\(name): the filter script ran")
         return (page, dom)
     }
@@ -71,8 +72,10 @@ struct HTMLReportBrowserTests {
         #expect(healthy.dom.contains("CES principal svc-ces"))
 
         let broken = try Self.render(
-            ["user", "bob", "--endpoint", JobCommandTests.kerberos, "--template", "User", "--evidence",
-             JobCommandTests.evidence] + connection, status: 2, in: directory, name: "bob")
+            [
+                "user", "bob", "--endpoint", JobCommandTests.kerberos, "--template", "User", "--evidence",
+                JobCommandTests.evidence,
+            ] + connection, status: 2, in: directory, name: "bob")
         #expect(broken.dom.contains("CANNOT ENROLL on 1"))
         #expect(broken.dom.contains(#"data-verdict="cannotEnroll""#))
         #expect(broken.dom.contains(#"data-hop="requester" data-verdict="fail""#), "A1 is bob's own")
@@ -127,6 +130,7 @@ struct HTMLReportBrowserTests {
         // 16 bytes more per bulk account would not hold one element each: the page grows by its groups only.
         let added = accounts.count - named.count
         let growth = large.page.utf8.count - small.page.utf8.count
-        #expect(growth < 16 * added, "\(small.page.utf8.count) → \(large.page.utf8.count) bytes, \(added) accounts added")
+        #expect(
+            growth < 16 * added, "\(small.page.utf8.count) → \(large.page.utf8.count) bytes, \(added) accounts added")
     }
 }
