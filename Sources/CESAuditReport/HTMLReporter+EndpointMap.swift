@@ -38,8 +38,8 @@ extension HTMLReporter {
         }
 
         struct Row {
+            /// The endpoint as published (its modes share one row: they share the principal and the CA).
             var endpoint: String
-            var mode: String?
             var principal: String?
             var cas: Set<String> = []
             var hops = [HopTally](repeating: HopTally(), count: HTMLReporter.Hop.allCases.count)
@@ -50,31 +50,25 @@ extension HTMLReporter {
         /// host or domain finding.
         private(set) var elsewhere = 0
 
-        private struct Key: Hashable {
-            var endpoint: String
-            var mode: String?
-        }
-
         init(_ report: AuditReport) {
-            var index: [Key: Int] = [:]
+            var index: [String: Int] = [:]
             var byCA: [String: [HopTally]] = [:]
             var byPrincipal: [String: HopTally] = [:]
             var everyEndpoint = HopTally()
-            func row(_ endpoint: String, _ mode: String?) -> Int {
-                let key = Key(endpoint: endpoint, mode: mode)
-                if let known = index[key] { return known }
-                rows.append(Row(endpoint: endpoint, mode: mode))
-                index[key] = rows.count - 1
+            func row(_ endpoint: String) -> Int {
+                if let known = index[endpoint] { return known }
+                rows.append(Row(endpoint: endpoint))
+                index[endpoint] = rows.count - 1
                 return rows.count - 1
             }
             for note in report.principals ?? [] {
-                rows[row(note.endpoint, nil)].principal = note.account
+                rows[row(note.endpoint)].principal = note.account
             }
             let empty = [HopTally](repeating: HopTally(), count: Hop.allCases.count)
             for finding in report.findings where finding.status != .pass && finding.status != .skipped {
                 let hop = Self.hop(of: finding)
                 if let endpoint = finding.endpoint {
-                    let at = index[Key(endpoint: endpoint, mode: finding.endpointMode)] ?? row(endpoint, nil)
+                    let at = row(endpoint)
                     if let ca = finding.ca { rows[at].cas.insert(ca) }
                     if finding.subject.kind == .servicePrincipal, rows[at].principal == nil {
                         rows[at].principal = finding.subject.name

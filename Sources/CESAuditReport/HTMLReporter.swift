@@ -230,9 +230,7 @@ public struct HTMLReporter: Reporter {
         for row in map.rows.prefix(findingLimit) {
             let worst = row.hops.compactMap(\.worst).min { $0.precedence < $1.precedence }?.rawValue ?? "pass"
             html += "<figure class=\"path\" data-filter data-status=\"\(worst)\" data-rule=\"\">\n"
-            html += "<figcaption>\(row.endpoint.html)"
-            if let mode = row.mode { html += " <span class=\"mode\">(\(mode.html))</span>" }
-            html += "</figcaption>\n"
+            html += "<figcaption>\(row.endpoint.html)</figcaption>\n"
             let names = [
                 "requesters",
                 row.principal ?? "(unresolved)",
