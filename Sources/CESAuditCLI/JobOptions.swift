@@ -7,7 +7,7 @@ import Foundation
 
 /// What every job shares besides the connection: catalogue, site policy, host evidence and output.
 struct JobOptions: ParsableArguments {
-    @Option(help: "Output format: text, json, sarif, junit, nagios or prometheus (default text).")
+    @Option(help: "Output format: text, json, sarif, junit, nagios, prometheus or html (default text).")
     var format: OutputFormat?
 
     @Option(
@@ -96,6 +96,9 @@ struct JobRunner {
 
     let startedAt = Date()
 
+    /// Recorded runs the HTML report's trend draws at most.
+    static let trendRuns = 30
+
     /// `job` also gets the config file, for settings of its own (the service account). A usage error found on the
     /// way ends the run as `fail` does, so a Nagios check still gets its status line.
     func run(
@@ -161,11 +164,19 @@ struct JobRunner {
         if let problem = report.findings.storageProblem {
             Console.warning("the listed findings are kept in memory instead of a temporary file: \(problem)")
         }
+        var trend: [HTMLReporter.TrendPoint] = []
         if let history, let path = history.path {
             do {
                 let store = try HistoryStore(path: path)
                 report.changes = try store.record(report)
                 if let keep = history.keepRuns { try store.prune(keepingLast: keep) }
+                if options.effectiveFormat == .html {
+                    trend = try store.runs(command: command, limit: Self.trendRuns).reversed().map {
+                        HTMLReporter.TrendPoint(
+                            startedAt: $0.startedAt, fail: $0.summary.fail, warn: $0.summary.warn,
+                            unknown: $0.summary.unknown)
+                    }
+                }
             } catch {
                 throw UsageError("history \(path): \(error)")
             }
@@ -174,7 +185,7 @@ struct JobRunner {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let useColor = options.outputPath == nil && isatty(STDOUT_FILENO) == 1 && !noColor
         let reporter = options.effectiveFormat.reporter(
-            useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding)
+            useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding, trend: trend)
         try publish(report, reporter, catalogue, options)
         Foundation.exit(report.exitStatus)
     }

@@ -3,10 +3,12 @@ import Foundation
 
 extension OutputFormat {
     /// The reporter for this format. `useColor` only matters for `text` (the CLI passes `isatty(stdout)`), as does
-    /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`).
-    public func reporter(useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false)
-        -> any Reporter
-    {
+    /// `foldsPasses` (`user` without `--all`) and `listsEveryFinding` (`scan --all`); `trend` only for `html`
+    /// (`--history`'s recorded runs, oldest first).
+    public func reporter(
+        useColor: Bool = false, foldsPasses: Bool = false, listsEveryFinding: Bool = false,
+        trend: [HTMLReporter.TrendPoint] = []
+    ) -> any Reporter {
         switch self {
         case .text: TextReporter(useColor: useColor, foldsPasses: foldsPasses, listsEveryFinding: listsEveryFinding)
         case .json: JSONReporter()
@@ -14,6 +16,7 @@ extension OutputFormat {
         case .junit: JUnitReporter()
         case .nagios: NagiosReporter()
         case .prometheus: PrometheusReporter()
+        case .html: HTMLReporter(trend: trend)
         }
     }
 }

@@ -14,7 +14,7 @@ import Testing
         #expect(
             throws: PolicyFileError(
                 file: "ces-audit.yaml", line: 1, field: "output.format",
-                message: "expected text, json, sarif, junit, nagios or prometheus")
+                message: "expected text, json, sarif, junit, nagios, prometheus or html")
         ) { try ConfigFile(yaml: "output: {format: xml}", file: "ces-audit.yaml") }
     }
 

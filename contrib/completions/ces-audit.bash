@@ -242,7 +242,7 @@ _ces-audit_user() {
         return
         ;;
     '--format')
-        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'
+        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'$'\n''html'
         return
         ;;
     '--output')
@@ -343,7 +343,7 @@ _ces-audit_server() {
         return
         ;;
     '--format')
-        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'
+        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'$'\n''html'
         return
         ;;
     '--output')
@@ -431,7 +431,7 @@ _ces-audit_scan() {
         return
         ;;
     '--format')
-        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'
+        __ces-audit_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''junit'$'\n''nagios'$'\n''prometheus'$'\n''html'
         return
         ;;
     '--output')

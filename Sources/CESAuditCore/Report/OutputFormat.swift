@@ -1,7 +1,7 @@
 /// The output formats of `--format` and the configuration file's `output.format` (docs/contract.md, Output); each
 /// has its reporter in CESAuditReport.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, junit, nagios, prometheus
+    case text, json, sarif, junit, nagios, prometheus, html
 
     /// The usual file name extension, e.g. for a default output name.
     public var fileExtension: String {
@@ -12,6 +12,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .junit: "xml"
         case .nagios: "txt"
         case .prometheus: "prom"
+        case .html: "html"
         }
     }
 }
