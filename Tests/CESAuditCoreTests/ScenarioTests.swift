@@ -242,6 +242,7 @@ struct ScenarioTests {
         Case(rule: "CES-F3", job: .user("alice", template: "ShortLived"), subject: "alice", status: .skipped),
         Case(rule: "CES-F4", job: .user("WKS01$", template: "SPNRequired"), subject: "WKS01$", status: .fail),
         Case(rule: "CES-F4", job: .user("CA01$", template: "SPNRequired"), subject: "CA01$", status: .pass),
+        Case(rule: "CES-F4", job: .user("alice", template: "Modern"), subject: "alice", status: .pass),
         Case(rule: "CES-F5", job: .user("alice", template: "AgentSigned"), subject: "AgentSigned", status: .warn),
         Case(rule: "CES-F5", job: .user("alice", template: "User"), subject: "User", status: .pass),
         Case(rule: "CES-F6", job: .user("alice", template: "HighAssurance"), subject: "HighAssurance", status: .fail),

@@ -381,8 +381,11 @@ def scenario_templates(domain_sid):
         ("KBR-User", template(domain_sid, "Key-Based Renewal User", 103, template_sddl(enroll=["DU"]),
                               enrollment_flags=0x10000 | 0x2, name_flags=0x9)),
         # E5: server version 6 (2016), client version 6 (Windows 10)
+        # E5; F4 pass for a user: SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the requester's domain names (MS-CRTD 2.28),
+        # which a user has too, without a dNSHostName
         ("Modern", template(domain_sid, "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
-                            private_key_flags=0x60000 | 0x06000000 | 0x10)),
+                            private_key_flags=0x60000 | 0x06000000 | 0x10,
+                            name_flags=USER_NAME_FLAGS | 0x00400000)),
         # E6: 2 days validity, 12 hours renewal. F3 pass: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA
         # takes a user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
         ("ShortLived", template(domain_sid, "Short Lived", 105, template_sddl(enroll=["DU"]),
