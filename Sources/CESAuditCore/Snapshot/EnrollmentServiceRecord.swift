@@ -77,13 +77,8 @@ public struct EnrollmentServiceRecord: Sendable, Codable, Equatable {
         static func host(of url: String?) -> String? { url.flatMap { try? EndpointURL($0) }?.host.lowercased() }
 
         /// docs/rules.md §1 and CES-C1: the CES principal must delegate the requester's identity to the CA when the
-        /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another computer.
-        /// nil when that cannot be decided (malformed value, unknown hosts).
-        public func needsDelegation(toCAHost caHost: String?, computers: [String: String]? = nil) -> Bool? {
-            delegationDecision(toCAHost: caHost, computers: computers)?.required
-        }
-
-        /// Whether delegation is needed and why. "CA on the CES host" is a question of the same computer (issue 21
+        /// endpoint is Kerberos (2) or Certificate (8), not renewal-only, and the CA runs on another computer; nil
+        /// when that cannot be decided (malformed value, unknown hosts). Whether delegation is needed and why. "CA on the CES host" is a question of the same computer (issue 21
         /// item 5): when `computers` (host name → DN of the computer holding HOST/<name>) knows both names, their
         /// accounts decide, so an alias or a load-balancer name of the CA host does not count as another host. A
         /// name no computer holds is looked up through `aliases` (AD DNS CNAME → the name its chain ends at).
