@@ -205,7 +205,8 @@ struct JobRunner {
                 Console.warning("skipped \(failed.uri): \(failed.error)")
             }
             let collector = SnapshotCollector(directory: directory)
-            return LiveDirectorySource(collector: collector, snapshot: try await collector.collectInfrastructure())
+            let snapshot = try await collector.collectInfrastructure(sampleUsers: command != "user")
+            return LiveDirectorySource(collector: collector, snapshot: snapshot)
         } catch {
             fail(ExitStatus.unknown, "cannot read AD: \(error)", options)
         }
