@@ -33,13 +33,12 @@ struct HistoryCommand: ParsableCommand {
         } catch {
             throw UsageError(error.description)
         }
-        let formatter = ISO8601DateFormatter()
         switch format {
         case .text:
             let lines = runs.map { run in
                 let counts = run.summary
                 return
-                    "\(formatter.string(from: run.startedAt))  \(run.command) \(run.target ?? "-")  exit \(run.exitStatus)  fail \(counts.fail)  warn \(counts.warn)  unknown \(counts.unknown)  pass \(counts.pass)  open \(run.openFindings)  \(run.durationMs) ms"
+                    "\(run.startedAt.iso8601UTC)  \(run.command) \(run.target ?? "-")  exit \(run.exitStatus)  fail \(counts.fail)  warn \(counts.warn)  unknown \(counts.unknown)  pass \(counts.pass)  open \(run.openFindings)  \(run.durationMs) ms"
             }
             Console.out(lines.isEmpty ? "no runs in \(path)" : lines.joined(separator: "\n"))
         case .json:
@@ -60,7 +59,7 @@ struct HistoryCommand: ParsableCommand {
             let listing = Listing(
                 runs: runs.map {
                     Run(
-                        command: $0.command, target: $0.target, startedAt: formatter.string(from: $0.startedAt),
+                        command: $0.command, target: $0.target, startedAt: $0.startedAt.iso8601UTC,
                         durationMs: $0.durationMs, exitStatus: $0.exitStatus,
                         summary: [
                             "pass": $0.summary.pass, "warn": $0.summary.warn, "fail": $0.summary.fail,

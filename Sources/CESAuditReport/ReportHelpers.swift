@@ -54,15 +54,6 @@ extension Status {
     }
 }
 
-extension Date {
-    /// ISO 8601 in UTC with seconds, as in docs/contract.md (`2026-11-25T10:00:00Z`).
-    var iso8601UTC: String {
-        var style = Date.ISO8601FormatStyle()
-        style.timeZone = TimeZone(identifier: "UTC") ?? .gmt
-        return formatted(style)
-    }
-}
-
 extension String {
     /// The text with control characters other than newline and tab shown as `\xNN` (and Unicode line separators and
     /// bidirectional overrides as `\u{NNNN}`): values read from AD must not drive the reader's terminal (escape

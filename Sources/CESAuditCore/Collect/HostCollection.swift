@@ -205,11 +205,7 @@ public struct CollectionManifest: Codable, Sendable, Equatable {
     public var unknown: [Datum] { data.filter { $0.status != "collected" } }
     public var collectedCount: Int { data.filter { $0.status == "collected" }.count }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
-    }
+    static func timestamp() -> String { Date().iso8601UTC }
 
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()

@@ -222,8 +222,7 @@ public struct EndpointProber: Sendable {
             certificate.names(host: host)
                 ? .init("certificate-name", .pass, "the certificate names \(host) (\(listed))")
                 : .init("certificate-name", .fail, "the certificate does not name \(host): it is for \(listed)"))
-        let format = ISO8601DateFormatter()
-        let period = "\(format.string(from: certificate.notBefore)) to \(format.string(from: certificate.notAfter))"
+        let period = "\(certificate.notBefore.iso8601UTC) to \(certificate.notAfter.iso8601UTC)"
         if now > certificate.notAfter {
             checks.append(.init("certificate-validity", .fail, "the certificate expired: valid \(period)"))
         } else if now < certificate.notBefore {

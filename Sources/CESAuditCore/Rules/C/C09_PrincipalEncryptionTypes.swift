@@ -171,8 +171,7 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                 status: .unknown, message: "\(role) \(name): \(reason); whether it has AES keys is unknown: \(why)",
                 evidence: evidence)
         }
-        let formatter = ISO8601DateFormatter()
-        let sinceText = formatter.string(from: since)
+        let sinceText = since.iso8601UTC
         evidence["aesKeysSince"] = .string(sinceText)
         guard let set = account.passwordLastSet else {
             return Verdict(
@@ -181,7 +180,7 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                     "\(role) \(name): \(reason); whether it has AES keys is unknown: pwdLastSet not read (or 0, must change)",
                 evidence: evidence)
         }
-        let setText = formatter.string(from: set)
+        let setText = set.iso8601UTC
         evidence["\(prefix)pwdLastSet"] = .string(setText)
         if set < since {
             return Verdict(
