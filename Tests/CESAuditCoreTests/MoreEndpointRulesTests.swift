@@ -297,6 +297,28 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(created == Date(timeIntervalSince1970: 1_200_000_000))
         #expect(SnapshotCollector.date(generalizedTime: "20080231000000.0Z") == nil)
         #expect(SnapshotCollector.date(generalizedTime: "2008011021") == nil)
+        #expect(SnapshotCollector.date(generalizedTime: "21000229000000.0Z") == nil)
+        #expect(SnapshotCollector.date(generalizedTime: "20080110246000.0Z") == nil)
+        // Every 97th day from 1601 (the FILETIME epoch; Foundation switches to the Julian calendar before 1582) to 9999
+        // (leap days, century years, month ends) agrees with Foundation's calendar
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        var day = calendar.date(from: DateComponents(year: 1601, month: 1, day: 1, hour: 23, minute: 59, second: 58))!
+        let last = calendar.date(from: DateComponents(year: 9999, month: 12, day: 31))!
+        var compared = 0
+        while day < last {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: day)
+            let text = String(
+                format: "%04d%02d%02d%02d%02d%02d.0Z", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!)
+            #expect(SnapshotCollector.date(generalizedTime: text) == day, "\(text)")
+            day = calendar.date(byAdding: .day, value: 97, to: day)!
+            compared += 1
+        }
+        #expect(compared > 31_000)
+        for leapDay in ["20000229000000.0Z", "20240229120000.0Z", "16040229000000.0Z"] {
+            #expect(SnapshotCollector.date(generalizedTime: leapDay) != nil, "\(leapDay)")
+        }
         // pwdLastSet FILETIME: 2005-01-01; 0 (must change) and the "never" value are no date
         #expect(AccountRecord.date(fileTime: 127_490_112_000_000_000) == Date(timeIntervalSince1970: 1_104_537_600))
         #expect(AccountRecord.date(fileTime: 0) == nil)
