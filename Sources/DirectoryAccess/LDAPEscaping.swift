@@ -3,6 +3,10 @@ public enum LDAPFilter {
     /// Escapes `*`, `(`, `)`, `\`, NUL and the other ASCII control characters as `\XX`.
     /// Multi-byte UTF-8 passes through unchanged (RFC 4515 allows it).
     public static func escape(_ value: String) -> String {
+        // Most values (host and account names) need no escaping: checked byte-wise (a UTF-8 byte of a multi-byte
+        // scalar is >= 0x80, so it never matches) before anything is copied.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2A || $0 == 0x28 || $0 == 0x29 || $0 == 0x5C })
+        else { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -25,8 +29,8 @@ public enum LDAPFilter {
     public static func or(_ filters: [String]) -> String { filters.count == 1 ? filters[0] : "(|\(filters.joined()))" }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+        let digits: StaticString = "0123456789abcdef"
+        return digits.withUTF8Buffer { String(decoding: [$0[Int(byte >> 4)], $0[Int(byte & 0xF)]], as: UTF8.self) }
     }
 }
 

@@ -50,14 +50,13 @@ public struct SnapshotCollector: Sendable {
         ])
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
-        var domain = DirectorySnapshot.Domain(
+        let domain = DirectorySnapshot.Domain(
             defaultNamingContext: defaultNC, configurationNamingContext: configurationNC,
             dnsName: Self.dnsName(of: defaultNC), sid: domainSID, functionalLevel: root.domainFunctionality,
             domainController: root.dnsHostName, vendorName: root.vendorName,
             domainControllerLevels: try Self.domainControllerLevels(answers[4], configurationNC: configurationNC),
             boundDomainControllerLevel: root.domainControllerFunctionality,
             netbiosName: (try? answers[6].get())?.first?.string("nETBIOSName"))
-        domain.aesKeysSince = try await aesKeysSince(domainSID: domainSID)
         var snapshot = DirectorySnapshot(
             collectedAt: Date(), domain: domain,
             enrollmentServices: try Self.collected(
@@ -73,7 +72,14 @@ public struct SnapshotCollector: Sendable {
             users: sampleUsers
                 ? try await userDescriptorSample(domainNC: defaultNC)
                 : .missing(reason: "users' descriptors not sampled: the user job reads the requester's own"))
-        let hostLookup = try await hostComputers(of: snapshot.enrollmentServices.value ?? [], domainNC: defaultNC)
+        // CES-C9's date needs the domain SID read above: it goes in the host lookup's first round trip.
+        let aesRequest = domainSID.map(Self.aesKeysSinceRequest)
+        let hosts = (snapshot.enrollmentServices.value ?? []).flatMap { ca in
+            [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host)
+        }
+        let (hostLookup, aesAnswer) = try await hostComputers(
+            named: Set(hosts.compactMap { $0 }), domainNC: defaultNC, alongside: aesRequest)
+        snapshot.domain.aesKeysSince = try Self.aesKeysSince(aesAnswer, domainSID: domainSID)
         snapshot.hostComputers = hostLookup.computers
         snapshot.dnsAliases = hostLookup.aliases
         return snapshot
@@ -82,11 +88,6 @@ public struct SnapshotCollector: Sendable {
     /// Each CA and CES host name → the computer account that holds HOST/<name> (an alternate name registered
     /// with `netdom computername /add` or setspn counts) or has it as dNSHostName, and the names that are CNAMEs in
     /// AD-integrated DNS → the name their chain ends at. A name two computers claim is left out (decided by name).
-    func hostComputers(of cas: [EnrollmentServiceRecord], domainNC: String) async throws(LDAPError) -> HostLookup {
-        let hosts = cas.flatMap { ca in [ca.dnsHostName?.lowercased()] + ca.endpoints.map(\.host) }.compactMap { $0 }
-        return try await hostComputers(named: Set(hosts), domainNC: domainNC)
-    }
-
     /// What `hostComputers(named:domainNC:)` found: computers by name and AD DNS aliases, each collected or not.
     public struct HostLookup: Sendable {
         public var computers: Collected<[String: String]>
@@ -99,7 +100,18 @@ public struct SnapshotCollector: Sendable {
     /// `hostComputers(of:domainNC:)` for the given host names (lower-cased). Computer accounts and DNS nodes are
     /// searched in one round trip; a CNAME's target that was not among the names takes one more (per hop).
     public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError) -> HostLookup {
-        guard !hosts.isEmpty else { return HostLookup(computers: .value([:]), aliases: .value([:])) }
+        try await hostComputers(named: hosts, domainNC: domainNC, alongside: nil).lookup
+    }
+
+    /// `hostComputers(named:domainNC:)`, with `other` sent in its first round trip; its answer is returned as is.
+    func hostComputers(named hosts: Set<String>, domainNC: String, alongside other: SearchRequest?)
+        async throws(LDAPError) -> (lookup: HostLookup, other: Result<[LDAPEntry], LDAPError>?)
+    {
+        var otherAnswer: Result<[LDAPEntry], LDAPError>?
+        guard !hosts.isEmpty else {
+            if let other { otherAnswer = await directory.searchAll([other])[0] }
+            return (HostLookup(computers: .value([:]), aliases: .value([:])), otherAnswer)
+        }
         let zoneContainers = Self.dnsZoneContainers(
             domainNC: domainNC, forestNC: await directory.rootDSE?.rootDomainNamingContext ?? domainNC)
         var holders: [String: Set<String>] = [:]
@@ -107,20 +119,23 @@ public struct SnapshotCollector: Sendable {
         var dnsProblem: String?
         var asked: Set<String> = []
         var next = hosts
-        for _ in 0...Self.maxAliasHops where !next.isEmpty {
+        for hop in 0...Self.maxAliasHops where !next.isEmpty {
             asked.formUnion(next)
             // A single-label name is in no zone.
             let containers = next.contains { $0.contains(".") } ? zoneContainers : []
-            let answers = await directory.searchAll(
+            let alongside = hop == 0 ? other.map { [$0] } ?? [] : []
+            var answers = await directory.searchAll(
                 [Self.computersRequest(next, domainNC: domainNC)]
-                    + containers.map { Self.dnsNodesRequest(next, container: $0) })
+                    + containers.map { Self.dnsNodesRequest(next, container: $0) } + alongside)
+            if !alongside.isEmpty { otherAnswer = answers.removeLast() }
             switch answers[0] {
             case .success(let entries): Self.collectHolders(entries, of: next, into: &holders)
             case .failure(let error) where error.isConnectivityFailure: throw error
             case .failure(let error):
-                return HostLookup(
+                let lookup = HostLookup(
                     computers: .missing(reason: "computer accounts of the CA and CES hosts not readable: \(error)"),
                     aliases: .missing(reason: "not looked up: computer accounts not readable"))
+                return (lookup, otherAnswer)
             }
             for (answer, container) in zip(answers.dropFirst(), containers) {
                 switch answer {
@@ -136,8 +151,9 @@ public struct SnapshotCollector: Sendable {
         let computers = holders.compactMapValues { $0.count == 1 ? $0.first : nil }
         var aliases: [String: String] = [:]
         for host in hosts { if let end = Self.chainEnd(of: host, cnames: cnames) { aliases[host] = end } }
-        return HostLookup(
+        let lookup = HostLookup(
             computers: .value(computers), aliases: dnsProblem.map { .missing(reason: $0) } ?? .value(aliases))
+        return (lookup, otherAnswer)
     }
 
     static func computersRequest(_ hosts: Set<String>, domainNC: String) -> SearchRequest {
@@ -306,10 +322,16 @@ public struct SnapshotCollector: Sendable {
 
     /// whenCreated of the domain's RID-521 group (Read-only Domain Controllers): the domain reached the 2008
     /// functional level then, and passwords set since have AES keys (CES-C9).
-    func aesKeysSince(domainSID: String?) async throws(LDAPError) -> Collected<Date> {
-        guard let domainSID else { return .missing(reason: "the domain SID was not read") }
-        let request = SearchRequest(base: "<SID=\(domainSID)-521>", scope: .base, attributes: ["whenCreated"])
-        switch await directory.searchAll([request])[0] {
+    static func aesKeysSinceRequest(domainSID: String) -> SearchRequest {
+        SearchRequest(base: "<SID=\(domainSID)-521>", scope: .base, attributes: ["whenCreated"])
+    }
+
+    /// `aesKeysSinceRequest`'s answer read.
+    static func aesKeysSince(_ answer: Result<[LDAPEntry], LDAPError>?, domainSID: String?) throws(LDAPError)
+        -> Collected<Date>
+    {
+        guard let domainSID, let answer else { return .missing(reason: "the domain SID was not read") }
+        switch answer {
         case .success(let entries):
             guard let text = entries.first?.string("whenCreated") else {
                 return .missing(reason: "whenCreated of the group \(domainSID)-521 not returned")
