@@ -205,6 +205,7 @@ struct JobRunner {
                 Console.warning("skipped \(failed.uri): \(failed.error)")
             }
             let collector = SnapshotCollector(directory: directory)
+            collector.connectGlobalCatalogAhead()
             let snapshot = try await collector.collectInfrastructure(sampleUsers: command != "user")
             return LiveDirectorySource(collector: collector, snapshot: snapshot)
         } catch {

@@ -164,16 +164,11 @@ extension SnapshotCollector {
         func everyHost(_ reason: String) -> [String: Collected<[String]>] {
             Dictionary(uniqueKeysWithValues: hosts.map { ($0, .missing(reason: reason)) })
         }
-        guard let bound = await directory.session?.uri, let uri = try? LDAPURI(parsing: bound) else {
-            return everyHost("the forest's global catalog was not searched: no bound LDAP URI to derive it from")
-        }
-        var configuration = directory.configuration
-        configuration.uris = [uri.globalCatalog]
         let catalog: DirectoryConnection
-        do {
-            catalog = try await DirectoryConnection.connect(configuration)
-        } catch {
-            return everyHost("the forest's global catalog \(uri.globalCatalog) could not be searched: \(error)")
+        let catalogURI: LDAPURI
+        switch await globalCatalog.outcome(of: directory) {
+        case .connected(let connection, let uri): (catalog, catalogURI) = (connection, uri)
+        case .failed(let reason): return everyHost(reason)
         }
         let requests = hosts.map { host in
             let short = String(host.split(separator: ".").first ?? Substring(host))
@@ -196,7 +191,7 @@ extension SnapshotCollector {
                     })
             case .failure(let error):
                 holders[host] = .missing(
-                    reason: "the forest's global catalog \(uri.globalCatalog) could not be searched: \(error)")
+                    reason: "the forest's global catalog \(catalogURI) could not be searched: \(error)")
             }
         }
         return holders

@@ -8,8 +8,14 @@ import Foundation
 /// attribute it may not read, becomes a `Collected.missing` reason that turns the dependent rules `unknown`.
 public struct SnapshotCollector: Sendable {
     public let directory: DirectoryConnection
+    /// Shared by copies of this collector: the forest's HTTP/ holders (CES-C8) are searched there.
+    let globalCatalog = GlobalCatalogConnection()
 
     public init(directory: DirectoryConnection) { self.directory = directory }
+
+    /// Starts connecting to the forest's global catalog now, for a job that will search it (every job with a CES
+    /// endpoint does): the connection is then set up while the domain is read.
+    public func connectGlobalCatalogAhead() { globalCatalog.start(of: directory) }
 
     /// The configuration side: domain facts, enterprise CAs with endpoints, templates, OID objects.
     /// `sampleUsers`: read CES-C10's sample of users' descriptors. `user` checks the requester's own descriptor
