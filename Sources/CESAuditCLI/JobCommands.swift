@@ -54,6 +54,7 @@ struct UserCommand: AsyncParsableCommand {
         var runner = JobRunner(command: "user", target: account, connection: connection, options: options)
         if let endpoint { runner.collectionScope = .endpoint(endpoint) }
         runner.foldsPasses = !all
+        runner.samplesUserDescriptors = false
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount

@@ -93,6 +93,9 @@ struct JobRunner {
     var foldsPasses = false
     /// `scan --all`: the text report lists every finding instead of the fix list.
     var listsEveryFinding = false
+    /// CES-C10's sample of users' descriptors is read (`SnapshotCollector.collectInfrastructure`); `user` checks
+    /// the requester's own instead.
+    var samplesUserDescriptors = true
 
     let startedAt = Date()
 
@@ -206,7 +209,7 @@ struct JobRunner {
             }
             let collector = SnapshotCollector(directory: directory)
             collector.connectGlobalCatalogAhead()
-            let snapshot = try await collector.collectInfrastructure(sampleUsers: command != "user")
+            let snapshot = try await collector.collectInfrastructure(sampleUsers: samplesUserDescriptors)
             return LiveDirectorySource(collector: collector, snapshot: snapshot)
         } catch {
             fail(ExitStatus.unknown, "cannot read AD: \(error)", options)

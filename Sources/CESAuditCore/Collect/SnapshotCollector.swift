@@ -273,12 +273,14 @@ public struct SnapshotCollector: Sendable {
 
     /// Builtin groups with Authenticated Users (S-1-5-11) or Everyone (S-1-1-0) as a member (CES-C10).
     static func everyoneAliasesRequest(domainNC: String) -> SearchRequest {
-        let member = { (sid: String) in
+        let member = { (sid: SID) in
             LDAPFilter.equals("member", "CN=\(sid),CN=ForeignSecurityPrincipals,\(domainNC)")
         }
         return SearchRequest(
             base: "CN=Builtin," + domainNC, scope: .oneLevel,
-            filter: LDAPFilter.and(["(objectClass=group)", LDAPFilter.or([member("S-1-5-11"), member("S-1-1-0")])]),
+            filter: LDAPFilter.and([
+                "(objectClass=group)", LDAPFilter.or([member(.authenticatedUsers), member(.everyone)]),
+            ]),
             attributes: ["objectSid"])
     }
 

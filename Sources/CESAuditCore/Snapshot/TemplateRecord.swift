@@ -26,7 +26,10 @@ public struct TemplateRecord: Sendable, Codable, Equatable {
     public var templateFlags: UInt32? = nil
 
     /// Whether requests for this template are machine requests; nil when the flags were not read.
-    var isMachineTemplate: Bool? { templateFlags.map { $0 & 0x40 != 0 } }
+    var isMachineTemplate: Bool? { templateFlags.map { $0 & Self.machineType != 0 } }
+
+    /// CT_FLAG_MACHINE_TYPE in the template's general `flags`.
+    static let machineType: UInt32 = 0x40
 
     static let flagAttributes = [
         "msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag", "msPKI-Private-Key-Flag", "msPKI-RA-Signature",
