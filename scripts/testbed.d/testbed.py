@@ -43,7 +43,7 @@ HIGH_ASSURANCE_POLICY_CN = "403.7C2D6B8F403E5F9BAC1D2E3F40516273"  # OID object 
 # 402 (User) and 404 (UndefinedPolicy) are permitted, 403 (HighAssurance) is not -> CES-F6
 CA_CERT_POLICIES = [FOREST_OID + ".1.402", FOREST_OID + ".1.404"]
 # certificatePolicies of "corp Root CA" (tls/adcs-root.der), which issued corp-CA01's certificate: only 402, so
-# the chain refuses 404 (UndefinedPolicy) although corp-CA01 lists it -> CES-F6 fails on the chain alone
+# the chain refuses 404 (UndefinedPolicy) although corp-CA01 lists it (CES-F6)
 ROOT_CA_CERT_POLICIES = [FOREST_OID + ".1.402"]
 
 ENROLL = "0e10c968-78fb-11d2-90d4-00c04f79dc55"  # Certificate-Enrollment extended right
@@ -177,7 +177,9 @@ class Endpoint(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------------
-# The accounts and endpoints of the seed. Which rule each one serves: docs/testbed-scenarios.md.
+# The accounts and endpoints of the seed. What each one decides, rule by rule, is kept in
+# Tests/CESAuditCoreTests/Fixtures/scenarios.json (the cases ScenarioTests runs; docs/testbed-scenarios.md's
+# table is generated from it): comments here say what an object is, not what a rule answers.
 
 # msPKI-Enrollment-Servers of corp-CA01, by priority
 ENROLLMENT_SERVERS = [
@@ -229,7 +231,7 @@ USERS = [
     User("bob", uac=NORMAL_ACCOUNT | NOT_DELEGATED),
     User("carol"),  # member of Protected Users
     User("dave", mail=False),
-    # AES only: the healthy principal of the "reaching green" scenario has nothing to warn about (C9).
+    # AES only (C9): the healthy principal of the "reaching green" scenario
     User("svc-ces", uac=SERVICE_ACCOUNT, spns=["HTTP/" + CES_HOST, "HTTP/ces01"], delegate_to=A2D2_CA01,
          enc_types=AES_ONLY),
     # --- scenario users (docs/testbed-scenarios.md) ---
@@ -548,42 +550,43 @@ DEFAULT_TEMPLATES = [
 
 # The scenario templates (docs/testbed-scenarios.md); SID-specific ACEs are added by `local`
 SCENARIO_TEMPLATES = [
-    # the Enroll GUID with ReadProperty, not CONTROL_ACCESS; the admins' full control also lacks CONTROL_ACCESS,
+    # B2: the Enroll GUID with ReadProperty, not CONTROL_ACCESS; the admins' full control also lacks CONTROL_ACCESS,
     # so nobody may enroll (MS-CRTD 2.5.1)
     v2_template("EnrollGuidNoCR", "Enroll GUID without CR", 101, template_sddl(
         full_control_cr=False, extra_aces="(OA;;RP;%s;;AU)" % ENROLL)),
-    # valid, Enroll for Domain Users, published by no CA
+    # B3: valid, Enroll for Domain Users, published by no CA
     v2_template("Unpublished", "Unpublished", 102, template_sddl(enroll=["DU"])),
-    # key-based renewal with manager approval; the old certificate supplies the subject. Enroll + Read for svc-ces
+    # E3: key-based renewal with manager approval; the old certificate supplies the subject. Enroll + Read for svc-ces
     # added by `local`
     v2_template("KBR-User", "Key-Based Renewal User", 103, template_sddl(enroll=["DU"]),
                 enrollment_flags=CT_FLAG_ALLOW_PREVIOUS_APPROVAL_KEYBASEDRENEWAL_VALIDATE_REENROLLMENT
                 | CT_FLAG_PEND_ALL_REQUESTS,
                 name_flags=CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT | CT_FLAG_OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME),
-    # server version 6 (2016), client version 6 (Windows 10); SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the requester's
-    # domain names (MS-CRTD 2.28), which a user has too, without a dNSHostName
+    # E5: server version 6 (2016), client version 6 (Windows 10). F4: SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the
+    # requester's domain names (MS-CRTD 2.28), which a user has too, without a dNSHostName
     v2_template("Modern", "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
                 private_key_flags=private_key_flags(server_version=6, client_version=6),
                 name_flags=USER_NAME_FLAGS | CT_FLAG_SUBJECT_ALT_REQUIRE_DOMAIN_DNS),
-    # 2 days validity, 12 hours renewal; a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA takes a user's
-    # CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
+    # E6: 2 days validity, 12 hours renewal. F3: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA takes a
+    # user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
     v2_template("ShortLived", "Short Lived", 105, template_sddl(enroll=["DU"]),
                 validity=period(days=2), overlap=period(hours=12),
                 name_flags=USER_NAME_FLAGS | CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN),
-    # DNS name as CN and in the SAN (WKS01 has no dNSHostName)
+    # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
     v2_template("Machine", "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
                 name_flags=MACHINE_NAME_FLAGS),
-    # SPN in the SAN (WKS01 has no SPN)
+    # F4: SPN in the SAN (WKS01 has no SPN)
     v2_template("SPNRequired", "SPN Required", 107, template_sddl(enroll=["DC"]), machine=True,
                 name_flags=CT_FLAG_SUBJECT_ALT_REQUIRE_SPN),
-    # one enrollment-agent signature required
+    # F5: one enrollment-agent signature required
     v2_template("AgentSigned", "Agent Signed", 108, template_sddl(enroll=["DU"]), ra_signatures=1,
                 ra_application_policies=EKU_CERTIFICATE_REQUEST_AGENT),
-    # 403 has an OID object but is not in the CA certificate's policies
+    # F6, F7: 403 has an OID object but is not in the CA certificate's policies
     v2_template("HighAssurance", "High Assurance", 109, template_sddl(enroll=["DU"]), policies=[policy_oid(403)]),
-    # 404 is in the CA certificate's policies but has no OID object, and the root CA above it does not list it
+    # F6, F7: 404 is in the CA certificate's policies but has no OID object, and the root CA above it does not
+    # list it
     v2_template("UndefinedPolicy", "Undefined Policy", 110, template_sddl(enroll=["DU"]), policies=[policy_oid(404)]),
-    # code signing is not in the CA certificate's EKU list
+    # F6b: code signing is not in the CA certificate's EKU list
     v2_template("CodeSigning", "Code Signing", 111, template_sddl(enroll=["DU"]), eku=[EKU_CODE_SIGNING],
                 key_usage=SIGNATURE_ONLY, enrollment_flags=CT_FLAG_AUTO_ENROLLMENT,
                 name_flags=CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH | CT_FLAG_SUBJECT_ALT_REQUIRE_UPN),
@@ -1078,11 +1081,12 @@ def s4u_probe_local(tb, samdb, net):
 # CES-C9 SEED (issue 20: the 2026 RC4 defaults, KB5073381). Kept apart from the seeds above: new objects only.
 # docs/testbed-scenarios.md "CES-C9". Samba's KDC does not apply Microsoft's 2026 AES-only default, so these
 # cases are judged statically (the probe reports ticket encryption types but cannot show the 2026 refusals).
-#   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18                      C9 pass
-#   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)            C9 fail
-#   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group) C9 fail (keys may be RC4 only)
+#   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18
+#   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)
+#   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group: keys may be RC4 only)
 #   c9-CA03        CA on ca03 whose computer CA03$ has 0x4; one Certificate endpoint on ces01 (principal svc-ces),
-#                  publishes Machine so that `scan` reaches it                          C9 fail (CA computer)
+#                  publishes Machine so that `scan` reaches it
+# Expected results: Tests/CESAuditCoreTests/Fixtures/scenarios.json (CES-C9).
 
 C9_USERS = [
     User(sam, uac=SERVICE_ACCOUNT, mail=False, names=False, delegate_to=A2D2_CA01, enc_types=types)
