@@ -783,15 +783,15 @@ def accounts_ldif(tb, out):
     out.comment("scenario groups and memberships (docs/testbed-scenarios.md)")
     for group in GROUPS:
         out.add(*group_entry(group))
-    # nested: Protected Users <- tier0-admins <- erin
+    # A2 nested: Protected Users <- tier0-admins <- erin
     out.modify(protected_users, "add", "member", user_dn("tier0-admins"))
-    # svc-ces may read every user's groups for S4U2self; svc-ces2 is not a member
+    # C10: svc-ces may read every user's groups for S4U2self; svc-ces2 is not a member
     out.modify("CN=Windows Authorization Access Group,CN=Builtin," + BASE, "add", "member", user_dn("svc-ces"))
     # BUILTIN\Guests (S-1-5-32-546, SDDL BG) is the group the ca01 evidence fixture denies
     # (ca-security.sddl: deny Enroll+Read; secedit.inf: SeDenyNetworkLogonRight)
     out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member", [user_dn("grace"), user_dn("svc-ces2")])
-    # CA01's RBCD descriptor names groups (MS-SFU 3.2.5.2.3: the KDC runs an access check with the principal's
-    # token): rbcd-hosts (CES04$) is allowed, rbcd-denied (svc-ces2) denied ahead of its own allow ACE
+    # C2/C3/C5: CA01's RBCD descriptor names groups (MS-SFU 3.2.5.2.3: the KDC runs an access check with the
+    # principal's token): rbcd-hosts (CES04$) is allowed, rbcd-denied (svc-ces2) denied ahead of its own allow ACE
     for group in RBCD_GROUPS:
         out.add(*group_entry(group))
 
