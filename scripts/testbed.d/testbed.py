@@ -24,6 +24,8 @@ import secrets
 import string
 import struct
 import sys
+from typing import NamedTuple, Optional
+from urllib.parse import quote
 
 REALM = "CORP.EXAMPLE.TEST"
 IP = os.environ.get("CES_TESTBED_IP", "127.0.0.1")  # set by scripts/testbed
@@ -41,7 +43,7 @@ HIGH_ASSURANCE_POLICY_CN = "403.7C2D6B8F403E5F9BAC1D2E3F40516273"  # OID object 
 # 402 (User) and 404 (UndefinedPolicy) are permitted, 403 (HighAssurance) is not -> CES-F6
 CA_CERT_POLICIES = [FOREST_OID + ".1.402", FOREST_OID + ".1.404"]
 # certificatePolicies of "corp Root CA" (tls/adcs-root.der), which issued corp-CA01's certificate: only 402, so
-# the chain refuses 404 (UndefinedPolicy) although corp-CA01 lists it -> CES-F6 fails on the chain alone
+# the chain refuses 404 (UndefinedPolicy) although corp-CA01 lists it (CES-F6)
 ROOT_CA_CERT_POLICIES = [FOREST_OID + ".1.402"]
 
 ENROLL = "0e10c968-78fb-11d2-90d4-00c04f79dc55"  # Certificate-Enrollment extended right
@@ -53,97 +55,215 @@ USER_TEMPLATE_SDDL = (
 )
 WEBSERVER_ENROLL_ACE = "(OA;;CR;%s;;DC)" % ENROLL  # added to the schema-default SD
 
+# ---------------------------------------------------------------------------------------
+# Named values: what AD stores, by the names of the specifications (MS-ADTS, MS-KILE, MS-CRTD)
+
+# userAccountControl (MS-ADTS 2.2.16)
+ACCOUNTDISABLE = 0x2
+PASSWD_NOTREQD = 0x20
+NORMAL_ACCOUNT = 0x200
+WORKSTATION_TRUST_ACCOUNT = 0x1000
+DONT_EXPIRE_PASSWORD = 0x10000
+TRUSTED_FOR_DELEGATION = 0x80000  # unconstrained delegation
+NOT_DELEGATED = 0x100000  # "account is sensitive and cannot be delegated"
+TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000  # protocol transition (S4U2self tickets are forwardable)
+# a CES service account: constrained delegation with protocol transition, password never expires
+SERVICE_ACCOUNT = NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD | TRUSTED_TO_AUTH_FOR_DELEGATION
+
+# msDS-SupportedEncryptionTypes (MS-KILE 2.2.7)
+RC4_HMAC = 0x4
+AES128_CTS_HMAC_SHA1_96 = 0x8
+AES256_CTS_HMAC_SHA1_96 = 0x10
+AES_ONLY = AES128_CTS_HMAC_SHA1_96 | AES256_CTS_HMAC_SHA1_96
+RC4_AND_AES = RC4_HMAC | AES_ONLY
+
+# groupType (MS-ADTS 2.2.12), stored signed
+GROUP_TYPE_ACCOUNT_GROUP = 0x2
+GROUP_TYPE_SECURITY_ENABLED = 0x80000000
+GLOBAL_SECURITY_GROUP = GROUP_TYPE_ACCOUNT_GROUP | GROUP_TYPE_SECURITY_ENABLED
+
+# X509EnrollmentAuthFlags: the second field of an msPKI-Enrollment-Servers value
+AUTH_KERBEROS = 2
+AUTH_USERNAME_PASSWORD = 4
+AUTH_CERTIFICATE = 8
+AUTH_UNDEFINED = 16  # no defined value (CES-E4)
+# the fifth field (key-based renewal) of an msPKI-Enrollment-Servers value, in the forms Windows and others write
+KBR_OFF = "0"
+KBR_ON = "1"
+KBR_EMPTY = ""  # a trailing LF: an empty fifth field
+KBR_ABSENT = None  # the older four-field form
+
+# flags of a pKIEnrollmentService object (certca.h CA_FLAG_*): what an enterprise CA carries
+CA_FLAG_SUPPORTS_NT_AUTHENTICATION = 0x2
+CA_FLAG_CA_SERVERTYPE_ADVANCED = 0x8
+ENTERPRISE_CA_FLAGS = CA_FLAG_SUPPORTS_NT_AUTHENTICATION | CA_FLAG_CA_SERVERTYPE_ADVANCED
+
+# flags of an msPKI-Enterprise-Oid object: the OID's type (1 template, 2 issuance policy, 3 application policy)
+CERT_OID_TYPE_ISSUANCE_POLICY = 2
+
 CES_HOST = "ces01." + DNS_DOMAIN
-# msPKI-Enrollment-Servers: LF-separated priority, authFlags, renewalOnly, URI[, keyBasedRenewal]
+
+
+def user_dn(cn):
+    return "CN=%s,CN=Users,%s" % (cn, BASE)
+
+
+def computer_dn(cn):
+    return "CN=%s,CN=Computers,%s" % (cn, BASE)
+
+
+def host_name(name):
+    return "%s.%s" % (name.lower(), DNS_DOMAIN)
+
+
+def host_spns(cn, *aliases):
+    """HOST/ SPNs of a computer as Windows registers them (FQDN and NetBIOS name), then alternate names."""
+    return ["HOST/" + host_name(cn), "HOST/" + cn] + ["HOST/" + alias for alias in aliases]
+
+
+def ces_url(host, ca, authentication, scheme="https"):
+    """URL of a CES instance, named <CA>_CES_<authentication> by the CES installer."""
+    return "%s://%s/%s_CES_%s/service.svc/CES" % (scheme, host, quote(ca), authentication)
+
+
+# ---------------------------------------------------------------------------------------
+# Records of the seed: one per object kind, turned into LDIF entries by the *_entry functions below
+
+class Computer(NamedTuple):
+    """A computer account under CN=Computers; password in secrets/<cn, lower case>.password."""
+    cn: str
+    uac: int = WORKSTATION_TRUST_ACCOUNT
+    spns: list = []
+    has_dns_host_name: bool = True  # dNSHostName <cn>.corp.example.test
+    enc_types: Optional[int] = None  # msDS-SupportedEncryptionTypes
+
+    @property
+    def host(self):
+        return host_name(self.cn)
+
+
+class User(NamedTuple):
+    """A user account under CN=Users; password in secrets/<sam>.password."""
+    sam: str
+    uac: int = NORMAL_ACCOUNT
+    mail: bool = True  # mail <sam>@corp.example.test
+    upn: bool = True  # userPrincipalName <sam>@corp.example.test
+    names: bool = True  # givenName and displayName <sam>
+    description: Optional[str] = None
+    spns: list = []
+    delegate_to: list = []  # msDS-AllowedToDelegateTo
+    enc_types: Optional[int] = None  # msDS-SupportedEncryptionTypes
+    account_expires: Optional[int] = None  # FILETIME
+
+
+class Group(NamedTuple):
+    """A global security group under CN=Users."""
+    cn: str
+    members: list  # DNs
+
+
+class Endpoint(NamedTuple):
+    """One msPKI-Enrollment-Servers value: priority, auth flag, renewal-only, URI[, key-based renewal], LF-separated."""
+    priority: int
+    auth: int
+    url: str
+    renewal_only: bool = False
+    key_based_renewal: Optional[str] = KBR_OFF
+
+    @property
+    def value(self):
+        fields = [str(self.priority), str(self.auth), "1" if self.renewal_only else "0", self.url]
+        return "\n".join(fields + ([] if self.key_based_renewal is None else [self.key_based_renewal]))
+
+
+# ---------------------------------------------------------------------------------------
+# The accounts and endpoints of the seed. What each one decides, rule by rule, is kept in
+# Tests/CESAuditCoreTests/Fixtures/scenarios.json (the cases ScenarioTests runs; docs/testbed-scenarios.md's
+# table is generated from it): comments here say what an object is, not what a rule answers.
+
+# msPKI-Enrollment-Servers of corp-CA01, by priority
 ENROLLMENT_SERVERS = [
     # five fields, Kerberos (what Windows writes)
-    "1\n2\n0\nhttps://%s/corp-CA01_CES_Kerberos/service.svc/CES\n0" % CES_HOST,
+    Endpoint(1, AUTH_KERBEROS, ces_url(CES_HOST, "corp-CA01", "Kerberos")),
     # four fields, username/password
-    "2\n4\n0\nhttps://%s/corp-CA01_CES_UsernamePassword/service.svc/CES" % CES_HOST,
+    Endpoint(2, AUTH_USERNAME_PASSWORD, ces_url(CES_HOST, "corp-CA01", "UsernamePassword"),
+             key_based_renewal=KBR_ABSENT),
     # trailing LF (empty fifth field), certificate
-    "3\n8\n0\nhttps://%s/corp-CA01_CES_Certificate/service.svc/CES\n" % CES_HOST,
+    Endpoint(3, AUTH_CERTIFICATE, ces_url(CES_HOST, "corp-CA01", "Certificate"), key_based_renewal=KBR_EMPTY),
     # key-based renewal: certificate, renewal only, KBR
-    "4\n8\n1\nhttps://%s/corp-CA01_CES_Certificate_KBR/service.svc/CES\n1" % CES_HOST,
+    Endpoint(4, AUTH_CERTIFICATE, ces_url(CES_HOST, "corp-CA01", "Certificate_KBR"), renewal_only=True,
+             key_based_renewal=KBR_ON),
     # --- scenario endpoints (docs/testbed-scenarios.md) ---
     # ces02: service account svc-ces2 (A2D2 without RPCSS, no T2A4D, RC4 only; HTTP/ces02 also on svc-dup)
-    "5\n2\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
-    "6\n8\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+    Endpoint(5, AUTH_KERBEROS, ces_url(host_name("ces02"), "corp-CA01", "Kerberos")),
+    Endpoint(6, AUTH_CERTIFICATE, ces_url(host_name("ces02"), "corp-CA01", "Certificate")),
     # ces03: computer account CES03$ with unconstrained delegation only
-    "7\n2\n0\nhttps://ces03.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+    Endpoint(7, AUTH_KERBEROS, ces_url(host_name("ces03"), "corp-CA01", "Kerberos")),
     # ces04: computer account CES04$, no delegation of its own; CA01 allows it by RBCD
-    "8\n8\n0\nhttps://ces04.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+    Endpoint(8, AUTH_CERTIFICATE, ces_url(host_name("ces04"), "corp-CA01", "Certificate")),
     # malformed: auth flag 16 is undefined, plain http
-    "9\n16\n0\nhttp://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
+    Endpoint(9, AUTH_UNDEFINED, ces_url(CES_HOST, "corp-CA01", "Kerberos", scheme="http")),
     # renewal-only certificate endpoint without KBR
-    "10\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0",
+    Endpoint(10, AUTH_CERTIFICATE, ces_url(CES_HOST, "corp-CA01", "Certificate"), renewal_only=True),
 ]
 # The second enterprise CA (a space in its name: CES-G4)
 CA02_NAME = "corp CA02"
-CA02_ENROLLMENT_SERVERS = [
-    "1\n4\n0\nhttps://ces01.corp.example.test/corp%20CA02_CES_UsernamePassword/service.svc/CES\n0",
-]
+CA02_ENROLLMENT_SERVERS = [Endpoint(1, AUTH_USERNAME_PASSWORD, ces_url(CES_HOST, CA02_NAME, "UsernamePassword"))]
 
-# Accounts with a password: sAMAccountName -> file secrets/<stem>.password
 COMPUTERS = [
-    # cn, uAC, SPNs[, extra attributes; "dNSHostName": None = no dNSHostName]
     # C1: pki.corp.example.test is an alternate name of CA01 (netdom computername /add registers HOST/ for it)
-    ("CA01", 4096, ["HOST/ca01.corp.example.test", "HOST/CA01", "HOST/pki.corp.example.test"]),
-    ("CES01", 4096, ["HOST/ces01.corp.example.test", "HOST/CES01"]),
-    ("WEB01", 4096 | 0x80000, ["HOST/web01.corp.example.test", "HOST/WEB01"]),
+    Computer("CA01", spns=host_spns("CA01", "pki.corp.example.test")),
+    Computer("CES01", spns=host_spns("CES01")),
+    Computer("WEB01", uac=WORKSTATION_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION, spns=host_spns("WEB01")),
     # --- scenario computers (docs/testbed-scenarios.md) ---
-    ("CES02", 4096, ["HOST/ces02.corp.example.test", "HOST/CES02"], {"msDS-SupportedEncryptionTypes": [28]}),
-    ("CES03", 4096 | 0x80000, ["HOST/ces03.corp.example.test", "HOST/CES03"],
-     {"msDS-SupportedEncryptionTypes": [28]}),
-    ("CES04", 4096, ["HOST/ces04.corp.example.test", "HOST/CES04"], {"msDS-SupportedEncryptionTypes": [28]}),
-    ("CA02", 4096, ["HOST/ca02.corp.example.test", "HOST/CA02"]),
-    ("WKS01", 4096, [], {"dNSHostName": None}),
+    Computer("CES02", spns=host_spns("CES02"), enc_types=RC4_AND_AES),
+    Computer("CES03", uac=WORKSTATION_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION, spns=host_spns("CES03"),
+             enc_types=RC4_AND_AES),
+    Computer("CES04", spns=host_spns("CES04"), enc_types=RC4_AND_AES),
+    Computer("CA02", spns=host_spns("CA02")),
+    Computer("WKS01", spns=[], has_dns_host_name=False),
 ]
-A2D2_CA01 = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
+A2D2_CA01 = ["HOST/" + host_name("ca01"), "RPCSS/" + host_name("ca01")]
 EXPIRED_2020 = (1577836800 + 11644473600) * 10 ** 7  # 2020-01-01T00:00:00Z as FILETIME
 USERS = [
-    # sAMAccountName, uAC, mail?, extra attributes
-    ("ces-reader", 512, True, {"description": ["ces-audit test reader (not an admin)"]}),
-    ("alice", 512, True, {}),
-    ("bob", 512 | 0x100000, True, {}),
-    ("carol", 512, True, {}),
-    ("dave", 512, False, {}),
-    ("svc-ces", 512 | 0x10000 | 0x1000000, True, {
-        "servicePrincipalName": ["HTTP/ces01.corp.example.test", "HTTP/ces01"],
-        "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"],
-        # AES only (0x18): the healthy principal of the "reaching green" scenario has nothing to warn about (C9).
-        "msDS-SupportedEncryptionTypes": [24],
-    }),
-    # --- scenario users (docs/testbed-scenarios.md); "userPrincipalName": None = no UPN ---
-    ("erin", 512, True, {}),  # member of tier0-admins, which is a member of Protected Users
-    ("frank", 512 | 0x2, True, {}),  # disabled
-    ("grace", 512, True, {}),  # member of no-cert-users (denied Enroll) and of BUILTIN\Guests
-    ("heidi", 512, True, {"userPrincipalName": None}),
-    ("svc-ces2", 512 | 0x10000, True, {
-        "servicePrincipalName": ["HTTP/ces02.corp.example.test", "HTTP/ces02"],
-        "msDS-AllowedToDelegateTo": ["HOST/ca01.corp.example.test"],
-        "msDS-SupportedEncryptionTypes": [4],
-    }),
-    ("svc-sensitive", 512 | 0x10000 | 0x1000000 | 0x100000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
-    ("svc-off", 512 | 0x2 | 0x10000 | 0x1000000, True, {"msDS-AllowedToDelegateTo": A2D2_CA01}),
-    ("svc-dup", 512 | 0x10000, True, {}),  # HTTP/ces02.corp.example.test written by `local` (duplicate SPN)
-    # A3 / C7: accountExpires in the past (2020-01-01; FILETIME), otherwise fine
-    ("ivan", 512, True, {"accountExpires": [EXPIRED_2020]}),
-    ("svc-expired", 512 | 0x10000 | 0x1000000, True,
-     {"msDS-AllowedToDelegateTo": A2D2_CA01, "accountExpires": [EXPIRED_2020]}),
+    User("ces-reader", description="ces-audit test reader (not an admin)"),
+    User("alice"),
+    User("bob", uac=NORMAL_ACCOUNT | NOT_DELEGATED),
+    User("carol"),  # member of Protected Users
+    User("dave", mail=False),
+    # AES only (C9): the healthy principal of the "reaching green" scenario
+    User("svc-ces", uac=SERVICE_ACCOUNT, spns=["HTTP/" + CES_HOST, "HTTP/ces01"], delegate_to=A2D2_CA01,
+         enc_types=AES_ONLY),
+    # --- scenario users (docs/testbed-scenarios.md) ---
+    User("erin"),  # member of tier0-admins, which is a member of Protected Users
+    User("frank", uac=NORMAL_ACCOUNT | ACCOUNTDISABLE),
+    User("grace"),  # member of no-cert-users (denied Enroll) and of BUILTIN\Guests
+    User("heidi", upn=False),
+    # no protocol transition, HOST/ca01 without RPCSS, RC4 only
+    User("svc-ces2", uac=NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD,
+         spns=["HTTP/" + host_name("ces02"), "HTTP/ces02"],
+         delegate_to=["HOST/" + host_name("ca01")], enc_types=RC4_HMAC),
+    User("svc-sensitive", uac=SERVICE_ACCOUNT | NOT_DELEGATED, delegate_to=A2D2_CA01),
+    User("svc-off", uac=SERVICE_ACCOUNT | ACCOUNTDISABLE, delegate_to=A2D2_CA01),
+    # HTTP/ces02.corp.example.test written by `local` (duplicate SPN)
+    User("svc-dup", uac=NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD),
+    # A3 / C7: accountExpires in the past (2020-01-01), otherwise fine
+    User("ivan", account_expires=EXPIRED_2020),
+    User("svc-expired", uac=SERVICE_ACCOUNT, delegate_to=A2D2_CA01, account_expires=EXPIRED_2020),
 ]
 GROUPS = [
-    # cn (global security groups under CN=Users), members (users of USERS)
-    ("tier0-admins", ["erin"]),  # nested into Protected Users
-    ("no-cert-users", ["grace"]),  # DENY Enroll on the User template and on corp-CA01's enrollment service
+    Group("tier0-admins", [user_dn("erin")]),  # nested into Protected Users
+    Group("no-cert-users", [user_dn("grace")]),  # DENY Enroll on the User template and on corp-CA01's service
 ]
+# named in CA01's RBCD descriptor (written by `local`)
 RBCD_GROUPS = [
-    ("rbcd-hosts", "CN=CES04,CN=Computers," + BASE),
-    ("rbcd-denied", "CN=svc-ces2,CN=Users," + BASE),
+    Group("rbcd-hosts", [computer_dn("CES04")]),
+    Group("rbcd-denied", [user_dn("svc-ces2")]),
 ]
+# Accounts with a password: sAMAccountName -> file secrets/<stem>.password
 PASSWORD_FILES = {"Administrator": "admin", "ces-reader": "reader"}
-PASSWORD_FILES.update({c[0] + "$": c[0].lower() for c in COMPUTERS})
-PASSWORD_FILES.update({u[0]: u[0] for u in USERS if u[0] not in PASSWORD_FILES})
-
+PASSWORD_FILES.update({c.cn + "$": c.cn.lower() for c in COMPUTERS})
+PASSWORD_FILES.update({u.sam: u.sam for u in USERS if u.sam not in PASSWORD_FILES})
 
 def die(msg):
     sys.stderr.write("testbed.py: %s\n" % msg)
@@ -317,10 +437,161 @@ def template_sddl(enroll=(), deny=(), full_control_cr=True, extra_aces=""):
             + "(A;;%s;;;DA)(A;;%s;;;EA)(A;;LCRPLORC;;;AU)" % (full, full))
 
 
-USER_EKU = ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4", "1.3.6.1.4.1.311.10.3.4"]  # client auth, e-mail, EFS
-MACHINE_EKU = ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"]  # client auth, server auth
-# Name flags: User's 0xA6000000 (directory path, e-mail in subject and SAN, UPN in SAN)
-USER_NAME_FLAGS = 0xA6000000
+# Template flags (certca.h CT_FLAG_*). The general `flags` (MS-CRTD 2.4), msPKI-Enrollment-Flag (2.26) and
+# msPKI-Private-Key-Flag (2.27) share these names and values; MS-CRTD calls ADD_EMAIL, PUBLISH_TO_DS and
+# EXPORTABLE_KEY in the general flags reserved, but Windows writes them there.
+CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS = 0x1
+CT_FLAG_ADD_EMAIL = 0x2
+CT_FLAG_PEND_ALL_REQUESTS = 0x2  # enrollment flag: CA certificate manager approval
+CT_FLAG_PUBLISH_TO_DS = 0x8
+CT_FLAG_EXPORTABLE_KEY = 0x10
+CT_FLAG_AUTO_ENROLLMENT = 0x20
+CT_FLAG_MACHINE_TYPE = 0x40
+CT_FLAG_ADD_TEMPLATE_NAME = 0x200
+CT_FLAG_IS_DEFAULT = 0x10000
+CT_FLAG_IS_MODIFIED = 0x20000
+CT_FLAG_ALLOW_PREVIOUS_APPROVAL_KEYBASEDRENEWAL_VALIDATE_REENROLLMENT = 0x10000  # enrollment flag (CES-E3)
+USER_TEMPLATE_FLAGS = (CT_FLAG_ADD_TEMPLATE_NAME | CT_FLAG_AUTO_ENROLLMENT | CT_FLAG_EXPORTABLE_KEY
+                       | CT_FLAG_PUBLISH_TO_DS | CT_FLAG_ADD_EMAIL)
+MACHINE_TEMPLATE_FLAGS = CT_FLAG_ADD_TEMPLATE_NAME | CT_FLAG_MACHINE_TYPE | CT_FLAG_AUTO_ENROLLMENT
+DEFAULT_ENROLLMENT_FLAGS = CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS | CT_FLAG_PUBLISH_TO_DS | CT_FLAG_AUTO_ENROLLMENT
+
+
+def private_key_flags(flags=CT_FLAG_EXPORTABLE_KEY, server_version=0, client_version=0):
+    """msPKI-Private-Key-Flag: the flags, the minimum CA version (bits 16-19) and client version (bits 24-27)."""
+    return flags | server_version << 16 | client_version << 24
+
+
+# msPKI-Certificate-Name-Flag (MS-CRTD 2.28)
+CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT = 0x1
+CT_FLAG_OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME = 0x8
+CT_FLAG_SUBJECT_ALT_REQUIRE_DOMAIN_DNS = 0x00400000
+CT_FLAG_SUBJECT_ALT_REQUIRE_SPN = 0x00800000
+CT_FLAG_SUBJECT_ALT_REQUIRE_UPN = 0x02000000
+CT_FLAG_SUBJECT_ALT_REQUIRE_EMAIL = 0x04000000
+CT_FLAG_SUBJECT_ALT_REQUIRE_DNS = 0x08000000
+CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN = 0x10000000
+CT_FLAG_SUBJECT_REQUIRE_EMAIL = 0x20000000
+CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH = 0x80000000
+# User's: directory path, e-mail in subject and SAN, UPN in SAN (0xA6000000)
+USER_NAME_FLAGS = (CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH | CT_FLAG_SUBJECT_REQUIRE_EMAIL
+                   | CT_FLAG_SUBJECT_ALT_REQUIRE_EMAIL | CT_FLAG_SUBJECT_ALT_REQUIRE_UPN)
+MACHINE_NAME_FLAGS = CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN | CT_FLAG_SUBJECT_ALT_REQUIRE_DNS  # DNS name as CN and in SAN
+# pKIKeyUsage: the first byte of the KeyUsage bit string (RFC 5280 4.2.1.3), then 0
+KU_DIGITAL_SIGNATURE = 0x80
+KU_KEY_ENCIPHERMENT = 0x20
+SIGNATURE_AND_ENCIPHERMENT = bytes([KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT, 0])
+SIGNATURE_ONLY = bytes([KU_DIGITAL_SIGNATURE, 0])
+AT_KEYEXCHANGE = 1  # pKIDefaultKeySpec
+
+EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"
+EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
+EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3"
+EKU_EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4"
+EKU_EFS = "1.3.6.1.4.1.311.10.3.4"
+EKU_CERTIFICATE_REQUEST_AGENT = "1.3.6.1.4.1.311.20.2.1"
+USER_EKU = [EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, EKU_EFS]
+MACHINE_EKU = [EKU_CLIENT_AUTH, EKU_SERVER_AUTH]
+USER_CSPS = ["1,Microsoft Enhanced Cryptographic Provider v1.0"]
+MACHINE_CSPS = ["1,Microsoft RSA SChannel Cryptographic Provider"]
+
+
+def policy_oid(n):
+    return "%s.1.%d" % (FOREST_OID, n)
+
+
+class Template(NamedTuple):
+    """A pKICertificateTemplate under CN=Certificate Templates, with every attribute Windows writes."""
+    cn: str
+    display: str
+    oid: int  # msPKI-Cert-Template-OID <F>.1.<oid>
+    schema: int  # msPKI-Template-Schema-Version; from 2 on the template carries its application policies
+    revision: int
+    flags: int
+    eku: list
+    csps: list
+    enrollment_flags: int
+    private_key_flags: int
+    name_flags: int
+    validity: bytes = period(days=365)
+    overlap: bytes = period(days=42)
+    key_usage: bytes = SIGNATURE_AND_ENCIPHERMENT
+    ra_signatures: int = 0
+    ra_application_policies: Optional[str] = None
+    policies: list = []  # msPKI-Certificate-Policy
+    sddl: Optional[str] = None  # None: the schema's default SD
+
+
+def v2_template(cn, display, oid, sddl, machine=False, **fields):
+    """A version-2 template shaped like Windows' own (user or machine), with FIELDS changed."""
+    return Template(
+        cn=cn, display=display, oid=oid, sddl=sddl, schema=2, revision=100,
+        flags=CT_FLAG_IS_MODIFIED | (MACHINE_TEMPLATE_FLAGS if machine else USER_TEMPLATE_FLAGS),
+        eku=MACHINE_EKU if machine else USER_EKU, csps=MACHINE_CSPS if machine else USER_CSPS,
+        enrollment_flags=DEFAULT_ENROLLMENT_FLAGS, private_key_flags=private_key_flags(),
+        name_flags=MACHINE_NAME_FLAGS if machine else USER_NAME_FLAGS)._replace(**fields)
+
+
+# The two templates of a fresh Windows CA, as Windows writes them (schema version 1)
+DEFAULT_TEMPLATES = [
+    Template("User", "User", 1, schema=1, revision=3, flags=CT_FLAG_IS_DEFAULT | USER_TEMPLATE_FLAGS,
+             eku=[EKU_EFS, EKU_EMAIL_PROTECTION, EKU_CLIENT_AUTH], csps=USER_CSPS,
+             enrollment_flags=DEFAULT_ENROLLMENT_FLAGS, private_key_flags=private_key_flags(),
+             name_flags=USER_NAME_FLAGS, policies=[policy_oid(402)], sddl=USER_TEMPLATE_SDDL),
+    # schema-default SD; Enroll for Domain Computers added by `local`
+    Template("WebServer", "Web Server", 16, schema=1, revision=4,
+             # Windows' WebServer repeats its name flag ENROLLEE_SUPPLIES_SUBJECT in the general flags
+             flags=CT_FLAG_IS_DEFAULT | CT_FLAG_ADD_TEMPLATE_NAME | CT_FLAG_MACHINE_TYPE
+             | CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT,
+             eku=[EKU_SERVER_AUTH], csps=["2,Microsoft DH SChannel Cryptographic Provider"] + MACHINE_CSPS,
+             enrollment_flags=0, private_key_flags=0, name_flags=CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT,
+             validity=period(days=730)),
+]
+
+# The scenario templates (docs/testbed-scenarios.md); SID-specific ACEs are added by `local`
+SCENARIO_TEMPLATES = [
+    # B2: the Enroll GUID with ReadProperty, not CONTROL_ACCESS; the admins' full control also lacks CONTROL_ACCESS,
+    # so nobody may enroll (MS-CRTD 2.5.1)
+    v2_template("EnrollGuidNoCR", "Enroll GUID without CR", 101, template_sddl(
+        full_control_cr=False, extra_aces="(OA;;RP;%s;;AU)" % ENROLL)),
+    # B3: valid, Enroll for Domain Users, published by no CA
+    v2_template("Unpublished", "Unpublished", 102, template_sddl(enroll=["DU"])),
+    # E3: key-based renewal with manager approval; the old certificate supplies the subject. Enroll + Read for svc-ces
+    # added by `local`
+    v2_template("KBR-User", "Key-Based Renewal User", 103, template_sddl(enroll=["DU"]),
+                enrollment_flags=CT_FLAG_ALLOW_PREVIOUS_APPROVAL_KEYBASEDRENEWAL_VALIDATE_REENROLLMENT
+                | CT_FLAG_PEND_ALL_REQUESTS,
+                name_flags=CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT | CT_FLAG_OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME),
+    # E5: server version 6 (2016), client version 6 (Windows 10). F4: SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the
+    # requester's domain names (MS-CRTD 2.28), which a user has too, without a dNSHostName
+    v2_template("Modern", "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
+                private_key_flags=private_key_flags(server_version=6, client_version=6),
+                name_flags=USER_NAME_FLAGS | CT_FLAG_SUBJECT_ALT_REQUIRE_DOMAIN_DNS),
+    # E6: 2 days validity, 12 hours renewal. F3: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA takes a
+    # user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
+    v2_template("ShortLived", "Short Lived", 105, template_sddl(enroll=["DU"]),
+                validity=period(days=2), overlap=period(hours=12),
+                name_flags=USER_NAME_FLAGS | CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN),
+    # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
+    v2_template("Machine", "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
+                name_flags=MACHINE_NAME_FLAGS),
+    # F4: SPN in the SAN (WKS01 has no SPN)
+    v2_template("SPNRequired", "SPN Required", 107, template_sddl(enroll=["DC"]), machine=True,
+                name_flags=CT_FLAG_SUBJECT_ALT_REQUIRE_SPN),
+    # F5: one enrollment-agent signature required
+    v2_template("AgentSigned", "Agent Signed", 108, template_sddl(enroll=["DU"]), ra_signatures=1,
+                ra_application_policies=EKU_CERTIFICATE_REQUEST_AGENT),
+    # F6, F7: 403 has an OID object but is not in the CA certificate's policies
+    v2_template("HighAssurance", "High Assurance", 109, template_sddl(enroll=["DU"]), policies=[policy_oid(403)]),
+    # F6, F7: 404 is in the CA certificate's policies but has no OID object, and the root CA above it does not
+    # list it
+    v2_template("UndefinedPolicy", "Undefined Policy", 110, template_sddl(enroll=["DU"]), policies=[policy_oid(404)]),
+    # F6b: code signing is not in the CA certificate's EKU list
+    v2_template("CodeSigning", "Code Signing", 111, template_sddl(enroll=["DU"]), eku=[EKU_CODE_SIGNING],
+                key_usage=SIGNATURE_ONLY, enrollment_flags=CT_FLAG_AUTO_ENROLLMENT,
+                name_flags=CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH | CT_FLAG_SUBJECT_ALT_REQUIRE_UPN),
+]
+
 # corp-CA01 publishes every scenario template except Unpublished
 CA01_SCENARIO_TEMPLATES = ["EnrollGuidNoCR", "KBR-User", "Modern", "ShortLived", "Machine", "SPNRequired",
                            "AgentSigned", "HighAssurance", "UndefinedPolicy", "CodeSigning"]
@@ -330,279 +601,248 @@ ENROLLMENT_SERVICE_SDDL = (
 )
 
 
-def template(domain_sid, display, oid_n, sddl, machine=False, eku=None, name_flags=None, enrollment_flags=0x29,
-             private_key_flags=0x10, ra_signatures=0, validity=None, overlap=None, schema=2, policies=None,
-             key_usage=b"\xa0\x00", extra=()):
-    """A version-2+ template with every attribute Windows writes (shape of User/WebServer)."""
-    eku = eku if eku is not None else (MACHINE_EKU if machine else USER_EKU)
+class EnrollmentService(NamedTuple):
+    """An enterprise CA: a pKIEnrollmentService under CN=Enrollment Services."""
+    name: str
+    host: str  # dNSHostName
+    certificate: str  # cACertificate: the DER file under $TB/tls
+    templates: list  # certificateTemplates
+    endpoints: list  # msPKI-Enrollment-Servers: Endpoint records (or raw values, for malformed ones)
+    sddl: Optional[str] = None  # None: the schema's default SD
+
+
+ENROLLMENT_SERVICES = [
+    # Enroll for Authenticated Users; the DENY for no-cert-users is prepended by `local`
+    EnrollmentService("corp-CA01", host_name("ca01"), "adcs-ca.der", ["User", "WebServer"] + CA01_SCENARIO_TEMPLATES,
+                      ENROLLMENT_SERVERS, ENROLLMENT_SERVICE_SDDL),
+    EnrollmentService(CA02_NAME, host_name("ca02"), "adcs-ca02.der", ["WebServer"], CA02_ENROLLMENT_SERVERS),
+]
+
+
+class EnterpriseOid(NamedTuple):
+    """An issuance policy's msPKI-Enterprise-Oid object under CN=OID."""
+    cn: str
+    display: str
+    oid: int  # <F>.1.<oid>
+
+
+ISSUANCE_POLICIES = [
+    EnterpriseOid(ISSUANCE_POLICY_CN, "CES Medium Assurance", 402),
+    # 403 is defined in AD but not in the CA certificate; 404 (UndefinedPolicy) has no OID object
+    EnterpriseOid(HIGH_ASSURANCE_POLICY_CN, "CES High Assurance", 403),
+]
+
+
+def read_tls(tb, name):
+    with open(os.path.join(tb, "tls", name), "rb") as f:
+        return f.read()
+
+
+# ---------------------------------------------------------------------------------------
+# records -> LDIF entries: (DN, [(attribute, value or values)]) in the attribute order of the seed
+
+def computer_entry(tb, computer):
+    attrs = [
+        ("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
+        ("cn", computer.cn),
+        ("sAMAccountName", computer.cn + "$"),
+        ("userAccountControl", computer.uac),
+    ]
+    if computer.has_dns_host_name:
+        attrs.append(("dNSHostName", computer.host))
+    if computer.spns:
+        attrs.append(("servicePrincipalName", list(computer.spns)))
+    if computer.enc_types is not None:
+        attrs.append(("msDS-SupportedEncryptionTypes", computer.enc_types))
+    attrs.append(("unicodePwd", unicode_pwd(read_password(tb, computer.cn + "$"))))
+    return computer_dn(computer.cn), attrs
+
+
+def user_entry(tb, user):
+    address = "%s@%s" % (user.sam, DNS_DOMAIN)
+    attrs = [
+        ("objectClass", ["top", "person", "organizationalPerson", "user"]),
+        ("cn", user.sam),
+        ("sAMAccountName", user.sam),
+    ]
+    if user.upn:
+        attrs.append(("userPrincipalName", address))
+    if user.names:
+        attrs += [("givenName", user.sam), ("displayName", user.sam)]
+    if user.mail:
+        attrs.append(("mail", address))
+    attrs.append(("userAccountControl", user.uac))
+    optional = [("description", user.description), ("servicePrincipalName", list(user.spns)),
+                ("msDS-AllowedToDelegateTo", list(user.delegate_to)),
+                ("msDS-SupportedEncryptionTypes", user.enc_types), ("accountExpires", user.account_expires)]
+    attrs += [(name, value) for name, value in optional if value not in (None, [])]
+    attrs.append(("unicodePwd", unicode_pwd(read_password(tb, user.sam))))
+    return user_dn(user.sam), attrs
+
+
+def group_entry(group):
+    return user_dn(group.cn), [
+        ("objectClass", ["top", "group"]),
+        ("cn", group.cn),
+        ("sAMAccountName", group.cn),
+        ("groupType", signed32(GLOBAL_SECURITY_GROUP)),
+        ("member", list(group.members)),
+    ]
+
+
+def template_entry(template, domain_sid):
     attrs = [
         ("objectClass", ["top", "pKICertificateTemplate"]),
-        ("displayName", display),
-        ("flags", 131680 if machine else 131642),  # 0x20260 / 0x2023A: v2 machine / user template
-        ("revision", 100),
-        ("pKIDefaultKeySpec", 1),
-        ("pKIKeyUsage", key_usage),
+        ("displayName", template.display),
+        ("flags", template.flags),
+        ("revision", template.revision),
+        ("pKIDefaultKeySpec", AT_KEYEXCHANGE),
+        ("pKIKeyUsage", template.key_usage),
         ("pKIMaxIssuingDepth", 0),
-        ("pKICriticalExtensions", "2.5.29.15"),
-        ("pKIExpirationPeriod", validity or period(days=365)),
-        ("pKIOverlapPeriod", overlap or period(days=42)),
-        ("pKIExtendedKeyUsage", eku),
-        ("pKIDefaultCSPs", ["1,Microsoft RSA SChannel Cryptographic Provider"] if machine
-         else ["1,Microsoft Enhanced Cryptographic Provider v1.0"]),
-        ("msPKI-RA-Signature", ra_signatures),
-        ("msPKI-Enrollment-Flag", signed32(enrollment_flags)),
-        ("msPKI-Private-Key-Flag", signed32(private_key_flags)),
-        ("msPKI-Certificate-Name-Flag",
-         signed32(name_flags if name_flags is not None else (0x18000000 if machine else USER_NAME_FLAGS))),
+        ("pKICriticalExtensions", "2.5.29.15"),  # key usage
+        ("pKIExpirationPeriod", template.validity),
+        ("pKIOverlapPeriod", template.overlap),
+        ("pKIExtendedKeyUsage", list(template.eku)),
+        ("pKIDefaultCSPs", list(template.csps)),
+        ("msPKI-RA-Signature", template.ra_signatures),
+        ("msPKI-Enrollment-Flag", signed32(template.enrollment_flags)),
+        ("msPKI-Private-Key-Flag", signed32(template.private_key_flags)),
+        ("msPKI-Certificate-Name-Flag", signed32(template.name_flags)),
         ("msPKI-Minimal-Key-Size", 2048),
-        ("msPKI-Template-Schema-Version", schema),
+        ("msPKI-Template-Schema-Version", template.schema),
         ("msPKI-Template-Minor-Revision", 1),
-        ("msPKI-Cert-Template-OID", "%s.1.%d" % (FOREST_OID, oid_n)),
-        ("msPKI-Certificate-Application-Policy", eku),
+        ("msPKI-Cert-Template-OID", policy_oid(template.oid)),
     ]
-    if policies:
-        attrs.append(("msPKI-Certificate-Policy", policies))
-    attrs += list(extra)
-    attrs.append(("nTSecurityDescriptor", sddl_to_binary(sddl, domain_sid)))
-    return attrs
+    if template.schema >= 2:
+        attrs.append(("msPKI-Certificate-Application-Policy", list(template.eku)))
+    if template.policies:
+        attrs.append(("msPKI-Certificate-Policy", list(template.policies)))
+    if template.ra_application_policies is not None:
+        attrs.append(("msPKI-RA-Application-Policies", template.ra_application_policies))
+    if template.sddl is not None:
+        attrs.append(("nTSecurityDescriptor", sddl_to_binary(template.sddl, domain_sid)))
+    return "CN=%s,CN=Certificate Templates,%s" % (template.cn, PKS), attrs
 
 
-def scenario_templates(domain_sid):
-    """(cn, attributes) of the scenario templates; SID-specific ACEs are added by `local`."""
-    return [
-        # B2 (MS-CRTD 2.5.1 negative): the Enroll GUID with ReadProperty, not CONTROL_ACCESS; the admins'
-        # full control also lacks CONTROL_ACCESS, so nobody may enroll
-        ("EnrollGuidNoCR", template(domain_sid, "Enroll GUID without CR", 101, template_sddl(
-            full_control_cr=False, extra_aces="(OA;;RP;%s;;AU)" % ENROLL))),
-        # B3: valid, Enroll for Domain Users, published by no CA
-        ("Unpublished", template(domain_sid, "Unpublished", 102, template_sddl(enroll=["DU"]))),
-        # E3: KBR template (allow KBR 0x10000 | manager approval 0x2; enrollee supplies subject 0x1 | old
-        # certificate supplies subject 0x8); Enroll + Read for svc-ces added by `local`
-        ("KBR-User", template(domain_sid, "Key-Based Renewal User", 103, template_sddl(enroll=["DU"]),
-                              enrollment_flags=0x10000 | 0x2, name_flags=0x9)),
-        # E5: server version 6 (2016), client version 6 (Windows 10)
-        # E5; F4 pass for a user: SUBJECT_ALT_REQUIRE_DOMAIN_DNS adds the requester's domain names (MS-CRTD 2.28),
-        # which a user has too, without a dNSHostName
-        ("Modern", template(domain_sid, "Modern", 104, template_sddl(enroll=["DU"]), schema=4,
-                            private_key_flags=0x60000 | 0x06000000 | 0x10,
-                            name_flags=USER_NAME_FLAGS | 0x00400000)),
-        # E6: 2 days validity, 12 hours renewal. F3 pass: a user template with SUBJECT_REQUIRE_DNS_AS_CN (the CA
-        # takes a user's CN from cn, MS-WCCE 3.2.2.6.2.1.4.5.9)
-        ("ShortLived", template(domain_sid, "Short Lived", 105, template_sddl(enroll=["DU"]),
-                                validity=period(days=2), overlap=period(hours=12),
-                                name_flags=USER_NAME_FLAGS | 0x10000000)),
-        # F3: DNS name as CN and in the SAN (WKS01 has no dNSHostName)
-        ("Machine", template(domain_sid, "Machine", 106, template_sddl(enroll=["DC"]), machine=True,
-                             name_flags=0x18000000)),
-        # F4: SPN in the SAN (WKS01 has no SPN)
-        ("SPNRequired", template(domain_sid, "SPN Required", 107, template_sddl(enroll=["DC"]), machine=True,
-                                 name_flags=0x00800000)),
-        # F5: one enrollment-agent signature required
-        ("AgentSigned", template(domain_sid, "Agent Signed", 108, template_sddl(enroll=["DU"]), ra_signatures=1,
-                                 extra=[("msPKI-RA-Application-Policies", "1.3.6.1.4.1.311.20.2.1")])),
-        # F6 fail / F7 pass: 403 has an OID object but is not in the CA certificate's policies
-        ("HighAssurance", template(domain_sid, "High Assurance", 109, template_sddl(enroll=["DU"]),
-                                   policies=[FOREST_OID + ".1.403"])),
-        # F7 warn / F6 fail: 404 is in the CA certificate's policies but has no OID object, and the root CA above
-        # it does not list it (the chain refuses it)
-        ("UndefinedPolicy", template(domain_sid, "Undefined Policy", 110, template_sddl(enroll=["DU"]),
-                                     policies=[FOREST_OID + ".1.404"])),
-        # F6b: code signing is not in the CA certificate's EKU list
-        ("CodeSigning", template(domain_sid, "Code Signing", 111, template_sddl(enroll=["DU"]),
-                                 eku=["1.3.6.1.5.5.7.3.3"], key_usage=b"\x80\x00", enrollment_flags=0x20,
-                                 name_flags=0x82000000)),
+def enrollment_service_entry(ca, certificate, domain_sid):
+    attrs = [
+        ("objectClass", ["top", "pKIEnrollmentService"]),
+        ("displayName", ca.name),
+        ("flags", ENTERPRISE_CA_FLAGS),
+        ("dNSHostName", ca.host),
+        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % ca.name),
+        ("cACertificate", certificate),
+        ("certificateTemplates", list(ca.templates)),
+        ("msPKI-Enrollment-Servers", [e.value if isinstance(e, Endpoint) else e for e in ca.endpoints]),
+    ]
+    if ca.sddl is not None:
+        attrs.append(("nTSecurityDescriptor", sddl_to_binary(ca.sddl, domain_sid)))
+    return "CN=%s,CN=Enrollment Services,%s" % (ca.name, PKS), attrs
+
+
+def certification_authority_entry(name, container, certificate):
+    """The CA certificate in CN=Certification Authorities (trusted roots) or CN=AIA."""
+    return "CN=%s,CN=%s,%s" % (name, container, PKS), [
+        ("objectClass", ["top", "certificationAuthority"]),
+        ("cACertificate", certificate),
+        ("authorityRevocationList", b"\x00"),
+        ("certificateRevocationList", b"\x00"),
     ]
 
 
-def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
-    bulk_count, big_group_size = int(bulk_count), int(big_group_size)
-    if big_group_size > bulk_count:
-        die("big group larger than the bulk OU")
-    out = Ldif(sys.stdout)
+def enterprise_oid_entry(policy):
+    return "CN=%s,CN=OID,%s" % (policy.cn, PKS), [
+        ("objectClass", ["top", "msPKI-Enterprise-Oid"]),
+        ("displayName", policy.display),
+        ("flags", CERT_OID_TYPE_ISSUANCE_POLICY),
+        ("msPKI-Cert-Template-OID", policy_oid(policy.oid)),
+    ]
 
-    out.comment("ces-audit test bed seed (generated by scripts/testbed.d/testbed.py; deterministic)")
 
+# ---------------------------------------------------------------------------------------
+# the seed, section by section
+
+def domain_settings_ldif(out):
     out.comment("domain policy: passwords never expire (max age 0 = NEVER), min age 0")
     out.modify(BASE, "replace", "maxPwdAge", "-9223372036854775808")
     out.modify(BASE, "replace", "minPwdAge", "0")
     out.comment("SPN for GSSAPI binds to ldap://%s (clients do not canonicalize the host)" % IP)
     out.modify("CN=DC01,OU=Domain Controllers," + BASE, "add", "servicePrincipalName", "ldap/" + IP)
 
-    out.comment("computers first: Samba refuses HOST/x while another account holds HTTP/x")
-    for cn, uac, spns, *rest in COMPUTERS:
-        extra = dict(rest[0]) if rest else {}
-        host = extra.pop("dNSHostName", cn.lower() + "." + DNS_DOMAIN)
-        attrs = [
-            ("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
-            ("cn", cn),
-            ("sAMAccountName", cn + "$"),
-            ("userAccountControl", uac),
-            ("dNSHostName", host),
-            ("servicePrincipalName", spns),
-        ]
-        attrs += list(extra.items())
-        attrs.append(("unicodePwd", unicode_pwd(read_password(tb, cn + "$"))))
-        out.add("CN=%s,CN=Computers,%s" % (cn, BASE), [a for a in attrs if a[1] not in (None, [])])
 
+def accounts_ldif(tb, out):
+    out.comment("computers first: Samba refuses HOST/x while another account holds HTTP/x")
+    for computer in COMPUTERS:
+        out.add(*computer_entry(tb, computer))
     out.comment("fixture users")
-    for sam, uac, has_mail, extra in USERS:
-        attrs = [
-            ("objectClass", ["top", "person", "organizationalPerson", "user"]),
-            ("cn", sam),
-            ("sAMAccountName", sam),
-            ("userPrincipalName", "%s@%s" % (sam, DNS_DOMAIN)),
-            ("givenName", sam),
-            ("displayName", sam),
-        ]
-        if has_mail:
-            attrs.append(("mail", "%s@%s" % (sam, DNS_DOMAIN)))
-        attrs.append(("userAccountControl", uac))
-        attrs += list(extra.items())
-        attrs.append(("unicodePwd", unicode_pwd(read_password(tb, sam))))
-        omit = {a for a, v in extra.items() if v is None}  # e.g. heidi: no userPrincipalName
-        attrs = [(a, v) for a, v in attrs if a not in omit]
-        out.add("CN=%s,CN=Users,%s" % (sam, BASE), attrs)
-    out.modify("CN=Protected Users,CN=Users," + BASE, "add", "member", "CN=carol,CN=Users," + BASE)
+    for user in USERS:
+        out.add(*user_entry(tb, user))
+    protected_users = user_dn("Protected Users")
+    out.modify(protected_users, "add", "member", user_dn("carol"))
 
     out.comment("scenario groups and memberships (docs/testbed-scenarios.md)")
-    for cn, members in GROUPS:
-        out.add("CN=%s,CN=Users,%s" % (cn, BASE), [
-            ("objectClass", ["top", "group"]),
-            ("cn", cn),
-            ("sAMAccountName", cn),
-            ("groupType", -2147483646),  # global security group
-            ("member", ["CN=%s,CN=Users,%s" % (m, BASE) for m in members]),
-        ])
+    for group in GROUPS:
+        out.add(*group_entry(group))
     # A2 nested: Protected Users <- tier0-admins <- erin
-    out.modify("CN=Protected Users,CN=Users," + BASE, "add", "member", "CN=tier0-admins,CN=Users," + BASE)
+    out.modify(protected_users, "add", "member", user_dn("tier0-admins"))
     # C10: svc-ces may read every user's groups for S4U2self; svc-ces2 is not a member
-    out.modify("CN=Windows Authorization Access Group,CN=Builtin," + BASE, "add", "member",
-               "CN=svc-ces,CN=Users," + BASE)
+    out.modify("CN=Windows Authorization Access Group,CN=Builtin," + BASE, "add", "member", user_dn("svc-ces"))
     # BUILTIN\Guests (S-1-5-32-546, SDDL BG) is the group the ca01 evidence fixture denies
     # (ca-security.sddl: deny Enroll+Read; secedit.inf: SeDenyNetworkLogonRight)
-    out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member",
-               ["CN=grace,CN=Users," + BASE, "CN=svc-ces2,CN=Users," + BASE])
+    out.modify("CN=Guests,CN=Builtin," + BASE, "add", "member", [user_dn("grace"), user_dn("svc-ces2")])
     # C2/C3/C5: CA01's RBCD descriptor names groups (MS-SFU 3.2.5.2.3: the KDC runs an access check with the
     # principal's token): rbcd-hosts (CES04$) is allowed, rbcd-denied (svc-ces2) denied ahead of its own allow ACE
-    for cn, member in RBCD_GROUPS:
-        out.add("CN=%s,CN=Users,%s" % (cn, BASE), [
-            ("objectClass", ["top", "group"]),
-            ("cn", cn),
-            ("sAMAccountName", cn),
-            ("groupType", -2147483646),  # global security group
-            ("member", [member]),
-        ])
+    for group in RBCD_GROUPS:
+        out.add(*group_entry(group))
 
+
+def adcs_ldif(tb, out, domain_sid):
     out.comment("AD CS: forest OID, issuance policy, templates, enterprise CA")
     out.modify("CN=OID," + PKS, "replace", "msPKI-Cert-Template-OID", FOREST_OID)
-    out.add("CN=%s,CN=OID,%s" % (ISSUANCE_POLICY_CN, PKS), [
-        ("objectClass", ["top", "msPKI-Enterprise-Oid"]),
-        ("displayName", "CES Medium Assurance"),
-        ("flags", 2),
-        ("msPKI-Cert-Template-OID", FOREST_OID + ".1.402"),
-    ])
-    # F6/F7: 403 is defined in AD but not in the CA certificate; 404 (UndefinedPolicy) has no OID object
-    out.add("CN=%s,CN=OID,%s" % (HIGH_ASSURANCE_POLICY_CN, PKS), [
-        ("objectClass", ["top", "msPKI-Enterprise-Oid"]),
-        ("displayName", "CES High Assurance"),
-        ("flags", 2),
-        ("msPKI-Cert-Template-OID", FOREST_OID + ".1.403"),
-    ])
-    templates = "CN=Certificate Templates," + PKS
-    out.add("CN=User," + templates, [
-        ("objectClass", ["top", "pKICertificateTemplate"]),
-        ("displayName", "User"),
-        ("flags", 66106),
-        ("revision", 3),
-        ("pKIDefaultKeySpec", 1),
-        ("pKIKeyUsage", b"\xa0\x00"),
-        ("pKIMaxIssuingDepth", 0),
-        ("pKICriticalExtensions", "2.5.29.15"),
-        ("pKIExpirationPeriod", base64.b64decode("AEA5hy7h/v8=")),
-        ("pKIOverlapPeriod", base64.b64decode("AICmCv/e//8=")),
-        ("pKIExtendedKeyUsage", ["1.3.6.1.4.1.311.10.3.4", "1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.2"]),
-        ("pKIDefaultCSPs", "1,Microsoft Enhanced Cryptographic Provider v1.0"),
-        ("msPKI-RA-Signature", 0),
-        ("msPKI-Enrollment-Flag", 41),
-        ("msPKI-Private-Key-Flag", 16),
-        ("msPKI-Certificate-Name-Flag", -1509949440),
-        ("msPKI-Minimal-Key-Size", 2048),
-        ("msPKI-Template-Schema-Version", 1),
-        ("msPKI-Template-Minor-Revision", 1),
-        ("msPKI-Cert-Template-OID", FOREST_OID + ".1.1"),
-        ("msPKI-Certificate-Policy", FOREST_OID + ".1.402"),
-        ("nTSecurityDescriptor", sddl_to_binary(USER_TEMPLATE_SDDL, domain_sid)),
-    ])
-    out.add("CN=WebServer," + templates, [  # schema-default SD; Enroll for DC added by `local`
-        ("objectClass", ["top", "pKICertificateTemplate"]),
-        ("displayName", "Web Server"),
-        ("flags", 66113),
-        ("revision", 4),
-        ("pKIDefaultKeySpec", 1),
-        ("pKIKeyUsage", b"\xa0\x00"),
-        ("pKIMaxIssuingDepth", 0),
-        ("pKICriticalExtensions", "2.5.29.15"),
-        ("pKIExpirationPeriod", base64.b64decode("AIByDl3C/f8=")),
-        ("pKIOverlapPeriod", base64.b64decode("AICmCv/e//8=")),
-        ("pKIExtendedKeyUsage", "1.3.6.1.5.5.7.3.1"),
-        ("pKIDefaultCSPs", ["2,Microsoft DH SChannel Cryptographic Provider",
-                            "1,Microsoft RSA SChannel Cryptographic Provider"]),
-        ("msPKI-RA-Signature", 0),
-        ("msPKI-Enrollment-Flag", 0),
-        ("msPKI-Private-Key-Flag", 0),
-        ("msPKI-Certificate-Name-Flag", 1),
-        ("msPKI-Minimal-Key-Size", 2048),
-        ("msPKI-Template-Schema-Version", 1),
-        ("msPKI-Template-Minor-Revision", 1),
-        ("msPKI-Cert-Template-OID", FOREST_OID + ".1.16"),
-    ])
+    for policy in ISSUANCE_POLICIES:
+        out.add(*enterprise_oid_entry(policy))
+    for template in DEFAULT_TEMPLATES:
+        out.add(*template_entry(template, domain_sid))
     out.comment("scenario templates (docs/testbed-scenarios.md)")
-    for cn, attrs in scenario_templates(domain_sid):
-        out.add("CN=%s,%s" % (cn, templates), attrs)
-
-    with open(os.path.join(tb, "tls", "adcs-ca.der"), "rb") as f:
-        ca_der = f.read()
-    with open(os.path.join(tb, "tls", "adcs-ca02.der"), "rb") as f:
-        ca02_der = f.read()
-    out.add("CN=corp-CA01,CN=Enrollment Services," + PKS, [
-        ("objectClass", ["top", "pKIEnrollmentService"]),
-        ("displayName", "corp-CA01"),
-        ("flags", 10),
-        ("dNSHostName", "ca01." + DNS_DOMAIN),
-        ("cACertificateDN", "CN=corp-CA01, DC=corp, DC=example, DC=test"),
-        ("cACertificate", ca_der),
-        ("certificateTemplates", ["User", "WebServer"] + CA01_SCENARIO_TEMPLATES),
-        ("msPKI-Enrollment-Servers", ENROLLMENT_SERVERS),
-        # B5: Enroll for Authenticated Users; the DENY for no-cert-users is prepended by `local`
-        ("nTSecurityDescriptor", sddl_to_binary(ENROLLMENT_SERVICE_SDDL, domain_sid)),
-    ])
-    out.add("CN=%s,CN=Enrollment Services,%s" % (CA02_NAME, PKS), [
-        ("objectClass", ["top", "pKIEnrollmentService"]),
-        ("displayName", CA02_NAME),
-        ("flags", 10),
-        ("dNSHostName", "ca02." + DNS_DOMAIN),
-        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % CA02_NAME),
-        ("cACertificate", ca02_der),
-        ("certificateTemplates", ["WebServer"]),
-        ("msPKI-Enrollment-Servers", CA02_ENROLLMENT_SERVERS),
-    ])
-    with open(os.path.join(tb, "tls", "adcs-root.der"), "rb") as f:
-        root_der = f.read()
-    out.add("CN=corp Root CA,CN=Certification Authorities," + PKS, [
-        ("objectClass", ["top", "certificationAuthority"]),
-        ("cACertificate", root_der),
-        ("authorityRevocationList", b"\x00"),
-        ("certificateRevocationList", b"\x00"),
-    ])
-    for name, der in (("corp-CA01", ca_der), (CA02_NAME, ca02_der)):
+    for template in SCENARIO_TEMPLATES:
+        out.add(*template_entry(template, domain_sid))
+    for ca in ENROLLMENT_SERVICES:
+        out.add(*enrollment_service_entry(ca, read_tls(tb, ca.certificate), domain_sid))
+    out.add(*certification_authority_entry("corp Root CA", "Certification Authorities", read_tls(tb, "adcs-root.der")))
+    for ca in ENROLLMENT_SERVICES:
         for container in ("Certification Authorities", "AIA"):
-            out.add("CN=%s,CN=%s,%s" % (name, container, PKS), [
-                ("objectClass", ["top", "certificationAuthority"]),
-                ("cACertificate", der),
-                ("authorityRevocationList", b"\x00"),
-                ("certificateRevocationList", b"\x00"),
-            ])
+            out.add(*certification_authority_entry(ca.name, container, read_tls(tb, ca.certificate)))
 
+
+def bulk_user_entry(i, bulk):
+    cn, given, sn = bulk_name(i)
+    sam = "bulk%04d" % i
+    attrs = [
+        ("objectClass", ["top", "person", "organizationalPerson", "user"]),
+        ("cn", cn),
+        ("sAMAccountName", sam),
+        ("userPrincipalName", "%s@%s" % (sam, DNS_DOMAIN)),
+        ("givenName", given),
+        ("sn", sn),
+        ("displayName", cn),
+        ("description", "bulk user %d" % i),
+    ]
+    if i % 3 != 0:
+        attrs.append(("mail", "%s@%s" % (sam, DNS_DOMAIN)))
+    # no password; every 10th is sensitive, every 100th a delegating service account
+    attrs.append(("userAccountControl", NORMAL_ACCOUNT | PASSWD_NOTREQD | (NOT_DELEGATED if i % 10 == 0 else 0)))
+    if i % 100 == 0:
+        attrs.append(("servicePrincipalName", "HTTP/%s.%s" % (sam, DNS_DOMAIN)))
+        attrs.append(("msDS-AllowedToDelegateTo", "HOST/ca01." + DNS_DOMAIN))
+    return "CN=%s,%s" % (dn_escape(cn), bulk), attrs
+
+
+def bulk_group_entry(dn, sam, members):
+    return dn, [("objectClass", ["top", "group"]), ("sAMAccountName", sam),
+                ("groupType", signed32(GLOBAL_SECURITY_GROUP)), ("member", members)]
+
+
+def bulk_ldif(out, bulk_count, big_group_size):
     bulk = "OU=Bulk," + BASE
     out.comment("bulk: %d users under %s, big-group with the first %d of them"
                 % (bulk_count, bulk, big_group_size))
@@ -610,48 +850,22 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
                    ("description", "ces-audit test bed bulk users")])
     members = []
     for i in range(1, bulk_count + 1):
-        cn, given, sn = bulk_name(i)
-        sam = "bulk%04d" % i
-        dn = "CN=%s,%s" % (dn_escape(cn), bulk)
-        attrs = [
-            ("objectClass", ["top", "person", "organizationalPerson", "user"]),
-            ("cn", cn),
-            ("sAMAccountName", sam),
-            ("userPrincipalName", "%s@%s" % (sam, DNS_DOMAIN)),
-            ("givenName", given),
-            ("sn", sn),
-            ("displayName", cn),
-            ("description", "bulk user %d" % i),
-        ]
-        if i % 3 != 0:
-            attrs.append(("mail", "%s@%s" % (sam, DNS_DOMAIN)))
-        attrs.append(("userAccountControl", 544 | (0x100000 if i % 10 == 0 else 0)))
-        if i % 100 == 0:
-            attrs.append(("servicePrincipalName", "HTTP/%s.%s" % (sam, DNS_DOMAIN)))
-            attrs.append(("msDS-AllowedToDelegateTo", "HOST/ca01." + DNS_DOMAIN))
+        dn, attrs = bulk_user_entry(i, bulk)
         out.add(dn, attrs)
         if i <= big_group_size:
             members.append(dn)
     out.comment("bulk groups: a team per 100 users, a department per 10 teams, all departments in bulk-all")
-    global_security = -2147483646  # GROUP_TYPE_ACCOUNT_GROUP | GROUP_TYPE_SECURITY_ENABLED
     teams = (bulk_count + 99) // 100
     for team in range(teams):
-        out.add("CN=bulk-team-%03d,%s" % (team, bulk), [
-            ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-team-%03d" % team),
-            ("groupType", global_security),
-            ("member", ["CN=%s,%s" % (dn_escape(bulk_name(i)[0]), bulk)
-                        for i in range(team * 100 + 1, min(team * 100 + 100, bulk_count) + 1)]),
-        ])
+        out.add(*bulk_group_entry("CN=bulk-team-%03d,%s" % (team, bulk), "bulk-team-%03d" % team,
+                                  ["CN=%s,%s" % (dn_escape(bulk_name(i)[0]), bulk)
+                                   for i in range(team * 100 + 1, min(team * 100 + 100, bulk_count) + 1)]))
     for dept in range((teams + 9) // 10):
-        out.add("CN=bulk-dept-%02d,%s" % (dept, bulk), [
-            ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-dept-%02d" % dept),
-            ("groupType", global_security),
-            ("member", ["CN=bulk-team-%03d,%s" % (t, bulk) for t in range(dept * 10, min(dept * 10 + 10, teams))]),
-        ])
-    out.add("CN=bulk-all," + bulk, [
-        ("objectClass", ["top", "group"]), ("sAMAccountName", "bulk-all"), ("groupType", global_security),
-        ("member", ["CN=bulk-dept-%02d,%s" % (d, bulk) for d in range((teams + 9) // 10)]),
-    ])
+        out.add(*bulk_group_entry("CN=bulk-dept-%02d,%s" % (dept, bulk), "bulk-dept-%02d" % dept,
+                                  ["CN=bulk-team-%03d,%s" % (t, bulk)
+                                   for t in range(dept * 10, min(dept * 10 + 10, teams))]))
+    out.add(*bulk_group_entry("CN=bulk-all," + bulk, "bulk-all",
+                              ["CN=bulk-dept-%02d,%s" % (d, bulk) for d in range((teams + 9) // 10)]))
     out.add("CN=big-group," + bulk, [
         ("objectClass", ["top", "group"]),
         ("cn", "big-group"),
@@ -659,6 +873,18 @@ def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
         ("description", "range retrieval test group"),
         ("member", members),
     ])
+
+
+def cmd_ldif(tb, domain_sid, bulk_count, big_group_size):
+    bulk_count, big_group_size = int(bulk_count), int(big_group_size)
+    if big_group_size > bulk_count:
+        die("big group larger than the bulk OU")
+    out = Ldif(sys.stdout)
+    out.comment("ces-audit test bed seed (generated by scripts/testbed.d/testbed.py; deterministic)")
+    domain_settings_ldif(out)
+    accounts_ldif(tb, out)
+    adcs_ldif(tb, out, domain_sid)
+    bulk_ldif(out, bulk_count, big_group_size)
     c9_ldif(tb, out)
 
 
@@ -823,7 +1049,7 @@ def cmd_local(tb):
 # on which the KDC can show "HOST granted, RPCSS refused" (svc-ces2 lacks protocol transition, so the probe is
 # refused for both). Not published on any CA: check it with server ces05... --service-account svc-hostonly.
 S4U_HOSTONLY = "svc-hostonly"
-S4U_HOSTONLY_UAC = 512 | 0x10000 | 0x1000000
+S4U_HOSTONLY_UAC = SERVICE_ACCOUNT
 S4U_HOSTONLY_SPNS = ["HTTP/ces05.corp.example.test", "HTTP/ces05"]
 S4U_HOSTONLY_A2D2 = ["HOST/ca01.corp.example.test"]
 # principal -> keytab file name (keytabs/<name>.keytab); svc-ces's is exported above.
@@ -855,62 +1081,32 @@ def s4u_probe_local(tb, samdb, net):
 # CES-C9 SEED (issue 20: the 2026 RC4 defaults, KB5073381). Kept apart from the seeds above: new objects only.
 # docs/testbed-scenarios.md "CES-C9". Samba's KDC does not apply Microsoft's 2026 AES-only default, so these
 # cases are judged statically (the probe reports ticket encryption types but cannot show the 2026 refusals).
-#   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18                      C9 pass
-#   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)            C9 fail
-#   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group) C9 fail (keys may be RC4 only)
+#   svc-c9-aes     msDS-SupportedEncryptionTypes 0x18
+#   svc-c9-rc4     msDS-SupportedEncryptionTypes 0x4 (RC4 only)
+#   svc-c9-oldpw   no attribute, pwdLastSet 2005 (before the RID-521 group: keys may be RC4 only)
 #   c9-CA03        CA on ca03 whose computer CA03$ has 0x4; one Certificate endpoint on ces01 (principal svc-ces),
-#                  publishes Machine so that `scan` reaches it                          C9 fail (CA computer)
+#                  publishes Machine so that `scan` reaches it
+# Expected results: Tests/CESAuditCoreTests/Fixtures/scenarios.json (CES-C9).
 
-C9_USERS = [("svc-c9-aes", 0x18), ("svc-c9-rc4", 0x4), ("svc-c9-oldpw", None)]
-C9_USER_UAC = 512 | 0x10000 | 0x1000000  # normal, password never expires, protocol transition
-C9_CA = "c9-CA03"
-C9_CA_COMPUTER = "CA03"
-C9_CA_ENROLLMENT_SERVERS = ["1\n8\n0\nhttps://%s/%s_CES_Certificate/service.svc/CES\n0" % (CES_HOST, C9_CA)]
+C9_USERS = [
+    User(sam, uac=SERVICE_ACCOUNT, mail=False, names=False, delegate_to=A2D2_CA01, enc_types=types)
+    for sam, types in (("svc-c9-aes", AES_ONLY), ("svc-c9-rc4", RC4_HMAC), ("svc-c9-oldpw", None))
+]
+C9_CA_COMPUTER = Computer("CA03", spns=host_spns("CA03"), enc_types=RC4_HMAC)
+# Machine (Domain Computers enroll): `scan` reaches this CA through the few computers only
+C9_CA = EnrollmentService("c9-CA03", C9_CA_COMPUTER.host, "adcs-ca02.der", ["Machine"],
+                          [Endpoint(1, AUTH_CERTIFICATE, ces_url(CES_HOST, "c9-CA03", "Certificate"))])
 C9_OLD_PWDLASTSET = 127490112000000000  # 2005-01-01T00:00:00Z as FILETIME
-PASSWORD_FILES.update({sam: sam for sam, _ in C9_USERS})
-PASSWORD_FILES[C9_CA_COMPUTER + "$"] = C9_CA_COMPUTER.lower()
+PASSWORD_FILES.update({u.sam: u.sam for u in C9_USERS})
+PASSWORD_FILES[C9_CA_COMPUTER.cn + "$"] = C9_CA_COMPUTER.cn.lower()
 
 
 def c9_ldif(tb, out):
     out.comment("CES-C9 scenarios (issue 20)")
-    host = "ca03." + DNS_DOMAIN
-    out.add("CN=%s,CN=Computers,%s" % (C9_CA_COMPUTER, BASE), [
-        ("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
-        ("cn", C9_CA_COMPUTER),
-        ("sAMAccountName", C9_CA_COMPUTER + "$"),
-        ("userAccountControl", 4096),
-        ("dNSHostName", host),
-        ("servicePrincipalName", ["HOST/" + host, "HOST/" + C9_CA_COMPUTER]),
-        ("msDS-SupportedEncryptionTypes", 0x4),
-        ("unicodePwd", unicode_pwd(read_password(tb, C9_CA_COMPUTER + "$"))),
-    ])
-    for sam, types in C9_USERS:
-        attrs = [
-            ("objectClass", ["top", "person", "organizationalPerson", "user"]),
-            ("cn", sam),
-            ("sAMAccountName", sam),
-            ("userPrincipalName", "%s@%s" % (sam, DNS_DOMAIN)),
-            ("userAccountControl", C9_USER_UAC),
-            ("msDS-AllowedToDelegateTo", A2D2_CA01),
-        ]
-        if types is not None:
-            attrs.append(("msDS-SupportedEncryptionTypes", types))
-        attrs.append(("unicodePwd", unicode_pwd(read_password(tb, sam))))
-        out.add("CN=%s,CN=Users,%s" % (sam, BASE), attrs)
-    with open(os.path.join(tb, "tls", "adcs-ca02.der"), "rb") as f:
-        der = f.read()
-    out.add("CN=%s,CN=Enrollment Services,%s" % (C9_CA, PKS), [
-        ("objectClass", ["top", "pKIEnrollmentService"]),
-        ("displayName", C9_CA),
-        ("flags", 10),
-        ("dNSHostName", host),
-        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % C9_CA),
-        ("cACertificate", der),
-        # Machine (Domain Computers enroll): `scan` reaches this CA through the few computers only
-        ("certificateTemplates", ["Machine"]),
-        ("msPKI-Enrollment-Servers", C9_CA_ENROLLMENT_SERVERS),
-    ])
-
+    out.add(*computer_entry(tb, C9_CA_COMPUTER))
+    for user in C9_USERS:
+        out.add(*user_entry(tb, user))
+    out.add(*enrollment_service_entry(C9_CA, read_tls(tb, C9_CA.certificate), None))
 
 def c9_local(tb):
     """svc-c9-oldpw: a pwdLastSet from before the domain's RID-521 group. Samba lets no caller write pwdLastSet
@@ -966,7 +1162,7 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
             ("cn", cn),
             ("sAMAccountName", sam),
             ("userPrincipalName", upn),
-            ("userAccountControl", 544),
+            ("userAccountControl", NORMAL_ACCOUNT | PASSWD_NOTREQD),
         ]
         if sam == "rel-long":
             attrs.append(("description", REL_LONG_DESCRIPTION))
@@ -990,19 +1186,10 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
     # broken SD fails the whole Certificate Templates search with Operations error (1) and the DC re-encodes
     # SDs on read; a truncated SD is covered below LDAP (RELIABILITY.md).
     # an enterprise CA with malformed endpoints and a cACertificate that is no certificate
-    with open(os.path.join(tb, "tls", "adcs-ca.der"), "rb") as f:
-        truncated_der = f.read()[:57]
-    out.add("CN=%s,CN=Enrollment Services,%s" % (REL_BROKEN_CA, PKS), [
-        ("objectClass", ["top", "pKIEnrollmentService"]),
-        ("displayName", REL_BROKEN_CA),
-        ("flags", 10),
-        ("dNSHostName", "ca09." + DNS_DOMAIN),
-        ("cACertificateDN", "CN=%s, DC=corp, DC=example, DC=test" % REL_BROKEN_CA),
-        ("cACertificate", truncated_der),
-        ("certificateTemplates", ["User", REL_MISSING_TEMPLATE]),  # User: F6/F6b read the bad cACertificate
-        ("msPKI-Enrollment-Servers", REL_BROKEN_ENDPOINTS),
-        ("nTSecurityDescriptor", sddl_to_binary(ENROLLMENT_SERVICE_SDDL, domain_sid)),
-    ])
+    # (User: F6/F6b read the bad cACertificate)
+    ca = EnrollmentService(REL_BROKEN_CA, host_name("ca09"), "adcs-ca.der", ["User", REL_MISSING_TEMPLATE],
+                           REL_BROKEN_ENDPOINTS, ENROLLMENT_SERVICE_SDDL)
+    out.add(*enrollment_service_entry(ca, read_tls(tb, ca.certificate)[:57], domain_sid))
 
 
 # ---------------------------------------------------------------------------------------
