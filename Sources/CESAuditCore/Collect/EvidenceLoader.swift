@@ -423,7 +423,7 @@ public enum EvidenceLoader {
                 }
                 switch EvidenceLoader.read((folder as NSString).appendingPathComponent(name), file: name) {
                 case .value(let bytes):
-                    let actual = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                    let actual = Self.sha256(bytes)
                     if actual != digest {
                         problems[name.lowercased()] =
                             "\(name) does not match its SHA-256 in manifest.json (\(actual), listed \(digest))"
@@ -436,6 +436,11 @@ public enum EvidenceLoader {
                 problems[lowered] = "\(entry.name) is listed in manifest.json but missing"
             }
             return problems
+        }
+
+        /// Lower-case hex, as the collector writes it.
+        static func sha256(_ bytes: [UInt8]) -> String {
+            SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         }
 
         /// Records why each refused file's datum is not used (the first problem by file name).
