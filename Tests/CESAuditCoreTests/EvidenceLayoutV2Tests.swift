@@ -155,6 +155,12 @@ import Testing
         let ces = try #require(try EvidenceLoader.load(directory: root.path)[Self.ces])
         #expect(ces.iisSites.value != nil && ces.userRights.value != nil, "the other data are still used")
 
+        // A manifest that cannot be read vouches for nothing.
+        try Data("{\"schemaVersion\": 1, \"files\": 7}".utf8).write(to: host.appendingPathComponent("manifest.json"))
+        let broken = D1ImpersonatePrivilege().evaluate(path, in: try context())
+        #expect(broken.status == .unknown, "\(broken.message)")
+        #expect(broken.message.contains("secedit.inf is not verified: malformed manifest.json"), "\(broken.message)")
+
         // A hand-made folder (no manifest) is read as before.
         try FileManager.default.removeItem(at: host.appendingPathComponent("manifest.json"))
         #expect(G3MultipleSiteBindings().evaluate(path, in: try context()).status != .unknown)

@@ -408,9 +408,14 @@ public enum EvidenceLoader {
         }
 
         /// The files of a collected folder that its `files` list does not vouch for, lower-cased name → reason: a
-        /// SHA-256 that differs, a listed file that is missing, a file that is not listed. Empty for a hand-made
-        /// folder (no manifest, or one without `files`).
+        /// SHA-256 that differs, a listed file that is missing, a file that is not listed; every file when the
+        /// manifest is there but cannot be read (nothing vouches for them). Empty for a hand-made folder (no
+        /// manifest, or one without `files`).
         func integrityProblems(folder: String, present: [String]) -> [String: String] {
+            if let problem {
+                let files = present.filter { $0.lowercased() != "manifest.json" }
+                return Dictionary(files.map { ($0.lowercased(), "\($0) is not verified: \(problem)") }) { a, _ in a }
+            }
             guard let files else { return [:] }
             let listed = Dictionary(
                 files.map { ($0.key.lowercased(), (name: $0.key, digest: $0.value.lowercased())) },
