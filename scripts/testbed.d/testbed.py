@@ -1161,11 +1161,15 @@ def cmd_smb_seed(tb):
 
     rpc = lsa.lsarpc(binding, lp, creds)
     policy = rpc.OpenPolicy2("", lsa.ObjectAttribute(), security.SEC_FLAG_MAXIMUM_ALLOWED)
+    def sid_of(holder):  # a SID as it is, an account by its sAMAccountName
+        if holder.startswith("S-1-"):
+            return holder
+        res = samdb.search(BASE, expression="(sAMAccountName=%s)" % ldb.binary_encode(holder), attrs=["objectSid"])
+        return str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
+
     for right, holders in SMB_RIGHTS:
         for holder in holders:
-            sid = holder if holder.startswith("S-1-") else str(ndr_unpack(security.dom_sid, samdb.search(
-                BASE, expression="(sAMAccountName=%s)" % ldb.binary_encode(holder), attrs=["objectSid"])[0]
-                ["objectSid"][0]))
+            sid = sid_of(holder)
             names = lsa.RightSet()
             name = lsa.StringLarge()
             name.string = right
