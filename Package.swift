@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // SHA-256 of collected evidence files (manifest.json); already resolved through swift-certificates.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // SQLite run history (scan --history); needs Debian's libsqlite3-dev (scripts/setup).
@@ -60,7 +62,10 @@ let package = Package(
         // collect + evaluate: the rule catalogue, the snapshot collector, host evidence, the rules, findings. Safe Swift.
         .target(
             name: "CESAuditCore",
-            dependencies: ["ADModel", "DirectoryAccess", "_CESAuditSpool", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ADModel", "DirectoryAccess", "_CESAuditSpool", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // report: one reporter per output format (text, JSON, SARIF, JUnit, Nagios, Prometheus) and atomic file output

@@ -121,7 +121,7 @@ struct ServerCommand: AsyncParsableCommand {
             renewalOnly: renewalOnly || keyBasedRenewal, keyBasedRenewal: keyBasedRenewal, probeUser: probeUser,
             probe: probe.request())
         var runner = JobRunner(command: "server", target: host, connection: connection, options: options)
-        runner.collectionScope = .cesHost(host, ca: ca)
+        runner.collectionScope = .cesHost(host, ca: ca, authentications: auth.map(\.authentication))
         try await runner.run {
             source, evaluator, file throws(JobError) in
             job.serviceAccount = job.serviceAccount ?? file.serviceAccount

@@ -3,12 +3,15 @@ import TestSupport
 import Testing
 
 /// `ces-audit collect` and `--collect` against the test bed in SMB mode (CES_TESTBED_SMB=1 scripts/testbed up): the
-/// DC serves SMB, the registry, LSA and SAMR for the stand-in hosts ca01, ca02 and ces01–ces03 (cifs/ SPNs on its
-/// own account); ces04 keeps only HOST/ on CES04$, so the DC cannot read its tickets; a listener of the test
-/// takes TCP 445 and stays silent. Scenarios: docs/testbed-scenarios.md ("Remote collection").
+/// DC serves SMB, the registry, LSA and SAMR for the stand-in hosts ca01–ca03, ca09 and ces01–ces03 (cifs/ SPNs on
+/// its own account), and ces05 on a second address with an admin share of its own; ces04 keeps only HOST/ on
+/// CES04$, so the DC cannot read its tickets; a listener of the test takes TCP 445 and stays silent. Scenarios, a
+/// pass, a fail and an unknown for each host rule: docs/testbed-scenarios.md ("Remote collection").
 @Suite(.requiresTestBed, .serialized)
 struct HostCollectionTests {
-    static let standIns = ["ca01", "ca02", "ca09", "ces01", "ces02", "ces03", "ces04"].map { "\($0).corp.example.test" }
+    static let standIns = ["ca01", "ca02", "ca03", "ca09", "ces01", "ces02", "ces03", "ces04"].map {
+        "\($0).corp.example.test"
+    }
     static let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
 
     /// The address the stand-in hosts are served on; set only by a test bed in SMB mode.
@@ -129,7 +132,11 @@ struct HostCollectionTests {
         #expect(try Self.text(ca, "lsa.reg").contains("\"LsaCfgFlags\"=dword:00000001"))
         #expect(try Self.text(ca, "deviceguard.reg").contains("\"EnableVirtualizationBasedSecurity\"=dword:00000001"))
         let secedit = try Self.text(ca, "secedit.inf")
-        #expect(secedit.contains("SeImpersonatePrivilege = *S-1-5-32-544,*S-1-5-32-568\r\n"))
+        // pinned as a hardening GPO would: Administrators and svc-ces, without IIS_IUSRS (CES-D1 can fail)
+        let impersonate = secedit.split(separator: "\r\n").first { $0.hasPrefix("SeImpersonatePrivilege = ") }
+        let holders = impersonate?.dropFirst("SeImpersonatePrivilege = ".count).split(separator: ",") ?? []
+        #expect(holders.count == 2 && holders.contains("*S-1-5-32-544"), "\(impersonate ?? "")")
+        #expect(holders.contains { $0.hasPrefix("*S-1-5-21-") }, "svc-ces's SID: \(impersonate ?? "")")
         #expect(secedit.contains("SeNetworkLogonRight = *S-1-5-11,*S-1-5-32-544\r\n"))
         // rights Samba will not enumerate by name, read per account: the Guests' deny, nobody's service logon
         #expect(secedit.contains("SeDenyNetworkLogonRight = *S-1-5-32-546\r\n"), "\(secedit)")
@@ -345,19 +352,123 @@ struct HostCollectionTests {
         }
     }
 
-    /// D1 from the collected user rights: SeImpersonatePrivilege on ces01 lists IIS_IUSRS, which svc-ces is in.
-    @Test func serverCollectDecidesTheImpersonatePrivilegeFromTheHost() throws {
-        let result = try CLI.run(
-            [
-                "server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "kerberos", "--collect", "--format",
-                "json",
-            ]
-                + Self.arguments())
+    /// The first finding of `rule` of a job run with --collect, as (status, message).
+    static func finding(_ rule: String, _ arguments: [String]) throws -> (status: String, message: String) {
+        let result = try CLI.run(arguments + ["--collect", "--format", "json"])
         #expect([0, 1, 2, 3].contains(result.status), "\(result.stderr)")
         let findings = try #require(try JobCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
-        let d1 = try #require(findings.first { $0["ruleId"] as? String == "CES-D1" })
-        #expect(d1["status"] as? String == "pass", "\(d1["message"] ?? "")")
-        #expect((d1["message"] as? String)?.contains("*S-1-5-32-568") == true, "\(d1["message"] ?? "")")
+        let finding = try #require(findings.first { $0["ruleId"] as? String == rule }, "no \(rule) in \(arguments)")
+        return (finding["status"] as? String ?? "", finding["message"] as? String ?? "")
+    }
+
+    /// CES-D1 from the collected user rights. The stand-ins' SeImpersonatePrivilege is pinned (as a hardening GPO
+    /// does) to Administrators and svc-ces, without IIS_IUSRS: svc-ces passes by its own SID, svc-ces2 (ces02's
+    /// principal) holds none of the listed SIDs and fails, ces04 refuses the ticket (unknown).
+    @Test func d1PassFailAndUnknownThroughCollect() throws {
+        func server(_ host: String, _ auth: String) -> [String] {
+            ["server", "\(host).corp.example.test", "--ca", "corp-CA01", "--auth", auth]
+        }
+        let pass = try Self.finding(
+            "CES-D1", server("ces01", "kerberos") + ["--service-account", "svc-ces"] + Self.arguments())
+        #expect(pass.status == "pass", "\(pass.message)")
+        #expect(pass.message.contains("*S-1-5-21-"), "svc-ces's own SID: \(pass.message)")
+        let fail = try Self.finding(
+            "CES-D1", server("ces02", "kerberos") + ["--service-account", "svc-ces2"] + Self.arguments())
+        #expect(fail.status == "fail", "\(fail.message)")
+        #expect(fail.message.contains("*S-1-5-32-544") && fail.message.contains("svc-ces2"), "\(fail.message)")
+        let unknown = try Self.finding("CES-D1", server("ces04", "certificate") + Self.arguments())
+        #expect(unknown.status == "unknown", "\(unknown.message)")
+        #expect(unknown.message.contains("refused the Kerberos ticket"), "\(unknown.message)")
+    }
+
+    /// CES-C8's IIS half from the collected applicationHost.config. ces05 is served on an address of its own
+    /// (CES_TEST_SMB_OWN_SHARE_ADDRESS) whose admin share has its own applicationHost.config: the Kerberos instance
+    /// keeps IIS's defaults (kernel mode, no useAppPoolCredentials) while svc-hostonly, a custom account, holds
+    /// HTTP/ces05. ces01's file sets useAppPoolCredentials. With ces05 unreachable the setting cannot be checked:
+    /// unknown, not the "not checked" pass of a folder that never had the file.
+    @Test func c8PassFailAndUnknownThroughCollect() throws {
+        guard let ownShare = TestBedEnvironment.variables["CES_TEST_SMB_OWN_SHARE_ADDRESS"], !ownShare.isEmpty else {
+            throw TestSetupError(description: "CES_TEST_SMB_OWN_SHARE_ADDRESS is not set: restart the SMB test bed")
+        }
+        let ces05 = "ces05.corp.example.test"
+        let server = ["server", ces05, "--ca", "corp-CA01", "--auth", "kerberos", "--service-account", "svc-hostonly"]
+        let pass = try Self.finding(
+            "CES-C8",
+            ["user", "alice", "--endpoint", Self.kerberos, "--service-account", "svc-ces"] + Self.arguments())
+        #expect(pass.status == "pass", "\(pass.message)")
+        #expect(pass.message.contains("useKernelMode=true, useAppPoolCredentials=true"), "\(pass.message)")
+        let fail = try Self.finding("CES-C8", server + Self.arguments(resolve: [ces05: ownShare]))
+        #expect(fail.status == "fail", "\(fail.message)")
+        #expect(
+            fail.message.contains(
+                "useKernelMode=true, useAppPoolCredentials=false for /corp-CA01_CES_Kerberos on \(ces05)"),
+            "\(fail.message)")
+        let unknown = try Self.finding("CES-C8", server + Self.arguments(resolve: [ces05: "127.0.5.4"]))
+        #expect(unknown.status == "unknown", "\(unknown.message)")
+        #expect(unknown.message.contains("connection refused"), "\(unknown.message)")
+    }
+
+    /// CES-E1 and CES-E2 from the collected CA keys. Pass: ces01's KBR endpoint of corp-CA01 with svc-ces (Read
+    /// through Authenticated Users' Enroll; EditFlags 0x0411014E has EDITF_ENABLERENEWONBEHALFOF). E1 fails for
+    /// svc-ces2 there: a Guest, whom corp-CA01's `Security` denies Read (0x300). E2 fails for a key-based-renewal
+    /// instance of c9-CA03 on ces01 (`server --key-based-renewal`): its EditFlags 0x0011014E lack the flag and
+    /// svc-ces's constrained delegation names ca01, not ca03 (no alternative model). Unknown: corp CA02's key is
+    /// readable by the administrators only (svc-ces2 has no protocol transition, so E2's alternative cannot decide).
+    @Test func e1AndE2PassFailAndUnknownThroughCollect() throws {
+        let kbr = [
+            "user", "alice", "--endpoint",
+            "https://ces01.corp.example.test/corp-CA01_CES_Certificate_KBR/service.svc/CES",
+        ]
+        let healthy = try Self.verdicts(kbr + ["--service-account", "svc-ces", "--collect"] + Self.arguments())
+        #expect(healthy.rules["CES-E1"]?.0 == "pass", "\(healthy.rules["CES-E1"]?.1 ?? "")")
+        #expect(healthy.rules["CES-E2"]?.0 == "pass", "\(healthy.rules["CES-E2"]?.1 ?? "")")
+        #expect(healthy.rules["CES-E2"]?.1.contains("0x0411014E") == true, "\(healthy.rules["CES-E2"]?.1 ?? "")")
+        let guest = try Self.finding("CES-E1", kbr + ["--service-account", "svc-ces2"] + Self.arguments())
+        #expect(guest.status == "fail", "\(guest.message)")
+        #expect(guest.message.contains("S-1-5-32-546"), "the Guests' deny ACE: \(guest.message)")
+
+        func renewal(_ ca: String, _ account: String) -> [String] {
+            [
+                "server", "ces01.corp.example.test", "--ca", ca, "--auth", "certificate", "--key-based-renewal",
+                "--service-account", account,
+            ]
+        }
+        let withoutFlag = try Self.finding("CES-E2", renewal("c9-CA03", "svc-ces") + Self.arguments())
+        #expect(withoutFlag.status == "fail", "\(withoutFlag.message)")
+        #expect(
+            withoutFlag.message.hasPrefix("EditFlags 0x0011014E lacks EDITF_ENABLERENEWONBEHALFOF"),
+            "\(withoutFlag.message)")
+        let denied = try Self.verdicts(renewal("corp CA02", "svc-ces2") + ["--collect"] + Self.arguments())
+        for rule in ["CES-E1", "CES-E2"] {
+            let (status, message) = denied.rules[rule] ?? ("", "no finding")
+            #expect(status == "unknown", "\(rule): \(message)")
+            #expect(message.contains("access denied") && message.contains("Administrators"), "\(rule): \(message)")
+        }
+    }
+
+    /// The unknown scenario of every host rule through --collect: the healthy path with ca01 and ces01 refusing
+    /// connections (TCP 445 closed on 127.0.5.4) leaves each rule unknown with the collector's reason, and C4 on
+    /// ces03's endpoint (CES03$, unconstrained) likewise; none passes on data it could not read.
+    @Test func hostsThatCannotBeReadLeaveEveryHostRuleUnknown() throws {
+        let healthy = [
+            "user", "alice", "--endpoint", Self.kerberos, "--template", "User", "--service-account", "svc-ces",
+            "--collect",
+        ]
+        let refused = ["ca01.corp.example.test": "127.0.5.4", "ces01.corp.example.test": "127.0.5.4"]
+        let run = try Self.verdicts(healthy + Self.arguments(resolve: refused))
+        for rule in ["CES-B1", "CES-B4", "CES-C8", "CES-D1", "CES-D2", "CES-D3", "CES-D4", "CES-G3"] {
+            let (status, message) = run.rules[rule] ?? ("", "no finding")
+            #expect(status == "unknown", "\(rule): \(message)")
+            #expect(message.contains("connection refused"), "\(rule): \(message)")
+        }
+        #expect(run.status == 3)
+        let ces03 = "https://ces03.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
+        let guarded = try Self.finding(
+            "CES-C4",
+            ["user", "alice", "--endpoint", ces03]
+                + Self.arguments(resolve: ["ces03.corp.example.test": "127.0.5.4"]))
+        #expect(guarded.status == "unknown", "\(guarded.message)")
+        #expect(guarded.message.contains("connection refused"), "\(guarded.message)")
     }
 
     /// `collect: true` in the config file does what --collect does.
@@ -464,20 +575,24 @@ struct HostCollectionTests {
         let folder = try JobCommandTests.temporaryDirectory().appendingPathComponent("evidence")
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         _ = try CLI.run(
-            ["collect", "ca01.corp.example.test", "ces01.corp.example.test", "ces02.corp.example.test",
-             "ces03.corp.example.test", "--output", folder.path] + Self.arguments())
+            [
+                "collect", "ca01.corp.example.test", "ces01.corp.example.test", "ces02.corp.example.test",
+                "ces03.corp.example.test", "--output", folder.path,
+            ] + Self.arguments())
         let offlineConnection = Array(try Self.arguments().prefix(8))  // LDAP only: no keytab, no --resolve needed
-        for (arguments, live) in [(healthy, collected), (["user", "grace", "--endpoint", Self.kerberos], grace),
+        for (arguments, live) in [
+            (healthy, collected), (["user", "grace", "--endpoint", Self.kerberos], grace),
             (["user", "alice", "--endpoint", kbr], renewal), (["user", "alice", "--endpoint", ces03], guarded),
             (["user", "alice", "--endpoint", ces02, "--service-account", "svc-ces2"], broken),
-            (["user", "alice", "--endpoint", certificate], bindings)]
-        {
+            (["user", "alice", "--endpoint", certificate], bindings),
+        ] {
             let offline = try Self.verdicts(arguments + ["--evidence", folder.path] + offlineConnection)
             #expect(offline.status == live.status, "\(arguments)")
             for rule in Self.hostRules {
                 #expect(
                     offline.rules[rule]?.0 == live.rules[rule]?.0,
-                    "\(arguments) \(rule): offline \(offline.rules[rule]?.1 ?? "-") / collected \(live.rules[rule]?.1 ?? "-")")
+                    "\(arguments) \(rule): offline \(offline.rules[rule]?.1 ?? "-") / collected \(live.rules[rule]?.1 ?? "-")"
+                )
             }
         }
     }

@@ -32,6 +32,16 @@ struct UserVerdictTests {
             try text.replacingOccurrences(of: "S-1-5-21-1-2-3-1200", with: svc).write(
                 to: file, atomically: true, encoding: .utf8)
         }
+        // the collector's manifest vouches for the files as this domain's collection would have written them
+        let manifest = evidence.appendingPathComponent("ces01.corp.example.test/manifest.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
+        var digests = try #require(json["files"] as? [String: String])
+        for name in digests.keys {
+            digests[name] = try HostCollectionTests.sha256(
+                manifest.deletingLastPathComponent().appendingPathComponent(name))
+        }
+        json["files"] = digests
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: manifest)
         return evidence.path
     }
 

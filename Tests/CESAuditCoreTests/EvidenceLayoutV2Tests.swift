@@ -108,6 +108,64 @@ import Testing
         #expect(ca.localGroups.missingReason == "malformed local-groups.txt: not a regular file")
     }
 
+    /// A collected folder is used as far as its manifest vouches for it (docs/host-evidence-collection.md): a file
+    /// changed after the collection, a listed file that is gone or a file that was added leaves the datum it feeds
+    /// unknown with the reason, never a verdict from unverified bytes. A tampered copy of v2-healthy.
+    @Test func manifestSHA256IsCheckedOnRead() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ces-manifest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: try F.directory("v2-healthy")), to: root)
+        let host = root.appendingPathComponent(Self.ces)
+        func context() throws -> RuleContext { F.context(try EvidenceLoader.load(directory: root.path)) }
+        let path = F.endpoint(renewalOnly: false)
+        // As collected: every listed file matches, and the rules decide.
+        #expect(D1ImpersonatePrivilege().evaluate(path, in: try context()).status == .pass)
+        #expect(D2IISUsersMembership().evaluate(path, in: try context()).status == .pass)
+        #expect(G3MultipleSiteBindings().evaluate(path, in: try context()).status == .pass)
+
+        // secedit.inf edited afterwards (IIS_IUSRS taken out: as read, D1 would fail)
+        let secedit = host.appendingPathComponent("secedit.inf")
+        let original = try String(contentsOf: secedit, encoding: .utf8)
+        try original.replacingOccurrences(of: ",*S-1-5-32-568", with: "").write(
+            to: secedit, atomically: true, encoding: .utf8)
+        let changed = D1ImpersonatePrivilege().evaluate(path, in: try context())
+        #expect(changed.status == .unknown, "\(changed.message)")
+        #expect(
+            changed.message.hasPrefix(
+                "user-rights from ces01.corp.example.test not used: secedit.inf does not match its SHA-256 in manifest.json ("
+            ),
+            "\(changed.message)")
+        try original.write(to: secedit, atomically: true, encoding: .utf8)
+        #expect(D1ImpersonatePrivilege().evaluate(path, in: try context()).status == .pass, "restored: verified again")
+
+        // a listed file that is missing
+        try FileManager.default.removeItem(at: host.appendingPathComponent("local-groups.txt"))
+        let gone = D2IISUsersMembership().evaluate(path, in: try context())
+        #expect(gone.status == .unknown, "\(gone.message)")
+        #expect(gone.message.contains("local-groups.txt is listed in manifest.json but missing"), "\(gone.message)")
+
+        // a file the collector did not write: the web.config data as a whole is not used, nor is the added file
+        try Data("<configuration/>".utf8).write(to: host.appendingPathComponent("ces-Certificate.web.config"))
+        let added = G3MultipleSiteBindings().evaluate(path, in: try context())
+        #expect(added.status == .unknown, "\(added.message)")
+        #expect(
+            added.message.contains(
+                "ces-Certificate.web.config is not listed in manifest.json (added after the collection)"),
+            "\(added.message)")
+        let ces = try #require(try EvidenceLoader.load(directory: root.path)[Self.ces])
+        #expect(ces.iisSites.value != nil && ces.userRights.value != nil, "the other data are still used")
+
+        // A manifest that cannot be read vouches for nothing.
+        try Data("{\"schemaVersion\": 1, \"files\": 7}".utf8).write(to: host.appendingPathComponent("manifest.json"))
+        let broken = D1ImpersonatePrivilege().evaluate(path, in: try context())
+        #expect(broken.status == .unknown, "\(broken.message)")
+        #expect(broken.message.contains("secedit.inf is not verified: malformed manifest.json"), "\(broken.message)")
+
+        // A hand-made folder (no manifest) is read as before.
+        try FileManager.default.removeItem(at: host.appendingPathComponent("manifest.json"))
+        #expect(G3MultipleSiteBindings().evaluate(path, in: try context()).status != .unknown)
+    }
+
     @Test func newDataRoundTripAndOldSnapshotsDecode() throws {
         var snapshot = F.context([:]).snapshot
         snapshot.evidence = try F.load("v2-broken")
@@ -310,6 +368,13 @@ import Testing
         let none = C8HTTPServicePrincipalName().evaluate(path, in: F.context([:]))
         #expect(none.status == .pass)
         #expect(none.message.hasSuffix("not checked (no applicationHost.config)"))
+        // A collector that was asked for the file and could not read it: unknown with its reason, not "not checked".
+        let denied = C8HTTPServicePrincipalName().evaluate(path, in: try Self.context("v2-denied"))
+        #expect(denied.status == .unknown, "\(denied.message)")
+        #expect(
+            denied.message.contains(
+                "cannot be checked: applicationHost.config not collected from ces01.corp.example.test: admin share"),
+            "\(denied.message)")
     }
 
     // MARK: certutil names resolved through AD

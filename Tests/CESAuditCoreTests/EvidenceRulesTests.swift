@@ -82,6 +82,20 @@ enum EvidenceFixtures {
             for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
             try Data(text.utf8).write(to: file)
         }
+        // A collected folder's manifest vouches for its files: give it the rewritten files' SHA-256, as a collection
+        // in this domain would have written them.
+        for manifest in files where manifest.lastPathComponent == "manifest.json" {
+            guard var json = try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any],
+                let listed = json["files"] as? [String: String]
+            else { continue }
+            var digests: [String: String] = [:]
+            for name in listed.keys {
+                let file = manifest.deletingLastPathComponent().appendingPathComponent(name)
+                digests[name] = EvidenceLoader.Manifest.sha256(Array(try Data(contentsOf: file)))
+            }
+            json["files"] = digests
+            try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: manifest)
+        }
         return target.path
     }
 
@@ -433,7 +447,8 @@ enum EvidenceFixtures {
 
     /// What `ces-audit collect` writes for a right the host did not answer for reads as unknown with its reason.
     @Test func d1RightNotCollectedIsUnknownWithTheCollectorsReason() throws {
-        let text = "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
+        let text =
+            "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
         let rights = UserRightsRecord(try SeceditParser.parse(Array(text.utf8)))
         let evidence = [
             "ces01": HostEvidence(

@@ -64,6 +64,12 @@ import Testing
             ])
         // an unpublished CES host and no --ca: every CA host (the job itself insists on one CA then)
         #expect(hosts(.cesHost("ces09.corp.example.test", ca: nil)).count == 3)
+        // `server --ca --auth` checks instances AD need not publish: their files are asked for too (CES-C8, G3)
+        let planned = HostCollectionPlan.targets(
+            snapshot: snapshot,
+            scope: .cesHost("ces09.corp.example.test", ca: "corp-CA02", authentications: [.kerberos]))
+        #expect(planned.first { $0.host == "ces09.corp.example.test" }?.cesInstances == ["corp-CA02_CES_Kerberos"])
+        #expect(planned.first { $0.host == "ca02.corp.example.test" }?.cesInstances == [])
     }
 
     @Test func resolveTakesHostEqualsAddress() throws {

@@ -1201,7 +1201,10 @@ def cmd_ldif_reliability(tb, domain_sid, bulk_count):
 # cifs/<name> on the DC's account: a cifs/ ticket for a stand-in name is then encrypted with the DC's key (without
 # it the KDC maps cifs/ to HOST/<name>, held by CA01$/CES01$, and the DC's smbd answers LOGON_FAILURE: that is
 # what ces04 keeps: the "refusing" host).
-SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03", "ca09"]
+SMB_STANDIN_HOSTS = ["ca01", "ca02", "ces01", "ces02", "ces03", "ca09", "ces05", "ca03"]
+# ces05 (svc-hostonly holds HTTP/ces05) is served on a second address of the DC, CES_TESTBED_SMB_OWN_SHARE_IP
+# (scripts/testbed): the C$ share's path names the address (%i), so ces05 has IIS files of its own.
+SMB_OWN_SHARE_IP = os.environ.get("CES_TESTBED_SMB_OWN_SHARE_IP", "127.0.7.5")
 # ca09 (the reliability fixture's rel-broken-CA): hostile registry data, a Security value over the collector's
 # 1 MiB bound
 HOSTILE_SECURITY_BYTES = (1 << 20) + 4096
@@ -1212,12 +1215,19 @@ POLICY_MODULE = "CertificateAuthority_MicrosoftDefault.Policy"
 CA01_SECURITY_SDDL = "O:BAG:BAD:(D;;0x300;;;BG)(A;;0x200;;;AU)(A;;CCDC;;;BA)(A;;CCDC;;;DA)(A;;CCDC;;;EA)"
 CA01_EDITFLAGS = 0x0411014E  # with EDITF_ENABLERENEWONBEHALFOF (0x04000000)
 CA02_EDITFLAGS = 0x0011014E  # without
+# c9-CA03 on ca03: readable, without the flag (a fresh CA's default): CES-E2 fails for a renewal-only instance of it
+# whose principal lacks the alternative model (svc-ces delegates to ca01 only): `server ces01 --ca c9-CA03 --auth
+# certificate --key-based-renewal --service-account svc-ces --collect`
+C9_CA_EDITFLAGS = 0x0011014E
 INTERFACE_FLAGS = 0x00000641
 # corp CA02's key is readable by the administrators only: a non-admin collector meets WERR_ACCESS_DENIED
 CA02_KEY_SDDL = "O:BAG:SYD:(A;CI;0xf003f;;;BA)(A;CI;0xf003f;;;SY)"  # KEY_ALL_ACCESS
 # user rights granted through LSA AddAccountRights (Samba's LSA knows only SeInteractiveLogonRight,
-# SeNetworkLogonRight and SeRemoteInteractiveLogonRight among the logon rights)
-SMB_RIGHTS = [("SeImpersonatePrivilege", ["S-1-5-32-568", "S-1-5-32-544"]),
+# SeNetworkLogonRight and SeRemoteInteractiveLogonRight among the logon rights); a name is a domain account.
+# SeImpersonatePrivilege as a hardening GPO pins it: Administrators and svc-ces, not IIS_IUSRS (every pool
+# identity holds IIS_IUSRS at run time, so with it listed CES-D1 could not fail): D1 passes for svc-ces and fails
+# for svc-ces2, CES03$ and svc-hostonly.
+SMB_RIGHTS = [("SeImpersonatePrivilege", ["S-1-5-32-544", "svc-ces"]),
               ("SeNetworkLogonRight", ["S-1-5-11", "S-1-5-32-544"])]
 # rights Samba's LSA refuses by name (NO_SUCH_PRIVILEGE) but stores and lists per account (EnumAccountRights):
 # written straight into the DC's privilege.ldb. IIS gives IIS_IUSRS "Log on as a batch job" (CES-D3).
@@ -1276,6 +1286,33 @@ APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
   </location>
 </configuration>
 """
+# ces05's own applicationHost.config: the Kerberos instance keeps IIS's defaults (kernel mode, no
+# useAppPoolCredentials), so tickets for svc-hostonly's HTTP/ces05 are decrypted with the computer's key (C8 fails)
+CES05_APPLICATION_HOST_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <system.applicationHost>
+    <sites>
+      <site name="Default Web Site" id="1">
+        <application path="/corp-CA01_CES_Kerberos" applicationPool="WSEnrollmentServer">
+          <virtualDirectory path="/" physicalPath="C:\\Windows\\SystemData\\CES\\corp-CA01_CES_Kerberos" />
+        </application>
+        <bindings>
+          <binding protocol="https" bindingInformation="*:443:ces05.corp.example.test" />
+        </bindings>
+      </site>
+    </sites>
+  </system.applicationHost>
+  <location path="Default Web Site/corp-CA01_CES_Kerberos">
+    <system.webServer>
+      <security>
+        <authentication>
+          <windowsAuthentication enabled="true" />
+        </authentication>
+      </security>
+    </system.webServer>
+  </location>
+</configuration>
+"""
 
 
 def cmd_smb_seed(tb):
@@ -1283,7 +1320,7 @@ def cmd_smb_seed(tb):
     from samba.auth import system_session
     from samba.credentials import Credentials
     from samba.dcerpc import lsa, misc, security, winreg
-    from samba.ndr import ndr_pack
+    from samba.ndr import ndr_pack, ndr_unpack
     from samba.param import LoadParm
     from samba.samdb import SamDB
 
@@ -1311,8 +1348,15 @@ def cmd_smb_seed(tb):
 
     rpc = lsa.lsarpc(binding, lp, creds)
     policy = rpc.OpenPolicy2("", lsa.ObjectAttribute(), security.SEC_FLAG_MAXIMUM_ALLOWED)
-    for right, sids in SMB_RIGHTS:
-        for sid in sids:
+    def sid_of(holder):  # a SID as it is, an account by its sAMAccountName
+        if holder.startswith("S-1-"):
+            return holder
+        res = samdb.search(BASE, expression="(sAMAccountName=%s)" % ldb.binary_encode(holder), attrs=["objectSid"])
+        return str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
+
+    for right, holders in SMB_RIGHTS:
+        for holder in holders:
+            sid = sid_of(holder)
             names = lsa.RightSet()
             name = lsa.StringLarge()
             name.string = right
@@ -1362,7 +1406,8 @@ def cmd_smb_seed(tb):
         reg.SetValue(handle, string(name), kind, list(data))
 
     for ca, sddl, edit_flags in (("corp-CA01", CA01_SECURITY_SDDL, CA01_EDITFLAGS),
-                                 (CA02_NAME, CA01_SECURITY_SDDL, CA02_EDITFLAGS)):
+                                 (CA02_NAME, CA01_SECURITY_SDDL, CA02_EDITFLAGS),
+                                 (C9_CA, CA01_SECURITY_SDDL, C9_CA_EDITFLAGS)):
         key = create(CERTSVC + "\\" + ca)
         set_value(key, "Security", misc.REG_BINARY, ndr_pack(security.descriptor.from_sddl(sddl, domain_sid)))
         set_value(key, "InterfaceFlags", misc.REG_DWORD, INTERFACE_FLAGS)
@@ -1385,20 +1430,24 @@ def cmd_smb_seed(tb):
     set_value(guard, "EnableVirtualizationBasedSecurity", misc.REG_DWORD, 1)
     set_value(guard, "LsaCfgFlags", misc.REG_DWORD, 1)
 
-    # the admin share C$ (smb.conf [C$], read only): one CES instance's web.config and IIS's applicationHost.config
-    # The Certificate instance lacks multipleSiteBindingsEnabled while the site has two bindings (G3 fails there)
-    drive = os.path.join(tb, "hosts", "c", "Windows")
-    files = {os.path.join("System32", "inetsrv", "config", "applicationHost.config"): APPLICATION_HOST_CONFIG}
+    # the admin share C$ (smb.conf [C$], read only, hosts/<address>/c): one CES instance's web.config and IIS's
+    # applicationHost.config. The Certificate instance lacks multipleSiteBindingsEnabled while the site has two
+    # bindings (G3 fails there). ces05, on its own address, has its own files.
+    application_host = os.path.join("System32", "inetsrv", "config", "applicationHost.config")
+    shared = {application_host: APPLICATION_HOST_CONFIG}
     for instance in ("corp-CA01_CES_Kerberos", "corp-CA01_CES_UsernamePassword", "corp-CA01_CES_Certificate_KBR",
                      "corp CA02_CES_UsernamePassword"):
-        files[os.path.join("SystemData", "CES", instance, "web.config")] = CES_WEB_CONFIG
-    files[os.path.join("SystemData", "CES", "corp-CA01_CES_Certificate", "web.config")] = CES_WEB_CONFIG.replace(
+        shared[os.path.join("SystemData", "CES", instance, "web.config")] = CES_WEB_CONFIG
+    shared[os.path.join("SystemData", "CES", "corp-CA01_CES_Certificate", "web.config")] = CES_WEB_CONFIG.replace(
         '    <serviceHostingEnvironment multipleSiteBindingsEnabled="true" />\n', "")
-    for path, text in files.items():
-        full = os.path.join(drive, path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w", encoding="utf-8", newline="\r\n") as f:
-            f.write(text)
+    ces05 = {application_host: CES05_APPLICATION_HOST_CONFIG,
+             os.path.join("SystemData", "CES", "corp-CA01_CES_Kerberos", "web.config"): CES_WEB_CONFIG}
+    for address, files in ((IP, shared), (SMB_OWN_SHARE_IP, ces05)):
+        for path, text in files.items():
+            full = os.path.join(tb, "hosts", address, "c", "Windows", path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w", encoding="utf-8", newline="\r\n") as f:
+                f.write(text)
 
 
 def main(argv):

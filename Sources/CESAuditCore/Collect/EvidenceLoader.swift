@@ -1,4 +1,5 @@
 import ADModel
+import Crypto
 import Foundation
 
 /// Why an `--evidence` directory could not be used at all (the CLI exits 64). Problems with single files
@@ -18,7 +19,9 @@ public enum EvidenceError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Reads an `--evidence DIR` tree (docs/contract.md; layout v2 in docs/host-evidence.md): one sub-folder per host, named
 /// by FQDN or short name (a domain controller's folder may hold `kdc.reg` for CES-C9). Parsing is ADModel's; a file
 /// that is absent, too large or malformed becomes a missing datum with the reason, never a crash and never "no rights". A `manifest.json` written by `ces-audit collect` gives the
-/// reason for a datum the collector could not read (access denied and the right that grants it, timeout, …).
+/// reason for a datum the collector could not read (access denied and the right that grants it, timeout, …), and its
+/// SHA-256 per file is checked: a file that differs, is missing or is not listed is not used, and the datum it feeds
+/// is `missing` with the reason (docs/host-evidence-collection.md).
 ///
 /// Precedence when several files give one datum (exact sources first): the CA's `Security` comes from the registry
 /// (`*.reg`, then `ca-config.txt`), else `ca-security.bin`, `ca-security.sddl`, `ca-security.txt`; EditFlags from
@@ -59,11 +62,17 @@ public enum EvidenceLoader {
 
     /// One host folder. File names are matched case-insensitively (evidence is often copied from Windows).
     static func loadHost(folder: String, host: String, directory: String, context: SDDLContext) -> HostEvidence {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        let present = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        var manifest = Manifest(
+            present.first { $0.lowercased() == "manifest.json" }.map { (folder as NSString).appendingPathComponent($0) }
+        )
+        // Files the manifest does not vouch for are never read; the data they feed are missing (below).
+        let refused = manifest.integrityProblems(folder: folder, present: present)
+        manifest.refuse(refused)
+        let files = present.filter { refused[$0.lowercased()] == nil }
         func path(_ file: String) -> String? {
             files.first { $0.lowercased() == file }.map { (folder as NSString).appendingPathComponent($0) }
         }
-        let manifest = Manifest(path("manifest.json"))
         func missing<Value>(_ file: String, datum: String) -> Collected<Value> {
             .missing(reason: manifest.reason(datum, host: host) ?? "no \(file) for host \(host) in \(directory)")
         }
@@ -173,11 +182,35 @@ public enum EvidenceLoader {
         let kdcEncryption: Collected<KDCEncryptionSettings>? =
             path("kdc.reg") == nil ? nil : load("kdc.reg", datum: "kdc") { try KDCRegistryParser.parse($0) }
         let webConfigs = loadWebConfigs(files: files, path: path, missing: missing("web.config", datum: "web.config"))
-        return HostEvidence(
+        var evidence = HostEvidence(
             host: host, caSecurity: caSecurity, editFlags: editFlags, userRights: userRights,
             interfaceFlags: interfaceFlags, localGroups: localGroups, enableDCOM: enableDCOM,
             credentialGuard: credentialGuard, iisSites: iisSites, windowsAuthentication: windowsAuthentication,
             webConfigs: webConfigs, kdcEncryption: kdcEncryption)
+        let uncollected = Set(manifest.unknown.keys).union(manifest.refused.keys)
+        if !uncollected.isEmpty { evidence.uncollected = uncollected }
+        // A datum that one refused file feeds is not decided by the others (a CA key half verified, one web.config
+        // of several): missing as a whole.
+        for datum in Set(refused.keys.compactMap(Manifest.datum(ofFile:))) {
+            guard let reason = manifest.reason(datum, host: host) else { continue }
+            switch datum {
+            case "ca-config":
+                evidence.caSecurity = .missing(reason: reason)
+                evidence.editFlags = .missing(reason: reason)
+                evidence.interfaceFlags = .missing(reason: reason)
+            case "ole": evidence.enableDCOM = .missing(reason: reason)
+            case "lsa", "deviceguard": evidence.credentialGuard = .missing(reason: reason)
+            case "user-rights": evidence.userRights = .missing(reason: reason)
+            case "local-groups": evidence.localGroups = .missing(reason: reason)
+            case "applicationHost.config":
+                evidence.iisSites = .missing(reason: reason)
+                evidence.windowsAuthentication = .missing(reason: reason)
+            case "web.config": evidence.webConfigs = .missing(reason: reason)
+            case "kdc": evidence.kdcEncryption = .missing(reason: reason)
+            default: break
+            }
+        }
+        return evidence
     }
 
     /// `web.config` and `ces-<Auth>.web.config`: one record per file.
@@ -335,11 +368,16 @@ public enum EvidenceLoader {
             }
             var schemaVersion: Int
             var host: String?
+            /// File name → SHA-256 (lower-case hex) of every file the collector wrote.
+            var files: [String: String]?
             var data: [Datum]?
         }
 
         var unknown: [String: String] = [:]
+        /// Datum → why its files were not used (see `integrityProblems`).
+        var refused: [String: String] = [:]
         var problem: String?
+        var files: [String: String]?
 
         init(_ location: String?) {
             guard let location else { return }
@@ -354,6 +392,7 @@ public enum EvidenceLoader {
                     for datum in contents.data ?? [] where datum.status.lowercased() != "collected" {
                         unknown[datum.datum.lowercased()] = datum.reason ?? datum.status
                     }
+                    files = contents.files
                 } catch {
                     problem = "malformed manifest.json: \(error)"
                 }
@@ -363,8 +402,77 @@ public enum EvidenceLoader {
 
         /// The collector's reason for `datum`, if it reported one (or why the manifest could not be read).
         func reason(_ datum: String, host: String) -> String? {
+            if let reason = refused[datum.lowercased()] { return "\(datum) from \(host) not used: \(reason)" }
             if let reason = unknown[datum.lowercased()] { return "\(datum) not collected from \(host): \(reason)" }
             return problem.map { "no \(datum) evidence for host \(host) (\($0))" }
+        }
+
+        /// The files of a collected folder that its `files` list does not vouch for, lower-cased name → reason: a
+        /// SHA-256 that differs, a listed file that is missing, a file that is not listed; every file when the
+        /// manifest is there but cannot be read (nothing vouches for them). Empty for a hand-made folder (no
+        /// manifest, or one without `files`).
+        func integrityProblems(folder: String, present: [String]) -> [String: String] {
+            if let problem {
+                let files = present.filter { $0.lowercased() != "manifest.json" }
+                return Dictionary(files.map { ($0.lowercased(), "\($0) is not verified: \(problem)") }) { a, _ in a }
+            }
+            guard let files else { return [:] }
+            let listed = Dictionary(
+                files.map { ($0.key.lowercased(), (name: $0.key, digest: $0.value.lowercased())) },
+                uniquingKeysWith: { a, _ in a })
+            var problems: [String: String] = [:]
+            for name in present where name.lowercased() != "manifest.json" {
+                guard let digest = listed[name.lowercased()]?.digest else {
+                    problems[name.lowercased()] = "\(name) is not listed in manifest.json (added after the collection)"
+                    continue
+                }
+                switch EvidenceLoader.read((folder as NSString).appendingPathComponent(name), file: name) {
+                case .value(let bytes):
+                    let actual = Self.sha256(bytes)
+                    if actual != digest {
+                        problems[name.lowercased()] =
+                            "\(name) does not match its SHA-256 in manifest.json (\(actual), listed \(digest))"
+                    }
+                case .missing(let reason): problems[name.lowercased()] = reason
+                }
+            }
+            let names = Set(present.map { $0.lowercased() })
+            for (lowered, entry) in listed where !names.contains(lowered) {
+                problems[lowered] = "\(entry.name) is listed in manifest.json but missing"
+            }
+            return problems
+        }
+
+        /// Lower-case hex, as the collector writes it.
+        static func sha256(_ bytes: [UInt8]) -> String {
+            SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        }
+
+        /// Records why each refused file's datum is not used (the first problem by file name).
+        mutating func refuse(_ problems: [String: String]) {
+            for (file, reason) in problems.sorted(by: { $0.key < $1.key }) {
+                guard let datum = Self.datum(ofFile: file)?.lowercased(), refused[datum] == nil else { continue }
+                refused[datum] = reason
+            }
+        }
+
+        /// The manifest datum a file of the layout feeds (docs/host-evidence-collection.md), nil for others.
+        static func datum(ofFile name: String) -> String? {
+            switch name.lowercased() {
+            case "ca-config.reg", "ca-config.txt", "editflags.txt", "ca-security.bin", "ca-security.sddl",
+                "ca-security.txt":
+                "ca-config"
+            case "ole.reg": "ole"
+            case "lsa.reg": "lsa"
+            case "deviceguard.reg": "deviceguard"
+            case "kdc.reg": "kdc"
+            case "secedit.inf": "user-rights"
+            case "local-groups.txt": "local-groups"
+            case "applicationhost.config": "applicationHost.config"
+            case let other where other == "web.config" || (other.hasPrefix("ces-") && other.hasSuffix(".web.config")):
+                "web.config"
+            default: nil
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ public enum HostCollectionPlan {
                 service.endpoints.contains { $0.url?.lowercased() == url.lowercased() }
             }
             wanted = [endpoint.host] + publishing.compactMap(\.dnsHostName)
-        case .cesHost(let host, let ca):
+        case .cesHost(let host, let ca, let authentications):
             let host = normalized(host)
             var cas = services.filter { service in
                 if let ca { return service.name.lowercased() == ca.lowercased() }
@@ -72,6 +72,17 @@ public enum HostCollectionPlan {
             }
             if cas.isEmpty && ca == nil { cas = services }
             wanted = [host] + cas.compactMap(\.dnsHostName)
+            var result = targets(snapshot: snapshot, requested: wanted)
+            // `server --ca CA --auth …` checks these instances whether or not AD publishes them: read their files.
+            if ca != nil, let named = cas.first, let index = result.firstIndex(where: { $0.host == host }) {
+                for authentication in authentications {
+                    let url = ServerJob.instanceURL(host: host, caName: named.name, authentication: authentication)
+                    guard let instance = (try? EndpointURL(url))?.cesInstance else { continue }
+                    let name = "\(instance.caName)_CES_\(instance.authenticationSuffix)"
+                    if !result[index].cesInstances.contains(name) { result[index].cesInstances.append(name) }
+                }
+            }
+            return result
         }
         return targets(snapshot: snapshot, requested: wanted)
     }
@@ -89,7 +100,7 @@ public enum CollectionScope: Sendable, Equatable {
     /// `user --endpoint URL`.
     case endpoint(String)
     /// `server HOST [--ca NAME]`.
-    case cesHost(String, ca: String?)
+    case cesHost(String, ca: String?, authentications: [EnrollmentAuthentication] = [])
 }
 
 /// `--resolve HOST=ADDRESS` (as curl's): connect to ADDRESS, keep HOST for Kerberos and the evidence folder.

@@ -36,6 +36,9 @@ public struct HostEvidence: Sendable, Codable, Equatable {
     /// certutil principal names (`CORP\CES Users`, lower-cased) resolved to SIDs through AD for this host's
     /// `ca-security.txt`; names the directory did not know are absent.
     public var certutilPrincipals: [String: String]?
+    /// The data (manifest names, lower-cased) a collector was asked for and could not give, or whose files failed
+    /// the manifest's SHA-256 check: a rule that says "not checked" for a file nobody supplied is unknown for these.
+    public var uncollected: Set<String>?
 
     public init(
         host: String, caSecurity: Collected<CASecurityRecord>, editFlags: Collected<UInt32>,
@@ -86,6 +89,7 @@ public struct HostEvidence: Sendable, Codable, Equatable {
             certutilPrincipals: try container.decodeIfPresent([String: String].self, forKey: .certutilPrincipals),
             kdcEncryption: try container.decodeIfPresent(
                 Collected<KDCEncryptionSettings>.self, forKey: .kdcEncryption))
+        uncollected = try container.decodeIfPresent(Set<String>.self, forKey: .uncollected)
     }
 }
 

@@ -72,6 +72,13 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
                         "\(spn) is held by \(account.samAccountName), but \(kernelMode.note): tickets for it cannot be decrypted; set useAppPoolCredentials=\"true\" (or useKernelMode=\"false\")",
                     evidence: evidence)
             }
+            if let unavailable = kernelMode.unavailable {
+                return context.finding(
+                    Self.id, .unknown, path: path,
+                    message:
+                        "\(spn) is held only by \(account.samAccountName), but IIS useKernelMode/useAppPoolCredentials on \(host) cannot be checked: \(unavailable)",
+                    evidence: evidence)
+            }
             guard path.principal.source != .httpSPN else {
                 // The principal was inferred from this very SPN: that it holds it proves nothing about the pool.
                 return context.finding(
@@ -100,15 +107,23 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
     /// Whether IIS on the CES host decrypts the instance's Kerberos tickets with the computer account's key (kernel-mode
     /// authentication without useAppPoolCredentials), from `applicationHost.config`: the `<location>` of the instance,
     /// else the server-wide section; IIS's defaults are useKernelMode true, useAppPoolCredentials false. nil when
-    /// the configuration was not supplied.
+    /// the configuration was not supplied; then `unavailable` is the reason when a collector was asked for it and
+    /// could not read it (the check is then unknown, not "not checked").
     static func kernelMode(_ path: EndpointPath, in context: RuleContext) -> (
-        decryptsWithComputerKey: Bool?, note: String
+        decryptsWithComputerKey: Bool?, note: String, unavailable: String?
     ) {
         let host = path.endpoint.host ?? "the CES host"
-        guard let sections = context.snapshot.evidence(for: path.endpoint.host)?.windowsAuthentication.value,
+        let hostEvidence = context.snapshot.evidence(for: path.endpoint.host)
+        guard let sections = hostEvidence?.windowsAuthentication.value,
             let instance = path.endpoint.url.flatMap({ try? EndpointURL($0) })?.cesInstance
         else {
-            return (nil, "IIS useKernelMode/useAppPoolCredentials on \(host) not checked (no applicationHost.config)")
+            let unavailable =
+                hostEvidence?.uncollected?.contains("applicationhost.config") == true
+                ? hostEvidence?.windowsAuthentication.missingReason : nil
+            return (
+                nil, "IIS useKernelMode/useAppPoolCredentials on \(host) not checked (no applicationHost.config)",
+                unavailable
+            )
         }
         let folder = "\(instance.caName)_CES_\(instance.authenticationSuffix)"
         let section =
@@ -119,7 +134,7 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
         let kernelMode = section?.useKernelMode ?? true
         let appPool = section?.useAppPoolCredentials ?? false
         let settings = "useKernelMode=\(kernelMode), useAppPoolCredentials=\(appPool) for /\(folder) on \(host)"
-        return (kernelMode && !appPool, "IIS has \(settings)")
+        return (kernelMode && !appPool, "IIS has \(settings)", nil)
     }
 
     /// The computer account of the CES host itself (not a gMSA, which is also of class computer).
