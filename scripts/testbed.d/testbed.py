@@ -1407,7 +1407,7 @@ def cmd_smb_seed(tb):
 
     for ca, sddl, edit_flags in (("corp-CA01", CA01_SECURITY_SDDL, CA01_EDITFLAGS),
                                  (CA02_NAME, CA01_SECURITY_SDDL, CA02_EDITFLAGS),
-                                 (C9_CA, CA01_SECURITY_SDDL, C9_CA_EDITFLAGS)):
+                                 (C9_CA.name, CA01_SECURITY_SDDL, C9_CA_EDITFLAGS)):
         key = create(CERTSVC + "\\" + ca)
         set_value(key, "Security", misc.REG_BINARY, ndr_pack(security.descriptor.from_sddl(sddl, domain_sid)))
         set_value(key, "InterfaceFlags", misc.REG_DWORD, INTERFACE_FLAGS)
