@@ -18,24 +18,17 @@ struct HostResolutionPlan: Sendable {
     let searches: [(question: Question, request: SearchRequest)]
 
     init(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?, base: String) {
-        func computer(_ host: String) -> (Question, SearchRequest) {
-            let filter = LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)])
-            return (
-                .computer(host: host), SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes)
-            )
+        func search(_ question: Question, filter: String) -> (question: Question, request: SearchRequest) {
+            (question, SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
+        }
+        func computer(_ host: String) -> (question: Question, request: SearchRequest) {
+            search(
+                .computer(host: host),
+                filter: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]))
         }
         var searches: [(question: Question, request: SearchRequest)] = []
         for host in endpointHosts {
-            let shortHost = String(host.split(separator: ".").first ?? Substring(host))
-            let filter = LDAPFilter.or([
-                LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
-                LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
-            ])
-            searches.append(
-                (
-                    .httpSPNHolders(host: host),
-                    SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes)
-                ))
+            searches.append(search(.httpSPNHolders(host: host), filter: Self.httpSPNFilter(host: host)))
             searches.append(computer(host))
         }
         searches += caHosts.map(computer)
@@ -51,6 +44,15 @@ struct HostResolutionPlan: Sendable {
     }
 
     var requests: [SearchRequest] { searches.map(\.request) }
+
+    /// Who holds `HTTP/<host>` or `HTTP/<short host>` (Kerberos clients ask for either, CES-C8).
+    static func httpSPNFilter(host: String) -> String {
+        let shortHost = String(host.split(separator: ".").first ?? Substring(host))
+        return LDAPFilter.or([
+            LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
+            LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
+        ])
+    }
 
     /// The replies to `requests`, by question. The first search that failed, in plan order, is thrown — except an
     /// account looked up by a DN that does not exist, which is not found.

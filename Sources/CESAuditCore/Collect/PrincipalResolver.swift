@@ -104,13 +104,8 @@ extension SnapshotCollector {
             return everyHost("the forest's global catalog \(uri.globalCatalog) could not be searched: \(error)")
         }
         let requests = hosts.map { host in
-            let short = String(host.split(separator: ".").first ?? Substring(host))
-            return SearchRequest(
-                base: "",
-                filter: LDAPFilter.or([
-                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
-                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
-                ]), attributes: ["sAMAccountName"])
+            SearchRequest(
+                base: "", filter: HostResolutionPlan.httpSPNFilter(host: host), attributes: ["sAMAccountName"])
         }
         let answers = await catalog.searchAll(requests)
         var holders: [String: Collected<[String]>] = [:]
