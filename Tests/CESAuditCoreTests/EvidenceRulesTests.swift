@@ -424,8 +424,7 @@ enum EvidenceFixtures {
 
     /// What `ces-audit collect` writes for a right the host did not answer for reads as unknown with its reason.
     @Test func d1RightNotCollectedIsUnknownWithTheCollectorsReason() throws {
-        let text =
-            "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
+        let text = "[Privilege Rights]\r\nSeImpersonatePrivilege = <not collected: access denied (needs LSA policy view)>\r\n"
         let rights = UserRightsRecord(try SeceditParser.parse(Array(text.utf8)))
         let evidence = [
             "ces01": HostEvidence(
