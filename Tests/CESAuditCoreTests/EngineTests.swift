@@ -6,30 +6,27 @@ import Testing
 
 /// The engine and the jobs on a hand-made snapshot, through the offline source (no AD).
 @Suite struct EngineOfflineTests {
-    static let domainSID = "S-1-5-21-1-2-3"
     static let kerberos = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
     static let username = "2\n4\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_UsernamePassword/service.svc/CES"
 
+    /// An account of the jobs' domain `DC=corp,DC=example,DC=test`, in Domain Users with a UPN; a computer (`name$`)
+    /// when it has a host name.
     static func account(
         _ name: String, rid: Int, control: UInt32 = 0x200, spns: [String] = [], delegateTo: [String] = [],
         computerHost: String? = nil, mail: String? = "x@corp.example.test"
     ) -> AccountRecord {
-        AccountRecord(
-            dn: "CN=\(name),CN=Users,DC=corp,DC=example,DC=test",
-            samAccountName: computerHost == nil ? name : name + "$",
-            objectClasses: computerHost == nil ? ["user"] : ["user", "computer"], sid: "\(domainSID)-\(rid)",
-            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: mail,
-            userPrincipalName: "\(name)@corp.example.test", dnsHostName: computerHost, servicePrincipalNames: spns,
-            allowedToDelegateTo: delegateTo, allowedToActOnBehalfOf: nil, tokenGroups: .value(["\(domainSID)-513"]))
+        .fixture(
+            computerHost == nil ? name : name + "$", dn: "CN=\(name),CN=Users,DC=corp,DC=example,DC=test",
+            classes: computerHost == nil ? ["user"] : ["user", "computer"], sid: "\(domainSID)-\(rid)",
+            control: .value(control), mail: mail, userPrincipalName: "\(name)@corp.example.test",
+            dnsHostName: computerHost, spns: spns, delegateTo: delegateTo, groups: .value(["\(domainSID)-513"]))
     }
 
     static func template(_ name: String, sddl: String) throws -> TemplateRecord {
-        TemplateRecord(
-            dn: "CN=\(name),CN=Certificate Templates,CN=Public Key Services,CN=Services,CN=Configuration,DC=corp",
-            name: name, displayName: name, schemaVersion: 2, nameFlags: 0x0200_0000, enrollmentFlags: 0,
-            privateKeyFlags: 0, raSignatures: 0, issuancePolicies: [], applicationPolicies: [], extendedKeyUsages: [],
-            minimalKeySize: 2048, validityPeriod: nil, renewalPeriod: nil,
-            securityDescriptor: .value(Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes())))
+        .fixture(
+            name, dn: "CN=\(name),CN=Certificate Templates,CN=Public Key Services,CN=Services,CN=Configuration,DC=corp",
+            displayName: name, nameFlags: 0x0200_0000, minimalKeySize: 2048,
+            securityDescriptor: .value(try selfRelative(sddl)))
     }
 
     static let enroll = "0e10c968-78fb-11d2-90d4-00c04f79dc55"
@@ -38,11 +35,10 @@ import Testing
         let userTemplate = try template("User", sddl: "D:(OA;;CR;\(enroll);;\(domainSID)-513)")
         let adminTemplate = try template("Admin", sddl: "D:(OA;;CR;\(enroll);;\(domainSID)-512)")
         let services = (1...cas).map { index in
-            EnrollmentServiceRecord(
-                dn: "CN=corp-CA0\(index),CN=Enrollment Services", name: "corp-CA0\(index)",
-                dnsHostName: "ca0\(index).corp.example.test", certificateTemplates: ["User", "Admin"],
-                endpoints: index == 1 ? endpoints.map(EnrollmentServiceRecord.Endpoint.init(raw:)) : [],
-                caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+            EnrollmentServiceRecord.fixture(
+                "corp-CA0\(index)", dn: "CN=corp-CA0\(index),CN=Enrollment Services",
+                host: "ca0\(index).corp.example.test", templates: ["User", "Admin"],
+                endpoints: index == 1 ? endpoints : [])
         }
         var snapshot = DirectorySnapshot(
             collectedAt: Date(),
@@ -65,7 +61,7 @@ import Testing
     }
 
     static func evaluator(_ snapshot: DirectorySnapshot, policy: SitePolicy = .none) -> Evaluator {
-        Evaluator(context: RuleContext(snapshot: snapshot, catalogue: .embedded), policy: policy)
+        Evaluator(context: .offline(snapshot), policy: policy)
     }
 
     static func run(_ job: UserJob, _ snapshot: DirectorySnapshot, policy: SitePolicy = .none) async throws
@@ -239,7 +235,7 @@ import Testing
             Self.kerberos, Self.username,
             "1\n2\n0\nhttps://ces02.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0",
         ])
-        let enrollForDomainUsers = try SecurityDescriptor(sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+        let enrollForDomainUsers = try SecurityDescriptor(sddl: "D:(OA;;CR;\(Self.enroll);;\(domainSID)-513)")
         var services = try #require(snapshot.enrollmentServices.value)
         services[0].securityDescriptor = .value(Data(try enrollForDomainUsers.selfRelativeBytes()))
         // Name flags that take each attribute from the directory, one that takes none, and one supplied by the enrollee.
@@ -249,7 +245,7 @@ import Testing
         ]
         var templates: [TemplateRecord] = []
         for (name, nameFlags) in flags {
-            var template = try Self.template(name, sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+            var template = try Self.template(name, sddl: "D:(OA;;CR;\(Self.enroll);;\(domainSID)-513)")
             template.nameFlags = nameFlags
             templates.append(template)
         }
@@ -302,7 +298,7 @@ import Testing
     /// the rules read, alone and in pairs, for requesters with and without each attribute.
     @Test func aTemplateDecidesOnlyWhatEveryRequesterGets() throws {
         let snapshot = try Self.snapshot()
-        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let context = RuleContext.offline(snapshot)
         let bits: [UInt32] = [
             0, 0x1, 0x0040_0000, 0x0080_0000, 0x0100_0000, 0x0200_0000, 0x0400_0000, 0x0800_0000,
             0x1000_0000, 0x2000_0000,
@@ -319,7 +315,7 @@ import Testing
         var decided = 0
         for first in bits {
             for second in bits {
-                var template = try Self.template("T", sddl: "D:(OA;;CR;\(Self.enroll);;\(Self.domainSID)-513)")
+                var template = try Self.template("T", sddl: "D:(OA;;CR;\(Self.enroll);;\(domainSID)-513)")
                 template.nameFlags = first | second
                 for rule in RuleRegistry.requesterTemplateRules {
                     let status = rule.statusForEveryRequester(

@@ -477,7 +477,7 @@ struct CertutilNamesAgainstTestBedTests {
             ).first?.values("objectSid").first)
         #expect(resolved["corp\\no-cert-users"] == (try SID(bytes: Array(group))).description)
         #expect(resolved["corp\\nobody-by-this-name"] == nil)
-        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let context = RuleContext.offline(snapshot)
         let endpoint = try bed.endpoint(authFlag: 2)
         let grace = B1CAEnrollPermission().evaluate(
             EnrollmentPath(requester: try await bed.account("grace"), ca: bed.ca, endpoint: endpoint), in: context)

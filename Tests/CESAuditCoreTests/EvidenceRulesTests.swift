@@ -10,7 +10,7 @@ import Testing
 /// IIS_IUSRS), `hardened` (certutil text with deny ACEs, EditFlags with RENEWONBEHALFOF, UTF-16LE secedit
 /// without IIS_IUSRS), `malformed` (certutil failure, bad EditFlags, bad SID).
 enum EvidenceFixtures {
-    static let domain = "S-1-5-21-1-2-3"
+    static let domain = domainSID
     static let principalSID = "S-1-5-21-1-2-3-1200"
 
     static func directory(_ name: String) throws -> String {
@@ -23,9 +23,7 @@ enum EvidenceFixtures {
     }
 
     static func context(_ evidence: [String: HostEvidence]) -> RuleContext {
-        var context = RequesterRulesWithMissingDataTests.context
-        context.snapshot.evidence = evidence
-        return context
+        .offline { $0.evidence = evidence }
     }
 
     static func account(
@@ -33,21 +31,14 @@ enum EvidenceFixtures {
         classes: [String] = ["top", "person", "organizationalPerson", "user"], control: UInt32 = 0x200,
         delegateTo: [String] = []
     ) -> AccountRecord {
-        AccountRecord(
-            dn: "CN=\(name),CN=Users,DC=corp", samAccountName: name, objectClasses: classes, sid: sid,
-            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
-            userPrincipalName: nil,
-            dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: delegateTo, allowedToActOnBehalfOf: nil,
-            tokenGroups: .value(groups))
+        .fixture(
+            name, classes: classes, sid: sid, control: .value(control), delegateTo: delegateTo, groups: .value(groups))
     }
 
-    static let ca = EnrollmentServiceRecord(
-        dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
-        endpoints: [
-            .init(raw: "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"),
-            .init(raw: "1\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"),
-        ],
-        caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+    static let ca = EnrollmentServiceRecord.fixture(endpoints: [
+        EnrollmentServiceRecord.kerberosEndpoint,
+        "1\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1",
+    ])
 
     static func endpoint(renewalOnly: Bool, principal: AccountRecord? = account(), ca: EnrollmentServiceRecord = ca)
         -> EndpointPath

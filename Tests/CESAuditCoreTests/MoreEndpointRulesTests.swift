@@ -91,33 +91,18 @@ struct MoreEndpointRulesAgainstTestBedTests {
 /// Every rule's fail and unknown sides on hand-made paths.
 @Suite struct MoreEndpointRulesOfflineTests {
     static let principalSID = "S-1-5-21-1-2-3-1105"
-    static let kerberos = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+    static let kerberos = EnrollmentServiceRecord.kerberosEndpoint
     static let certificate = "3\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n"
-    static let context = RequesterRulesWithMissingDataTests.context
-
-    static func account(
-        _ name: String = "svc-ces", classes: [String] = ["user"], dnsHostName: String? = nil,
-        tokenGroups: Collected<[String]> = .value([]), encryptionTypes: UInt32? = nil
-    ) -> AccountRecord {
-        AccountRecord(
-            dn: "CN=\(name),DC=corp", samAccountName: name, objectClasses: classes, sid: principalSID,
-            userAccountControl: .value(0x200), userAccountControlComputed: .value(0), mail: nil, userPrincipalName: nil,
-            dnsHostName: dnsHostName, servicePrincipalNames: [], allowedToDelegateTo: [], allowedToActOnBehalfOf: nil,
-            tokenGroups: tokenGroups, supportedEncryptionTypes: encryptionTypes)
-    }
+    static let context = RuleContext.offline()
 
     static func ca(
         name: String = "corp-CA01", endpoint: String = kerberos, sd: Collected<Data> = .missing(reason: "test")
-    )
-        -> EnrollmentServiceRecord
-    {
-        EnrollmentServiceRecord(
-            dn: "CN=\(name)", name: name, dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
-            endpoints: [.init(raw: endpoint)], caCertificate: nil, securityDescriptor: sd)
+    ) -> EnrollmentServiceRecord {
+        .fixture(name, endpoints: [endpoint], securityDescriptor: sd)
     }
 
     static func path(
-        endpoint: String = kerberos, principal: AccountRecord? = account(), holders: [String] = ["svc-ces"],
+        endpoint: String = kerberos, principal: AccountRecord? = .fixture(), holders: [String] = ["svc-ces"],
         forestHolders: Collected<[String]>? = nil, caName: String = "corp-CA01"
     ) -> EndpointPath {
         let ca = Self.ca(name: caName, endpoint: endpoint)
@@ -150,14 +135,14 @@ struct MoreEndpointRulesAgainstTestBedTests {
     }
 
     @Test func c8ComputerAccountNeedsNoHTTPButNoOtherHolder() {
-        let computer = Self.account(
+        let computer = AccountRecord.fixture(
             "CES01$", classes: ["top", "user", "computer"], dnsHostName: "ces01.corp.example.test")
         let rule = C8HTTPServicePrincipalName()
         #expect(rule.evaluate(Self.path(principal: computer, holders: []), in: Self.context).status == .pass)
         #expect(rule.evaluate(Self.path(principal: computer, holders: ["CES01$"]), in: Self.context).status == .pass)
         #expect(rule.evaluate(Self.path(principal: computer, holders: ["svc-ces"]), in: Self.context).status == .fail)
         // A gMSA is of class computer too, but it needs HTTP/<host> itself.
-        let gmsa = Self.account("gmsa-ces$", classes: ["user", "computer", "msDS-GroupManagedServiceAccount"])
+        let gmsa = AccountRecord.fixture("gmsa-ces$", classes: ["user", "computer", "msDS-GroupManagedServiceAccount"])
         #expect(rule.evaluate(Self.path(principal: gmsa, holders: []), in: Self.context).status == .fail)
     }
 
@@ -177,7 +162,7 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(
             unsearched.message
                 == "no other account of the domain holds HTTP/ces01.corp.example.test, but \(reason)")
-        let computer = Self.account(
+        let computer = AccountRecord.fixture(
             "CES01$", classes: ["top", "user", "computer"], dnsHostName: "ces01.corp.example.test")
         #expect(
             rule.evaluate(
@@ -207,20 +192,21 @@ struct MoreEndpointRulesAgainstTestBedTests {
     static func c9Context(aesSince: Collected<Date>? = .value(aesSince), kdc: KDCEncryptionSettings? = nil)
         -> RuleContext
     {
-        var snapshot = context.snapshot
-        snapshot.domain.aesKeysSince = aesSince
-        if let kdc {
-            snapshot.evidence["dc01.corp"] = HostEvidence(
-                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
-                userRights: .missing(reason: "test"), kdcEncryption: .value(kdc))
+        .offline { snapshot in
+            snapshot.domain.aesKeysSince = aesSince
+            if let kdc {
+                snapshot.evidence["dc01.corp"] = HostEvidence(
+                    host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
+                    userRights: .missing(reason: "test"), kdcEncryption: .value(kdc))
+            }
         }
-        return RuleContext(snapshot: snapshot, catalogue: .embedded)
     }
 
     static func c9Account(_ name: String = "svc-ces", types: UInt32? = nil, set: Date? = after, computer: Bool = false)
         -> AccountRecord
     {
-        var record = account(name, classes: computer ? ["user", "computer"] : ["user"], encryptionTypes: types)
+        var record = AccountRecord.fixture(
+            name, classes: computer ? ["user", "computer"] : ["user"], encryptionTypes: types)
         record.passwordLastSet = set
         return record
     }
@@ -345,28 +331,21 @@ struct MoreEndpointRulesAgainstTestBedTests {
 
     // MARK: C10
 
-    /// A descriptor in self-relative form from SDDL.
-    static func selfRelative(_ sddl: String) throws -> Data {
-        Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes())
-    }
-
     static func sampleContext(aliases: Collected<[String]>, users: Collected<[GroupReadSample.UserDescriptor]>)
         -> RuleContext
     {
-        var context = Self.context
-        context.snapshot.groupReadSample = GroupReadSample(everyoneAliases: aliases, users: users)
-        return context
+        .offline { $0.groupReadSample = GroupReadSample(everyoneAliases: aliases, users: users) }
     }
 
     /// KB2009157: the KDC reads tokenGroupsGlobalAndUniversal with the CES principal's token; the rule runs that
     /// access check on the requester's descriptor (user job) or on a sample of users'.
     @Test func c10AccessCheckOnTokenGroupsGlobalAndUniversal() throws {
         let rule = C10S4U2SelfGroupRead()
-        let member = Self.account(tokenGroups: .value(["S-1-5-21-1-2-3-513", "S-1-5-32-560"]))
-        let outsider = Self.account()
+        let member = AccountRecord.fixture(groups: .value(["S-1-5-21-1-2-3-513", "S-1-5-32-560"]))
+        let outsider = AccountRecord.fixture()
         // AD's default on user objects: Pre-Windows 2000 Compatible Access (RU) reads every property, and
         // Windows Authorization Access Group the attribute itself.
-        let defaults = try Self.selfRelative(
+        let defaults = try selfRelative(
             "D:(OA;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;S-1-5-32-560)(OA;CIID;RPLCLORC;;bf967aba-0de6-11d0-a285-00aa003049e2;RU)"
         )
         let sample = [GroupReadSample.UserDescriptor(dn: "CN=u1", samAccountName: "u1", descriptor: defaults)]
@@ -382,7 +361,7 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(refused.message.contains("sampled user(s) u1 (not granted"))
         #expect(rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: hardened).status == .pass)
         // The requester's own descriptor denying the principal ahead of the group's grant: S4U2self fails.
-        let denying = try Self.selfRelative(
+        let denying = try selfRelative(
             "D:(OD;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;\(Self.principalSID))(OA;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;S-1-5-32-560)"
         )
         var requesterPath = Self.path(endpoint: Self.certificate, principal: member)
@@ -406,7 +385,7 @@ struct MoreEndpointRulesAgainstTestBedTests {
         // Without descriptors, membership of Windows Authorization Access Group (Microsoft's fix) still passes.
         #expect(
             rule.evaluate(Self.path(endpoint: Self.certificate, principal: member), in: Self.context).status == .pass)
-        let unread = Self.account(tokenGroups: .missing(reason: "tokenGroups not returned (no read access)"))
+        let unread = AccountRecord.fixture(groups: .missing(reason: "tokenGroups not returned (no read access)"))
         let unknown = rule.evaluate(Self.path(endpoint: Self.certificate, principal: unread), in: compatible)
         #expect(unknown.status == .unknown)
         #expect(unknown.message.contains("no read access"))
@@ -508,7 +487,7 @@ struct MoreEndpointRulesAgainstTestBedTests {
     /// delegation (CES-E2's alternative model), the mapped account is delegated: A1/A2 apply.
     @Test func a1AppliesOnRenewalOnlyEndpointsOfTheProtocolTransitionModel() {
         let renewalOnly = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n1"
-        var delegating = Self.account()
+        var delegating = AccountRecord.fixture()
         delegating.userAccountControl = .value(0x0100_0200)
         delegating.allowedToDelegateTo = ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]
         let path = Self.path(endpoint: renewalOnly, principal: delegating)
@@ -623,12 +602,12 @@ struct MoreEndpointRulesAgainstTestBedTests {
     ) -> EnrollmentPath {
         let ca = Self.ca(endpoint: endpoint ?? kerberos, sd: sd)
         return EnrollmentPath(
-            requester: Self.account("alice", tokenGroups: tokenGroups), ca: ca,
+            requester: .fixture("alice", groups: tokenGroups), ca: ca,
             endpoint: endpoint == nil ? nil : ca.endpoints[0])
     }
 
     static func descriptor(_ sddl: String) throws -> Collected<Data> {
-        .value(Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes()))
+        .value(try selfRelative(sddl))
     }
 
     @Test func b5EnrollOnTheEnrollmentServiceObject() throws {
@@ -655,15 +634,15 @@ struct MoreEndpointRulesAgainstTestBedTests {
     }
 
     static func context(networkLogon: [String], deny: [String] = []) -> RuleContext {
-        var context = Self.context
         var rights = ["SeNetworkLogonRight": networkLogon]
         if !deny.isEmpty { rights["SeDenyNetworkLogonRight"] = deny }
-        context.snapshot.evidence = [
-            "ca01": HostEvidence(
-                host: "ca01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
-                userRights: .value(UserRightsRecord(rights: rights)))
-        ]
-        return context
+        return .offline {
+            $0.evidence = [
+                "ca01": HostEvidence(
+                    host: "ca01", caSecurity: .missing(reason: "x"), editFlags: .missing(reason: "x"),
+                    userRights: .value(UserRightsRecord(rights: rights)))
+            ]
+        }
     }
 
     @Test func b4NetworkLogonOfTheRequesterOnTheCA() {

@@ -110,7 +110,7 @@ struct MoreTemplateRulesAgainstTestBedTests {
 /// `1.3.6.1.4.1.311.21.10=DER:…`).
 @Suite struct MoreTemplateRulesOfflineTests {
     static let forestOID = MoreTemplateRulesAgainstTestBedTests.forestOID
-    static let context = RequesterRulesWithMissingDataTests.context
+    static let context = RuleContext.offline()
     static let kbrEndpoint = "4\n8\n1\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate_KBR/service.svc/CES\n1"
 
     static func path(
@@ -120,18 +120,16 @@ struct MoreTemplateRulesAgainstTestBedTests {
         renewal: Data? = Data(TemplatePeriod(days: 42).attributeValue), caCertificate: Data? = nil,
         endpoint: String? = nil, configure: (inout AccountRecord) -> Void = { _ in }
     ) -> TemplatePath {
-        var base = RequesterRulesWithMissingDataTests.path(
-            endpoint: endpoint ?? "1\n2\n0\nhttps://ces01.corp.example.test/x/service.svc/CES\n0")
-        base.ca.caCertificate = caCertificate
-        configure(&base.requester)
-        let template = TemplateRecord(
-            dn: "CN=Machine", name: "Machine", displayName: nil, schemaVersion: 2, nameFlags: nameFlags,
-            enrollmentFlags: enrollmentFlags, privateKeyFlags: privateKeyFlags, raSignatures: raSignatures,
-            issuancePolicies: issuancePolicies, applicationPolicies: applicationPolicies,
-            extendedKeyUsages: extendedKeyUsages, minimalKeySize: minimalKeySize, validityPeriod: validity,
-            renewalPeriod: renewal, securityDescriptor: .missing(reason: "test"))
+        var requester = AccountRecord.fixture("x")
+        configure(&requester)
+        let ca = EnrollmentServiceRecord.fixture(
+            endpoints: [endpoint ?? EnrollmentServiceRecord.kerberosEndpoint], caCertificate: caCertificate)
+        let template = TemplateRecord.fixture(
+            nameFlags: nameFlags, enrollmentFlags: enrollmentFlags, privateKeyFlags: privateKeyFlags,
+            raSignatures: raSignatures, issuancePolicies: issuancePolicies, applicationPolicies: applicationPolicies,
+            extendedKeyUsages: extendedKeyUsages, minimalKeySize: minimalKeySize, validity: validity, renewal: renewal)
         return TemplatePath(
-            requester: base.requester, ca: base.ca, template: template, endpoint: endpoint == nil ? nil : base.endpoint)
+            requester: requester, ca: ca, template: template, endpoint: endpoint == nil ? nil : ca.endpoints.first)
     }
 
     static func certificate(_ name: String) throws -> Data {
@@ -140,9 +138,7 @@ struct MoreTemplateRulesAgainstTestBedTests {
     }
 
     static func context(oids: Collected<[OIDRecord]>) -> RuleContext {
-        var context = Self.context
-        context.snapshot.oids = oids
-        return context
+        .offline { $0.oids = oids }
     }
 
     // MARK: F4

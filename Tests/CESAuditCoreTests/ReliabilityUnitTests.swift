@@ -61,12 +61,12 @@ import Testing
     @Test func truncatedTemplateSecurityDescriptorIsMalformedUnknown() throws {
         let whole = try SecurityDescriptor(
             sddl:
-                "O:BAG:BAD:PAI(OA;;CR;\(EngineOfflineTests.enroll);;\(EngineOfflineTests.domainSID)-513)(A;;RPLC;;;AU)"
+                "O:BAG:BAD:PAI(OA;;CR;\(EngineOfflineTests.enroll);;\(domainSID)-513)(A;;RPLC;;;AU)"
         ).selfRelativeBytes()
         let snapshot = try EngineOfflineTests.snapshot()
         let ca = try #require(snapshot.enrollmentServices.value?.first)
         let requester = EngineOfflineTests.account("alice", rid: 1105)
-        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let context = RuleContext.offline(snapshot)
         for length in [0, 1, 4, 19, 20, 21, whole.count / 2, whole.count - 1] {
             var template = try EngineOfflineTests.template("User", sddl: "D:")
             template.securityDescriptor = .value(Data(whole.prefix(length)))
@@ -90,7 +90,7 @@ import Testing
         let snapshot = try EngineOfflineTests.snapshot(endpoints: [value])
         let ca = try #require(snapshot.enrollmentServices.value?.first)
         let endpoint = try #require(ca.endpoints.first)
-        let context = RuleContext(snapshot: snapshot, catalogue: .embedded)
+        let context = RuleContext.offline(snapshot)
         let path = EndpointPath(
             ca: ca, endpoint: endpoint,
             principal: PrincipalResolution(account: nil, source: nil, httpSPNHolders: [], problem: "test"),

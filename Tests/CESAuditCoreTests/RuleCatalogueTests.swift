@@ -117,8 +117,7 @@ import Testing
     }
 
     @Test func domainSIDPlaceholderIsFilled() throws {
-        let values = RequesterRulesWithMissingDataTests.context.placeholderValues(
-            ca: RequesterRulesWithMissingDataTests.path().ca, endpoint: nil)
+        let values = RuleContext.offline().placeholderValues(ca: .fixture(), endpoint: nil)
         #expect(values["domainSID"] == "S-1-5-21-1-2-3")
         let text = RuleDefinition.Command(shell: "powershell", text: "'{domainSID}-525'").rendered(values)
         #expect(text == "'S-1-5-21-1-2-3-525'")

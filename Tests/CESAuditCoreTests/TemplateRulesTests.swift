@@ -64,25 +64,20 @@ struct TemplateRulesAgainstTestBedTests {
 
 /// The failing and unknown sides that the seed does not (yet) hold, on hand-made paths.
 @Suite struct TemplateRulesOfflineTests {
-    static let context = RequesterRulesWithMissingDataTests.context
+    static let context = RuleContext.offline()
 
     static func path(
         nameFlags: UInt32 = 0, published: [String] = ["User"],
         descriptor: Collected<Data> = .missing(reason: "no READ_CONTROL"),
         tokenGroups: Collected<[String]> = .value(["S-1-5-21-1-2-3-513"])
     ) -> TemplatePath {
-        var path = RequesterRulesWithMissingDataTests.path(tokenGroups: tokenGroups)
-        path.ca.certificateTemplates = published
-        let template = TemplateRecord(
-            dn: "CN=Machine", name: "Machine", displayName: nil, schemaVersion: 2, nameFlags: nameFlags,
-            enrollmentFlags: 0,
-            privateKeyFlags: 0, raSignatures: 0, issuancePolicies: [], applicationPolicies: [], extendedKeyUsages: [],
-            minimalKeySize: nil, validityPeriod: nil, renewalPeriod: nil, securityDescriptor: descriptor)
-        return TemplatePath(requester: path.requester, ca: path.ca, template: template)
+        TemplatePath(
+            requester: .fixture(groups: tokenGroups), ca: .fixture(templates: published),
+            template: .fixture(nameFlags: nameFlags, securityDescriptor: descriptor))
     }
 
     static func descriptor(_ sddl: String) throws -> Collected<Data> {
-        .value(Data(try SecurityDescriptor(sddl: sddl).selfRelativeBytes()))
+        .value(try selfRelative(sddl))
     }
 
     @Test func flagAttributesMissingFromTheEntryAreUnknownNotZero() {

@@ -47,93 +47,21 @@ extension SnapshotCollector {
     }
 
     /// The CES principal of every endpoint host, the computer account of every CA host and, when asked, one more
-    /// account by name (`user`'s requester), in two round trips however many hosts (searchAll): every search
-    /// first — HTTP/ holders and computer of each host, the configured account, the requester — then the token
-    /// groups of every account chosen.
+    /// account by name (`user`'s requester), in two round trips however many hosts (searchAll): every search of the
+    /// `HostResolutionPlan` first, then the token groups of every account chosen.
     public func resolveHosts(
         endpointHosts: [String], caHosts: [String], configured: String?, requester: String? = nil, base: String
     ) async throws(LDAPError) -> ResolvedHosts {
-        func computer(_ host: String) -> SearchRequest {
-            SearchRequest(
-                base: base, filter: LDAPFilter.and(["(objectClass=computer)", LDAPFilter.equals("dNSHostName", host)]),
-                attributes: AccountRecord.attributes)
-        }
-        var requests: [SearchRequest] = []
-        for host in endpointHosts {
-            let shortHost = String(host.split(separator: ".").first ?? Substring(host))
-            requests.append(
-                SearchRequest(
-                    base: base,
-                    filter: LDAPFilter.or([
-                        LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
-                        LDAPFilter.equals("servicePrincipalName", "HTTP/\(shortHost)"),
-                    ]), attributes: AccountRecord.attributes))
-            requests.append(computer(host))
-        }
-        requests += caHosts.map(computer)
-        let hostSearches = requests.count
-        let configuredLookup = configured.map { Self.accountLookup($0, base: base) }
-        let requesterLookup = requester.map { Self.accountLookup($0, base: base) }
-        requests += [configuredLookup, requesterLookup].compactMap { $0?.request }
+        let plan = HostResolutionPlan(
+            endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, requester: requester, base: base)
         // The forest's HTTP/ holders come from another connection (the GC): it is set up and searched meanwhile.
         async let forestHolders = forestHTTPSPNHolders(of: endpointHosts, domainNC: base)
-        let allAnswers = await directory.searchAll(requests)
-        var answers: [[LDAPEntry]] = []
-        for answer in allAnswers[..<hostSearches] { answers.append(try answer.get()) }
-        var next = hostSearches
-        func lookedUp(_ lookup: (request: SearchRequest, name: AccountName)?) throws(LDAPError) -> LDAPEntry? {
-            guard let lookup else { return nil }
-            defer { next += 1 }
-            return try Self.found(allAnswers[next], lookup)
-        }
-        let configuredEntry = try lookedUp(configuredLookup)
-        let requesterEntry = try lookedUp(requesterLookup)
+        let answers = try plan.answers(await directory.searchAll(plan.requests))
+        let chosen = endpointHosts.map { (host: $0, choice: answers.principal(of: $0, configured: configured)) }
+        let caEntries = caHosts.map { answers.computers[$0] }
 
-        // Which entry stands for each host; their accounts (with token groups) are read together below.
-        var chosen: [String: (entry: LDAPEntry?, resolution: PrincipalResolution)] = [:]
-        for (index, host) in endpointHosts.enumerated() {
-            let holders = answers[2 * index]
-            let holderNames = holders.map { $0.string("sAMAccountName") ?? $0.dn }
-            if let configured {
-                chosen[host] = (
-                    configuredEntry,
-                    PrincipalResolution(
-                        account: nil, source: .configured, httpSPNHolders: holderNames,
-                        problem: configuredEntry == nil ? "service account '\(configured)' not found" : nil)
-                )
-            } else if holders.count == 1 {
-                chosen[host] = (
-                    holders[0],
-                    PrincipalResolution(account: nil, source: .httpSPN, httpSPNHolders: holderNames, problem: nil)
-                )
-            } else if let computer = answers[2 * index + 1].first {
-                chosen[host] = (
-                    computer,
-                    PrincipalResolution(account: nil, source: .hostComputer, httpSPNHolders: holderNames, problem: nil)
-                )
-            } else {
-                chosen[host] = (
-                    nil,
-                    PrincipalResolution(
-                        account: nil, source: nil, httpSPNHolders: holderNames,
-                        problem: holders.isEmpty
-                            ? "no account holds HTTP/\(host) and no computer has dNSHostName \(host)"
-                            : "HTTP/\(host) is held by \(holderNames.joined(separator: ", ")) and no computer has dNSHostName \(host)"
-                    )
-                )
-            }
-        }
-        let caEntries = caHosts.indices.map { answers[2 * endpointHosts.count + $0].first }
-        // A gMSA principal needs its host's computer account too (who may retrieve its password).
-        var hostComputers: [String: LDAPEntry] = [:]
-        for (index, host) in endpointHosts.enumerated() {
-            let isGMSA = chosen[host]?.entry?.strings("objectClass").contains {
-                $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame
-            }
-            if isGMSA == true, let computer = answers[2 * index + 1].first { hostComputers[host] = computer }
-        }
         var seen: Set<String> = []
-        let toRead = (chosen.values.map(\.entry) + caEntries + Array(hostComputers.values) + [requesterEntry])
+        let toRead = (chosen.map(\.choice.entry) + caEntries + chosen.map(\.choice.hostComputer) + [answers.requester])
             .compactMap { $0 }
             .filter { seen.insert($0.dn).inserted }
         let read = Dictionary(uniqueKeysWithValues: zip(toRead.map(\.dn), try await accounts(from: toRead)))
@@ -143,14 +71,14 @@ extension SnapshotCollector {
         for (host, choice) in chosen {
             var resolution = choice.resolution
             resolution.forestHTTPSPNHolders = forest[host]
-            if let entry = choice.entry { resolution.account = read[entry.dn] }
-            resolution.hostComputer = hostComputers[host].flatMap { read[$0.dn] }
+            resolution.account = choice.entry.flatMap { read[$0.dn] }
+            resolution.hostComputer = choice.hostComputer.flatMap { read[$0.dn] }
             principals[host] = resolution
         }
         var caComputers: [String: AccountRecord?] = [:]
         for (host, entry) in zip(caHosts, caEntries) { caComputers[host] = entry.flatMap { read[$0.dn] } }
         return ResolvedHosts(
-            principals: principals, caComputers: caComputers, requester: requesterEntry.flatMap { read[$0.dn] })
+            principals: principals, caComputers: caComputers, requester: answers.requester.flatMap { read[$0.dn] })
     }
 }
 
@@ -171,13 +99,8 @@ extension SnapshotCollector {
         case .failed(let reason): return everyHost(reason)
         }
         let requests = hosts.map { host in
-            let short = String(host.split(separator: ".").first ?? Substring(host))
-            return SearchRequest(
-                base: "",
-                filter: LDAPFilter.or([
-                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(host)"),
-                    LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
-                ]), attributes: ["sAMAccountName"])
+            SearchRequest(
+                base: "", filter: HostResolutionPlan.httpSPNFilter(host: host), attributes: ["sAMAccountName"])
         }
         let answers = await catalog.searchAll(requests)
         var holders: [String: Collected<[String]>] = [:]

@@ -124,28 +124,21 @@ struct DelegationRulesAgainstTestBedTests {
         rbcd sddl: String?, allowedToDelegateTo: [String] = [], control: UInt32 = 0x200,
         groups: Collected<[String]> = .value([])
     ) throws -> EndpointPath {
-        let principal = AccountRecord(
-            dn: "CN=svc,DC=corp", samAccountName: "svc", objectClasses: ["user"], sid: principalSID,
-            userAccountControl: .value(control), userAccountControlComputed: .value(0), mail: nil,
-            userPrincipalName: nil,
-            dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: allowedToDelegateTo,
-            allowedToActOnBehalfOf: nil, tokenGroups: groups)
+        let principal = AccountRecord.fixture(
+            "svc", control: .value(control), delegateTo: allowedToDelegateTo, groups: groups)
         var caComputer = principal
         caComputer.samAccountName = "CA01$"
-        caComputer.allowedToActOnBehalfOf = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
-        let ca = EnrollmentServiceRecord(
-            dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
-            endpoints: [
-                .init(raw: "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0")
-            ],
-            caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        caComputer.allowedToActOnBehalfOf = try sddl.map(selfRelative)
+        let ca = EnrollmentServiceRecord.fixture(endpoints: [
+            "1\n8\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Certificate/service.svc/CES\n0"
+        ])
         return EndpointPath(
             ca: ca, endpoint: ca.endpoints[0],
             principal: PrincipalResolution(account: principal, source: .configured, httpSPNHolders: [], problem: nil),
             caComputer: caComputer)
     }
 
-    static let context = RequesterRulesWithMissingDataTests.context
+    static let context = RuleContext.offline()
 
     @Test func rbcdOnTheCASatisfiesC2C3AndC5() throws {
         let path = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.principalSID))")
@@ -229,7 +222,7 @@ struct DelegationRulesAgainstTestBedTests {
 
 /// CES-C7 beyond "disabled": expiry, lockout and password expiry of user service accounts, gMSA password retrieval.
 @Suite struct PrincipalUsableTests {
-    static let context = RequesterRulesWithMissingDataTests.context
+    static let context = RuleContext.offline()
 
     static func path(_ change: (inout AccountRecord) throws -> Void, hostComputer: AccountRecord? = nil) throws
         -> EndpointPath
@@ -260,15 +253,11 @@ struct DelegationRulesAgainstTestBedTests {
     @Test func gMSAPasswordMustBeRetrievableByTheCESHost() throws {
         let hostSID = "S-1-5-21-1-2-3-3001"
         let groupSID = "S-1-5-21-1-2-3-3002"
-        var host = try #require(try DelegationRulesOfflineTests.path(rbcd: nil).principal.account)
-        host.samAccountName = "CES01$"
-        host.objectClasses = ["computer"]
-        host.sid = hostSID
-        host.tokenGroups = .value([groupSID])
+        let host = AccountRecord.fixture("CES01$", classes: ["computer"], sid: hostSID, groups: .value([groupSID]))
         func gmsa(_ sddl: String?) throws -> (inout AccountRecord) throws -> Void {
             { account in
                 account.objectClasses = ["computer", "msDS-GroupManagedServiceAccount"]
-                account.groupMSAMembership = try sddl.map { Data(try SecurityDescriptor(sddl: $0).selfRelativeBytes()) }
+                account.groupMSAMembership = try sddl.map(selfRelative)
             }
         }
         let viaGroup = try Self.path(gmsa("O:BAD:(A;;0xf01ff;;;\(groupSID))"), hostComputer: host)

@@ -110,29 +110,15 @@ struct RequesterRulesAgainstTestBedTests {
 @Suite struct RequesterRulesWithMissingDataTests {
     static func path(
         userAccountControl: Collected<UInt32> = .value(0x200), tokenGroups: Collected<[String]> = .value([]),
-        endpoint: String = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+        endpoint: String = EnrollmentServiceRecord.kerberosEndpoint
     ) -> EnrollmentPath {
-        let requester = AccountRecord(
-            dn: "CN=x,DC=corp", samAccountName: "x", objectClasses: ["user"], sid: "S-1-5-21-1-2-3-1105",
-            userAccountControl: userAccountControl, userAccountControlComputed: .value(0), mail: nil,
-            userPrincipalName: nil, dnsHostName: nil, servicePrincipalNames: [], allowedToDelegateTo: [],
-            allowedToActOnBehalfOf: nil, tokenGroups: tokenGroups)
-        let ca = EnrollmentServiceRecord(
-            dn: "CN=corp-CA01", name: "corp-CA01", dnsHostName: "ca01.corp.example.test", certificateTemplates: [],
-            endpoints: [.init(raw: endpoint)], caCertificate: nil, securityDescriptor: .missing(reason: "test"))
-        return EnrollmentPath(requester: requester, ca: ca, endpoint: ca.endpoints.first)
+        let ca = EnrollmentServiceRecord.fixture(endpoints: [endpoint])
+        return EnrollmentPath(
+            requester: .fixture("x", control: userAccountControl, groups: tokenGroups), ca: ca,
+            endpoint: ca.endpoints.first)
     }
 
-    static let context = RuleContext(
-        snapshot: DirectorySnapshot(
-            collectedAt: Date(),
-            domain: .init(
-                defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp",
-                dnsName: "corp",
-                sid: "S-1-5-21-1-2-3", functionalLevel: 7, domainController: nil,
-                domainControllerLevels: .value(["DC01": 7])),
-            enrollmentServices: .value([]), templates: .value([]), oids: .value([])),
-        catalogue: .embedded)
+    static let context = RuleContext.offline()
 
     @Test func unreadableUserAccountControlIsUnknown() {
         let finding = A1RequesterNotDelegated().evaluate(

@@ -25,12 +25,9 @@ import Testing
     ) throws -> EndpointPath {
         var ca = E.account("CA01", rid: 1200, control: 0x1000, computerHost: caHost)
         if let sid {
-            ca.allowedToActOnBehalfOf = Data(
-                try SecurityDescriptor(sddl: "O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;\(sid))").selfRelativeBytes())
+            ca.allowedToActOnBehalfOf = try selfRelative("O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;\(sid))")
         }
-        let service = EnrollmentServiceRecord(
-            dn: "CN=corp-CA01,CN=Enrollment Services", name: "corp-CA01", dnsHostName: caHost,
-            certificateTemplates: [], endpoints: [], caCertificate: nil, securityDescriptor: .missing(reason: "test"))
+        let service = EnrollmentServiceRecord.fixture(endpoints: [])
         return EndpointPath(
             ca: service, endpoint: .init(raw: endpoint),
             principal: PrincipalResolution(account: principal, source: .configured, httpSPNHolders: [], problem: nil),
@@ -41,7 +38,7 @@ import Testing
         var snapshot = try E.snapshot()
         snapshot.domain.domainControllerLevels = .value(["DC01": level])
         snapshot.domain.vendorName = samba ? "Samba Team (https://www.samba.org)" : nil
-        return RuleContext(snapshot: snapshot, catalogue: .embedded)
+        return .offline(snapshot)
     }
 
     static func report(
@@ -128,7 +125,7 @@ import Testing
 
     @Test func protectedUsersOnSambaIsNotJudgeableNeverAgreement() throws {
         var carol = Self.alice
-        carol.tokenGroups = .value(["\(E.domainSID)-513", "\(E.domainSID)-525"])
+        carol.tokenGroups = .value(["\(domainSID)-513", "\(domainSID)-525"])
         let samba = try k1(try Self.path(), .ran(Self.report()), requester: carol, samba: true, level: 7)
         #expect(samba.status == .unknown)
         #expect(samba.message.contains("does not enforce Protected Users"))
