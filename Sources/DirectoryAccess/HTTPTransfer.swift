@@ -301,7 +301,8 @@ private final class HeaderCollector {
         case -1: seen = .unreadable
         default: seen = nil
         }
-        // A request once seen stays: a later handshake on the connection does not undo it.
+        // A request once seen stays (a later handshake does not undo it); one first seen before a later request
+        // of the transfer (Negotiate's second round) came after the first request.
         switch (clientCertificateRequest, seen) {
         case (.inHandshake?, _), (.afterRequest?, _), (_, nil): break
         case (.notAsked?, .inHandshake?): clientCertificateRequest = .afterRequest
