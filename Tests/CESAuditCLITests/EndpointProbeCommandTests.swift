@@ -107,6 +107,11 @@ struct EndpointProbeCommandTests {
             expected: ["tls-handshake": "pass", "http-response": "unknown", "authentication": "unknown"],
             messages: ["authentication": ["new TLS handshake after the request"]], exit: 3),
         Scenario(
+            name: "Certificate endpoint that asks only by TLS 1.3 post-handshake authentication (never offered)",
+            address: "CES_STANDIN_POST_HANDSHAKE", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["tls-handshake": "pass", "authentication": "fail"],
+            messages: ["authentication": ["did not ask", "HTTP 403", "post-handshake"]], exit: 2),
+        Scenario(
             name: "Certificate endpoint that never asks for a client certificate", address: "CES_STANDIN_HEALTHY",
             path: "CES_STANDIN_CERTIFICATE_PATH",
             expected: ["certificate-trust": "pass", "authentication": "fail", "ntlm": "pass"],
