@@ -290,6 +290,24 @@ struct EndpointProbeJobTests {
         }
     }
 
+    /// The Certificate instance of ces01: K2 follows the client-certificate request (no Kerberos leg to compare).
+    @Test(arguments: [("CES_STANDIN_CLIENT_CERTIFICATE", "pass"), ("CES_STANDIN_HEALTHY", "fail")])
+    func serverJudgesACertificateEndpointByTheClientCertificateRequest(address: String, status: String) throws {
+        let result = try CLI.run(
+            [
+                "server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "certificate",
+                "--probe-endpoints", "--probe-resolve",
+                "ces01.corp.example.test:\(try TestBedEnvironment.value(address))", "--format", "json",
+            ] + (try Self.connection()))
+        let k2 = try Self.k2(result.stdout)
+        #expect(k2.count == 1, "\(result.stderr)")
+        let finding = try #require(k2.first)
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect("\(evidence["url"] ?? "")".hasSuffix("/corp-CA01_CES_Certificate/service.svc/CES"))
+        #expect(finding["status"] as? String == status, "\(finding["message"] ?? "")")
+        #expect("\(evidence["probe:authentication"] ?? "")".hasPrefix(status), "\(evidence)")
+    }
+
     /// ces02: HTTP/ces02 is on svc-dup and svc-ces2 (CES-C8 fails); the KDC refuses the ticket — they agree.
     @Test func aDuplicatedSPNIsRefusedByTheKDCAsCESC8Predicts() throws {
         let result = try CLI.run(
