@@ -30,7 +30,7 @@ let package = Package(
             providers: [.apt(["libldap-dev", "libsasl2-dev", "libkrb5-dev", "libsasl2-modules-gssapi-mit"])]
         ),
         // probe-endpoint: libcurl (GnuTLS flavour, with GSS-API/SPNEGO on MIT Kerberos) for the live endpoint probe.
-        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-gnutls-dev"])]),
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-gnutls-dev", "libgnutls28-dev"])]),
         // connect: the only code that calls the C libraries (libldap, SASL, Kerberos, libcurl) and holds their pointers;
         // safe, typed Swift above it.
         .target(name: "DirectoryAccess", dependencies: ["CLDAP", "CCurl"], swiftSettings: strict),

@@ -63,7 +63,22 @@ public enum HTTPTransfer {
         case nameResolution = "name resolution"
         case connect = "TCP connect"
         case tlsHandshake = "TLS handshake"
+        /// A new handshake the server started after the request (TLS 1.2 renegotiation) failed.
+        case renegotiation = "TLS renegotiation"
         case response = "HTTP response"
+    }
+
+    /// Whether the server asked for a client certificate (a TLS CertificateRequest), as GnuTLS recorded it for the
+    /// connection: read when the handshake completed (before the request is sent) and again when the answer
+    /// arrives, which also sees a request made by renegotiating after the request (TLS 1.2).
+    public enum ClientCertificateRequest: Sendable, Equatable {
+        case notAsked
+        /// In the handshake, before the request was sent.
+        case inHandshake
+        /// Only after the request, by a new handshake (TLS 1.2 renegotiation).
+        case afterRequest
+        /// The TLS session is not GnuTLS's (another libcurl flavour): not readable.
+        case unreadable
     }
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -72,6 +87,14 @@ public enum HTTPTransfer {
         /// libcurl's CURLcode and its message (with the TLS library's detail).
         public var code: Int
         public var message: String
+
+        public init(stage: Stage, timedOut: Bool, code: Int, message: String) {
+            self.stage = stage
+            self.timedOut = timedOut
+            self.code = code
+            self.message = message
+        }
+
         public var description: String {
             "\(stage.rawValue) \(timedOut ? "timed out" : "failed"): \(message) (curl \(code))"
         }
@@ -83,6 +106,8 @@ public enum HTTPTransfer {
         /// The peer's chain as PEM, leaf first (read with `.readOnly` trust).
         public var certificatesPEM: [String]
         public var connectedAddress: String?
+        /// nil: no TLS session was completed (plain http, or the handshake failed).
+        public var clientCertificateRequest: ClientCertificateRequest?
     }
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
@@ -96,7 +121,7 @@ public enum HTTPTransfer {
             return result
         }
         defer { curl_easy_cleanup(handle) }
-        let collector = HeaderCollector()
+        let collector = HeaderCollector(handle: handle)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let resolveList = resolveEntries(request.resolve, ports: [80, 443, URLComponents(string: request.url)?.port])
@@ -117,6 +142,8 @@ public enum HTTPTransfer {
             if rc == CURLE_OK { rc = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress) }
             if rc == CURLE_OK { rc = ccurl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, headerReceived) }
             if rc == CURLE_OK { rc = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context) }
+            if rc == CURLE_OK { rc = ccurl_setopt_prereq_function(handle, connectionReady) }
+            if rc == CURLE_OK { rc = ccurl_setopt_pointer(handle, CURLOPT_PREREQDATA, context) }
             // The body (the service description) is not needed: read and dropped.
             if rc == CURLE_OK { rc = ccurl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, bodyReceived) }
             if rc == CURLE_OK, let resolveList { rc = ccurl_setopt_pointer(handle, CURLOPT_RESOLVE, resolveList) }
@@ -145,6 +172,7 @@ public enum HTTPTransfer {
             if request.negotiateCache != nil { _ = gss_krb5_ccache_name(&minor, previous, nil) }
         }
         result.responses = collector.responses
+        result.clientCertificateRequest = collector.clientCertificateRequest
         result.certificatesPEM = certificates(handle)
         var address: UnsafeMutablePointer<CChar>?
         if ccurl_getinfo_string(handle, CURLINFO_PRIMARY_IP, &address) == CURLE_OK, let address, address.pointee != 0 {
@@ -152,6 +180,8 @@ public enum HTTPTransfer {
         }
         if rc != CURLE_OK {
             var stage = stage(of: rc, handle: handle)
+            // A handshake failure after the first one completed: the server renegotiated after the request.
+            if stage == .tlsHandshake && collector.clientCertificateRequest != nil { stage = .renegotiation }
             // libcurl's connect phase includes the TLS handshake: a timeout there may be either.
             if stage == .connect && rc == CURLE_OPERATION_TIMEDOUT && request.url.lowercased().hasPrefix("https:")
                 && tcpConnects(request, seconds: min(request.timeoutSeconds, 3)) == nil
@@ -253,13 +283,37 @@ public enum HTTPTransfer {
     }
 }
 
-/// Collects the response heads libcurl hands over one header line at a time.
+/// Collects the response heads libcurl hands over one header line at a time, and what the TLS session says about a
+/// client certificate request when the connection is ready and when each answer starts.
 private final class HeaderCollector {
+    let handle: UnsafeMutableRawPointer
     var responses: [HTTPTransfer.ResponseHead] = []
+    var clientCertificateRequest: HTTPTransfer.ClientCertificateRequest?
+
+    init(handle: UnsafeMutableRawPointer) { self.handle = handle }
+
+    /// `answering`: called when an answer starts (after the request), not when the connection is ready.
+    func readClientCertificateRequest(answering: Bool) {
+        let seen: HTTPTransfer.ClientCertificateRequest?
+        switch ccurl_client_certificate_requested(handle) {
+        case 1: seen = answering ? .afterRequest : .inHandshake
+        case 0: seen = .notAsked
+        case -1: seen = .unreadable
+        default: seen = nil
+        }
+        // A request once seen stays (a later handshake does not undo it); one first seen before a later request
+        // of the transfer (Negotiate's second round) came after the first request.
+        switch (clientCertificateRequest, seen) {
+        case (.inHandshake?, _), (.afterRequest?, _), (_, nil): break
+        case (.notAsked?, .inHandshake?): clientCertificateRequest = .afterRequest
+        default: clientCertificateRequest = seen
+        }
+    }
 
     func add(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("HTTP/") {
+            readClientCertificateRequest(answering: true)
             let fields = trimmed.split(separator: " ")
             responses.append(.init(status: fields.count > 1 ? Int(fields[1]) ?? 0 : 0, headers: []))
         } else if let colon = trimmed.firstIndex(of: ":"), !responses.isEmpty {
@@ -278,6 +332,18 @@ private func headerReceived(
     let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
     collector.add(String(decoding: bytes, as: UTF8.self))
     return size * count
+}
+
+/// CURLOPT_PREREQFUNCTION: the connection (with its TLS handshake) is ready and the request not yet sent.
+private func connectionReady(
+    _ context: UnsafeMutableRawPointer?, _ primaryAddress: UnsafeMutablePointer<CChar>?,
+    _ localAddress: UnsafeMutablePointer<CChar>?, _ primaryPort: Int32, _ localPort: Int32
+) -> Int32 {
+    if let context {
+        Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
+            .readClientCertificateRequest(answering: false)
+    }
+    return Int32(CURL_PREREQFUNC_OK)
 }
 
 private func bodyReceived(

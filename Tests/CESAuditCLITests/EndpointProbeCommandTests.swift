@@ -42,6 +42,8 @@ struct EndpointProbeCommandTests {
         var host = "ces01.corp.example.test"
         var extra: [String] = []
         var expected: [String: String]
+        /// Words each named check's message must contain.
+        var messages: [String: [String]] = [:]
         var exit: Int32
         var description: String { name }
     }
@@ -81,6 +83,44 @@ struct EndpointProbeCommandTests {
         Scenario(
             name: "no account holds the HTTP SPN", address: "CES_STANDIN_HEALTHY", host: "ces-nospn.corp.example.test",
             expected: ["certificate-name": "fail", "kerberos": "fail"], exit: 2),
+        Scenario(
+            name: "Certificate endpoint that requires a client certificate in the handshake",
+            address: "CES_STANDIN_CLIENT_CERTIFICATE", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: [
+                "tls-handshake": "pass", "certificate-trust": "pass", "certificate-name": "pass",
+                "authentication": "pass", "ntlm": "skipped",
+            ],
+            messages: ["authentication": ["in the TLS handshake", "requires a client certificate"]], exit: 0),
+        Scenario(
+            name: "Certificate endpoint that asks by renegotiating after the request (TLS 1.2)",
+            address: "CES_STANDIN_RENEGOTIATE", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["certificate-trust": "pass", "authentication": "pass", "ntlm": "pass"],
+            messages: ["authentication": ["renegotiating", "optional"]], exit: 0),
+        Scenario(
+            name: "Certificate endpoint that requires a client certificate, TLS 1.2: the handshake is refused",
+            address: "CES_STANDIN_CLIENT_CERTIFICATE_TLS12", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["tls-handshake": "fail", "authentication": "unknown"],
+            messages: ["authentication": ["did not complete", "handshake_failure"]], exit: 2),
+        Scenario(
+            name: "Certificate endpoint whose renegotiation after the request is refused (TLS 1.2)",
+            address: "CES_STANDIN_RENEGOTIATE_REQUIRED", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["tls-handshake": "pass", "http-response": "unknown", "authentication": "unknown"],
+            messages: ["authentication": ["new TLS handshake after the request"]], exit: 3),
+        Scenario(
+            name: "Certificate endpoint that asks only by TLS 1.3 post-handshake authentication (never offered)",
+            address: "CES_STANDIN_POST_HANDSHAKE", path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["tls-handshake": "pass", "authentication": "fail"],
+            messages: ["authentication": ["did not ask", "HTTP 403", "post-handshake"]], exit: 2),
+        Scenario(
+            name: "Certificate endpoint that never asks for a client certificate", address: "CES_STANDIN_HEALTHY",
+            path: "CES_STANDIN_CERTIFICATE_PATH",
+            expected: ["certificate-trust": "pass", "authentication": "fail", "ntlm": "pass"],
+            messages: ["authentication": ["did not ask", "HTTP 200"]], exit: 2),
+        Scenario(
+            name: "Certificate endpoint whose TLS handshake never completes", address: "CES_STANDIN_SILENT",
+            path: "CES_STANDIN_CERTIFICATE_PATH", extra: ["--timeout", "2"],
+            expected: ["tls-handshake": "fail", "authentication": "unknown"],
+            messages: ["authentication": ["did not complete"]], exit: 2),
     ]
 
     static func probe(_ arguments: [String]) throws -> (status: Int32, endpoint: [String: Any], stderr: String) {
@@ -120,6 +160,13 @@ struct EndpointProbeCommandTests {
         for (check, status) in scenario.expected {
             #expect(
                 checks[check]?.status == status, "\(scenario.name): \(check) = \(String(describing: checks[check]))")
+        }
+        for (check, words) in scenario.messages {
+            for word in words {
+                #expect(
+                    checks[check]?.message.contains(word) == true,
+                    "\(scenario.name): \(check) message lacks \"\(word)\": \(String(describing: checks[check]))")
+            }
         }
         #expect(result.status == scenario.exit, "\(scenario.name): \(result.endpoint)")
         #expect(Date().timeIntervalSince(started) < 20, "the time limit per request holds")
@@ -241,6 +288,24 @@ struct EndpointProbeJobTests {
             #expect("\(finding["message"] ?? "")".contains("DISAGREE"))
             #expect("\(evidence["probe:kerberos"] ?? "")".contains("KRB_AP_ERR_BAD_INTEGRITY"))
         }
+    }
+
+    /// The Certificate instance of ces01: K2 follows the client-certificate request (no Kerberos leg to compare).
+    @Test(arguments: [("CES_STANDIN_CLIENT_CERTIFICATE", "pass"), ("CES_STANDIN_HEALTHY", "fail")])
+    func serverJudgesACertificateEndpointByTheClientCertificateRequest(address: String, status: String) throws {
+        let result = try CLI.run(
+            [
+                "server", "ces01.corp.example.test", "--ca", "corp-CA01", "--auth", "certificate",
+                "--probe-endpoints", "--probe-resolve",
+                "ces01.corp.example.test:\(try TestBedEnvironment.value(address))", "--format", "json",
+            ] + (try Self.connection()))
+        let k2 = try Self.k2(result.stdout)
+        #expect(k2.count == 1, "\(result.stderr)")
+        let finding = try #require(k2.first)
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect("\(evidence["url"] ?? "")".hasSuffix("/corp-CA01_CES_Certificate/service.svc/CES"))
+        #expect(finding["status"] as? String == status, "\(finding["message"] ?? "")")
+        #expect("\(evidence["probe:authentication"] ?? "")".hasPrefix(status), "\(evidence)")
     }
 
     /// ces02: HTTP/ces02 is on svc-dup and svc-ces2 (CES-C8 fails); the KDC refuses the ticket — they agree.

@@ -101,11 +101,44 @@ import Testing
                 Self.head(401, ["Basic realm=\"CES\""]), authentication: .usernamePassword, https: false))
         #expect(basicInClear["authentication"] == .fail)
         let certificate = Self.verdicts(
-            EndpointProber.authenticationChecks(Self.head(200, []), authentication: .certificate, https: true))
-        #expect(certificate["authentication"] == .unknown, "a client-certificate request is not visible: unknown")
+            EndpointProber.authenticationChecks(
+                Self.head(200, []), authentication: .certificate, https: true, clientCertificate: .inHandshake))
+        #expect(certificate == ["authentication": .pass, "ntlm": .pass])
         let unknownFlag = Self.verdicts(
             EndpointProber.authenticationChecks(Self.head(401, ["Negotiate"]), authentication: nil, https: true))
         #expect(unknownFlag["authentication"] == .unknown)
+    }
+
+    @Test func aCertificateEndpointIsJudgedByTheClientCertificateRequest() {
+        func check(
+            _ request: HTTPTransfer.ClientCertificateRequest?, _ status: Int?,
+            _ stage: HTTPTransfer.Stage = .response, https: Bool = true
+        ) -> EndpointCheck {
+            let failure =
+                status == nil
+                ? HTTPTransfer.Failure(stage: stage, timedOut: false, code: 56, message: "recv error") : nil
+            return EndpointProber.clientCertificateCheck(
+                request, answer: status.map { Self.head($0, []) }, failure: failure, https: https)
+        }
+        // Asked in the handshake: optional (answered) or required (403, or refused at the TLS layer).
+        #expect(check(.inHandshake, 200).status == .pass)
+        #expect(check(.inHandshake, 200).message.contains("optional"))
+        #expect(check(.inHandshake, 403).message.contains("requires a client certificate"))
+        #expect(check(.inHandshake, nil).status == .pass)
+        #expect(check(.inHandshake, nil).message.contains("requires a client certificate"))
+        #expect(check(.afterRequest, 200).status == .pass)
+        #expect(check(.afterRequest, 200).message.contains("renegotiating"))
+        // Not asked and answered: the endpoint cannot authenticate by certificate.
+        #expect(check(.notAsked, 200).status == .fail)
+        #expect(check(.notAsked, 403).status == .fail)
+        #expect(check(.notAsked, 403).message.contains("post-handshake"))
+        #expect(check(.inHandshake, 200, https: false).status == .fail)
+        // Not seen: unknown, never pass.
+        #expect(check(.notAsked, nil, .renegotiation).status == .unknown)
+        #expect(check(.notAsked, nil, .renegotiation).message.contains("new TLS handshake"))
+        #expect(check(.notAsked, nil).status == .unknown)
+        #expect(check(nil, nil, .tlsHandshake).status == .unknown)
+        #expect(check(.unreadable, 200).status == .unknown)
     }
 
     /// What Apache mod_auth_gssapi (MIT acceptor) sent back to a ticket it could not decrypt (captured from the

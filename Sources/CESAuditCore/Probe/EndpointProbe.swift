@@ -125,8 +125,17 @@ public struct EndpointProber: Sendable {
         let open = HTTPTransfer.get(
             .init(url: url, trust: .readOnly, timeoutSeconds: settings.timeoutSeconds, resolve: settings.resolve))
         report.address = open.connectedAddress
-        if let failure = open.failure {
+        // A server that asked for a client certificate and then refused the request without one (TLS 1.3: an
+        // alert after the handshake) has answered, at the TLS layer: judged below, not as a transport failure.
+        let refusedWithoutCertificate =
+            open.failure != nil && open.responses.isEmpty
+            && [.inHandshake, .afterRequest].contains(open.clientCertificateRequest)
+        if let failure = open.failure, !refusedWithoutCertificate {
             report.checks += transportChecks(failure, https: https, address: open.connectedAddress)
+            if report.authentication == .certificate {
+                report.checks.append(
+                    clientCertificateCheck(open.clientCertificateRequest, answer: nil, failure: failure, https: https))
+            }
             return report
         }
         report.checks.append(.init("name-resolution", .pass, "resolves to \(open.connectedAddress ?? "an address")"))
@@ -144,7 +153,8 @@ public struct EndpointProber: Sendable {
                         resolve: settings.resolve)) : nil
             if verified == nil {
                 report.checks.append(.init("certificate-trust", .unknown, "not verified: \(exhausted)"))
-            } else if let failure = verified?.failure {
+            } else if let failure = verified?.failure, verified?.clientCertificateRequest == nil {
+                // (A failure after the handshake, with the chain verified in it, is not the chain's.)
                 let status: Status = failure.stage == .tlsHandshake ? .fail : .unknown
                 report.checks.append(
                     .init("certificate-trust", status, "the chain does not verify against \(anchors): \(failure)"))
@@ -152,11 +162,21 @@ public struct EndpointProber: Sendable {
                 report.checks.append(.init("certificate-trust", .pass, "the chain verifies against \(anchors)"))
             }
         }
-        guard let last = open.responses.last else {
-            report.checks.append(.init("http-response", .fail, "no HTTP response"))
+        if report.authentication == .certificate && open.responses.isEmpty {
+            report.checks.append(
+                clientCertificateCheck(open.clientCertificateRequest, answer: nil, failure: open.failure, https: https))
+            report.checks.append(
+                .init("ntlm", .skipped, "no HTTP answer without a client certificate, so no schemes to read"))
             return report
         }
-        report.checks += authenticationChecks(last, authentication: report.authentication, https: https)
+        guard let last = open.responses.last else {
+            report.checks.append(
+                .init("http-response", .fail, "no HTTP response\(open.failure.map { ": \($0)" } ?? "")"))
+            return report
+        }
+        report.checks += authenticationChecks(
+            last, authentication: report.authentication, https: https,
+            clientCertificate: open.clientCertificateRequest)
 
         // 2. The Kerberos leg, for Kerberos endpoints over TLS only.
         if report.authentication == .kerberos && !https {
@@ -202,6 +222,16 @@ public struct EndpointProber: Sendable {
                         ? "no HTTP answer within the time limit: \(failure.message)"
                         : "the HTTP exchange failed: \(failure.message)"))
             return checks
+        case .renegotiation:
+            return [
+                .init("name-resolution", .pass, "resolves to \(address ?? "an address")"),
+                .init("tcp-connect", .pass, "connected to \(address ?? "the host")"),
+                .init("tls-handshake", .pass, "TLS handshake completed"),
+                .init(
+                    "http-response", .unknown,
+                    "the server started a new TLS handshake after the request (renegotiation) and it failed, which a per-path client certificate requirement does to a client without one: \(failure.message)"
+                ),
+            ]
         }
     }
 
@@ -256,8 +286,10 @@ public struct EndpointProber: Sendable {
         response.values("WWW-Authenticate").compactMap { $0.split(separator: " ").first.map(String.init) }
     }
 
+    /// `clientCertificate`: what the TLS session said about a client certificate request (Certificate endpoints).
     static func authenticationChecks(
-        _ response: HTTPTransfer.ResponseHead, authentication: EnrollmentAuthentication?, https: Bool
+        _ response: HTTPTransfer.ResponseHead, authentication: EnrollmentAuthentication?, https: Bool,
+        clientCertificate: HTTPTransfer.ClientCertificateRequest? = nil
     ) -> [EndpointCheck] {
         let schemes = offeredSchemes(response)
         let offered = schemes.isEmpty ? "none" : schemes.joined(separator: ", ")
@@ -294,11 +326,7 @@ public struct EndpointProber: Sendable {
                     ))
             }
         case .certificate?:
-            checks.append(
-                .init(
-                    "authentication", .unknown,
-                    "HTTP \(response.status) (offered: \(offered)); whether the server asks for a client certificate during the handshake is not visible through libcurl, and a server that requires one would have refused the handshake"
-                ))
+            checks.append(clientCertificateCheck(clientCertificate, answer: response, failure: nil, https: https))
         default:
             checks.append(
                 .init(
@@ -316,6 +344,73 @@ public struct EndpointProber: Sendable {
             checks.append(.init("ntlm", .pass, "NTLM is not offered"))
         }
         return checks
+    }
+
+    /// A Certificate endpoint's `authentication`: did the server ask for a client certificate (a TLS
+    /// CertificateRequest), in the handshake or by renegotiating after the request, and what did it do without one.
+    /// `answer`: the HTTP answer without a certificate, nil when there was none (`failure`).
+    static func clientCertificateCheck(
+        _ request: HTTPTransfer.ClientCertificateRequest?, answer: HTTPTransfer.ResponseHead?,
+        failure: HTTPTransfer.Failure?, https: Bool
+    ) -> EndpointCheck {
+        guard https else {
+            return .init(
+                "authentication", .fail, "plain http://: no TLS, so no client certificate can be asked for")
+        }
+        let failed = failure.map { "\($0)" } ?? "no answer"
+        let without: String
+        if let answer {
+            let schemes = offeredSchemes(answer)
+            let offered = schemes.isEmpty ? "" : " (offered: \(schemes.joined(separator: ", ")))"
+            without =
+                [401, 403].contains(answer.status)
+                ? "refused the request without one (HTTP \(answer.status)\(offered)): it requires a client certificate"
+                : "answered HTTP \(answer.status) without one: a certificate is optional at the TLS layer"
+        } else {
+            without = "refused the request without one (\(failed)): it requires a client certificate"
+        }
+        switch request {
+        case .inHandshake?:
+            return .init(
+                "authentication", .pass,
+                "the server asked for a client certificate in the TLS handshake (CertificateRequest) and \(without)")
+        case .afterRequest?:
+            return .init(
+                "authentication", .pass,
+                "the server asked for a client certificate by renegotiating TLS after the request (TLS 1.2; IIS without \"Negotiate Client Certificate\" does this) and \(without); a client that negotiates TLS 1.3 cannot be asked this way"
+            )
+        case .notAsked?:
+            if let answer {
+                let postHandshake =
+                    answer.status == 403
+                    ? "; a 403 without asking is also what Apache's per-path SSLVerifyClient answers over TLS 1.3 to a client that offers no post-handshake authentication, which Windows clients do not offer either"
+                    : ""
+                return .init(
+                    "authentication", .fail,
+                    "the server did not ask for a client certificate during TLS and answered HTTP \(answer.status): the endpoint cannot authenticate clients by certificate as published\(postHandshake)"
+                )
+            }
+            if failure?.stage == .renegotiation {
+                return .init(
+                    "authentication", .unknown,
+                    "the server started a new TLS handshake after the request and it failed (\(failed)): a per-path client certificate requirement on TLS 1.2 does this, but whether the server asked for one cannot be read after the failure"
+                )
+            }
+            return .init(
+                "authentication", .unknown,
+                "the server did not ask for a client certificate in the handshake, and the request got no answer: \(failed)"
+            )
+        case .unreadable?:
+            return .init(
+                "authentication", .unknown,
+                "the TLS library libcurl uses here does not tell whether the server asked for a client certificate (only libcurl's GnuTLS flavour is read)"
+            )
+        case nil:
+            return .init(
+                "authentication", .unknown,
+                "the TLS handshake did not complete, so whether the server asks for a client certificate was not seen (a server that requires one may refuse a TLS 1.2 handshake without it, alert handshake_failure): \(failed)"
+            )
+        }
     }
 
     static func kerberosLeg(url: String, host: String, settings: EndpointProbeSettings, deadline: Date) -> (
