@@ -9,7 +9,7 @@ FROM swift:6.1-bookworm AS build
 # The C libraries the CLDAP system library and GRDB link against (see Package.swift, scripts/setup).
 RUN apt-get update -q \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        libldap-dev libsasl2-dev libkrb5-dev libsqlite3-dev libsasl2-modules-gssapi-mit libcurl4-gnutls-dev pkg-config \
+        libldap-dev libsasl2-dev libkrb5-dev libsqlite3-dev libsasl2-modules-gssapi-mit libcurl4-gnutls-dev libgnutls28-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the package needs (SwiftPM checks every declared target's folder, tests and fuzz included);
