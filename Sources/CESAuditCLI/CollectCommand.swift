@@ -227,7 +227,13 @@ struct HostRun: Sendable {
         let child = ChildProcess(
             executable: HostEvidenceCollector.python, arguments: arguments, environment: environment)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-        try? FileManager.default.removeItem(atPath: manifestPath)
+        // The host's folder holds one collection: files of an earlier run (another identity, other instances)
+        // would be read as this run's, or refused against its manifest with the wrong reason.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let path = (folder as NSString).appendingPathComponent(name)
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            if type == .typeRegular || type == .typeSymbolicLink { try? FileManager.default.removeItem(atPath: path) }
+        }
         let outcome: ChildProcess.Outcome
         do { outcome = try child.run(timeout: timeout) } catch {
             throw HostCollectionSetupError(message: error.description)

@@ -5,17 +5,22 @@ public enum LDAPFilter {
     public static func escape(_ value: String) -> String {
         // Most values (host and account names) need no escaping: checked byte-wise (a UTF-8 byte of a multi-byte
         // scalar is >= 0x80, so it never matches) before anything is copied.
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2A || $0 == 0x28 || $0 == 0x29 || $0 == 0x5C })
-        else { return value }
+        guard value.utf8.contains(where: needsEscape) else { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
-            switch scalar.value {
-            case 0x2A, 0x28, 0x29, 0x5C, 0..<0x20, 0x7F: out += "\\" + hex(UInt8(scalar.value))
-            default: out.unicodeScalars.append(scalar)
+            if scalar.isASCII, needsEscape(UInt8(scalar.value)) {
+                out += "\\" + hex(UInt8(scalar.value))
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// `*` `(` `)` `\` (RFC 4515), and control characters (NUL included).
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == 0x2A || byte == 0x28 || byte == 0x29 || byte == 0x5C
     }
 
     /// Escapes raw bytes (e.g. an objectSid) as `\XX` for every byte.

@@ -171,6 +171,22 @@ struct HostCollectionTests {
         #expect(cesManifest.entry("ca-config") == nil, "no CA on the CES host")
     }
 
+    /// A second collection into the same folder replaces the host's files: nothing of an earlier run (another
+    /// identity, other instances) is read as this run's or refused against its manifest.
+    @Test func aSecondCollectionReplacesTheHostsFiles() throws {
+        let output = try JobCommandTests.temporaryDirectory().appendingPathComponent("evidence")
+        defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
+        let arguments = ["collect", "ca01.corp.example.test", "--output", output.path] + (try Self.arguments())
+        _ = try CLI.run(arguments)
+        let ca = output.appendingPathComponent("ca01.corp.example.test")
+        let stale = ca.appendingPathComponent("ces-corp-CA01-Kerberos.web.config")
+        try Data("<configuration/>".utf8).write(to: stale)
+        _ = try CLI.run(arguments)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: ca.path)).subtracting(["manifest.json"])
+        #expect(Set(try Self.manifest(ca).files.keys) == present)
+    }
+
     @Test func aDeniedKeyARefusedTicketAnUnresolvableNameAndHostileDataAreUnknownWithTheirReasons() throws {
         let output = try JobCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: output) }

@@ -112,11 +112,14 @@ import Testing
     @Test func aCertificateEndpointIsJudgedByTheClientCertificateRequest() {
         func check(
             _ request: HTTPTransfer.ClientCertificateRequest?, _ status: Int?,
-            _ stage: HTTPTransfer.Stage = .response, https: Bool = true
+            _ stage: HTTPTransfer.Stage = .response, https: Bool = true,
+            failing message: String = "GnuTLS recv error (-110): A TLS fatal alert has been received.",
+            timedOut: Bool = false
         ) -> EndpointCheck {
             let failure =
                 status == nil
-                ? HTTPTransfer.Failure(stage: stage, timedOut: false, code: 56, message: "recv error") : nil
+                ? HTTPTransfer.Failure(stage: stage, timedOut: timedOut, code: timedOut ? 28 : 56, message: message)
+                : nil
             return EndpointProber.clientCertificateCheck(
                 request, answer: status.map { Self.head($0, []) }, failure: failure, https: https)
         }
@@ -126,6 +129,24 @@ import Testing
         #expect(check(.inHandshake, 403).message.contains("requires a client certificate"))
         #expect(check(.inHandshake, nil).status == .pass)
         #expect(check(.inHandshake, nil).message.contains("requires a client certificate"))
+        // ... but a timeout or a reset after asking is no refusal: it asked, and whether it requires one is not known
+        for silent in [
+            check(.inHandshake, nil, failing: "Operation timed out after 5000 milliseconds", timedOut: true),
+            check(.inHandshake, nil, failing: "Recv failure: Connection reset by peer"),
+        ] {
+            #expect(silent.status == .pass)
+            #expect(silent.message.contains("gave no answer"), "\(silent.message)")
+            #expect(!silent.message.contains("requires a client certificate"))
+        }
+        // Only a refusal at the TLS layer spares the transport checks (a silent endpoint must not look answered)
+        func failure(_ stage: HTTPTransfer.Stage, _ message: String, timedOut: Bool = false) -> HTTPTransfer.Failure {
+            HTTPTransfer.Failure(stage: stage, timedOut: timedOut, code: timedOut ? 28 : 56, message: message)
+        }
+        #expect(EndpointProber.isRefusalAtTheTLSLayer(failure(.response, "A TLS fatal alert has been received.")))
+        #expect(EndpointProber.isRefusalAtTheTLSLayer(failure(.renegotiation, "handshake failed")))
+        #expect(!EndpointProber.isRefusalAtTheTLSLayer(failure(.response, "timed out", timedOut: true)))
+        #expect(!EndpointProber.isRefusalAtTheTLSLayer(failure(.response, "Connection reset by peer")))
+        #expect(!EndpointProber.isRefusalAtTheTLSLayer(failure(.tlsHandshake, "A TLS fatal alert has been received.")))
         #expect(check(.afterRequest, 200).status == .pass)
         #expect(check(.afterRequest, 200).message.contains("renegotiating"))
         // Not asked and answered: the endpoint cannot authenticate by certificate.

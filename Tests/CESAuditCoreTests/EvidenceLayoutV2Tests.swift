@@ -375,6 +375,17 @@ import Testing
             denied.message.contains(
                 "cannot be checked: applicationHost.config not collected from ces01.corp.example.test: admin share"),
             "\(denied.message)")
+        // A hand-made folder whose applicationHost.config is there but malformed: it was supplied, so unknown too.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("c8-malformed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let host = folder.appendingPathComponent(Self.ces)
+        try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
+        try Data("<configuration><system.webServer><security".utf8).write(
+            to: host.appendingPathComponent("applicationHost.config"))
+        let malformed = C8HTTPServicePrincipalName().evaluate(
+            path, in: F.context(try EvidenceLoader.load(directory: folder.path)))
+        #expect(malformed.status == .unknown, "\(malformed.message)")
+        #expect(malformed.message.contains("malformed applicationhost.config"), "\(malformed.message)")
     }
 
     // MARK: certutil names resolved through AD

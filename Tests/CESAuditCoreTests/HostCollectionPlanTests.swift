@@ -70,6 +70,14 @@ import Testing
             scope: .cesHost("ces09.corp.example.test", ca: "corp-CA02", authentications: [.kerberos]))
         #expect(planned.first { $0.host == "ces09.corp.example.test" }?.cesInstances == ["corp-CA02_CES_Kerberos"])
         #expect(planned.first { $0.host == "ca02.corp.example.test" }?.cesInstances == [])
+        // without --ca the job checks the only CA's instances, or none when there are several (it stops then)
+        let onlyCA = HostCollectionPlan.targets(
+            snapshot: try EngineOfflineTests.snapshot(),
+            scope: .cesHost("ces09.corp.example.test", ca: nil, authentications: [.kerberos]))
+        #expect(onlyCA.first { $0.host == "ces09.corp.example.test" }?.cesInstances == ["corp-CA01_CES_Kerberos"])
+        let severalCAs = HostCollectionPlan.targets(
+            snapshot: snapshot, scope: .cesHost("ces09.corp.example.test", ca: nil, authentications: [.kerberos]))
+        #expect(severalCAs.first { $0.host == "ces09.corp.example.test" }?.cesInstances == [])
     }
 
     @Test func resolveTakesHostEqualsAddress() throws {

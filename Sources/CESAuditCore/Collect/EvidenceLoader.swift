@@ -187,7 +187,12 @@ public enum EvidenceLoader {
             interfaceFlags: interfaceFlags, localGroups: localGroups, enableDCOM: enableDCOM,
             credentialGuard: credentialGuard, iisSites: iisSites, windowsAuthentication: windowsAuthentication,
             webConfigs: webConfigs, kdcEncryption: kdcEncryption)
-        let uncollected = Set(manifest.unknown.keys).union(manifest.refused.keys)
+        var uncollected = Set(manifest.unknown.keys).union(manifest.refused.keys)
+        // A file that is there but could not be read or parsed was supplied: what it feeds is unknown, not
+        // "not checked" (CES-C8 reads the flag).
+        if path("applicationhost.config") != nil, windowsAuthentication.value == nil {
+            uncollected.insert("applicationhost.config")
+        }
         if !uncollected.isEmpty { evidence.uncollected = uncollected }
         // A datum that one refused file feeds is not decided by the others (a CA key half verified, one web.config
         // of several): missing as a whole.
@@ -402,8 +407,9 @@ public enum EvidenceLoader {
 
         /// The collector's reason for `datum`, if it reported one (or why the manifest could not be read).
         func reason(_ datum: String, host: String) -> String? {
-            if let reason = refused[datum.lowercased()] { return "\(datum) from \(host) not used: \(reason)" }
+            // The collector's own reason first: a stray file does not explain why the datum was not collected.
             if let reason = unknown[datum.lowercased()] { return "\(datum) not collected from \(host): \(reason)" }
+            if let reason = refused[datum.lowercased()] { return "\(datum) from \(host) not used: \(reason)" }
             return problem.map { "no \(datum) evidence for host \(host) (\($0))" }
         }
 

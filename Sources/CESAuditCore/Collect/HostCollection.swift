@@ -73,8 +73,11 @@ public enum HostCollectionPlan {
             if cas.isEmpty && ca == nil { cas = services }
             wanted = [host] + cas.compactMap(\.dnsHostName)
             var result = targets(snapshot: snapshot, requested: wanted)
-            // `server --ca CA --auth …` checks these instances whether or not AD publishes them: read their files.
-            if ca != nil, let named = cas.first, let index = result.firstIndex(where: { $0.host == host }) {
+            // `server --auth …` checks these instances on the CA it chooses (`--ca`, or the only one) whether or not
+            // AD publishes them: read their files.
+            if let named = try? ServerJob.choose(ca, from: services),
+                let index = result.firstIndex(where: { $0.host == host })
+            {
                 for authentication in authentications {
                     let url = ServerJob.instanceURL(host: host, caName: named.name, authentication: authentication)
                     guard let instance = (try? EndpointURL(url))?.cesInstance else { continue }

@@ -109,10 +109,9 @@ struct HostAnswers: Sendable, Equatable {
 
     /// A gMSA principal needs its host's computer account too (who may retrieve its password, CES-C7).
     private func hostComputer(of host: String, for principal: LDAPEntry?) -> LDAPEntry? {
-        let isGMSA = principal?.strings("objectClass").contains {
-            $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame
-        }
-        return isGMSA == true ? computers[host] : nil
+        guard let principal, AccountRecord.isGroupManagedServiceAccount(objectClasses: principal.strings("objectClass"))
+        else { return nil }
+        return computers[host]
     }
 }
 

@@ -13,8 +13,9 @@ public struct SnapshotCollector: Sendable {
 
     public init(directory: DirectoryConnection) { self.directory = directory }
 
-    /// Starts connecting to the forest's global catalog now, for a job that will search it (every job with a CES
-    /// endpoint does): the connection is then set up while the domain is read.
+    /// Starts connecting to the forest's global catalog now (the jobs do, whether or not the domain turns out to
+    /// publish a CES endpoint, whose host's HTTP/ holders are searched there): it is then set up while the domain is
+    /// read.
     public func connectGlobalCatalogAhead() { globalCatalog.start(of: directory) }
 
     /// The configuration side: domain facts, enterprise CAs with endpoints, templates, OID objects.
@@ -91,9 +92,6 @@ public struct SnapshotCollector: Sendable {
         return snapshot
     }
 
-    /// Each CA and CES host name → the computer account that holds HOST/<name> (an alternate name registered
-    /// with `netdom computername /add` or setspn counts) or has it as dNSHostName, and the names that are CNAMEs in
-    /// AD-integrated DNS → the name their chain ends at. A name two computers claim is left out (decided by name).
     /// What `hostComputers(named:domainNC:)` found: computers by name and AD DNS aliases, each collected or not.
     public struct HostLookup: Sendable {
         public var computers: Collected<[String: String]>
@@ -103,8 +101,11 @@ public struct SnapshotCollector: Sendable {
     /// A CNAME chain is followed this many records deep within AD DNS; a longer one (or a loop) is not resolved.
     static let maxAliasHops = 4
 
-    /// `hostComputers(of:domainNC:)` for the given host names (lower-cased). Computer accounts and DNS nodes are
-    /// searched in one round trip; a CNAME's target that was not among the names takes one more (per hop).
+    /// Each CA and CES host name (lower-cased) → the computer account that holds HOST/<name> (an alternate name
+    /// registered with `netdom computername /add` or setspn counts) or has it as dNSHostName, and the names that are
+    /// CNAMEs in AD-integrated DNS → the name their chain ends at. A name two computers claim is left out (decided by
+    /// name). Computer accounts and DNS nodes are searched in one round trip; a CNAME's target that was not among the
+    /// names takes one more (per hop).
     public func hostComputers(named hosts: Set<String>, domainNC: String) async throws(LDAPError) -> HostLookup {
         try await hostComputers(named: hosts, domainNC: domainNC, alongside: nil).lookup
     }

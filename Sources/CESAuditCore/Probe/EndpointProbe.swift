@@ -126,10 +126,11 @@ public struct EndpointProber: Sendable {
             .init(url: url, trust: .readOnly, timeoutSeconds: settings.timeoutSeconds, resolve: settings.resolve))
         report.address = open.connectedAddress
         // A server that asked for a client certificate and then refused the request without one (TLS 1.3: an
-        // alert after the handshake) has answered, at the TLS layer: judged below, not as a transport failure.
+        // alert after the handshake; TLS 1.2: a failed renegotiation) has answered, at the TLS layer: judged below,
+        // not as a transport failure. A timeout or a reset after the request is no such answer.
         let refusedWithoutCertificate =
-            open.failure != nil && open.responses.isEmpty
-            && [.inHandshake, .afterRequest].contains(open.clientCertificateRequest)
+            open.responses.isEmpty && [.inHandshake, .afterRequest].contains(open.clientCertificateRequest)
+            && open.failure.map(Self.isRefusalAtTheTLSLayer) == true
         if let failure = open.failure, !refusedWithoutCertificate {
             report.checks += transportChecks(failure, https: https, address: open.connectedAddress)
             if report.authentication == .certificate {
@@ -349,6 +350,12 @@ public struct EndpointProber: Sendable {
     /// A Certificate endpoint's `authentication`: did the server ask for a client certificate (a TLS
     /// CertificateRequest), in the handshake or by renegotiating after the request, and what did it do without one.
     /// `answer`: the HTTP answer without a certificate, nil when there was none (`failure`).
+    /// A failed renegotiation, or a TLS alert received after the request was sent.
+    static func isRefusalAtTheTLSLayer(_ failure: HTTPTransfer.Failure) -> Bool {
+        if failure.stage == .renegotiation { return true }
+        return failure.stage == .response && !failure.timedOut && failure.message.lowercased().contains("alert")
+    }
+
     static func clientCertificateCheck(
         _ request: HTTPTransfer.ClientCertificateRequest?, answer: HTTPTransfer.ResponseHead?,
         failure: HTTPTransfer.Failure?, https: Bool
@@ -366,6 +373,8 @@ public struct EndpointProber: Sendable {
                 [401, 403].contains(answer.status)
                 ? "refused the request without one (HTTP \(answer.status)\(offered)): it requires a client certificate"
                 : "answered HTTP \(answer.status) without one: a certificate is optional at the TLS layer"
+        } else if let failure, !isRefusalAtTheTLSLayer(failure) {
+            without = "then gave no answer (\(failed)): whether it requires one is not known"
         } else {
             without = "refused the request without one (\(failed)): it requires a client certificate"
         }

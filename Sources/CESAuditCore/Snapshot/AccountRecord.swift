@@ -147,3 +147,13 @@ public struct AccountRecord: Sendable, Codable, Equatable {
         return Date(timeIntervalSince1970: Double(fileTime) / 10_000_000 - 11_644_473_600)
     }
 }
+
+extension AccountRecord {
+    /// objectClass msDS-GroupManagedServiceAccount (a gMSA is also a `computer`).
+    var isGroupManagedServiceAccount: Bool { Self.isGroupManagedServiceAccount(objectClasses: objectClasses) }
+
+    /// For an entry not yet read into a record (choosing a host's principal).
+    static func isGroupManagedServiceAccount(objectClasses: [String]) -> Bool {
+        objectClasses.contains { $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame }
+    }
+}

@@ -36,8 +36,9 @@ public struct HostEvidence: Sendable, Codable, Equatable {
     /// certutil principal names (`CORP\CES Users`, lower-cased) resolved to SIDs through AD for this host's
     /// `ca-security.txt`; names the directory did not know are absent.
     public var certutilPrincipals: [String: String]?
-    /// The data (manifest names, lower-cased) a collector was asked for and could not give, or whose files failed
-    /// the manifest's SHA-256 check: a rule that says "not checked" for a file nobody supplied is unknown for these.
+    /// The data (manifest names, lower-cased) a collector was asked for and could not give, whose files failed the
+    /// manifest's SHA-256 check, or (applicationHost.config) whose file is there but unreadable or malformed: a rule
+    /// that says "not checked" for a file nobody supplied is unknown for these.
     public var uncollected: Set<String>?
 
     public init(

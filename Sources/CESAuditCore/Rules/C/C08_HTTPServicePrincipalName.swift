@@ -139,11 +139,7 @@ public struct C8HTTPServicePrincipalName: EndpointRule {
 
     /// The computer account of the CES host itself (not a gMSA, which is also of class computer).
     static func isHostComputer(_ account: AccountRecord, host: String) -> Bool {
-        guard account.isComputer,
-            !account.objectClasses.contains(where: {
-                $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame
-            })
-        else { return false }
+        guard account.isComputer, !account.isGroupManagedServiceAccount else { return false }
         if let dnsHostName = account.dnsHostName, dnsHostName.lowercased() == host.lowercased() { return true }
         let short = host.split(separator: ".").first.map(String.init) ?? host
         return account.samAccountName.lowercased() == short.lowercased() + "$"

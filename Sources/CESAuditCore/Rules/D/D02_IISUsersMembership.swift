@@ -58,10 +58,3 @@ public struct D2IISUsersMembership: EndpointRule {
             evidence: evidence)
     }
 }
-
-extension AccountRecord {
-    /// objectClass msDS-GroupManagedServiceAccount (a gMSA is also a `computer`).
-    var isGroupManagedServiceAccount: Bool {
-        objectClasses.contains { $0.caseInsensitiveCompare("msDS-GroupManagedServiceAccount") == .orderedSame }
-    }
-}
