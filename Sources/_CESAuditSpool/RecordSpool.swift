@@ -70,16 +70,16 @@ package final class RecordSpool: @unchecked Sendable {
     package var count: Int { lock.withLock { records } }
 
     /// Bytes appended so far, prefixes included; the offset the next record will have.
-    package var byteCount: Int { lock.withLock { fileLength + buffer.count } }
+    var byteCount: Int { lock.withLock { fileLength + buffer.count } }
 
     /// The end offset and record count now, read together.
-    package var extent: (end: Int, count: Int) { lock.withLock { (fileLength + buffer.count, records) } }
+    var extent: (end: Int, count: Int) { lock.withLock { (fileLength + buffer.count, records) } }
 
     /// Bytes in the temporary file (0 while everything is in memory).
-    package var diskByteCount: Int { lock.withLock { fileLength } }
+    var diskByteCount: Int { lock.withLock { fileLength } }
 
     /// Bytes held in memory now.
-    package var memoryByteCount: Int { lock.withLock { buffer.count } }
+    var memoryByteCount: Int { lock.withLock { buffer.count } }
 
     /// The temporary file, for tests: -1 while the spool is in memory.
     package var fileDescriptor: Int32 { lock.withLock { descriptor } }
@@ -119,7 +119,7 @@ package final class RecordSpool: @unchecked Sendable {
 
     /// Copies up to `destination.count` bytes starting at `offset` (below `byteCount`) and returns how many were
     /// copied; 0 at the end or when reading failed (the failure is recorded).
-    package func read(at offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
+    func read(at offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
         lock.withLock {
             guard destination.count > 0, offset >= 0 else { return 0 }
             if offset < fileLength {
@@ -235,7 +235,7 @@ public struct RecordWriter {
 
     public mutating func write(_ value: String?) { write(value) { $0.write($1) } }
 
-    package mutating func patchLength(at start: Int) {
+    mutating func patchLength(at start: Int) {
         let length = UInt32(truncatingIfNeeded: bytes.count - start - 4)
         withUnsafeBytes(of: length.littleEndian) { raw in
             for index in 0..<4 { bytes[start + index] = raw[index] }
@@ -328,7 +328,7 @@ public struct RecordReader {
 /// Walks the records of a spool from any offset, reading a window of bytes at a time (so a pass over a spool on
 /// disk is a few large reads, not one per record). Each cursor has its own window, so several can walk one spool.
 package struct SpoolCursor {
-    package static let windowSize = 64 * 1024
+    static let windowSize = 64 * 1024
 
     package let spool: RecordSpool
     private var window: [UInt8] = []
