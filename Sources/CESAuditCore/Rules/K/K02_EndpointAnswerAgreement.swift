@@ -83,14 +83,10 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
                 let c9 = C9PrincipalEncryptionTypes().evaluate(path, in: context)
                 evidence["static:CES-C9"] = .string(c9.status.rawValue)
                 switch (c9.status, ticket.isLegacyEncryption) {
-                case (.warn, true), (.pass, false):
+                // (C9 fails, or is unknown, where it predicts no ticket or cannot tell: nothing to compare.)
+                case (.pass, false):
                     evidence["comparison:CES-C9"] = .string("agree")
                     lines.append("CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree")
-                case (.warn, false):
-                    evidence["comparison:CES-C9"] = .string("disagree")
-                    lines.append(
-                        "CES-C9 warns (no AES configured) but the KDC encrypted the ticket with \(ticket.encryptionTypeName): the account has AES keys and the domain default uses them"
-                    )
                 case (.pass, true):
                     evidence["comparison:CES-C9"] = .string("disagree")
                     if status == .pass { status = .warn }
