@@ -127,7 +127,7 @@ public struct EndpointProber: Sendable {
         report.address = open.connectedAddress
         // A server that asked for a client certificate and then refused the request without one (TLS 1.3: an
         // alert after the handshake; TLS 1.2: a failed renegotiation) has answered, at the TLS layer: judged below,
-        // not as a transport failure. A timeout or a reset after the request is no such answer.
+        // not as a transport failure. A timeout after the request is no such answer.
         let refusedWithoutCertificate =
             open.responses.isEmpty && [.inHandshake, .afterRequest].contains(open.clientCertificateRequest)
             && open.failure.map(Self.isRefusalAtTheTLSLayer) == true
@@ -350,10 +350,12 @@ public struct EndpointProber: Sendable {
     /// A Certificate endpoint's `authentication`: did the server ask for a client certificate (a TLS
     /// CertificateRequest), in the handshake or by renegotiating after the request, and what did it do without one.
     /// `answer`: the HTTP answer without a certificate, nil when there was none (`failure`).
-    /// A failed renegotiation, or a TLS alert received after the request was sent.
+    /// A failed renegotiation, or the connection ended by the server after the request without an HTTP answer: a
+    /// TLS alert, or (when the client is slow to read it) the close or reset that follows the alert. A timeout is
+    /// no refusal: the server went silent.
     static func isRefusalAtTheTLSLayer(_ failure: HTTPTransfer.Failure) -> Bool {
         if failure.stage == .renegotiation { return true }
-        return failure.stage == .response && !failure.timedOut && failure.message.lowercased().contains("alert")
+        return failure.stage == .response && !failure.timedOut
     }
 
     static func clientCertificateCheck(
