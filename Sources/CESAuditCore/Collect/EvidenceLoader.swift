@@ -76,11 +76,16 @@ public enum EvidenceLoader {
         func missing<Value>(_ file: String, datum: String) -> Collected<Value> {
             .missing(reason: manifest.reason(datum, host: host) ?? "no \(file) for host \(host) in \(directory)")
         }
+        // Data whose file is there but could not be read or parsed: supplied, so what they feed is unknown, not
+        // "not checked" (`HostEvidence.uncollected`).
+        var unusable: Set<String> = []
         func load<Value>(_ file: String, datum: String, _ parse: ([UInt8]) throws -> Value) -> Collected<Value> {
             guard let location = path(file) else { return missing(file, datum: datum) }
-            return read(location, file: file).flatMap { bytes in
+            let loaded: Collected<Value> = read(location, file: file).flatMap { bytes in
                 do { return .value(try parse(bytes)) } catch { return .missing(reason: "malformed \(file): \(error)") }
             }
+            if loaded.value == nil { unusable.insert(datum.lowercased()) }
+            return loaded
         }
 
         let registry = Registry(files: files, path: path)
@@ -187,12 +192,7 @@ public enum EvidenceLoader {
             interfaceFlags: interfaceFlags, localGroups: localGroups, enableDCOM: enableDCOM,
             credentialGuard: credentialGuard, iisSites: iisSites, windowsAuthentication: windowsAuthentication,
             webConfigs: webConfigs, kdcEncryption: kdcEncryption)
-        var uncollected = Set(manifest.unknown.keys).union(manifest.refused.keys)
-        // A file that is there but could not be read or parsed was supplied: what it feeds is unknown, not
-        // "not checked" (CES-C8 reads the flag).
-        if path("applicationhost.config") != nil, windowsAuthentication.value == nil {
-            uncollected.insert("applicationhost.config")
-        }
+        let uncollected = Set(manifest.unknown.keys).union(manifest.refused.keys).union(unusable)
         if !uncollected.isEmpty { evidence.uncollected = uncollected }
         // A datum that one refused file feeds is not decided by the others (a CA key half verified, one web.config
         // of several): missing as a whole.

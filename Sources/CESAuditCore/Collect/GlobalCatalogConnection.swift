@@ -12,18 +12,21 @@ final class GlobalCatalogConnection: Sendable {
         case failed(String)
     }
 
+    /// The domain connection whose URI and settings the catalog's connection takes.
+    private let directory: DirectoryConnection
     private let connecting = Mutex<Task<Outcome, Never>?>(nil)
 
+    init(of directory: DirectoryConnection) { self.directory = directory }
+
     /// The connection (or why there is none), connecting now unless already started.
-    func outcome(of directory: DirectoryConnection) async -> Outcome {
-        await task(of: directory).value
-    }
+    var outcome: Outcome { get async { await task().value } }
 
-    func start(of directory: DirectoryConnection) { _ = task(of: directory) }
+    func start() { _ = task() }
 
-    private func task(of directory: DirectoryConnection) -> Task<Outcome, Never> {
+    private func task() -> Task<Outcome, Never> {
         connecting.withLock { slot in
             if let slot { return slot }
+            let directory = directory
             let task = Task { await Self.connect(from: directory) }
             slot = task
             return task

@@ -94,7 +94,7 @@ extension SnapshotCollector {
         }
         let catalog: DirectoryConnection
         let catalogURI: LDAPURI
-        switch await globalCatalog.outcome(of: directory) {
+        switch await globalCatalog.outcome {
         case .connected(let connection, let uri): (catalog, catalogURI) = (connection, uri)
         case .failed(let reason): return everyHost(reason)
         }

@@ -9,14 +9,17 @@ import Foundation
 public struct SnapshotCollector: Sendable {
     public let directory: DirectoryConnection
     /// Shared by copies of this collector: the forest's HTTP/ holders (CES-C8) are searched there.
-    let globalCatalog = GlobalCatalogConnection()
+    let globalCatalog: GlobalCatalogConnection
 
-    public init(directory: DirectoryConnection) { self.directory = directory }
+    public init(directory: DirectoryConnection) {
+        self.directory = directory
+        globalCatalog = GlobalCatalogConnection(of: directory)
+    }
 
     /// Starts connecting to the forest's global catalog now (the jobs do, whether or not the domain turns out to
     /// publish a CES endpoint, whose host's HTTP/ holders are searched there): it is then set up while the domain is
     /// read.
-    public func connectGlobalCatalogAhead() { globalCatalog.start(of: directory) }
+    public func connectGlobalCatalogAhead() { globalCatalog.start() }
 
     /// The configuration side: domain facts, enterprise CAs with endpoints, templates, OID objects.
     /// `sampleUsers`: read CES-C10's sample of users' descriptors. `user` checks the requester's own descriptor
