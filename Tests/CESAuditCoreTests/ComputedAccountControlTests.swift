@@ -10,7 +10,7 @@ import Testing
 @Suite struct ComputedAccountControlTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let day: Int64 = 864_000_000_000
-    static var nowTime: Int64 { ComputedAccountControl.fileTime(now) }
+    static var nowTime: Int64 { AccountRecord.fileTime(now) }
     static let normal: UInt32 = 0x200
     static let expired: UInt32 = 0x80_0000
     /// 30-minute lockout, 42-day password age, as a fresh domain has them.

@@ -26,12 +26,17 @@ public struct ComputedAccountControl: Sendable, Equatable {
 
     /// The domain's policy and every PSO's; nil when one of them could not be read (then only what holds under
     /// any policy is decided).
-    public var policies: [Policy]?
-    public var margin: TimeInterval
+    public let policies: [Policy]?
+    public let margin: TimeInterval
+    /// The bounds over `policies`, worked out once: the longest lockout and the shortest maximum password age.
+    private let longestLockout: Int64?
+    private let shortestPasswordAge: Int64?
 
     public init(policies: [Policy]?, margin: TimeInterval = 86_400) {
         self.policies = policies
         self.margin = margin
+        longestLockout = policies?.map(\.lockoutDuration).map(Self.magnitude).max()
+        shortestPasswordAge = policies?.map(\.maxPasswordAge).map(Self.magnitude).min()
     }
 
     /// A duration that never ends, above every real one (so `max` of lockouts and `min` of ages work).
@@ -53,13 +58,13 @@ public struct ComputedAccountControl: Sendable, Equatable {
         let flags = UserAccountControl(rawValue: userAccountControl)
         // An RODC's account may carry PARTIAL_SECRETS_ACCOUNT in the computed value too: leave it to the DC.
         guard !flags.contains(.partialSecretsAccount) else { return nil }
-        let nowTime = Self.fileTime(now)
+        let nowTime = AccountRecord.fileTime(now)
         let marginTime = Int64(margin * 10_000_000)
         var computed: UInt32 = 0
 
         if !flags.intersection(Self.trustAccounts).isEmpty || (lockoutTime ?? 0) == 0 {
             // not locked out (lockoutTime nil: absent, which the DC reads as 0)
-        } else if let lockoutTime, let longest = policies?.map(\.lockoutDuration).map(Self.magnitude).max(),
+        } else if let lockoutTime, let longest = longestLockout,
             longest != Self.forever, lockoutTime > 0, lockoutTime < Int64.max - longest - marginTime,
             lockoutTime + longest + marginTime < nowTime
         {
@@ -72,9 +77,7 @@ public struct ComputedAccountControl: Sendable, Equatable {
             // the password never expires
         } else if passwordLastSet == 0 {
             computed |= UserAccountControl.passwordExpired.rawValue
-        } else if let passwordLastSet, passwordLastSet > 0, let policies,
-            let shortest = policies.map(\.maxPasswordAge).map(Self.magnitude).min()
-        {
+        } else if let passwordLastSet, passwordLastSet > 0, let shortest = shortestPasswordAge {
             // forever only when every policy says never
             if shortest == Self.forever { return computed }
             guard passwordLastSet < Int64.max - shortest - marginTime,
@@ -90,9 +93,5 @@ public struct ComputedAccountControl: Sendable, Equatable {
     /// -0x8000000000000000, which both mean "never ends".
     static func magnitude(_ duration: Int64) -> Int64 {
         duration == 0 || duration == Int64.min ? forever : (duration < 0 ? -duration : duration)
-    }
-
-    static func fileTime(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 + 11_644_473_600) * 10_000_000)
     }
 }

@@ -33,7 +33,7 @@ public protocol DirectorySource: Sendable {
     func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
         async throws(JobError) -> ResolvedHosts
     /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from
-    /// the domain's group graph, or with `exactGroups` from tokenGroups read per account.
+    /// the domain's group graph, or with `exactGroups` from each account's tokenGroups (a base search per account, a page of them in one round trip).
     func enabledAccounts(
         exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
     ) async throws(JobError)
@@ -170,17 +170,19 @@ public struct LiveDirectorySource: DirectorySource {
             attributes: AccountRecord.scanAttributes + (exactGroups ? [] : GroupGraph.accountAttributes))
         do {
             for try await batch in collector.directory.search(request) {
-                var accounts: [AccountRecord] = []
-                accounts.reserveCapacity(batch.count)
-                for entry in batch {
-                    if let membership = memberships?.membership(of: entry) {
-                        accounts.append(SnapshotCollector.account(from: entry, membership: membership))
-                        continue
-                    }
-                    do { accounts.append(try await collector.account(from: entry)) } catch {
+                var known: [AccountRecord?] = batch.map { entry in
+                    (memberships?.membership(of: entry)).map { SnapshotCollector.account(from: entry, membership: $0) }
+                }
+                // The others (--exact-groups, or no membership worked out) get their token groups in one round trip.
+                let unread = known.indices.filter { known[$0] == nil }
+                if !unread.isEmpty {
+                    let read: [AccountRecord]
+                    do { read = try await collector.accounts(from: unread.map { batch[$0] }) } catch {
                         throw JobError.directory(error)
                     }
+                    for (index, account) in zip(unread, read) { known[index] = account }
                 }
+                var accounts = known.compactMap { $0 }
                 do { try await collector.settleComputedControl(of: &accounts, entries: batch, with: computed) } catch {
                     throw JobError.directory(error)
                 }

@@ -108,9 +108,7 @@ public struct AccountRecord: Sendable, Codable, Equatable {
 
     /// When the account expires (accountExpires); nil when it never does or the attribute is absent.
     public var expiry: Date? {
-        guard let value = accountExpires, value > 0, value != Int64.max else { return nil }
-        // FILETIME: 100 ns intervals since 1601-01-01; 11,644,473,600 s separate 1601 from 1970.
-        return Date(timeIntervalSince1970: Double(value) / 10_000_000 - 11_644_473_600)
+        accountExpires.flatMap(Self.date(fileTime:))
     }
 
     /// "expired on <date> (accountExpires)" when the account had expired at `now` (A3, C7); nil otherwise.
@@ -144,8 +142,15 @@ public struct AccountRecord: Sendable, Codable, Equatable {
     /// A Windows FILETIME (100 ns since 1601-01-01 UTC, as pwdLastSet holds it); nil for 0 and the "never" values.
     public static func date(fileTime: Int64) -> Date? {
         guard fileTime > 0, fileTime < Int64.max else { return nil }
-        return Date(timeIntervalSince1970: Double(fileTime) / 10_000_000 - 11_644_473_600)
+        return Date(timeIntervalSince1970: Double(fileTime) / 10_000_000 - secondsFrom1601To1970)
     }
+
+    /// `date` as a FILETIME.
+    static func fileTime(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 + secondsFrom1601To1970) * 10_000_000)
+    }
+
+    static let secondsFrom1601To1970: Double = 11_644_473_600
 }
 
 extension AccountRecord {
