@@ -32,8 +32,9 @@ public protocol DirectorySource: Sendable {
     /// the live directory answers them in two round trips instead of a few per host.
     func hosts(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?)
         async throws(JobError) -> ResolvedHosts
-    /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from
-    /// the domain's group graph, or with `exactGroups` from each account's tokenGroups (a base search per account, a page of them in one round trip).
+    /// Every enabled user and computer account, in batches as they arrive (`scan`). Their groups come from the
+    /// domain's group graph, or with `exactGroups` from each account's tokenGroups (a base search per account, a
+    /// page of them in one round trip).
     func enabledAccounts(
         exactGroups: Bool, _ body: ([AccountRecord]) async throws(JobError) -> Void
     ) async throws(JobError)
