@@ -102,7 +102,8 @@ import Testing
             environment: ["CES_AUDIT_PASSWORD": "not-a-secret"])
         let elapsed = Date().timeIntervalSince(start)
         #expect(result.status == 3, "\(result.stderr)")
-        #expect(elapsed < 8, "took \(elapsed)s with a 1.5s timeout")
+        // Without the limit the run never ends; the bound leaves room for a loaded machine's process start.
+        #expect(elapsed < 30, "took \(elapsed)s with a 1.5s timeout")
         withExtendedLifetime(listener) {}
     }
 

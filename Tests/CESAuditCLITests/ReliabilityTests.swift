@@ -102,14 +102,15 @@ struct ReliabilityTests {
 
     @Test func slowDCHonoursTimeout() throws {
         let relay = try Self.relay()
-        relay.delay(seconds: 4)
+        // Each answer is held 60 s: only the 1 s limit can end the run well before that, even on a loaded machine.
+        relay.delay(seconds: 60)
         let start = Date()
         let result = try CLI.run(
             ["user", "alice", "--uri", "ldaps://\(relay.host):\(relay.port)", "--timeout", "1"] + Self.credentials())
         let elapsed = Date().timeIntervalSince(start)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("no answer within 1s"), "\(result.stderr)")
-        #expect(elapsed < 10, "took \(elapsed)s with --timeout 1")
+        #expect(elapsed < 40, "took \(elapsed)s with --timeout 1")
         relay.stop()
     }
 
@@ -321,7 +322,7 @@ struct ReliabilityTests {
         let other = dc.host == "127.0.0.9" ? "127.0.0.1" : "127.0.0.9"
         let relay = try TCPRelay(listenHost: other, targetHost: dc.host, targetPort: dc.port)
         let result = try CLI.run(
-            ["user", "bob", "--uri", "ldaps://\(other):\(relay.port)", "--timeout", "5"] + Self.credentials())
+            ["user", "bob", "--uri", "ldaps://\(other):\(relay.port)", "--timeout", "30"] + Self.credentials())
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("TLS handshake failed"), "\(result.stderr)")
         #expect(relay.connections >= 1, "the TLS handshake reached the DC's certificate")
