@@ -47,7 +47,7 @@ struct JobOptions: ParsableArguments {
     func merged(with file: ConfigFile, command: String) -> JobOptions {
         var merged = self
         if command == "scan" && format == nil && output == nil {
-            merged.format = file.output.format.flatMap(OutputFormat.init(rawValue:))
+            merged.format = file.output.format
             merged.output = file.output.path
         }
         merged.evidence = evidence ?? file.evidence

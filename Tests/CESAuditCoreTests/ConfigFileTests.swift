@@ -7,7 +7,7 @@ import Testing
     @Test(arguments: OutputFormat.allCases)
     func everyOutputFormatIsAccepted(format: OutputFormat) throws {
         let config = try ConfigFile(yaml: "output: {format: \(format.rawValue)}", file: "ces-audit.yaml")
-        #expect(config.output.format == format.rawValue)
+        #expect(config.output.format == format)
     }
 
     @Test func anUnknownFormatNamesTheKnownOnes() {
@@ -32,7 +32,7 @@ import Testing
         #expect(config.connection.keytab == "/etc/ces-audit/ces.keytab")
         #expect(config.connection.starttls == false && config.connection.timeout == 2.5)
         #expect(config.evidence == "/srv/evidence" && config.collect == true)
-        #expect(config.output == .init(format: "sarif", path: "/etc/ces-audit/out/report.sarif"))
+        #expect(config.output == .init(format: .sarif, path: "/etc/ces-audit/out/report.sarif"))
         #expect(config.history == .init(path: "/etc/ces-audit/history.sqlite", keepRuns: 30))
     }
 

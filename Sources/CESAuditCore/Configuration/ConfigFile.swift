@@ -20,7 +20,7 @@ public struct ConfigFile: Sendable, Equatable {
     }
 
     public struct Output: Sendable, Equatable {
-        public var format: String?
+        public var format: OutputFormat?
         public var path: String?
     }
 
@@ -127,12 +127,11 @@ extension ConfigFile.Output {
     init(_ section: YAMLReader, _ values: ConfigFile.Values) throws(PolicyFileError) {
         try section.expectKeys(["format", "path"])
         if let format = try section.optional("format") {
-            let name = try format.nonEmptyString()
-            guard OutputFormat(rawValue: name) != nil else {
+            guard let known = OutputFormat(rawValue: try format.nonEmptyString()) else {
                 let names = OutputFormat.allCases.map(\.rawValue)
                 throw format.failure("expected \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
             }
-            self.format = name
+            self.format = known
         }
         path = try values.path(try section.optional("path"))
     }
