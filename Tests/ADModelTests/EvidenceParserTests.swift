@@ -334,3 +334,25 @@ struct EvidenceParserTests {
         }
     }
 }
+
+/// Evidence files arrive as UTF-8 (with or without BOM) or UTF-16 with a BOM; text that is not valid in its encoding
+/// is refused (nil), never repaired with U+FFFD, so a damaged file is reported instead of misread.
+@Suite struct TextDecodingTests {
+    @Test func everyAcceptedEncodingDecodesTheSameText() {
+        let text = "EditFlags REG_DWORD = 11014e — Ä"
+        let utf8 = Array(text.utf8)
+        let utf16LE = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let utf16BE = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        #expect(TextDecoding.decode(utf8) == text)
+        #expect(TextDecoding.decode([0xEF, 0xBB, 0xBF] + utf8) == text)
+        #expect(TextDecoding.decode([0xFF, 0xFE] + utf16LE) == text)
+        #expect(TextDecoding.decode([0xFE, 0xFF] + utf16BE) == text)
+    }
+
+    @Test func invalidTextIsRefused() {
+        #expect(TextDecoding.decode([0x41, 0xC3]) == nil, "truncated UTF-8 sequence")
+        #expect(TextDecoding.decode([0x41, 0xFF, 0x42]) == nil, "a byte never valid in UTF-8")
+        #expect(TextDecoding.decode([0xFF, 0xFE, 0x41]) == nil, "odd UTF-16 length")
+        #expect(TextDecoding.decode([0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]) == nil, "unpaired surrogate")
+    }
+}

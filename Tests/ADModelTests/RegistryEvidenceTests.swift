@@ -157,6 +157,24 @@ struct RegistryEvidenceTests {
                 == .binary(Array(repeating: 0, count: 100_000) + [1]))
     }
 
+    /// REG_SZ data is UTF-16LE up to its NUL; data that is not valid UTF-16 stays raw bytes instead of being repaired.
+    @Test func stringDataIsDecodedStrictly() throws {
+        let text = """
+            Windows Registry Editor Version 5.00
+
+            [HKEY_LOCAL_MACHINE\\X]
+            "Name"=hex(1):43,00,41,00,00,00
+            "Multi"=hex(7):61,00,00,00,62,00,00,00,00,00
+            "Unpaired"=hex(1):00,d8,41,00,00,00
+            "Odd"=hex(2):41,00,42
+            """
+        let key = try #require(try RegistryExportParser.parse(text).key("HKEY_LOCAL_MACHINE\\X"))
+        #expect(key["Name"] == .string("CA"))
+        #expect(key["Multi"] == .multiString(["a", "b"]))
+        #expect(key["Unpaired"] == .raw(type: 1, bytes: [0x00, 0xD8, 0x41, 0x00, 0x00, 0x00]))
+        #expect(key["Odd"] == .raw(type: 2, bytes: [0x41, 0x00, 0x42]))
+    }
+
     @Test func wrongTypesAndShortDwordsAreInvalidNotZero() throws {
         let text = """
             Windows Registry Editor Version 5.00

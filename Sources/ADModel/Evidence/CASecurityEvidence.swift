@@ -156,17 +156,7 @@ public enum TextDecoding {
         }
         var body = bytes[...]
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { body = bytes.dropFirst(3) }
-        var decoded = ""
-        var iterator = body.makeIterator()
-        var decoder = UTF8()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): decoded.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error: return nil
-            }
-        }
-        return decoded
+        return String(validating: body, as: UTF8.self)
     }
 
     static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) -> String? {
@@ -180,16 +170,6 @@ public enum TextDecoding {
             units.append(littleEndian ? first | second << 8 : first << 8 | second)
             index += 2
         }
-        var decoded = ""
-        var iterator = units.makeIterator()
-        var decoder = UTF16()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): decoded.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error: return nil
-            }
-        }
-        return decoded
+        return String(validating: units, as: UTF16.self)
     }
 }

@@ -82,17 +82,7 @@ public enum RegistryValue: Sendable, Hashable {
         } else if let end = units.firstIndex(of: 0) {
             units.removeSubrange(end...)
         }
-        var decoded = ""
-        var iterator = units.makeIterator()
-        var decoder = UTF16()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): decoded.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error: return nil
-            }
-        }
-        return decoded
+        return String(validating: units, as: UTF16.self)
     }
 }
 
