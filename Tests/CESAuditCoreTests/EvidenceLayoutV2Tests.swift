@@ -413,6 +413,41 @@ import Testing
         let granted = B1CAEnrollPermission().evaluate(path, in: F.context(evidence))
         #expect(granted.status == .pass, "\(granted.message)")
     }
+
+    /// A certutil name is matched by name only for this domain (its NetBIOS name), NT AUTHORITY and BUILTIN: another
+    /// domain's `OTHER\alice` or `OTHER\Domain Users` is not alice or her Domain Users, and a line naming one that
+    /// could grant or deny the right is unknown — never a pass or a fail.
+    @Test func certutilNamesOfAnotherDomainAreNotMatchedByName() throws {
+        let alice = F.account("alice", groups: ["\(F.domain)-513"])
+        let token = try #require(alice.token)
+        func member(_ principal: String, netbios: String? = "CORP") -> Bool? {
+            CARightCheck.isMember(
+                principal, token: token, account: alice, domain: try? SID(string: F.domain), netbios: netbios)
+        }
+        #expect(member("CORP\\alice") == true)
+        #expect(member("alice") == true)
+        #expect(member("corp\\Domain Users") == true)
+        #expect(member("NT AUTHORITY\\Authenticated Users") == true)
+        #expect(member("CORP\\Domain Admins") == false)
+        #expect(member("OTHER\\alice") == nil)
+        #expect(member("OTHER\\Domain Users") == nil)
+        #expect(member("CORP\\alice", netbios: nil) == nil, "this domain's NetBIOS name was not read")
+
+        for line in ["Allow Enroll\tOTHER\\alice", "Deny Enroll\tOTHER\\Domain Users"] {
+            let text =
+                "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\corp-CA01\\Security:\n\n"
+                + "  Security REG_BINARY =\n    \(line)\n    Allow Enroll\tCORP\\Domain Users\n\n"
+                + "CertUtil: -getreg command completed successfully.\n"
+            let outcome = CARightCheck.evaluate(
+                .certutil(text, file: "ca-security.txt"), right: .enroll, token: token, account: alice,
+                domain: try? SID(string: F.domain), netbios: "CORP")
+            guard case .unknown(let reason) = outcome else {
+                Issue.record("\(line): \(outcome)")
+                continue
+            }
+            #expect(reason.contains("line 4"), "\(reason)")
+        }
+    }
 }
 
 /// Reaching green: a check no source can make is a manual checklist item, counted but not in the exit status.

@@ -75,7 +75,7 @@ extension DirectorySnapshot {
             domain: .init(
                 defaultNamingContext: "DC=corp", configurationNamingContext: "CN=Configuration,DC=corp",
                 dnsName: "corp", sid: domainSID, functionalLevel: 7, domainController: nil,
-                domainControllerLevels: .value(["DC01": 7])),
+                domainControllerLevels: .value(["DC01": 7]), netbiosName: "CORP"),
             enrollmentServices: .value([]), templates: .value([]), oids: .value([]))
         configure(&snapshot)
         return snapshot

@@ -44,7 +44,7 @@ public struct B1CAEnrollPermission: RequesterRule {
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
         switch CARightCheck.evaluate(
             record, right: .enroll, token: token, account: path.requester, domain: context.domainSID,
-            resolved: context.certutilPrincipals(host: host))
+            netbios: context.snapshot.domain.netbiosName, resolved: context.certutilPrincipals(host: host))
         {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)

@@ -28,7 +28,7 @@ public struct E1PrincipalReadOnCA: EndpointRule {
         let evidence: [String: EvidenceValue] = ["file": .string(record.file), "caHost": .string(host ?? "?")]
         let outcome = CARightCheck.evaluate(
             record, right: .read, token: token, account: account, domain: context.domainSID,
-            resolved: context.certutilPrincipals(host: host))
+            netbios: context.snapshot.domain.netbiosName, resolved: context.certutilPrincipals(host: host))
         switch outcome {
         case .granted(let message):
             return context.finding(Self.id, .pass, path: path, message: message, evidence: evidence)

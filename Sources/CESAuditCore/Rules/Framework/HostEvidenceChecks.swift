@@ -34,13 +34,14 @@ enum CARightOutcome: Equatable {
 /// Evaluates one CA right (B1: Enroll; E1: Read, explicit or implied) from either evidence form.
 ///
 /// The descriptor forms are exact. certutil text names principals, so its lines are matched to the token by
-/// name: `DOMAIN\name` principals resolved through AD (`resolved`, see `resolveCertutilPrincipals`), the account's
-/// sAMAccountName and the names of well-known and domain-RID SIDs. A line that may matter and cannot be matched
-/// makes the answer unknown — never a guessed pass or fail.
+/// name: `DOMAIN\name` principals resolved through AD (`resolved`, see `resolveCertutilPrincipals`), and — only for
+/// this domain (its NetBIOS name), `NT AUTHORITY` and `BUILTIN` — the account's sAMAccountName and the names of
+/// well-known and domain-RID SIDs. A line that may matter and cannot be matched (another domain's `OTHER\bob` or
+/// `OTHER\Domain Users` is not ours by name) makes the answer unknown — never a guessed pass or fail.
 enum CARightCheck {
     static func evaluate(
-        _ record: CASecurityRecord, right: CAAccessMask, token: AccessToken, account: AccountRecord, domain: SID?,
-        resolved: [String: SID] = [:]
+        _ record: CASecurityRecord, right: CAAccessMask, token: AccessToken, account: AccountRecord,
+        domain: SID?, netbios: String?, resolved: [String: SID] = [:]
     ) -> CARightOutcome {
         let label = right == .enroll ? "0x200 (Enroll)" : "0x100 (Read)"
         switch record {
@@ -57,7 +58,7 @@ enum CARightCheck {
             }
             return certutil(
                 report, file: record.file, right: right, label: label, token: token, account: account, domain: domain,
-                resolved: resolved)
+                netbios: netbios, resolved: resolved)
         }
     }
 
@@ -100,12 +101,14 @@ enum CARightCheck {
 
     static func certutil(
         _ report: CertutilSecurityReport, file: String, right: CAAccessMask, label: String, token: AccessToken,
-        account: AccountRecord, domain: SID?, resolved: [String: SID]
+        account: AccountRecord, domain: SID?, netbios: String?, resolved: [String: SID]
     ) -> CARightOutcome {
         var members: Set<String> = []
         var unidentified: [CertutilSecurityEntry] = []
         for entry in report.entries {
-            switch isMember(entry.principal, token: token, account: account, domain: domain, resolved: resolved) {
+            switch isMember(
+                entry.principal, token: token, account: account, domain: domain, netbios: netbios, resolved: resolved)
+            {
             case true?: members.insert(entry.principal)
             case false?: continue
             case nil: unidentified.append(entry)
@@ -147,12 +150,19 @@ enum CARightCheck {
 
     /// Whether a certutil principal name is one of the token's SIDs: true, false, or nil when it cannot be told.
     static func isMember(
-        _ principal: String, token: AccessToken, account: AccountRecord, domain: SID?, resolved: [String: SID] = [:]
+        _ principal: String, token: AccessToken, account: AccountRecord, domain: SID?, netbios: String?,
+        resolved: [String: SID] = [:]
     ) -> Bool? {
         let full = principal.lowercased()
         if let sid = resolved[full] { return token.contains(sid) }
-        let name = full.split(separator: "\\").last.map(String.init) ?? full
-        if name == account.samAccountName.lowercased() { return true }
+        let parts = full.split(separator: "\\", maxSplits: 1).map(String.init)
+        let authority = parts.count == 2 ? parts[0] : nil
+        let name = parts.last ?? full
+        let fixedAuthority = authority == "nt authority" || authority == "builtin"
+        // Another domain's `OTHER\bob` or `OTHER\Domain Users` is not this domain's account or group of that name;
+        // without this domain's NetBIOS name no prefixed domain name can be told apart.
+        guard fixedAuthority || authority == nil || authority == netbios?.lowercased() else { return nil }
+        if !fixedAuthority && name == account.samAccountName.lowercased() { return true }
         var names: Set<String> = []
         var unnamed = false
         for sid in token.sids {
@@ -162,11 +172,9 @@ enum CARightCheck {
                 unnamed = true
             }
         }
-        if names.contains(full) || (full.contains("\\") && names.contains(name)) { return true }
+        if names.contains(full) || names.contains(name) { return true }
         // Names of SIDs we can recognise that are not in the token: a known non-member.
-        if full.hasPrefix("nt authority\\") || full.hasPrefix("builtin\\") || full == "everyone"
-            || DomainRID.allCases.contains(where: { $0.name.lowercased() == name })
-        {
+        if fixedAuthority || full == "everyone" || DomainRID.allCases.contains(where: { $0.name.lowercased() == name }) {
             return false
         }
         return unnamed ? nil : false
