@@ -32,11 +32,20 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
         }
         let lacking =
             "msDS-AllowedToDelegateTo of \(account.samAccountName) lacks \(missing.joined(separator: " and "))"
-        if path.resourceBasedDelegationAllowsPrincipal == true {
+        switch path.resourceBasedDelegationAllowsPrincipal {
+        case true?:
             return context.finding(
                 Self.id, .pass, path: path,
                 message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
                 evidence: evidence)
+        case nil:
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "\(lacking); whether resource-based delegation on the CA computer allows it instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                evidence: evidence)
+        case false?:
+            break
         }
         if account.flags.map(C4UnconstrainedDelegationOnly.hasUnconstrainedDelegation) == true {
             guard path.endpoint.authenticationFlag == EnrollmentAuthentication.certificate.rawValue else {

@@ -34,17 +34,25 @@ public struct C3ProtocolTransition: EndpointRule {
                     "userAccountControl \(control.hex) has TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000) with HOST/RPCSS targets",
                 evidence: evidence)
         }
-        if path.resourceBasedDelegationAllowsPrincipal == true {
-            return context.finding(
-                Self.id, .pass, path: path,
-                message: "resource-based delegation on the CA computer allows protocol transition",
-                evidence: evidence)
-        }
         let reason =
             transition
             ? "has TRUSTED_TO_AUTH_FOR_DELEGATION but lacks the HOST/RPCSS targets of CES-C2"
             : "lacks TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"
-        return context.finding(
-            Self.id, .fail, path: path, message: "userAccountControl \(control.hex) \(reason)", evidence: evidence)
+        switch path.resourceBasedDelegationAllowsPrincipal {
+        case true?:
+            return context.finding(
+                Self.id, .pass, path: path,
+                message: "resource-based delegation on the CA computer allows protocol transition",
+                evidence: evidence)
+        case nil:
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "userAccountControl \(control.hex) \(reason); whether resource-based delegation on the CA computer allows protocol transition instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                evidence: evidence)
+        case false?:
+            return context.finding(
+                Self.id, .fail, path: path, message: "userAccountControl \(control.hex) \(reason)", evidence: evidence)
+        }
     }
 }

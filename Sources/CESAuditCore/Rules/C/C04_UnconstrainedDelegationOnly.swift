@@ -23,6 +23,13 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
         let unconstrained = Self.hasUnconstrainedDelegation(UserAccountControl(rawValue: control))
         let constrainedWorks =
             path.missingTargets?.isEmpty == true || path.resourceBasedDelegationAllowsPrincipal == true
+        if unconstrained && !constrainedWorks && path.resourceBasedDelegationAllowsPrincipal == nil {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "userAccountControl \(control.hex) has TRUSTED_FOR_DELEGATION (0x80000) without the HOST/RPCSS targets; whether resource-based delegation covers the CA instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                evidence: evidence)
+        }
         guard unconstrained && !constrainedWorks else {
             return context.finding(
                 Self.id, .pass, path: path,

@@ -28,11 +28,7 @@ public struct C5ResourceBasedDelegation: EndpointRule {
                     : "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) grants \(account?.samAccountName ?? "?") no CONTROL_ACCESS in an access check with its groups (not named, or denied); CES-C2 decides"
             )
         case nil:
-            return context.finding(
-                Self.id, .unknown, path: path,
-                message:
-                    "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) is malformed, or the principal's groups were not read and its SID alone does not decide"
-            )
+            return context.finding(Self.id, .unknown, path: path, message: path.resourceBasedDelegationUnknownReason)
         }
     }
 }

@@ -14,10 +14,16 @@ public struct C6PrincipalNotDelegable: EndpointRule {
         }
         var problems: [String] = []
         if A1RequesterNotDelegated.refusesDelegation(flags) { problems.append("NOT_DELEGATED (0x100000) is set") }
-        if let protectedUsers = context.protectedUsers,
-            A2RequesterInProtectedUsers.isMember(account, groups: groups, of: protectedUsers)
-        {
-            problems.append("member of Protected Users")
+        if let protectedUsers = context.protectedUsers {
+            if A2RequesterInProtectedUsers.isMember(account, groups: groups, of: protectedUsers) {
+                problems.append("member of Protected Users")
+            }
+        } else if problems.isEmpty {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message:
+                    "\(account.samAccountName) is not sensitive, but whether it is in Protected Users is unknown: the domain SID was not read"
+            )
         }
         if problems.isEmpty {
             return context.finding(

@@ -65,6 +65,18 @@ public struct EndpointPath: Sendable {
             ? true : nil
     }
 
+    /// Why `resourceBasedDelegationAllowsPrincipal` is nil: the alternative of CES-C5 can be neither counted nor
+    /// ruled out, so CES-C2, C3 and C4 are unknown rather than failed.
+    var resourceBasedDelegationUnknownReason: String {
+        guard let caComputer else { return "no computer account with dNSHostName \(ca.dnsHostName ?? "?")" }
+        let attribute = "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName)"
+        guard principal.account != nil else { return "the principal is unknown" }
+        if let bytes = caComputer.allowedToActOnBehalfOf, (try? SecurityDescriptor(selfRelative: Array(bytes))) == nil {
+            return "\(attribute) is malformed"
+        }
+        return "the principal's groups were not read and its SID alone does not decide \(attribute)"
+    }
+
     /// The right the KDC's RBCD access check asks for.
     static let rbcdRight: AccessMask = .controlAccess
 }

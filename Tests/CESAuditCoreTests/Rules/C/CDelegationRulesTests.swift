@@ -197,6 +197,29 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(withDeny.resourceBasedDelegationAllowsPrincipal == nil)
     }
 
+    /// Reference C2/C3: missing targets fail only when no alternative (C5's RBCD) is configured; an RBCD that
+    /// cannot be read is no proof of absence, so C2, C3 and C4 are unknown, as C5 is — never a fail or a pass.
+    @Test func missingTargetsWithUndecidableRBCDAreUnknown() throws {
+        let unread: Collected<[String]> = .missing(reason: "test")
+        var viaGroup = try Self.path(rbcd: "O:BAD:(A;;0xf01ff;;;\(Self.groupSID))", groups: unread)
+        for rule in [C2ConstrainedDelegationToCA().evaluate, C3ProtocolTransition().evaluate] {
+            let finding = rule(viaGroup, Self.context)
+            #expect(finding.status == .unknown, "\(finding.ruleId): \(finding.message)")
+            #expect(finding.message.contains("groups were not read"), "\(finding.message)")
+        }
+        viaGroup.principal.account?.userAccountControl = .value(0x80200)  // TRUSTED_FOR_DELEGATION only
+        #expect(C4UnconstrainedDelegationOnly().evaluate(viaGroup, in: Self.context).status == .unknown)
+
+        var noComputer = try Self.path(rbcd: nil)
+        noComputer.caComputer = nil
+        let c2 = C2ConstrainedDelegationToCA().evaluate(noComputer, in: Self.context)
+        #expect(c2.status == .unknown)
+        #expect(c2.message.contains("lacks HOST/") && c2.message.contains("no computer account"), "\(c2.message)")
+        #expect(C5ResourceBasedDelegation().evaluate(noComputer, in: Self.context).status == .unknown)
+        // Without RBCD on a found CA computer the verdict stays a failure.
+        #expect(C2ConstrainedDelegationToCA().evaluate(try Self.path(rbcd: nil), in: Self.context).status == .fail)
+    }
+
     @Test func targetsMatchCaseInsensitively() throws {
         let path = try Self.path(
             rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"],
