@@ -220,6 +220,17 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(C2ConstrainedDelegationToCA().evaluate(try Self.path(rbcd: nil), in: Self.context).status == .fail)
     }
 
+    /// Unknown is never pass: without the domain SID, Protected Users membership (RID 525) cannot be told.
+    @Test func c6WithoutTheDomainSIDIsUnknownUnlessNotDelegatedDecides() throws {
+        let noSID = RuleContext.offline { $0.domain.sid = nil }
+        let plain = C6PrincipalNotDelegable().evaluate(try Self.path(rbcd: nil), in: noSID)
+        #expect(plain.status == .unknown, "\(plain.message)")
+        #expect(plain.message.contains("domain SID was not read"))
+        #expect(C6PrincipalNotDelegable().evaluate(try Self.path(rbcd: nil), in: Self.context).status == .pass)
+        let sensitive = try Self.path(rbcd: nil, control: 0x10_0200)
+        #expect(C6PrincipalNotDelegable().evaluate(sensitive, in: noSID).status == .warn)
+    }
+
     @Test func targetsMatchCaseInsensitively() throws {
         let path = try Self.path(
             rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"],
