@@ -114,6 +114,20 @@ struct TemplateRulesAgainstTestBedTests {
         #expect(F3DNSNameRequired().evaluate(alt, in: Self.context).status == .fail)
     }
 
+    /// MS-WCCE 3.2.2.6.2.1.4.4.1: on a machine template SUBJECT_REQUIRE_COMMON_NAME also needs dNSHostName (the CA
+    /// returns 0x8009480F without it); on a user template the CN comes from `cn`.
+    @Test func commonNameNeedsDNSHostNameOnlyOnMachineTemplates() {
+        var path = Self.path(nameFlags: 0x4000_0000)
+        path.template.templateFlags = 0x2023A  // user template
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .skipped)
+        path.template.templateFlags = 0x20260  // CT_FLAG_MACHINE_TYPE
+        let machine = F3DNSNameRequired().evaluate(path, in: Self.context)
+        #expect(machine.status == .fail)
+        #expect(machine.errorCodes.contains("0x8009480F"), "\(machine.errorCodes)")
+        path.requester?.dnsHostName = "web01.corp.example.test"
+        #expect(F3DNSNameRequired().evaluate(path, in: Self.context).status == .pass)
+    }
+
     @Test func dnsNameRequiredForAUserFailsF3() {
         let finding = F3DNSNameRequired().evaluate(Self.path(nameFlags: 0x0800_0000), in: Self.context)
         #expect(finding.status == .fail)

@@ -131,8 +131,9 @@ struct RequiredAttributeCheck: Sendable {
     let value: @Sendable (AccountRecord) -> String?
     /// A CA EditFlags bit that makes the missing attribute a warning instead of a failure (F1: EDITF_EMAILOPTIONAL).
     var softenedBy: EditFlags? = nil
-    /// Flags that need the attribute only on machine templates (F3: SUBJECT_REQUIRE_DNS_AS_CN, MS-WCCE
-    /// 3.2.2.6.2.1.4.5.9: a user request takes the CN from `cn`). Counted when the template's flags were not read.
+    /// Flags that need the attribute only on machine templates (F3: SUBJECT_REQUIRE_DNS_AS_CN and
+    /// SUBJECT_REQUIRE_COMMON_NAME, MS-WCCE 3.2.2.6.2.1.4.4.1; a user request takes the CN from `cn`,
+    /// 3.2.2.6.2.1.4.5.9). Counted when the template's flags were not read.
     var machineOnly: CertificateNameFlags = []
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
