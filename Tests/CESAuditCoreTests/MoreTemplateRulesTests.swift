@@ -389,7 +389,13 @@ struct MoreTemplateRulesAgainstTestBedTests {
         #expect(finding.status == .pass)
         #expect(finding.message.contains("minimal key size 4096 bits"))
         #expect(finding.message.contains("key archival required"))
-        #expect(finding.message.contains("0x80094802 CERTSRV_E_TEMPLATE_CONFLICT"))
+        // MS-WCCE 3.2.2.6.2.1.4.5.8: policies listed on the template limit the request's; none listed conflicts.
+        #expect(finding.message.contains("limited to those msPKI-Certificate-Policy lists"), "\(finding.message)")
+        #expect(!finding.message.contains("0x80094802"))
+        let unlisted = F8OtherTemplateConstraints().evaluate(
+            Self.path(enrollmentFlags: 0x0002_0000), in: Self.context)
+        #expect(unlisted.message.contains("msPKI-Certificate-Policy is empty"), "\(unlisted.message)")
+        #expect(unlisted.message.contains("0x80094802 CERTSRV_E_TEMPLATE_CONFLICT"))
         #expect(finding.remediation == nil)
         #expect(
             F8OtherTemplateConstraints().evaluate(Self.path(minimalKeySize: nil), in: Self.context).status == .unknown)

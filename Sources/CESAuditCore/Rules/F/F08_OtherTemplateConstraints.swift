@@ -32,12 +32,14 @@ public struct F8OtherTemplateConstraints: TemplateOnlyRule {
             notes.append(
                 "key archival required (msPKI-Private-Key-Flag 0x1; a request without the key gives 0x80094804)")
         }
+        // MS-WCCE 3.2.2.6.2.1.4.5.8: with the flag set, the CA keeps the request's policies that the template lists;
+        // with msPKI-Certificate-Policy empty, a request that names policies is refused as a template conflict.
         if EnrollmentFlags(rawValue: template.enrollmentFlags).contains(.issuancePoliciesFromRequest) {
-            let conflict =
+            let policies =
                 template.issuancePolicies.isEmpty
-                ? "issuance policies come from the request"
-                : "issuance policies come from the request although msPKI-Certificate-Policy is set (0x80094802 CERTSRV_E_TEMPLATE_CONFLICT)"
-            notes.append(conflict)
+                ? "issuance policies come from the request, and msPKI-Certificate-Policy is empty: a request that names any gives 0x80094802 CERTSRV_E_TEMPLATE_CONFLICT"
+                : "issuance policies come from the request, limited to those msPKI-Certificate-Policy lists"
+            notes.append(policies)
         }
         return context.finding(
             Self.id, .pass, path: path, message: "template \(template.name): " + notes.joined(separator: "; "),
