@@ -55,6 +55,8 @@ import Testing
                 delegateTo: ["HOST/ca01.corp.example.test", "RPCSS/ca01.corp.example.test"]),
             account("CES01", rid: 1108, control: 0x1000, computerHost: "ces01.corp.example.test"),
             account("off", rid: 1109, control: 0x202),
+            // The CA computer, without resource-based delegation (CES-C2/C3/C5 can tell it is absent).
+            account("CA01", rid: 1110, control: 0x1000, computerHost: "ca01.corp.example.test"),
         ]
         snapshot.allEnabledAccounts = true
         return snapshot

@@ -228,7 +228,9 @@ import Testing
     }
 
     @Test func c4() throws {
-        let path = F.endpoint(renewalOnly: false, principal: Self.unconstrained)
+        var path = F.endpoint(renewalOnly: false, principal: Self.unconstrained)
+        // The CA computer, without resource-based delegation: only the unconstrained delegation is left.
+        path.caComputer = .fixture("CA01$", sid: "\(F.domain)-1001", control: .value(0x1000))
         let fail = C4UnconstrainedDelegationOnly().evaluate(path, in: try Self.context("v2-broken"))
         #expect(fail.status == .fail, "\(fail.message)")
         #expect(
@@ -244,6 +246,10 @@ import Testing
         let constrained = F.endpoint(renewalOnly: false, principal: F.transitionPrincipal)
         #expect(
             C4UnconstrainedDelegationOnly().evaluate(constrained, in: try Self.context("v2-broken")).status == .pass)
+        // No CA computer account: whether RBCD covers the CA cannot be told.
+        path.caComputer = nil
+        let noComputer = C4UnconstrainedDelegationOnly().evaluate(path, in: try Self.context("v2-broken"))
+        #expect(noComputer.status == .unknown, "\(noComputer.message)")
     }
 
     @Test func d2() throws {
@@ -305,18 +311,21 @@ import Testing
         #expect(warn.status == .warn)
         #expect(
             warn.message.contains(
-                "2 bindings (https *:443:, http *:80:) and web.config has no serviceHostingEnvironment"))
+                "3 bindings (https *:443:, https *:443:pki.corp.example.test, http *:80:), several for https, and web.config has no serviceHostingEnvironment"
+            ), "\(warn.message)")
         let unknown = G3MultipleSiteBindings().evaluate(path, in: try Self.context("v2-denied"))
         #expect(unknown.status == .unknown)
         #expect(
             unknown.message.hasPrefix("applicationHost.config not collected from ces01.corp.example.test: admin share"))
-        // One binding needs no setting.
+        // One binding, or one per scheme (WCF allows one base address per scheme), needs no setting.
         var evidence = try F.load("v2-broken")
-        evidence[Self.ces]?.iisSites = .value([
-            IISSiteRecord(
-                name: "Default Web Site", bindings: ["https *:443:"], applications: ["/corp-CA01_CES_Kerberos"])
-        ])
-        #expect(G3MultipleSiteBindings().evaluate(path, in: F.context(evidence)).status == .pass)
+        for bindings in [["https *:443:"], ["https *:443:", "http *:80:"]] {
+            evidence[Self.ces]?.iisSites = .value([
+                IISSiteRecord(name: "Default Web Site", bindings: bindings, applications: ["/corp-CA01_CES_Kerberos"])
+            ])
+            let single = G3MultipleSiteBindings().evaluate(path, in: F.context(evidence))
+            #expect(single.status == .pass, "\(bindings): \(single.message)")
+        }
         // The collector's name when two CAs have a Kerberos instance on the host: ces-<CA>-<Auth>.web.config
         evidence = try F.load("v2-healthy")
         evidence[Self.ces]?.webConfigs = .value([

@@ -1256,12 +1256,12 @@ enum EmbeddedCatalogue {
             helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/error-0x80090022-nte-silent-context-cep-ces-autoenrollment-kbr-fails"),
         RuleDefinition(
             id: "CES-G3", family: "G", title: "CES web.config lacks multipleSiteBindingsEnabled although the site has several bindings",
-            severity: .warn, appliesWhen: "the IIS site hosting CES has more than one binding",
+            severity: .warn, appliesWhen: "the IIS site hosting CES has more than one binding of one scheme (WCF allows one base address per scheme: http *:80 next to https *:443 needs nothing)",
             data: [
                 "iis-config",
             ],
             check: "the instance web.config (%windir%\\SystemData\\CES\\<CAName>_CES_<Auth>\\web.config) has no serviceHostingEnvironment element with multipleSiteBindingsEnabled=\"true\" under system.serviceModel",
-            rationale: "Microsoft lists the IIS configuration of CES/CEP as a cause of 0x803D0013 and gives this setting for sites with multiple bindings.",
+            rationale: "Microsoft lists the IIS configuration of CES/CEP as a cause of 0x803D0013 and gives this setting for sites with multiple bindings; WCF refuses a second base address of the same scheme without it (\"Supporting Multiple IIS Site Bindings\").",
             remediation: RuleDefinition.Remediation(
                 summary: "Add serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\" to the instance web.config and recycle the pool.",
                 steps: [

@@ -1,6 +1,7 @@
 import ADModel
 
-/// CES-G3: with several IIS site bindings, WCF needs multipleSiteBindingsEnabled in the instance web.config. The
+/// CES-G3: with several IIS site bindings of one scheme, WCF needs multipleSiteBindingsEnabled in the instance
+/// web.config (it allows one base address per scheme: the usual http *:80 next to https *:443 needs nothing). The
 /// site comes from the CES host's `applicationHost.config` (the site holding the application `/<CA>_CES_<Auth>`),
 /// the setting from the instance's `web.config` (`ces-<Auth>.web.config`, `ces-<CA>-<Auth>.web.config`, or the only
 /// `web.config`).
@@ -14,6 +15,15 @@ public struct G3MultipleSiteBindings: EndpointRule {
                 character.isASCII && (character.isLetter || character.isNumber || "_.-".contains(character))
                     ? character : "_"
             })
+    }
+
+    /// The schemes (binding protocols) with more than one binding, sorted; bindings read as "<protocol> <information>".
+    static func schemesWithSeveralBindings(_ bindings: [String]) -> [String] {
+        var counts: [String: Int] = [:]
+        for binding in bindings {
+            counts[String(binding.prefix { $0 != " " }).lowercased(), default: 0] += 1
+        }
+        return counts.filter { $0.value > 1 }.keys.sorted()
     }
 
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
@@ -41,11 +51,12 @@ public struct G3MultipleSiteBindings: EndpointRule {
         var evidence: [String: EvidenceValue] = [
             "site": .string(site.name), "bindings": .list(site.bindings.map { .string($0) }),
         ]
-        if site.bindings.count <= 1 {
+        let crowded = Self.schemesWithSeveralBindings(site.bindings)
+        if crowded.isEmpty {
             return context.finding(
                 Self.id, .pass, path: path,
                 message:
-                    "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) binding: multipleSiteBindingsEnabled is not needed",
+                    "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) binding\(site.bindings.count == 1 ? "" : "s"), at most one per scheme: multipleSiteBindingsEnabled is not needed",
                 evidence: evidence)
         }
         let configs = context.hostDatum(\.webConfigs, host: host, file: "web.config")
@@ -81,7 +92,7 @@ public struct G3MultipleSiteBindings: EndpointRule {
         return context.finding(
             Self.id, .warn, path: path,
             message:
-                "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) bindings (\(site.bindings.joined(separator: ", "))) and \(config.file) \(config.multipleSiteBindingsEnabled == false ? "sets multipleSiteBindingsEnabled=\"false\"" : "has no serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\" under system.serviceModel")",
+                "site '\(site.name)' hosting /\(folder) on \(hostName) has \(site.bindings.count) bindings (\(site.bindings.joined(separator: ", "))), several for \(crowded.joined(separator: " and ")), and \(config.file) \(config.multipleSiteBindingsEnabled == false ? "sets multipleSiteBindingsEnabled=\"false\"" : "has no serviceHostingEnvironment multipleSiteBindingsEnabled=\"true\" under system.serviceModel")",
             evidence: evidence)
     }
 }
