@@ -304,10 +304,10 @@ enum EmbeddedCatalogue {
                     "If CES reaches the CA by its short name, also add HOST/{caShort} and RPCSS/{caShort}",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Add @{'msDS-AllowedToDelegateTo'=@('HOST/{caHost}','RPCSS/{caHost}')}"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Add @{'msDS-AllowedToDelegateTo'=@({missingTargets})}"),
                 ],
                 revert: [
-                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Remove @{'msDS-AllowedToDelegateTo'=@('HOST/{caHost}','RPCSS/{caHost}')}"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Remove @{'msDS-AllowedToDelegateTo'=@({missingTargets})}"),
                 ]),
             tradeOff: "Constrained delegation lets the CES principal act as non-sensitive requesters towards the CA's HOST and RPCSS services, so protect the CES principal like the CA (unverified assessment). It is the configuration Microsoft documents and far narrower than unconstrained delegation (CES-C4).",
             errorCodes: [
@@ -376,12 +376,12 @@ enum EmbeddedCatalogue {
                     "Active Directory Users and Computers → {principal} → Properties → Delegation → 'Trust this user/computer for delegation to specified services only' → add HOST and rpcss of {caShort} (replaces 'to any service')",
                 ],
                 commands: [
-                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Add @{'msDS-AllowedToDelegateTo'=@('HOST/{caHost}','RPCSS/{caHost}')}"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Add @{'msDS-AllowedToDelegateTo'=@({missingTargets})}"),
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -TrustedForDelegation $false"),
                 ],
                 revert: [
                     RuleDefinition.Command(shell: "powershell", text: "Set-ADAccountControl -Identity '{principalDN}' -TrustedForDelegation $true"),
-                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Remove @{'msDS-AllowedToDelegateTo'=@('HOST/{caHost}','RPCSS/{caHost}')}"),
+                    RuleDefinition.Command(shell: "powershell", text: "Set-ADObject -Identity '{principalDN}' -Remove @{'msDS-AllowedToDelegateTo'=@({missingTargets})}"),
                 ]),
             tradeOff: "The fix reduces exposure. Reverting restores unconstrained delegation, the riskiest delegation setting (see Gradenegger's risk assessment of delegation settings).",
             errorCodes: [

@@ -41,7 +41,7 @@ public struct RuleCatalogue: Sendable {
     public static let shells: Set<String> = ["powershell", "cmd", "certutil", "setspn", "bash"]
     public static let placeholders: Set<String> = [
         "account", "principal", "principalDN", "caHost", "caShort", "caName", "caConfig", "cesHost", "template",
-        "url", "domain", "domainSID",
+        "url", "domain", "domainSID", "missingTargets",
     ]
 
     /// The catalogue compiled into the binary (`scripts/embed-policies`; a test keeps it equal to the file).

@@ -103,6 +103,10 @@ extension RuleContext {
                 values["principal"] = account.samAccountName
                 values["principalDN"] = account.dn
             }
+            // Only the targets that are missing: AD refuses a modify that adds a value already there, whole.
+            if let missing = path.missingTargets, !missing.isEmpty {
+                values["missingTargets"] = missing.map { "'\($0)'" }.joined(separator: ",")
+            }
             return values
         }
     }

@@ -231,6 +231,21 @@ struct DelegationRulesAgainstTestBedTests {
         #expect(C6PrincipalNotDelegable().evaluate(sensitive, in: noSID).status == .warn)
     }
 
+    /// AD refuses an LDAP add of a value already present, whole: the pasted command adds only what is missing,
+    /// and its revert removes only that.
+    @Test func c2RemediationAddsOnlyTheMissingTargets() throws {
+        let path = try Self.path(rbcd: nil, allowedToDelegateTo: ["HOST/ca01.corp.example.test"])
+        let finding = C2ConstrainedDelegationToCA().evaluate(path, in: Self.context)
+        #expect(finding.status == .fail)
+        let remediation = try #require(finding.remediation)
+        #expect(remediation.contains("-Add @{'msDS-AllowedToDelegateTo'=@('RPCSS/ca01.corp.example.test')}"), "\(remediation)")
+        #expect(!remediation.contains("'HOST/"), "\(remediation)")
+        let none = C2ConstrainedDelegationToCA().evaluate(try Self.path(rbcd: nil), in: Self.context)
+        #expect(
+            none.remediation?.contains(
+                "=@('HOST/ca01.corp.example.test','RPCSS/ca01.corp.example.test')}") == true, "\(none.remediation ?? "")")
+    }
+
     @Test func targetsMatchCaseInsensitively() throws {
         let path = try Self.path(
             rbcd: nil, allowedToDelegateTo: ["host/CA01.corp.example.test", "rpcss/ca01.CORP.example.test"],
