@@ -32,7 +32,10 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Kerberos principal to take from --keytab.")
     var principal: String?
 
-    @Option(help: "Search base (default: defaultNamingContext of the RootDSE).")
+    @Option(
+        help:
+            "Search base for accounts: requesters, CES principals, host computers (default: defaultNamingContext of the RootDSE)."
+    )
     var base: String?
 
     @Option(help: "Network and per-operation timeout in seconds (default 30).")

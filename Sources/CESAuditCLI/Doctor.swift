@@ -26,6 +26,7 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
+        let base = connection.merged(with: try connection.configFile()).base
         let report: DoctorReport
         do {
             let directory = try await DirectoryConnection.connect(configuration)
@@ -34,10 +35,10 @@ struct Doctor: AsyncParsableCommand {
             }
             let visibility = await PKIVisibility.probe(directory, configurationNC: root.configurationNamingContext)
             report = DoctorReport(
-                bound: true, session: session, rootDSE: root, base: connection.base, pki: visibility, error: nil)
+                bound: true, session: session, rootDSE: root, base: base, pki: visibility, error: nil)
         } catch let error as LDAPError {
             report = DoctorReport(
-                bound: false, session: nil, rootDSE: nil, base: connection.base, pki: nil, error: error.description)
+                bound: false, session: nil, rootDSE: nil, base: base, pki: nil, error: error.description)
             if format == .text { Console.error("ces-audit: cannot bind: \(error)") }
         }
         switch format {
@@ -91,7 +92,8 @@ struct DoctorReport: Encodable {
         case .anonymous: rows.append(("identity", "anonymous"))
         }
         rows.append(("DC", rootDSE.dnsHostName ?? "?"))
-        rows.append(("default NC", base ?? rootDSE.defaultNamingContext ?? "?"))
+        rows.append(("default NC", rootDSE.defaultNamingContext ?? "?"))
+        if let base { rows.append(("account search base", base)) }
         rows.append(("configuration NC", rootDSE.configurationNamingContext ?? "?"))
         rows.append(("schema NC", rootDSE.schemaNamingContext ?? "?"))
         rows.append(("root domain NC", rootDSE.rootDomainNamingContext ?? "?"))

@@ -193,6 +193,13 @@ struct JobRunner {
         Foundation.exit(report.exitStatus)
     }
 
+    /// Whether `dn` is `ancestor` or below it (case-insensitive; spaces after the commas ignored).
+    static func isWithin(_ dn: String, _ ancestor: String) -> Bool {
+        func normal(_ text: String) -> String { text.lowercased().replacingOccurrences(of: ", ", with: ",") }
+        let (dn, ancestor) = (normal(dn), normal(ancestor))
+        return dn == ancestor || dn.hasSuffix("," + ancestor)
+    }
+
     /// The saved snapshot (`--snapshot`), else the live directory with its infrastructure collected.
     private func directorySource(_ options: JobOptions, _ file: ConfigFile) async throws -> any DirectorySource {
         if let file = options.snapshot {
@@ -210,7 +217,12 @@ struct JobRunner {
             let collector = SnapshotCollector(directory: directory)
             collector.connectGlobalCatalogAhead()
             let snapshot = try await collector.collectInfrastructure(sampleUsers: samplesUserDescriptors)
-            return LiveDirectorySource(collector: collector, snapshot: snapshot)
+            let accountBase = connection.merged(with: file).base
+            let domainNC = snapshot.domain.defaultNamingContext
+            if let accountBase, !Self.isWithin(accountBase, domainNC) {
+                fail(ExitStatus.usage, "--base \(accountBase) is not inside the domain partition \(domainNC)", options)
+            }
+            return LiveDirectorySource(collector: collector, snapshot: snapshot, accountBase: accountBase)
         } catch {
             fail(ExitStatus.unknown, "cannot read AD: \(error)", options)
         }

@@ -45,7 +45,8 @@ struct SnapshotCommand: AsyncParsableCommand {
                 do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
                 try await collector.resolveCertutilPrincipals(in: &snapshot)
             }
-            snapshot = try await SnapshotWriter(collector: collector).collect(
+            let accountBase = connection.merged(with: try connection.configFile()).base
+            snapshot = try await SnapshotWriter(collector: collector, accountBase: accountBase).collect(
                 into: snapshot, accounts: account, allEnabled: allAccounts)
         } catch let error as JobError {
             if case .usage(let message) = error { throw UsageError(message) }

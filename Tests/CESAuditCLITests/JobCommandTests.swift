@@ -692,4 +692,31 @@ struct JobCommandTests {
         #expect(rejected.status == 64)
         #expect(rejected.stderr.contains("bad.yaml:3: connection.url: unknown key"), "\(rejected.stderr)")
     }
+
+    /// `--base` (or `connection.base`) is where accounts are looked up: a requester outside it is not found, one
+    /// inside is; a base outside the domain partition is a usage error, not an empty result.
+    @Test func baseNarrowsTheAccountSearch() throws {
+        let env = try TestBed()
+        let bulk = env["CES_TEST_BULK_BASE"]
+        let inside = try CLI.run(["user", "bulk0001", "--base", bulk, "--format", "json"] + Self.connection())
+        #expect([0, 1, 2, 3].contains(inside.status), "\(inside.stderr)")
+        #expect(try Self.json(inside.stdout)["target"] as? String == "bulk0001")
+        let outside = try CLI.run(["user", "alice", "--base", bulk] + Self.connection())
+        #expect(outside.status == 64, "\(outside.stderr)")
+        #expect(outside.stderr.contains("no user or computer account 'alice'"), "\(outside.stderr)")
+        let elsewhere = try CLI.run(["user", "alice", "--base", "OU=Bulk,DC=other,DC=test"] + Self.connection())
+        #expect(elsewhere.status == 64, "\(elsewhere.stderr)")
+        #expect(
+            elsewhere.stderr.contains(
+                "--base OU=Bulk,DC=other,DC=test is not inside the domain partition DC=corp,DC=example,DC=test"),
+            "\(elsewhere.stderr)")
+
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("ces-audit.yaml")
+        try "schemaVersion: 1\nconnection:\n  base: \"\(bulk)\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let fromFile = try CLI.run(["user", "alice", "--config", config.path] + Self.connection())
+        #expect(fromFile.status == 64, "\(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("no user or computer account 'alice'"), "\(fromFile.stderr)")
+    }
 }

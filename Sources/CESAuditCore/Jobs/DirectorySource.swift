@@ -90,20 +90,24 @@ extension DirectorySource {
 public struct LiveDirectorySource: DirectorySource {
     public let collector: SnapshotCollector
     public let snapshot: DirectorySnapshot
+    /// `--base`: the subtree where accounts (requesters, CES principals, host computers) are looked up; nil for the
+    /// whole domain partition. Domain-wide data (domain SID, policies, builtin groups, DNS) ignore it.
+    public let accountBase: String?
 
-    public init(collector: SnapshotCollector, snapshot: DirectorySnapshot) {
+    public init(collector: SnapshotCollector, snapshot: DirectorySnapshot, accountBase: String? = nil) {
         self.collector = collector
         self.snapshot = snapshot
+        self.accountBase = accountBase
     }
 
-    var base: String { snapshot.domain.defaultNamingContext }
+    var base: String { accountBase ?? snapshot.domain.defaultNamingContext }
 
     /// Enabled users and computers (server-side bit test on ACCOUNTDISABLE).
     static let enabledAccountsFilter =
         "(&(|(&(objectCategory=person)(objectClass=user))(objectClass=computer))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
 
     public func replacingSnapshot(_ snapshot: DirectorySnapshot) -> any DirectorySource {
-        LiveDirectorySource(collector: collector, snapshot: snapshot)
+        LiveDirectorySource(collector: collector, snapshot: snapshot, accountBase: accountBase)
     }
 
     public func account(named name: String) async throws(JobError) -> AccountRecord? {

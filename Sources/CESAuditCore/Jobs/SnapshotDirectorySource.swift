@@ -122,16 +122,20 @@ public struct SnapshotDirectorySource: DirectorySource {
 /// Collects a snapshot for offline use: the infrastructure plus the accounts the jobs look up.
 public struct SnapshotWriter: Sendable {
     public let collector: SnapshotCollector
+    /// `--base`, as for `LiveDirectorySource.accountBase`.
+    public let accountBase: String?
 
-    public init(collector: SnapshotCollector) { self.collector = collector }
+    public init(collector: SnapshotCollector, accountBase: String? = nil) {
+        self.collector = collector
+        self.accountBase = accountBase
+    }
 
     /// `accounts`: names to include (requesters, service accounts); `allEnabled`: every enabled account.
     public func collect(
         into snapshot: DirectorySnapshot, accounts names: [String], allEnabled: Bool
     ) async throws(JobError) -> DirectorySnapshot {
         var snapshot = snapshot
-        let base = snapshot.domain.defaultNamingContext
-        let live = LiveDirectorySource(collector: collector, snapshot: snapshot)
+        let live = LiveDirectorySource(collector: collector, snapshot: snapshot, accountBase: accountBase)
         var found: [String: AccountRecord] = [:]
         func keep(_ account: AccountRecord?) { if let account { found[account.dn.lowercased()] = account } }
         var named: [GroupReadSample.UserDescriptor] = []
@@ -153,7 +157,7 @@ public struct SnapshotWriter: Sendable {
                     LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
                 ])
                 do {
-                    for entry in try await collector.accounts(matching: filter, base: base) {
+                    for entry in try await collector.accounts(matching: filter, base: live.base) {
                         keep(try await collector.account(from: entry))
                     }
                 } catch {
@@ -166,7 +170,8 @@ public struct SnapshotWriter: Sendable {
             try await live.enabledAccounts(exactGroups: true) { batch throws(JobError) in batch.forEach(keep) }
         }
         let endpointHosts = Set(try snapshot.certificationAuthorities().flatMap { $0.endpoints.compactMap(\.host) })
-        snapshot.forestHTTPSPNHolders = await collector.forestHTTPSPNHolders(of: endpointHosts.sorted(), domainNC: base)
+        snapshot.forestHTTPSPNHolders = await collector.forestHTTPSPNHolders(
+            of: endpointHosts.sorted(), domainNC: snapshot.domain.defaultNamingContext)
         snapshot.accounts = found.values.sorted { $0.dn < $1.dn }
         snapshot.allEnabledAccounts = allEnabled
         return snapshot
