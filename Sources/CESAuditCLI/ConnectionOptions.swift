@@ -34,7 +34,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         help:
-            "Search base for accounts: requesters, CES principals, host computers (default: defaultNamingContext of the RootDSE)."
+            "Search base for accounts: requesters, CES principals, CA computers (default: defaultNamingContext of the RootDSE)."
     )
     var base: String?
 

@@ -90,8 +90,8 @@ extension DirectorySource {
 public struct LiveDirectorySource: DirectorySource {
     public let collector: SnapshotCollector
     public let snapshot: DirectorySnapshot
-    /// `--base`: the subtree where accounts (requesters, CES principals, host computers) are looked up; nil for the
-    /// whole domain partition. Domain-wide data (domain SID, policies, builtin groups, DNS) ignore it.
+    /// `--base`: the subtree where accounts (requesters, CES principals, CA computers) are looked up; nil for the
+    /// whole domain partition. Domain-wide data (groups, password policies, host names and AD DNS) ignore it.
     public let accountBase: String?
 
     public init(collector: SnapshotCollector, snapshot: DirectorySnapshot, accountBase: String? = nil) {
@@ -100,7 +100,9 @@ public struct LiveDirectorySource: DirectorySource {
         self.accountBase = accountBase
     }
 
-    var base: String { accountBase ?? snapshot.domain.defaultNamingContext }
+    var base: String { accountBase ?? domainNC }
+    /// The whole domain partition: groups, policies and the names of hosts are domain-wide whatever `--base` says.
+    var domainNC: String { snapshot.domain.defaultNamingContext }
 
     /// Enabled users and computers (server-side bit test on ACCOUNTDISABLE).
     static let enabledAccountsFilter =
@@ -136,7 +138,7 @@ public struct LiveDirectorySource: DirectorySource {
         -> (computers: [String: String], aliases: [String: String])
     {
         do {
-            let found = try await collector.hostComputers(named: hosts, domainNC: base)
+            let found = try await collector.hostComputers(named: hosts, domainNC: domainNC)
             return (found.computers.value ?? [:], found.aliases.value ?? [:])
         } catch { throw .directory(error) }
     }
@@ -161,13 +163,13 @@ public struct LiveDirectorySource: DirectorySource {
         if !exactGroups {
             do {
                 memberships = .init(
-                    try await GroupGraph.read(with: collector, base: base, domainSID: snapshot.domain.sid))
+                    try await GroupGraph.read(with: collector, base: domainNC, domainSID: snapshot.domain.sid))
             } catch {
                 throw .directory(error)
             }
         }
         let computed: ComputedAccountControl
-        do { computed = ComputedAccountControl(policies: try await collector.passwordPolicies(domainNC: base)) } catch {
+        do { computed = ComputedAccountControl(policies: try await collector.passwordPolicies(domainNC: domainNC)) } catch {
             throw .directory(error)
         }
         let request = SearchRequest(
