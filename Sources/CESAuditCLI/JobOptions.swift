@@ -121,7 +121,7 @@ struct JobRunner {
         _ job: (any DirectorySource, Evaluator, ConfigFile) async throws(JobError) -> FindingTally,
         file: ConfigFile, options: JobOptions
     ) async throws -> Never {
-        let history = history.map { $0.merged(with: file) }
+        let history = try history.map { try $0.merged(with: file) }
         let (catalogue, policy) = try options.catalogueAndPolicy()
         var source = try await directorySource(options, file)
         var snapshot = source.snapshot
@@ -288,15 +288,19 @@ struct HistoryOptions: ParsableArguments {
 
     var path: String? { history }
 
-    func merged(with file: ConfigFile) -> HistoryOptions {
+    /// The flags with the config file's `history` section filled in; `--keep-runs` needs a history file from
+    /// either (checked here, after the merge, so that the file's `history.path` counts).
+    func merged(with file: ConfigFile) throws -> HistoryOptions {
         var merged = self
         merged.history = history ?? file.history.path
         merged.keepRuns = keepRuns ?? file.history.keepRuns
+        if keepRuns != nil && merged.history == nil {
+            throw UsageError("--keep-runs needs --history (or history.path in the config file)")
+        }
         return merged
     }
 
     func validate() throws {
         if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs must be at least 1") }
-        if keepRuns != nil && history == nil { throw ValidationError("--keep-runs needs --history") }
     }
 }

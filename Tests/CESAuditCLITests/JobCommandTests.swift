@@ -693,6 +693,21 @@ struct JobCommandTests {
         #expect(rejected.stderr.contains("bad.yaml:3: connection.url: unknown key"), "\(rejected.stderr)")
     }
 
+    /// The config file's `history.path` counts for `--keep-runs`, as every config setting does for its flag.
+    @Test func keepRunsTakesTheHistoryFileFromTheConfig() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let history = directory.appendingPathComponent("runs.sqlite")
+        let config = directory.appendingPathComponent("ces-audit.yaml")
+        try "schemaVersion: 1\nhistory:\n  path: \(history.path)\n".write(to: config, atomically: true, encoding: .utf8)
+        let kept = try CLI.run(["scan", "--config", config.path, "--keep-runs", "1", "--format", "nagios"] + Self.connection())
+        #expect([0, 1, 2].contains(kept.status), "\(kept.stderr)")
+        #expect(FileManager.default.fileExists(atPath: history.path))
+        let alone = try CLI.run(["scan", "--keep-runs", "1"] + Self.connection())
+        #expect(alone.status == 64, "\(alone.stderr)")
+        #expect(alone.stderr.contains("--keep-runs needs --history (or history.path in the config file)"), "\(alone.stderr)")
+    }
+
     /// `--base` (or `connection.base`) is where accounts are looked up: a requester outside it is not found, one
     /// inside is; a base outside the domain partition is a usage error, not an empty result.
     @Test func baseNarrowsTheAccountSearch() throws {
