@@ -65,6 +65,9 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
         var status: Status
         var message: String
         var evidence: [String: EvidenceValue]
+        /// Whether the verdict predicts an AES ticket; false for a pass because the KDC's default still allows
+        /// RC4, where an RC4 ticket is what the KDC may issue (CES-K1 and K2 compare only AES predictions).
+        var predictsAES = true
     }
 
     /// fail > unknown > warn > pass: one account that cannot get a ticket breaks the path.
@@ -144,7 +147,7 @@ public struct C9PrincipalEncryptionTypes: EndpointRule {
                 status: .pass,
                 message:
                     "\(role) \(name): no msDS-SupportedEncryptionTypes, and \(source) still allows RC4 (KB5073381 logs Kdcsvc event 205 for it)",
-                evidence: evidence)
+                evidence: evidence, predictsAES: false)
         }
         guard types & aes != 0 else {
             return Verdict(

@@ -240,6 +240,10 @@ struct EncryptionCheck: Equatable {
         guard let encryption else { return [] }
         var check = EncryptionCheck(step: step, observed: encryption.description)
         guard encryption.ticketIsRC4, verdict.status == .pass else { return [check] }
+        guard verdict.predictsAES else {
+            check.note = "agrees with CES-C9: \(verdict.message)"
+            return [check]
+        }
         let explicit = (account.supportedEncryptionTypes ?? 0) != 0
         if !explicit && domain.vendorName?.lowercased().contains("samba") == true {
             check.note =

@@ -82,8 +82,19 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
                 evidence["ticketKeyVersion"] = .integer(Int64(ticket.keyVersion))
                 let c9 = C9PrincipalEncryptionTypes().evaluate(path, in: context)
                 evidence["static:CES-C9"] = .string(c9.status.rawValue)
+                // The HTTP/ ticket is under the CES principal's key: its own C9 verdict is the prediction.
+                let predictsAES =
+                    path.principal.account.map {
+                        C9PrincipalEncryptionTypes.judge(
+                            $0, role: "CES principal", kdc: .init(context.snapshot), domain: context.snapshot.domain
+                        ).predictsAES
+                    } ?? true
                 switch (c9.status, ticket.isLegacyEncryption) {
                 // (C9 fails, or is unknown, where it predicts no ticket or cannot tell: nothing to compare.)
+                case (.pass, true) where !predictsAES:
+                    evidence["comparison:CES-C9"] = .string("agree")
+                    lines.append(
+                        "CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree (the KDC's default still allows RC4)")
                 case (.pass, false):
                     evidence["comparison:CES-C9"] = .string("agree")
                     lines.append("CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree")

@@ -1,5 +1,5 @@
 import ADModel
-import DirectoryAccess
+@testable import DirectoryAccess
 import Foundation
 import Testing
 
@@ -197,7 +197,7 @@ import Testing
 
     func k1Encryption(
         principalTypes: UInt32?, s4u2self: TicketEncryption?, target: TicketEncryption? = aes,
-        rpcss: KerberosStepOutcome = .granted([.forwardable]), samba: Bool = true
+        rpcss: KerberosStepOutcome = .granted([.forwardable]), samba: Bool = true, kdcDefault: UInt32? = nil
     ) throws -> Finding {
         var principal = Self.principal()
         principal.supportedEncryptionTypes = principalTypes
@@ -210,6 +210,12 @@ import Testing
         report.targets[0].encryption = target
         var context = try Self.context(samba: samba)
         context.snapshot.domain.aesKeysSince = .value(Date(timeIntervalSince1970: 1_200_000_000))
+        if let kdcDefault {
+            context.snapshot.evidence["dc01.corp"] = HostEvidence(
+                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
+                userRights: .missing(reason: "test"),
+                kdcEncryption: .value(KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil)))
+        }
         return K1KDCOutcomeAgreement().evaluate(path, requester: Self.alice, probe: .ran(report), in: context)
     }
 
@@ -236,6 +242,10 @@ import Testing
         #expect(samba.message.contains("Samba's KDC does not apply the 2026 AES-only default"))
         let windows = try k1Encryption(principalTypes: nil, s4u2self: Self.rc4, samba: false)
         #expect(windows.status == .fail)
+        // C9 passes because the DCs' default still allows RC4: an RC4 ticket is what it predicts, no disagreement.
+        let rc4Allowed = try k1Encryption(principalTypes: nil, s4u2self: Self.rc4, samba: false, kdcDefault: 0x1C)
+        #expect(rc4Allowed.status == .pass, "\(rc4Allowed.message)")
+        #expect(!rc4Allowed.message.contains("DISAGREE"), "\(rc4Allowed.message)")
     }
 
     @Test func etypeNotSupportedAtS4U2ProxyDisagreesWithAPassingC9() throws {
@@ -349,5 +359,52 @@ actor FakeProber: DelegationProber {
         let policy = SitePolicy(waivers: [], severity: [:], disabled: ["CES-K1"])
         let tally = try await E.run(UserJob(account: "alice"), snapshot, policy: policy)
         #expect(!tally.listed.contains { $0.ruleId == "CES-K1" })
+    }
+}
+
+/// CES-K2's ticket comparison with CES-C9: the HTTP/ ticket is under the CES principal's key.
+@Suite struct EndpointTicketComparisonTests {
+    typealias P = ProbeDecisionTests
+    static let kerberos = "1\n2\n0\nhttps://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES\n0"
+
+    func comparison(ticketType: Int, kdcDefault: UInt32?) throws -> Finding {
+        var principal = P.principal()
+        principal.supportedEncryptionTypes = nil
+        principal.passwordLastSet = Date(timeIntervalSince1970: 1_700_000_000)
+        var path = try P.path(endpoint: Self.kerberos, principal: principal)
+        path.caComputer?.passwordLastSet = Date(timeIntervalSince1970: 1_700_000_000)
+        var context = try P.context(samba: false)
+        context.snapshot.domain.aesKeysSince = .value(Date(timeIntervalSince1970: 1_200_000_000))
+        if let kdcDefault {
+            context.snapshot.evidence["dc01.corp"] = HostEvidence(
+                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
+                userRights: .missing(reason: "test"),
+                kdcEncryption: .value(
+                    KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil)))
+        }
+        let spn = "HTTP/ces01.corp.example.test"
+        let report = EndpointProbeReport(
+            url: "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES", authentication: .kerberos,
+            address: "127.0.0.1", checks: [.init("kerberos", .pass, "accepted")],
+            kerberos: KerberosLegReport(
+                servicePrincipal: spn,
+                ticket: .issued(
+                    ServiceTicketInfo(
+                        servicePrincipal: spn, encryptionType: ticketType,
+                        encryptionTypeName: ticketType == 23 ? "rc4-hmac" : "aes256-cts-hmac-sha1-96", keyVersion: 2)),
+                server: .accepted(status: 200)))
+        return K2EndpointAnswerAgreement().evaluate(path, probe: .ran(report), in: context)
+    }
+
+    @Test func rc4TicketDisagreesOnlyWhereCESC9PredictsAES() throws {
+        // The 2026 default (AES only): C9 passes on the AES keys, so an RC4 ticket disagrees.
+        let aesOnly = try comparison(ticketType: 23, kdcDefault: nil)
+        #expect(aesOnly.evidence["comparison:CES-C9"] == .string("disagree"), "\(aesOnly.message)")
+        // The DCs' default still allows RC4: C9 passes for that reason, and an RC4 ticket is what it predicts.
+        let rc4Allowed = try comparison(ticketType: 23, kdcDefault: 0x1C)
+        #expect(rc4Allowed.evidence["comparison:CES-C9"] == .string("agree"), "\(rc4Allowed.message)")
+        #expect(rc4Allowed.message.contains("the KDC's default still allows RC4"), "\(rc4Allowed.message)")
+        let aes = try comparison(ticketType: 18, kdcDefault: nil)
+        #expect(aes.evidence["comparison:CES-C9"] == .string("agree"), "\(aes.message)")
     }
 }
