@@ -32,7 +32,7 @@ struct UserCommand: AsyncParsableCommand {
     @Option(help: "Check only this certificate template (cn).")
     var template: String?
 
-    @Option(help: "The CES application pool account, when it is not found from the HTTP/ SPN.")
+    @Option(help: "The CES application pool account (default: the HTTP/ SPN holder, else the host's computer account).")
     var serviceAccount: String?
 
     @Flag(help: "Text: after the verdicts, list every rule (passes included), grouped by subject.")

@@ -17,7 +17,7 @@ struct JobOptions: ParsableArguments {
                 "A symbolic link is followed (its target is replaced); a device or FIFO is written in place."))
     var output: String?
 
-    @Option(help: "Folder of host evidence: <host>/ca-security.*, editflags.txt, secedit.inf.")
+    @Option(help: "Folder of host evidence: <host>/ca-security.*, secedit.inf, *.reg, … (layout: docs/contract.md).")
     var evidence: String?
 
     @Option(help: "Directory holding a catalogue.yaml that replaces the embedded one.")
