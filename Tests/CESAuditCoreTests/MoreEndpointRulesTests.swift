@@ -510,8 +510,34 @@ struct MoreEndpointRulesAgainstTestBedTests {
     @Test func c11IsSkippedWithReason() {
         let finding = C11CrossForestAuthentication().evaluate(Self.path(), in: Self.context)
         #expect(finding.status == .skipped)
-        #expect(finding.message.contains("cannot be seen from one domain's LDAP"))
+        #expect(finding.message.contains("the snapshot holds no trusts"))
         #expect(finding.message.contains("ces01.corp.example.test"))
+    }
+
+    /// Selective authentication is TRUST_ATTRIBUTE_CROSS_ORGANIZATION (0x10) on an outbound trust (0x2) of this
+    /// forest (MS-ADTS 6.1.6.7.9/12): then requesters from the partner need Allowed to authenticate (a checklist
+    /// item); without one the rule does not apply; trusts that were not read leave it unknown.
+    @Test func c11FollowsTheTrustsOfThisForest() {
+        func c11(_ trusts: Collected<[TrustRecord]>) -> Finding {
+            C11CrossForestAuthentication().evaluate(Self.path(), in: .offline { $0.trusts = trusts })
+        }
+        let none = c11(.value([TrustRecord(partner: "partner.example", direction: 3, attributes: 0x8)]))
+        #expect(none.status == .skipped, "\(none.message)")
+        #expect(none.message.contains("no trust with selective authentication"))
+        // Selective, but only inbound: the partner's users do not authenticate here through it.
+        #expect(c11(.value([TrustRecord(partner: "in.example", direction: 1, attributes: 0x18)])).status == .skipped)
+        let selective = c11(
+            .value([
+                TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18),
+                TrustRecord(partner: "partner.example", direction: 3, attributes: 0x8),
+            ]))
+        #expect(selective.status == .manual, "\(selective.message)")
+        #expect(selective.message.contains("fabrikam.example uses selective authentication"), "\(selective.message)")
+        #expect(selective.message.contains("68b1d179-0d15-4d4f-ab71-46152e79a7bc"))
+        #expect(selective.evidence["selectiveAuthenticationTrusts"] == .list([.string("fabrikam.example")]))
+        let unread = c11(.missing(reason: "CN=System,DC=corp not readable: insufficient access"))
+        #expect(unread.status == .unknown)
+        #expect(unread.message.contains("insufficient access"))
     }
 
     @Test func infrastructureProbesAreManualChecksWithWhatToRun() {

@@ -607,7 +607,7 @@ enum EmbeddedCatalogue {
             helpUri: "https://learn.microsoft.com/troubleshoot/windows-server/certificates-and-public-key-infrastructure-pki/kdc-err-c-principal-unknown-s4u2self-request"),
         RuleDefinition(
             id: "CES-C11", family: "C", title: "Cross-forest requester lacks Allowed to authenticate",
-            severity: .warn, appliesWhen: "requester in a trusted forest whose trust uses selective authentication",
+            severity: .warn, appliesWhen: "a trust of this forest uses selective authentication (trustedDomain object with trustDirection & 0x2 outbound and trustAttributes & 0x10 TRUST_ATTRIBUTE_CROSS_ORGANIZATION) and requesters come from its partner",
             data: [
                 "ad",
                 "operator-input",

@@ -33,6 +33,9 @@ public struct SnapshotCollector: Sendable {
                 kind: .other, code: 1, operation: "read RootDSE", message: "no naming contexts in the RootDSE")
         }
         let services = "CN=Public Key Services,CN=Services," + configurationNC
+        // External trusts sit in the domain's CN=System, forest trusts in the forest root's.
+        let trustContainers = Array(Set(["CN=System," + defaultNC, "CN=System," + (root.rootDomainNamingContext ?? defaultNC)]))
+            .sorted()
         // One round trip for these reads (searchAll): they do not depend on each other.
         let answers = await directory.searchAll([
             SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
@@ -57,7 +60,7 @@ public struct SnapshotCollector: Sendable {
             // Root and intermediate CA certificates, for the chains of CES-F6/F6b.
             Self.caCertificatesRequest("CN=Certification Authorities," + services),
             Self.caCertificatesRequest("CN=AIA," + services),
-        ])
+        ] + trustContainers.map(Self.trustsRequest))
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
         let domain = DirectorySnapshot.Domain(
@@ -75,6 +78,7 @@ public struct SnapshotCollector: Sendable {
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
         snapshot.caCertificates = try Self.caCertificates(
             [(answers[7], "CN=Certification Authorities," + services), (answers[8], "CN=AIA," + services)])
+        snapshot.trusts = try Self.trusts(Array(zip(answers[9...], trustContainers)))
         snapshot.groupReadSample = GroupReadSample(
             everyoneAliases: try Self.collected(answers[5], "CN=Builtin," + defaultNC) {
                 $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
@@ -597,6 +601,34 @@ public struct SnapshotCollector: Sendable {
         case .failure(let error) where error.isConnectivityFailure: throw error
         case .failure(let error): return .missing(reason: "\(base) not readable: \(error)")
         }
+    }
+
+    static func trustsRequest(_ container: String) -> SearchRequest {
+        SearchRequest(
+            base: container, scope: .oneLevel, filter: "(objectClass=trustedDomain)",
+            attributes: TrustRecord.ldapAttributes)
+    }
+
+    /// Every trustedDomain object of the containers; missing with the first container's reason when one is not
+    /// readable (an unread container may hold the trust that matters).
+    static func trusts(_ answers: [(Result<[LDAPEntry], LDAPError>, String)]) throws(LDAPError)
+        -> Collected<[TrustRecord]>
+    {
+        var trusts: [TrustRecord] = []
+        for (answer, container) in answers {
+            switch try collected(answer, container, trust) {
+            case .value(let found): trusts += found
+            case .missing(let reason): return .missing(reason: reason)
+            }
+        }
+        return .value(trusts)
+    }
+
+    private static func trust(_ entry: LDAPEntry) -> TrustRecord {
+        func number(_ name: String) -> UInt32 { entry.string(name).flatMap { Int64($0) }.map { UInt32(truncatingIfNeeded: $0) } ?? 0 }
+        return TrustRecord(
+            partner: entry.string("trustPartner") ?? entry.dn, direction: number("trustDirection"),
+            attributes: number("trustAttributes"))
     }
 
     /// The NTDS Settings objects of the domain's DCs (every DC of the forest hosting `domainNC`, or naming none).

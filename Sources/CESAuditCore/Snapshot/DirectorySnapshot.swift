@@ -54,6 +54,8 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     /// The cACertificate values of `CN=Certification Authorities` and `CN=AIA` (root and intermediate CAs), from
     /// which CES-F6/F6b build each issuing CA's chain; nil in snapshots saved before.
     public var caCertificates: Collected<[Data]>? = nil
+    /// The trustedDomain objects of the domain and of the forest root (CES-C11); nil in snapshots saved before.
+    public var trusts: Collected<[TrustRecord]>? = nil
 }
 
 extension DirectorySnapshot {
@@ -76,6 +78,7 @@ extension DirectorySnapshot {
         forestHTTPSPNHolders = try container.decodeIfPresent(
             [String: Collected<[String]>].self, forKey: .forestHTTPSPNHolders)
         caCertificates = try container.decodeIfPresent(Collected<[Data]>.self, forKey: .caCertificates)
+        trusts = try container.decodeIfPresent(Collected<[TrustRecord]>.self, forKey: .trusts)
     }
 }
 

@@ -1,18 +1,44 @@
 import ADModel
 
-/// CES-C11: a requester from a trusted forest with selective authentication needs "Allowed to authenticate"
-/// on the CES host's and the CA's computer objects. The trust's selective-authentication setting lives in the
-/// trusting forest, and the requester's forest is not part of an endpoint, so one domain's LDAP cannot tell
-/// whether this applies: the rule says so instead of guessing.
+/// CES-C11: a requester from a trusted forest or domain whose trust uses selective authentication needs "Allowed to
+/// authenticate" on the CES host's and the CA's computer objects. The setting is TRUST_ATTRIBUTE_CROSS_ORGANIZATION
+/// on this forest's trustedDomain object for the outbound trust (MS-ADTS 6.1.6.7.9), so this domain's LDAP shows
+/// whether the rule applies; who the foreign requesters are, and which of their groups should hold the right, is
+/// the administrator's knowledge: with such a trust the rule is a checklist item.
 public struct C11CrossForestAuthentication: EndpointRule {
     public static let id = "CES-C11"
     public init() {}
 
+    /// The extended right "Allowed to authenticate".
+    static let allowedToAuthenticate = "68b1d179-0d15-4d4f-ab71-46152e79a7bc"
+
     public func evaluate(_ path: EndpointPath, in context: RuleContext) -> Finding {
-        context.finding(
-            Self.id, .skipped, path: path,
+        let computers = "\(path.endpoint.host ?? "the CES host") and \(path.ca.dnsHostName ?? "the CA")"
+        guard let trusts = context.snapshot.trusts else {
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message:
+                    "the snapshot holds no trusts (taken before they were read); for requesters from a trusted forest with selective authentication, check that they (or a group) hold Allowed to authenticate (\(Self.allowedToAuthenticate)) on the computer objects of \(computers)"
+            )
+        }
+        guard let records = trusts.value else {
+            return context.finding(
+                Self.id, .unknown, path: path,
+                message: "whether a trust uses selective authentication is unknown: \(trusts.missingReason ?? "not read")")
+        }
+        let selective = records.filter(\.isSelectiveInbound).map(\.partner).sorted()
+        let evidence: [String: EvidenceValue] = ["selectiveAuthenticationTrusts": .list(selective.map { .string($0) })]
+        guard !selective.isEmpty else {
+            return context.finding(
+                Self.id, .skipped, path: path,
+                message:
+                    "no trust with selective authentication (\(records.count) trustedDomain object\(records.count == 1 ? "" : "s")): requesters from trusted domains need no Allowed to authenticate",
+                evidence: evidence)
+        }
+        return context.finding(
+            Self.id, .manual, path: path,
             message:
-                "cross-forest selective authentication cannot be seen from one domain's LDAP; for requesters from a trusted forest, check that they (or a group) hold Allowed to authenticate (68b1d179-0d15-4d4f-ab71-46152e79a7bc) on the computer objects of \(path.endpoint.host ?? "the CES host") and \(path.ca.dnsHostName ?? "the CA")"
-        )
+                "the trust\(selective.count == 1 ? "" : "s") with \(selective.joined(separator: ", ")) use\(selective.count == 1 ? "s" : "") selective authentication: requesters from there (or a group of theirs) must hold Allowed to authenticate (\(Self.allowedToAuthenticate)) on the computer objects of \(computers)",
+            evidence: evidence)
     }
 }
