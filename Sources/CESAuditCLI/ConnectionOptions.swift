@@ -34,7 +34,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         help:
-            "Search base for accounts: requesters, CES principals, CA computers (default: defaultNamingContext of the RootDSE)."
+            "Search base for requesters and the accounts a scan enumerates (default: defaultNamingContext of the RootDSE)."
     )
     var base: String?
 
@@ -63,6 +63,18 @@ struct ConnectionOptions: ParsableArguments {
     func configFile() throws -> ConfigFile {
         guard let config else { return ConfigFile() }
         do { return try ConfigFile(contentsOf: config) } catch { throw UsageError(error.description) }
+    }
+
+    /// `--base` (or `connection.base`), which must lie in the domain partition: outside it, every lookup would come
+    /// back empty, so it is a usage error.
+    func accountBase(file: ConfigFile, domainNC: String) throws(UsageError) -> String? {
+        guard let base = merged(with: file).base else { return nil }
+        func normal(_ text: String) -> String { text.lowercased().replacingOccurrences(of: ", ", with: ",") }
+        let (dn, partition) = (normal(base), normal(domainNC))
+        guard dn == partition || dn.hasSuffix("," + partition) else {
+            throw UsageError("--base \(base) is not inside the domain partition \(domainNC)")
+        }
+        return base
     }
 
     /// These flags with the config file's connection settings filled in where a flag was not given.

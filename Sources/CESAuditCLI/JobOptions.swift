@@ -193,13 +193,6 @@ struct JobRunner {
         Foundation.exit(report.exitStatus)
     }
 
-    /// Whether `dn` is `ancestor` or below it (case-insensitive; spaces after the commas ignored).
-    static func isWithin(_ dn: String, _ ancestor: String) -> Bool {
-        func normal(_ text: String) -> String { text.lowercased().replacingOccurrences(of: ", ", with: ",") }
-        let (dn, ancestor) = (normal(dn), normal(ancestor))
-        return dn == ancestor || dn.hasSuffix("," + ancestor)
-    }
-
     /// The saved snapshot (`--snapshot`), else the live directory with its infrastructure collected.
     private func directorySource(_ options: JobOptions, _ file: ConfigFile) async throws -> any DirectorySource {
         if let file = options.snapshot {
@@ -217,10 +210,9 @@ struct JobRunner {
             let collector = SnapshotCollector(directory: directory)
             collector.connectGlobalCatalogAhead()
             let snapshot = try await collector.collectInfrastructure(sampleUsers: samplesUserDescriptors)
-            let accountBase = connection.merged(with: file).base
-            let domainNC = snapshot.domain.defaultNamingContext
-            if let accountBase, !Self.isWithin(accountBase, domainNC) {
-                fail(ExitStatus.usage, "--base \(accountBase) is not inside the domain partition \(domainNC)", options)
+            let accountBase: String?
+            do { accountBase = try connection.accountBase(file: file, domainNC: snapshot.domain.defaultNamingContext) } catch {
+                fail(ExitStatus.usage, error.description, options)
             }
             return LiveDirectorySource(collector: collector, snapshot: snapshot, accountBase: accountBase)
         } catch {
@@ -294,8 +286,8 @@ struct HistoryOptions: ParsableArguments {
         var merged = self
         merged.history = history ?? file.history.path
         merged.keepRuns = keepRuns ?? file.history.keepRuns
-        if keepRuns != nil && merged.history == nil {
-            throw UsageError("--keep-runs needs --history (or history.path in the config file)")
+        if merged.keepRuns != nil && merged.history == nil {
+            throw UsageError("--keep-runs (or history.keepRuns) needs --history or history.path in the config file")
         }
         return merged
     }

@@ -45,7 +45,8 @@ struct SnapshotCommand: AsyncParsableCommand {
                 do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
                 try await collector.resolveCertutilPrincipals(in: &snapshot)
             }
-            let accountBase = connection.merged(with: try connection.configFile()).base
+            let accountBase = try connection.accountBase(
+                file: try connection.configFile(), domainNC: snapshot.domain.defaultNamingContext)
             snapshot = try await SnapshotWriter(collector: collector, accountBase: accountBase).collect(
                 into: snapshot, accounts: account, allEnabled: allAccounts)
         } catch let error as JobError {

@@ -705,7 +705,9 @@ struct JobCommandTests {
         #expect(FileManager.default.fileExists(atPath: history.path))
         let alone = try CLI.run(["scan", "--keep-runs", "1"] + Self.connection())
         #expect(alone.status == 64, "\(alone.stderr)")
-        #expect(alone.stderr.contains("--keep-runs needs --history (or history.path in the config file)"), "\(alone.stderr)")
+        #expect(
+            alone.stderr.contains("--keep-runs (or history.keepRuns) needs --history or history.path in the config file"),
+            "\(alone.stderr)")
     }
 
     /// `--base` (or `connection.base`) is where accounts are looked up: a requester outside it is not found, one
@@ -713,9 +715,15 @@ struct JobCommandTests {
     @Test func baseNarrowsTheAccountSearch() throws {
         let env = try TestBed()
         let bulk = env["CES_TEST_BULK_BASE"]
-        let inside = try CLI.run(["user", "bulk0001", "--base", bulk, "--format", "json"] + Self.connection())
+        let kerberos = "https://ces01.corp.example.test/corp-CA01_CES_Kerberos/service.svc/CES"
+        let inside = try CLI.run(
+            ["user", "bulk0001", "--base", bulk, "--endpoint", kerberos, "--format", "json"] + Self.connection())
         #expect([0, 1, 2, 3].contains(inside.status), "\(inside.stderr)")
-        #expect(try Self.json(inside.stdout)["target"] as? String == "bulk0001")
+        let report = try Self.json(inside.stdout)
+        #expect(report["target"] as? String == "bulk0001")
+        // The CES principal (CN=Users, outside the base) is still the HTTP/ holder: --base narrows requesters only.
+        let principals = report["principals"] as? [[String: Any]] ?? []
+        #expect(principals.first?["account"] as? String == "svc-ces", "\(principals)")
         let outside = try CLI.run(["user", "alice", "--base", bulk] + Self.connection())
         #expect(outside.status == 64, "\(outside.stderr)")
         #expect(outside.stderr.contains("no user or computer account 'alice'"), "\(outside.stderr)")

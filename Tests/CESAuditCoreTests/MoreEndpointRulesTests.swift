@@ -535,6 +535,19 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(selective.message.contains("fabrikam.example uses selective authentication"), "\(selective.message)")
         #expect(selective.message.contains("68b1d179-0d15-4d4f-ab71-46152e79a7bc"))
         #expect(selective.evidence["selectiveAuthenticationTrusts"] == .list([.string("fabrikam.example")]))
+        // A trust whose direction or attributes were not returned may be the selective one: not read, not "none".
+        func entry(_ attributes: [(String, String)]) -> LDAPEntry {
+            LDAPEntry(dn: "CN=fabrikam.example,CN=System,DC=corp", attributes: attributes.map { ($0.0, [Data($0.1.utf8)]) })
+        }
+        let read = try? SnapshotCollector.trusts([
+            (.success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2"), ("trustAttributes", "24")])]),
+             "CN=System,DC=corp")
+        ])
+        #expect(read == .value([TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18)]))
+        let partial = try? SnapshotCollector.trusts([
+            (.success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2")])]), "CN=System,DC=corp")
+        ])
+        #expect(partial?.missingReason?.contains("trustDirection or trustAttributes") == true, "\(String(describing: partial))")
         let unread = c11(.missing(reason: "CN=System,DC=corp not readable: insufficient access"))
         #expect(unread.status == .unknown)
         #expect(unread.message.contains("insufficient access"))

@@ -1005,7 +1005,7 @@ enum EmbeddedCatalogue {
             data: [
                 "ad",
             ],
-            check: "the requester's dNSHostName is empty (user accounts have none) and msPKI-Certificate-Name-Flag has 0x08000000 SUBJECT_ALT_REQUIRE_DNS, or has 0x10000000 SUBJECT_REQUIRE_DNS_AS_CN or 0x40000000 SUBJECT_REQUIRE_COMMON_NAME on a machine template (template flags & 0x40 CT_FLAG_MACHINE_TYPE; counted when the flags were not read)",
+            check: "the requester's dNSHostName is empty (user accounts have none) and msPKI-Certificate-Name-Flag has 0x08000000 SUBJECT_ALT_REQUIRE_DNS, or has 0x10000000 SUBJECT_REQUIRE_DNS_AS_CN or 0x40000000 SUBJECT_REQUIRE_COMMON_NAME on a machine template (template flags & 0x40 CT_FLAG_MACHINE_TYPE; when the flags were not read and only these two apply, unknown)",
             rationale: "The CA must take the DNS name from the requester's dNSHostName and fails with CERTSRV_E_SUBJECT_DNS_REQUIRED 0x8009480F when it is missing (MS-WCCE 3.2.2.6.2.1.4.5.9, and 3.2.2.6.2.1.4.4.1 for CT_FLAG_MACHINE_TYPE); typically a user enrolls for a computer template. For SUBJECT_REQUIRE_DNS_AS_CN and SUBJECT_REQUIRE_COMMON_NAME the CA takes the CN from dNSHostName only for a machine request (3.2.2.6.2.1.4.4.1 requires a nonempty dNSHostName then); a user request gets its CN from cn, which every account has. The flag-to-error mapping is unverified.",
             remediation: RuleDefinition.Remediation(
                 summary: "Use a template meant for the requester's account type, or remove the DNS requirement from the template; for a computer account make sure dNSHostName is set.",

@@ -17,7 +17,12 @@ struct HostResolutionPlan: Sendable {
     /// The searches in the order they are sent; `answers(_:)` reads the replies in the same order.
     let searches: [(question: Question, request: SearchRequest)]
 
-    init(endpointHosts: [String], caHosts: [String], configured: String?, requester: String?, base: String) {
+    /// `base`: the domain partition, where CES principals and computers are found; `requesterBase`: `--base`, where
+    /// the requester is looked up (nil: `base`).
+    init(
+        endpointHosts: [String], caHosts: [String], configured: String?, requester: String?, base: String,
+        requesterBase: String? = nil
+    ) {
         func search(_ question: Question, filter: String) -> (question: Question, request: SearchRequest) {
             (question, SearchRequest(base: base, filter: filter, attributes: AccountRecord.attributes))
         }
@@ -37,7 +42,7 @@ struct HostResolutionPlan: Sendable {
             searches.append((.configured(lookup.name), lookup.request))
         }
         if let requester {
-            let lookup = SnapshotCollector.accountLookup(requester, base: base)
+            let lookup = SnapshotCollector.accountLookup(requester, base: requesterBase ?? base)
             searches.append((.requester(lookup.name), lookup.request))
         }
         self.searches = searches

@@ -50,10 +50,12 @@ extension SnapshotCollector {
     /// account by name (`user`'s requester), in two round trips however many hosts (searchAll): every search of the
     /// `HostResolutionPlan` first, then the token groups of every account chosen.
     public func resolveHosts(
-        endpointHosts: [String], caHosts: [String], configured: String?, requester: String? = nil, base: String
+        endpointHosts: [String], caHosts: [String], configured: String?, requester: String? = nil, base: String,
+        requesterBase: String? = nil
     ) async throws(LDAPError) -> ResolvedHosts {
         let plan = HostResolutionPlan(
-            endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, requester: requester, base: base)
+            endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, requester: requester, base: base,
+            requesterBase: requesterBase)
         // The forest's HTTP/ holders come from another connection (the GC): it is set up and searched meanwhile.
         async let forestHolders = forestHTTPSPNHolders(of: endpointHosts, domainNC: base)
         let answers = try plan.answers(await directory.searchAll(plan.requests))

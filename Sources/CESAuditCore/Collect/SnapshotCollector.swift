@@ -34,8 +34,8 @@ public struct SnapshotCollector: Sendable {
         }
         let services = "CN=Public Key Services,CN=Services," + configurationNC
         // External trusts sit in the domain's CN=System, forest trusts in the forest root's.
-        let trustContainers = Array(Set(["CN=System," + defaultNC, "CN=System," + (root.rootDomainNamingContext ?? defaultNC)]))
-            .sorted()
+        let rootNC = root.rootDomainNamingContext ?? defaultNC
+        let trustContainers = ["CN=System," + defaultNC] + (rootNC.lowercased() == defaultNC.lowercased() ? [] : ["CN=System," + rootNC])
         // One round trip for these reads (searchAll): they do not depend on each other.
         let answers = await directory.searchAll([
             SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
@@ -609,26 +609,35 @@ public struct SnapshotCollector: Sendable {
             attributes: TrustRecord.ldapAttributes)
     }
 
-    /// Every trustedDomain object of the containers; missing with the first container's reason when one is not
-    /// readable (an unread container may hold the trust that matters).
+    /// Every trustedDomain object of the containers; missing with the reason when a container is not readable (a
+    /// child domain's DC does not hold the forest root's, where forest trusts are) or a trust's direction or
+    /// attributes were not returned: the trust that matters may be among them.
     static func trusts(_ answers: [(Result<[LDAPEntry], LDAPError>, String)]) throws(LDAPError)
         -> Collected<[TrustRecord]>
     {
         var trusts: [TrustRecord] = []
         for (answer, container) in answers {
-            switch try collected(answer, container, trust) {
-            case .value(let found): trusts += found
-            case .missing(let reason): return .missing(reason: reason)
+            switch answer {
+            case .success(let entries):
+                for entry in entries {
+                    guard let trust = trust(entry) else {
+                        return .missing(reason: "trustDirection or trustAttributes of \(entry.dn) not returned")
+                    }
+                    trusts.append(trust)
+                }
+            case .failure(let error) where error.isConnectivityFailure: throw error
+            case .failure(let error): return .missing(reason: "\(container) not readable: \(error)")
             }
         }
         return .value(trusts)
     }
 
-    private static func trust(_ entry: LDAPEntry) -> TrustRecord {
-        func number(_ name: String) -> UInt32 { entry.string(name).flatMap { Int64($0) }.map { UInt32(truncatingIfNeeded: $0) } ?? 0 }
-        return TrustRecord(
-            partner: entry.string("trustPartner") ?? entry.dn, direction: number("trustDirection"),
-            attributes: number("trustAttributes"))
+    private static func trust(_ entry: LDAPEntry) -> TrustRecord? {
+        func number(_ name: String) -> UInt32? {
+            entry.string(name).flatMap { Int64($0) }.map { UInt32(truncatingIfNeeded: $0) }
+        }
+        guard let direction = number("trustDirection"), let attributes = number("trustAttributes") else { return nil }
+        return TrustRecord(partner: entry.string("trustPartner") ?? entry.dn, direction: direction, attributes: attributes)
     }
 
     /// The NTDS Settings objects of the domain's DCs (every DC of the forest hosting `domainNC`, or naming none).

@@ -90,8 +90,10 @@ extension DirectorySource {
 public struct LiveDirectorySource: DirectorySource {
     public let collector: SnapshotCollector
     public let snapshot: DirectorySnapshot
-    /// `--base`: the subtree where accounts (requesters, CES principals, CA computers) are looked up; nil for the
-    /// whole domain partition. Domain-wide data (groups, password policies, host names and AD DNS) ignore it.
+    /// `--base`: the subtree where requesters are looked up and accounts enumerated (`scan`); nil for the whole domain
+    /// partition. What serves every requester is domain-wide whatever it says: CES principals (the HTTP/ holders and
+    /// the configured account), CA and host computers, groups, password policies, AD DNS — narrowing those would
+    /// audit the wrong principal, or none.
     public let accountBase: String?
 
     public init(collector: SnapshotCollector, snapshot: DirectorySnapshot, accountBase: String? = nil) {
@@ -118,14 +120,15 @@ public struct LiveDirectorySource: DirectorySource {
 
     public func principal(endpointHost: String, configured: String?) async throws(JobError) -> PrincipalResolution {
         do {
-            return try await collector.resolvePrincipal(endpointHost: endpointHost, configured: configured, base: base)
+            return try await collector.resolvePrincipal(
+                endpointHost: endpointHost, configured: configured, base: domainNC)
         } catch {
             throw .directory(error)
         }
     }
 
     public func caComputer(host: String) async throws(JobError) -> AccountRecord? {
-        do { return try await collector.caComputer(host: host, base: base) } catch { throw .directory(error) }
+        do { return try await collector.caComputer(host: host, base: domainNC) } catch { throw .directory(error) }
     }
 
     public func groupReadDescriptor(of account: AccountRecord) async throws(JobError)
@@ -149,7 +152,7 @@ public struct LiveDirectorySource: DirectorySource {
         do {
             return try await collector.resolveHosts(
                 endpointHosts: endpointHosts, caHosts: caHosts, configured: configured, requester: requester,
-                base: base)
+                base: domainNC, requesterBase: accountBase)
         } catch {
             throw .directory(error)
         }

@@ -157,7 +157,7 @@ public struct SnapshotWriter: Sendable {
                     LDAPFilter.equals("servicePrincipalName", "HTTP/\(short)"),
                 ])
                 do {
-                    for entry in try await collector.accounts(matching: filter, base: live.base) {
+                    for entry in try await collector.accounts(matching: filter, base: live.domainNC) {
                         keep(try await collector.account(from: entry))
                     }
                 } catch {

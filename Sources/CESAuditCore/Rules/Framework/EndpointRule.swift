@@ -74,6 +74,9 @@ public struct EndpointPath: Sendable {
         if let bytes = caComputer.allowedToActOnBehalfOf, (try? SecurityDescriptor(selfRelative: Array(bytes))) == nil {
             return "\(attribute) is malformed"
         }
+        guard principal.account?.sid.flatMap({ try? SID(string: $0) }) != nil else {
+            return "the principal's SID was not read, so \(attribute) cannot be checked"
+        }
         return "the principal's groups were not read and its SID alone does not decide \(attribute)"
     }
 

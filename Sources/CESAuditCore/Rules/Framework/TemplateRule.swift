@@ -133,7 +133,8 @@ struct RequiredAttributeCheck: Sendable {
     var softenedBy: EditFlags? = nil
     /// Flags that need the attribute only on machine templates (F3: SUBJECT_REQUIRE_DNS_AS_CN and
     /// SUBJECT_REQUIRE_COMMON_NAME, MS-WCCE 3.2.2.6.2.1.4.4.1; a user request takes the CN from `cn`,
-    /// 3.2.2.6.2.1.4.5.9). Counted when the template's flags were not read.
+    /// 3.2.2.6.2.1.4.5.9). When the template's flags were not read and only these apply, a missing attribute is
+    /// unknown: the template may be a user template.
     var machineOnly: CertificateNameFlags = []
 
     func evaluate(_ path: TemplatePath, in context: RuleContext) -> Finding {
@@ -162,6 +163,9 @@ struct RequiredAttributeCheck: Sendable {
         switch status {
         case .skipped: return "template \(path.template.name) does not take \(attribute) from the directory"
         case .pass: return "\(needs); \(requester.samAccountName) has it"
+        case .unknown:
+            return
+                "template \(path.template.name) needs \(attribute) only if it is a machine template (name flags \(path.template.nameFlags.hex)), and its flags were not read; \(requester.samAccountName) has none"
         default: return "\(needs) but \(requester.samAccountName) has none"
         }
     }
@@ -185,6 +189,9 @@ struct RequiredAttributeCheck: Sendable {
     func verdict(_ requester: AccountRecord, _ path: TemplatePath) -> Status {
         guard takesAttribute(path) else { return .skipped }
         if let present = value(requester), !present.isEmpty { return .pass }
+        if path.template.isMachineTemplate == nil && path.nameFlags.intersection(flags.subtracting(machineOnly)).isEmpty {
+            return .unknown
+        }
         return .fail
     }
 }

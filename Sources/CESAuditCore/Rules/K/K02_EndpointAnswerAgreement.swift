@@ -91,7 +91,8 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
                     } ?? true
                 switch (c9.status, ticket.isLegacyEncryption) {
                 // (C9 fails, or is unknown, where it predicts no ticket or cannot tell: nothing to compare.)
-                case (.pass, true) where !predictsAES:
+                // RC4 (23, or 24 export) is what an RC4-allowing default predicts; DES never is.
+                case (.pass, true) where !predictsAES && [23, 24].contains(ticket.encryptionType):
                     evidence["comparison:CES-C9"] = .string("agree")
                     lines.append(
                         "CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree (the KDC's default still allows RC4)")

@@ -404,6 +404,9 @@ actor FakeProber: DelegationProber {
         let rc4Allowed = try comparison(ticketType: 23, kdcDefault: 0x1C)
         #expect(rc4Allowed.evidence["comparison:CES-C9"] == .string("agree"), "\(rc4Allowed.message)")
         #expect(rc4Allowed.message.contains("the KDC's default still allows RC4"), "\(rc4Allowed.message)")
+        // DES is never what C9 predicts.
+        let des = try comparison(ticketType: 3, kdcDefault: 0x1C)
+        #expect(des.evidence["comparison:CES-C9"] == .string("disagree"), "\(des.message)")
         let aes = try comparison(ticketType: 18, kdcDefault: nil)
         #expect(aes.evidence["comparison:CES-C9"] == .string("agree"), "\(aes.message)")
     }
