@@ -172,6 +172,7 @@ import Testing
         snapshot.collectedAt = Date(timeIntervalSince1970: 1_800_000_000)
         snapshot.evidence[Self.ca]?.certutilPrincipals = ["corp\\ces users": "S-1-5-21-1-2-3-4000"]
         snapshot.trusts = .value([TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18)])
+        snapshot.forestRootTrusts = .missing(reason: "CN=System,DC=root not readable: referral")
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let decoder = JSONDecoder()
@@ -181,8 +182,9 @@ import Testing
         // A snapshot saved before trusts were read decodes without them (CES-C11 then says so).
         var saved = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         saved["trusts"] = nil
+        saved["forestRootTrusts"] = nil
         let older = try decoder.decode(DirectorySnapshot.self, from: try JSONSerialization.data(withJSONObject: saved))
-        #expect(older.trusts == nil)
+        #expect(older.trusts == nil && older.forestRootTrusts == nil)
         // A host evidence entry as written before layout v2: only the three original data.
         let old =
             #"{"host":"ca01","caSecurity":{"missing":{"reason":"x"}},"editFlags":{"value":{"_0":5}},"userRights":{"missing":{"reason":"y"}}}"#

@@ -539,15 +539,26 @@ struct MoreEndpointRulesAgainstTestBedTests {
         func entry(_ attributes: [(String, String)]) -> LDAPEntry {
             LDAPEntry(dn: "CN=fabrikam.example,CN=System,DC=corp", attributes: attributes.map { ($0.0, [Data($0.1.utf8)]) })
         }
-        let read = try? SnapshotCollector.trusts([
-            (.success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2"), ("trustAttributes", "24")])]),
-             "CN=System,DC=corp")
-        ])
+        let read = try? SnapshotCollector.trusts(
+            .success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2"), ("trustAttributes", "24")])]),
+            "CN=System,DC=corp")
         #expect(read == .value([TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18)]))
-        let partial = try? SnapshotCollector.trusts([
-            (.success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2")])]), "CN=System,DC=corp")
-        ])
+        let partial = try? SnapshotCollector.trusts(
+            .success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2")])]), "CN=System,DC=corp")
         #expect(partial?.missingReason?.contains("trustDirection or trustAttributes") == true, "\(String(describing: partial))")
+        // A child domain: its DC cannot read the forest root's trusts (forest trusts) — a checklist item, not an
+        // unknown on every endpoint; a selective forest trust read from the root is named like the domain's own.
+        func child(_ root: Collected<[TrustRecord]>) -> Finding {
+            C11CrossForestAuthentication().evaluate(
+                Self.path(), in: .offline { $0.trusts = .value([]); $0.forestRootTrusts = root })
+        }
+        let rootUnread = child(.missing(reason: "CN=System,DC=root not readable: referral"))
+        #expect(rootUnread.status == .manual, "\(rootUnread.message)")
+        #expect(rootUnread.message.contains("forest root's trusts"), "\(rootUnread.message)")
+        let rootSelective = child(.value([TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18)]))
+        #expect(rootSelective.status == .manual)
+        #expect(rootSelective.message.contains("fabrikam.example uses selective authentication"))
+        #expect(child(.value([])).status == .skipped)
         let unread = c11(.missing(reason: "CN=System,DC=corp not readable: insufficient access"))
         #expect(unread.status == .unknown)
         #expect(unread.message.contains("insufficient access"))

@@ -78,7 +78,10 @@ public struct SnapshotCollector: Sendable {
             oids: try Self.collected(answers[3], "CN=OID," + services, Self.oid))
         snapshot.caCertificates = try Self.caCertificates(
             [(answers[7], "CN=Certification Authorities," + services), (answers[8], "CN=AIA," + services)])
-        snapshot.trusts = try Self.trusts(Array(zip(answers[9...], trustContainers)))
+        snapshot.trusts = try Self.trusts(answers[9], trustContainers[0])
+        if trustContainers.count > 1 {
+            snapshot.forestRootTrusts = try Self.trusts(answers[10], trustContainers[1])
+        }
         snapshot.groupReadSample = GroupReadSample(
             everyoneAliases: try Self.collected(answers[5], "CN=Builtin," + defaultNC) {
                 $0.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description ?? $0.dn
@@ -609,27 +612,25 @@ public struct SnapshotCollector: Sendable {
             attributes: TrustRecord.ldapAttributes)
     }
 
-    /// Every trustedDomain object of the containers; missing with the reason when a container is not readable (a
-    /// child domain's DC does not hold the forest root's, where forest trusts are) or a trust's direction or
-    /// attributes were not returned: the trust that matters may be among them.
-    static func trusts(_ answers: [(Result<[LDAPEntry], LDAPError>, String)]) throws(LDAPError)
+    /// The trustedDomain objects of one container; missing with the reason when it is not readable (a child
+    /// domain's DC does not hold the forest root's) or a trust's direction or attributes were not returned: the
+    /// trust that matters may be among them.
+    static func trusts(_ answer: Result<[LDAPEntry], LDAPError>, _ container: String) throws(LDAPError)
         -> Collected<[TrustRecord]>
     {
-        var trusts: [TrustRecord] = []
-        for (answer, container) in answers {
-            switch answer {
-            case .success(let entries):
-                for entry in entries {
-                    guard let trust = trust(entry) else {
-                        return .missing(reason: "trustDirection or trustAttributes of \(entry.dn) not returned")
-                    }
-                    trusts.append(trust)
+        switch answer {
+        case .success(let entries):
+            var trusts: [TrustRecord] = []
+            for entry in entries {
+                guard let trust = trust(entry) else {
+                    return .missing(reason: "trustDirection or trustAttributes of \(entry.dn) not returned")
                 }
-            case .failure(let error) where error.isConnectivityFailure: throw error
-            case .failure(let error): return .missing(reason: "\(container) not readable: \(error)")
+                trusts.append(trust)
             }
+            return .value(trusts)
+        case .failure(let error) where error.isConnectivityFailure: throw error
+        case .failure(let error): return .missing(reason: "\(container) not readable: \(error)")
         }
-        return .value(trusts)
     }
 
     private static func trust(_ entry: LDAPEntry) -> TrustRecord? {

@@ -54,8 +54,12 @@ public struct DirectorySnapshot: Sendable, Codable, Equatable {
     /// The cACertificate values of `CN=Certification Authorities` and `CN=AIA` (root and intermediate CAs), from
     /// which CES-F6/F6b build each issuing CA's chain; nil in snapshots saved before.
     public var caCertificates: Collected<[Data]>? = nil
-    /// The trustedDomain objects of the domain and of the forest root (CES-C11); nil in snapshots saved before.
+    /// The trustedDomain objects of the domain (external trusts; in the forest root, forest trusts too) for
+    /// CES-C11; nil in snapshots saved before.
     public var trusts: Collected<[TrustRecord]>? = nil
+    /// In a child domain, the forest root's trustedDomain objects (forest trusts), which the child's DCs do not
+    /// hold; nil in the forest root domain and in snapshots saved before.
+    public var forestRootTrusts: Collected<[TrustRecord]>? = nil
 }
 
 extension DirectorySnapshot {
@@ -79,6 +83,7 @@ extension DirectorySnapshot {
             [String: Collected<[String]>].self, forKey: .forestHTTPSPNHolders)
         caCertificates = try container.decodeIfPresent(Collected<[Data]>.self, forKey: .caCertificates)
         trusts = try container.decodeIfPresent(Collected<[TrustRecord]>.self, forKey: .trusts)
+        forestRootTrusts = try container.decodeIfPresent(Collected<[TrustRecord]>.self, forKey: .forestRootTrusts)
     }
 }
 

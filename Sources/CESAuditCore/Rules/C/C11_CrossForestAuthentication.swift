@@ -26,8 +26,19 @@ public struct C11CrossForestAuthentication: EndpointRule {
                 Self.id, .unknown, path: path,
                 message: "whether a trust uses selective authentication is unknown: \(trusts.missingReason ?? "not read")")
         }
-        let selective = records.filter(\.isSelectiveInbound).map(\.partner).sorted()
-        let evidence: [String: EvidenceValue] = ["selectiveAuthenticationTrusts": .list(selective.map { .string($0) })]
+        let rootTrusts = context.snapshot.forestRootTrusts
+        let selective = (records + (rootTrusts?.value ?? [])).filter(\.isSelectiveInbound).map(\.partner).sorted()
+        var evidence: [String: EvidenceValue] = ["selectiveAuthenticationTrusts": .list(selective.map { .string($0) })]
+        if selective.isEmpty, let unread = rootTrusts?.missingReason {
+            // A child domain's DCs do not hold the forest root's CN=System, where forest trusts are: a checklist
+            // item rather than an unknown on every endpoint of every child domain.
+            evidence["forestRootTrusts"] = .string("not read: \(unread)")
+            return context.finding(
+                Self.id, .manual, path: path,
+                message:
+                    "no trust of this domain uses selective authentication, but the forest root's trusts (forest trusts) could not be read from this domain's DC (\(unread)): check them with 'Get-ADTrust -Filter * -Server <forest root domain>' (SelectiveAuthentication); for such a trust, its requesters need Allowed to authenticate (\(Self.allowedToAuthenticate)) on the computer objects of \(computers)",
+                evidence: evidence)
+        }
         guard !selective.isEmpty else {
             return context.finding(
                 Self.id, .skipped, path: path,
