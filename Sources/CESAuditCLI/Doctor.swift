@@ -25,8 +25,9 @@ struct Doctor: AsyncParsableCommand {
     var format: ListingFormat = .text
 
     func run() async throws {
-        let configuration = try connection.configuration()
-        let base = connection.merged(with: try connection.configFile()).base
+        let file = try connection.configFile()
+        let configuration = try connection.configuration(file: file)
+        let base = connection.merged(with: file).base
         let report: DoctorReport
         do {
             let directory = try await DirectoryConnection.connect(configuration)

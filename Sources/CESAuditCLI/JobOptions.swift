@@ -211,7 +211,9 @@ struct JobRunner {
             collector.connectGlobalCatalogAhead()
             let snapshot = try await collector.collectInfrastructure(sampleUsers: samplesUserDescriptors)
             let accountBase: String?
-            do { accountBase = try connection.accountBase(file: file, domainNC: snapshot.domain.defaultNamingContext) } catch {
+            do {
+                accountBase = try connection.accountBase(file: file, domainNC: snapshot.domain.defaultNamingContext)
+            } catch {
                 fail(ExitStatus.usage, error.description, options)
             }
             return LiveDirectorySource(collector: collector, snapshot: snapshot, accountBase: accountBase)

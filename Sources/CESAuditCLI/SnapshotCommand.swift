@@ -36,7 +36,8 @@ struct SnapshotCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let configuration = try connection.configuration()
+        let file = try connection.configFile()
+        let configuration = try connection.configuration(file: file)
         var snapshot: DirectorySnapshot
         do {
             let collector = SnapshotCollector(directory: try await DirectoryConnection.connect(configuration))
@@ -45,8 +46,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                 do { try snapshot.loadEvidence(from: evidence) } catch { throw UsageError("\(error)") }
                 try await collector.resolveCertutilPrincipals(in: &snapshot)
             }
-            let accountBase = try connection.accountBase(
-                file: try connection.configFile(), domainNC: snapshot.domain.defaultNamingContext)
+            let accountBase = try connection.accountBase(file: file, domainNC: snapshot.domain.defaultNamingContext)
             snapshot = try await SnapshotWriter(collector: collector, accountBase: accountBase).collect(
                 into: snapshot, accounts: account, allEnabled: allAccounts)
         } catch let error as JobError {

@@ -197,7 +197,8 @@ struct JobCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let validator = Self.repository.appendingPathComponent("scripts/validate-sarif").path
         for (name, arguments) in [
-            ("scan", ["scan"]), ("user", ["user", "alice", "--evidence", Self.evidence, "--service-account", "svc-ces"]),
+            ("scan", ["scan"]),
+            ("user", ["user", "alice", "--evidence", Self.evidence, "--service-account", "svc-ces"]),
         ] {
             let file = directory.appendingPathComponent("\(name).sarif")
             let run = try CLI.run(arguments + ["--format", "sarif", "--output", file.path] + Self.connection())
@@ -511,9 +512,11 @@ struct JobCommandTests {
         let all = try scan(["--all"])
         #expect(!all.contains("Fix list"))
         #expect(!(try scan(["--include-passed"])).contains("Fix list"), "passes asked for are listed")
-        #expect(all.components(separatedBy: "CES-F1  Template requires an e-mail").count - 1 == perGroup.filter {
-            $0.key.hasPrefix("CES-F1/")
-        }.values.reduce(0, +))
+        #expect(
+            all.components(separatedBy: "CES-F1  Template requires an e-mail").count - 1
+                == perGroup.filter {
+                    $0.key.hasPrefix("CES-F1/")
+                }.values.reduce(0, +))
 
         let sarif = try Self.json(try scan(["--format", "sarif"]))
         let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
@@ -589,12 +592,18 @@ struct JobCommandTests {
         #expect(!text.contains("alice") && !text.contains("bulk0"), "no per-user labels")
         try Promtool.check(URL(fileURLWithPath: file))
         // user and server series name their target: two textfiles never hold the same series.
-        for (arguments, target) in [(["user", "carol"], "carol"), (["server", "ces02.corp.example.test", "--ca", "corp-CA01"], "ces02.corp.example.test")] {
+        for (arguments, target) in [
+            (["user", "carol"], "carol"),
+            (["server", "ces02.corp.example.test", "--ca", "corp-CA01"], "ces02.corp.example.test"),
+        ] {
             let textfile = directory.appendingPathComponent("\(target).prom")
-            let run = try CLI.run(arguments + ["--format", "prometheus", "--output", textfile.path] + Self.connection())
+            let run = try CLI.run(
+                arguments + ["--format", "prometheus", "--output", textfile.path] + Self.connection())
             #expect([1, 2, 3].contains(run.status), "\(run.stderr)")
             let series = try String(contentsOf: textfile, encoding: .utf8)
-            #expect(series.contains("ces_audit_exit_status{command=\"\(arguments[0])\",target=\"\(target)\"} \(run.status)"))
+            #expect(
+                series.contains("ces_audit_exit_status{command=\"\(arguments[0])\",target=\"\(target)\"} \(run.status)")
+            )
             try Promtool.check(textfile)
         }
     }
@@ -700,13 +709,15 @@ struct JobCommandTests {
         let history = directory.appendingPathComponent("runs.sqlite")
         let config = directory.appendingPathComponent("ces-audit.yaml")
         try "schemaVersion: 1\nhistory:\n  path: \(history.path)\n".write(to: config, atomically: true, encoding: .utf8)
-        let kept = try CLI.run(["scan", "--config", config.path, "--keep-runs", "1", "--format", "nagios"] + Self.connection())
+        let kept = try CLI.run(
+            ["scan", "--config", config.path, "--keep-runs", "1", "--format", "nagios"] + Self.connection())
         #expect([0, 1, 2].contains(kept.status), "\(kept.stderr)")
         #expect(FileManager.default.fileExists(atPath: history.path))
         let alone = try CLI.run(["scan", "--keep-runs", "1"] + Self.connection())
         #expect(alone.status == 64, "\(alone.stderr)")
         #expect(
-            alone.stderr.contains("--keep-runs (or history.keepRuns) needs --history or history.path in the config file"),
+            alone.stderr.contains(
+                "--keep-runs (or history.keepRuns) needs --history or history.path in the config file"),
             "\(alone.stderr)")
     }
 

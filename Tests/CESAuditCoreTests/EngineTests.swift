@@ -361,7 +361,10 @@ import Testing
         let user = try await Self.run(UserJob(account: "bob"), snapshot)
         let b1 = user.listed.filter { $0.ruleId == "CES-B1" }
         #expect(b1.count == 2 && b1.allSatisfy { $0.status == .unknown && $0.subject.name == "bob" })
-        #expect(b1.allSatisfy { $0.message.hasPrefix("no ca-config.reg or ca-security.bin/.sddl/.txt for host ca01.corp.example.test") })
+        #expect(
+            b1.allSatisfy {
+                $0.message.hasPrefix("no ca-config.reg or ca-security.bin/.sddl/.txt for host ca01.corp.example.test")
+            })
     }
 
     @Test func theSameVerdictOnSeveralEndpointsIsListedOnce() {

@@ -194,11 +194,7 @@ struct MoreEndpointRulesAgainstTestBedTests {
     {
         .offline { snapshot in
             snapshot.domain.aesKeysSince = aesSince
-            if let kdc {
-                snapshot.evidence["dc01.corp"] = HostEvidence(
-                    host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
-                    userRights: .missing(reason: "test"), kdcEncryption: .value(kdc))
-            }
+            if let kdc { snapshot.evidence["dc01.corp"] = .domainController(kdc: kdc) }
         }
     }
 
@@ -537,20 +533,29 @@ struct MoreEndpointRulesAgainstTestBedTests {
         #expect(selective.evidence["selectiveAuthenticationTrusts"] == .list([.string("fabrikam.example")]))
         // A trust whose direction or attributes were not returned may be the selective one: not read, not "none".
         func entry(_ attributes: [(String, String)]) -> LDAPEntry {
-            LDAPEntry(dn: "CN=fabrikam.example,CN=System,DC=corp", attributes: attributes.map { ($0.0, [Data($0.1.utf8)]) })
+            LDAPEntry(
+                dn: "CN=fabrikam.example,CN=System,DC=corp", attributes: attributes.map { ($0.0, [Data($0.1.utf8)]) })
         }
         let read = try? SnapshotCollector.trusts(
-            .success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2"), ("trustAttributes", "24")])]),
+            .success([
+                entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2"), ("trustAttributes", "24")])
+            ]),
             "CN=System,DC=corp")
         #expect(read == .value([TrustRecord(partner: "fabrikam.example", direction: 2, attributes: 0x18)]))
         let partial = try? SnapshotCollector.trusts(
             .success([entry([("trustPartner", "fabrikam.example"), ("trustDirection", "2")])]), "CN=System,DC=corp")
-        #expect(partial?.missingReason?.contains("trustDirection or trustAttributes") == true, "\(String(describing: partial))")
+        #expect(
+            partial?.missingReason?.contains("trustDirection or trustAttributes") == true,
+            "\(String(describing: partial))")
         // A child domain: its DC cannot read the forest root's trusts (forest trusts) — a checklist item, not an
         // unknown on every endpoint; a selective forest trust read from the root is named like the domain's own.
         func child(_ root: Collected<[TrustRecord]>) -> Finding {
             C11CrossForestAuthentication().evaluate(
-                Self.path(), in: .offline { $0.trusts = .value([]); $0.forestRootTrusts = root })
+                Self.path(),
+                in: .offline {
+                    $0.trusts = .value([])
+                    $0.forestRootTrusts = root
+                })
         }
         let rootUnread = child(.missing(reason: "CN=System,DC=root not readable: referral"))
         #expect(rootUnread.status == .manual, "\(rootUnread.message)")

@@ -35,7 +35,9 @@ struct MoreTemplateRulesAgainstTestBedTests {
         // The test bed's CA certificate lists the 402 and 404 policies and an EKU list (docs/testbed-scenarios.md).
         let f6 = F6IssuancePolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6.status == .pass, "\(f6.message)")
-        #expect(f6.message.hasPrefix("every CA certificate of the chain permits template User's issuance policy \(Self.forestOID).1.402"))
+        #expect(
+            f6.message.hasPrefix(
+                "every CA certificate of the chain permits template User's issuance policy \(Self.forestOID).1.402"))
         let f6b = F6bApplicationPolicyAllowedByCA().evaluate(path, in: fixture.context)
         #expect(f6b.status == .pass, "\(f6b.message)")
         #expect(f6b.message.contains("every CA certificate of the chain permits them"))
@@ -258,7 +260,9 @@ struct MoreTemplateRulesAgainstTestBedTests {
     /// 401 and 402 and EKUs serverAuth and clientAuth; its issuer, Chain Root CA, only 401 and serverAuth.
     @Test func theParentCAsPoliciesRestrictF6AndF6b() throws {
         var context = Self.context
-        context.snapshot.caCertificates = .value([try Self.certificate("chain-root-ca"), try Self.certificate("garbage")])
+        context.snapshot.caCertificates = .value([
+            try Self.certificate("chain-root-ca"), try Self.certificate("garbage"),
+        ])
         let issuing = try Self.certificate("chain-issuing-ca")
         let policy = Self.path(issuancePolicies: ["\(Self.forestOID).1.402"], caCertificate: issuing)
         let f6 = F6IssuancePolicyAllowedByCA().evaluate(policy, in: context)
@@ -269,7 +273,9 @@ struct MoreTemplateRulesAgainstTestBedTests {
         )
         #expect(
             f6.evidence["caChain"]
-                == .list([.string("CN=Chain Issuing CA,DC=example,DC=test"), .string("CN=Chain Root CA,DC=example,DC=test")]))
+                == .list([
+                    .string("CN=Chain Issuing CA,DC=example,DC=test"), .string("CN=Chain Root CA,DC=example,DC=test"),
+                ]))
         let listedEverywhere = Self.path(issuancePolicies: ["\(Self.forestOID).1.401"], caCertificate: issuing)
         let pass = F6IssuancePolicyAllowedByCA().evaluate(listedEverywhere, in: context)
         #expect(pass.status == .pass, "\(pass.message)")
@@ -303,7 +309,8 @@ struct MoreTemplateRulesAgainstTestBedTests {
             issuancePolicies: ["\(Self.forestOID).1.403"], caCertificate: try Self.certificate("chain-orphan-ca"))
         #expect(F6IssuancePolicyAllowedByCA().evaluate(forbidden, in: context).status == .fail)
         // Not read at all: the reason is the collector's.
-        context.snapshot.caCertificates = .missing(reason: "CA certificates in CN=AIA not readable: insufficient access")
+        context.snapshot.caCertificates = .missing(
+            reason: "CA certificates in CN=AIA not readable: insufficient access")
         let unread = F6IssuancePolicyAllowedByCA().evaluate(orphan, in: context)
         #expect(unread.status == .unknown)
         #expect(unread.message.contains("but CA certificates in CN=AIA not readable: insufficient access"))
@@ -346,7 +353,8 @@ struct MoreTemplateRulesAgainstTestBedTests {
         let finding = F6bApplicationPolicyAllowedByCA().evaluate(path, in: Self.context)
         #expect(finding.status == .fail)
         #expect(
-            finding.message.contains("(1.3.6.1.5.5.7.3.1) do not include") && finding.message.contains("application policies of the CA certificate of corp-CA01"))
+            finding.message.contains("(1.3.6.1.5.5.7.3.1) do not include")
+                && finding.message.contains("application policies of the CA certificate of corp-CA01"))
         #expect(F6bApplicationPolicyAllowedByCA().evaluate(Self.path(), in: Self.context).status == .skipped)
     }
 

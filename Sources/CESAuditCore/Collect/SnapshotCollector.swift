@@ -35,32 +35,34 @@ public struct SnapshotCollector: Sendable {
         let services = "CN=Public Key Services,CN=Services," + configurationNC
         // External trusts sit in the domain's CN=System, forest trusts in the forest root's.
         let rootNC = root.rootDomainNamingContext ?? defaultNC
-        let trustContainers = ["CN=System," + defaultNC] + (rootNC.lowercased() == defaultNC.lowercased() ? [] : ["CN=System," + rootNC])
+        let isForestRoot = rootNC.lowercased() == defaultNC.lowercased()
+        let trustContainers = ["CN=System," + defaultNC] + (isForestRoot ? [] : ["CN=System," + rootNC])
         // One round trip for these reads (searchAll): they do not depend on each other.
-        let answers = await directory.searchAll([
-            SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
-            SearchRequest(
-                base: "CN=Enrollment Services," + services, scope: .oneLevel,
-                filter: "(objectClass=pKIEnrollmentService)", attributes: EnrollmentServiceRecord.attributes,
-                securityDescriptorParts: .withoutSACL),
-            SearchRequest(
-                base: "CN=Certificate Templates," + services, scope: .oneLevel,
-                filter: "(objectClass=pKICertificateTemplate)", attributes: TemplateRecord.attributes,
-                securityDescriptorParts: .withoutSACL),
-            SearchRequest(
-                base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
-                attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
-            Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
-            Self.everyoneAliasesRequest(domainNC: defaultNC),
-            // The domain's NetBIOS name, which certutil prints in front of account names (CORP\alice).
-            SearchRequest(
-                base: "CN=Partitions," + configurationNC, scope: .oneLevel,
-                filter: LDAPFilter.and(["(objectClass=crossRef)", LDAPFilter.equals("nCName", defaultNC)]),
-                attributes: ["nETBIOSName"]),
-            // Root and intermediate CA certificates, for the chains of CES-F6/F6b.
-            Self.caCertificatesRequest("CN=Certification Authorities," + services),
-            Self.caCertificatesRequest("CN=AIA," + services),
-        ] + trustContainers.map(Self.trustsRequest))
+        let answers = await directory.searchAll(
+            [
+                SearchRequest(base: defaultNC, scope: .base, attributes: ["objectSid"]),
+                SearchRequest(
+                    base: "CN=Enrollment Services," + services, scope: .oneLevel,
+                    filter: "(objectClass=pKIEnrollmentService)", attributes: EnrollmentServiceRecord.attributes,
+                    securityDescriptorParts: .withoutSACL),
+                SearchRequest(
+                    base: "CN=Certificate Templates," + services, scope: .oneLevel,
+                    filter: "(objectClass=pKICertificateTemplate)", attributes: TemplateRecord.attributes,
+                    securityDescriptorParts: .withoutSACL),
+                SearchRequest(
+                    base: "CN=OID," + services, scope: .oneLevel, filter: "(objectClass=msPKI-Enterprise-Oid)",
+                    attributes: ["displayName", "flags", "msPKI-Cert-Template-OID"]),
+                Self.domainControllersRequest(configurationNC: configurationNC, domainNC: defaultNC),
+                Self.everyoneAliasesRequest(domainNC: defaultNC),
+                // The domain's NetBIOS name, which certutil prints in front of account names (CORP\alice).
+                SearchRequest(
+                    base: "CN=Partitions," + configurationNC, scope: .oneLevel,
+                    filter: LDAPFilter.and(["(objectClass=crossRef)", LDAPFilter.equals("nCName", defaultNC)]),
+                    attributes: ["nETBIOSName"]),
+                // Root and intermediate CA certificates, for the chains of CES-F6/F6b.
+                Self.caCertificatesRequest("CN=Certification Authorities," + services),
+                Self.caCertificatesRequest("CN=AIA," + services),
+            ] + trustContainers.map(Self.trustsRequest))
         let domainEntry = try answers[0].get().first
         let domainSID = domainEntry?.values("objectSid").first.flatMap { try? SID(bytes: Array($0)) }?.description
         let domain = DirectorySnapshot.Domain(
@@ -425,7 +427,8 @@ public struct SnapshotCollector: Sendable {
             if lookup.name.dn != nil { return entries.first }
             let ranked = entries.compactMap { entry in
                 lookup.name.rank(
-                    samAccountName: entry.string("sAMAccountName"), userPrincipalName: entry.string("userPrincipalName"),
+                    samAccountName: entry.string("sAMAccountName"),
+                    userPrincipalName: entry.string("userPrincipalName"),
                     dn: entry.dn
                 ).map { (rank: $0, entry: entry) }
             }
@@ -634,11 +637,10 @@ public struct SnapshotCollector: Sendable {
     }
 
     private static func trust(_ entry: LDAPEntry) -> TrustRecord? {
-        func number(_ name: String) -> UInt32? {
-            entry.string(name).flatMap { Int64($0) }.map { UInt32(truncatingIfNeeded: $0) }
-        }
+        func number(_ name: String) -> UInt32? { entry.integer(name).map { UInt32(truncatingIfNeeded: $0) } }
         guard let direction = number("trustDirection"), let attributes = number("trustAttributes") else { return nil }
-        return TrustRecord(partner: entry.string("trustPartner") ?? entry.dn, direction: direction, attributes: attributes)
+        return TrustRecord(
+            partner: entry.string("trustPartner") ?? entry.dn, direction: direction, attributes: attributes)
     }
 
     /// The NTDS Settings objects of the domain's DCs (every DC of the forest hosting `domainNC`, or naming none).

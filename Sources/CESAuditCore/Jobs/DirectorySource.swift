@@ -172,7 +172,9 @@ public struct LiveDirectorySource: DirectorySource {
             }
         }
         let computed: ComputedAccountControl
-        do { computed = ComputedAccountControl(policies: try await collector.passwordPolicies(domainNC: domainNC)) } catch {
+        do {
+            computed = ComputedAccountControl(policies: try await collector.passwordPolicies(domainNC: domainNC))
+        } catch {
             throw .directory(error)
         }
         let request = SearchRequest(

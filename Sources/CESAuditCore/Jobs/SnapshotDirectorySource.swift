@@ -44,8 +44,10 @@ public struct SnapshotDirectorySource: DirectorySource {
         let name = AccountName(
             typed, dnsDomain: domain.dnsName ?? AccountName.dnsDomain(ofNamingContext: domain.defaultNamingContext))
         let ranked = accounts.compactMap { account in
-            name.rank(samAccountName: account.samAccountName, userPrincipalName: account.userPrincipalName, dn: account.dn)
-                .map { (rank: $0, account: account) }
+            name.rank(
+                samAccountName: account.samAccountName, userPrincipalName: account.userPrincipalName, dn: account.dn
+            )
+            .map { (rank: $0, account: account) }
         }
         return ranked.min { $0.rank < $1.rank }?.account
     }
@@ -59,7 +61,8 @@ public struct SnapshotDirectorySource: DirectorySource {
         return resolution
     }
 
-    private func domainPrincipal(endpointHost host: String, configured: String?) async throws(JobError) -> PrincipalResolution
+    private func domainPrincipal(endpointHost host: String, configured: String?) async throws(JobError)
+        -> PrincipalResolution
     {
         let short = host.split(separator: ".").first.map(String.init) ?? host
         let spns = Set(["http/\(host)", "http/\(short)"])

@@ -93,3 +93,12 @@ extension RuleContext {
         offline(.fixture(configure))
     }
 }
+
+extension HostEvidence {
+    /// A domain controller's evidence folder with only its `kdc.reg` settings (CES-C9's effective default).
+    static func domainController(_ host: String = "dc01.corp", kdc: KDCEncryptionSettings) -> HostEvidence {
+        HostEvidence(
+            host: host, caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
+            userRights: .missing(reason: "test"), kdcEncryption: .value(kdc))
+    }
+}

@@ -32,19 +32,19 @@ public struct C2ConstrainedDelegationToCA: EndpointRule {
         }
         let lacking =
             "msDS-AllowedToDelegateTo of \(account.samAccountName) lacks \(missing.joined(separator: " and "))"
-        switch path.resourceBasedDelegationAllowsPrincipal {
-        case true?:
+        switch path.resourceBasedDelegation {
+        case .allows:
             return context.finding(
                 Self.id, .pass, path: path,
                 message: "\(lacking), but resource-based delegation on the CA computer allows it (CES-C5)",
                 evidence: evidence)
-        case nil:
+        case .unknown(let why):
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "\(lacking); whether resource-based delegation on the CA computer allows it instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                    "\(lacking); whether resource-based delegation on the CA computer allows it instead (CES-C5) is unknown: \(why)",
                 evidence: evidence)
-        case false?:
+        case .doesNotAllow:
             break
         }
         if account.flags.map(C4UnconstrainedDelegationOnly.hasUnconstrainedDelegation) == true {

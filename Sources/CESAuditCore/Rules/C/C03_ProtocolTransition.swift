@@ -38,19 +38,19 @@ public struct C3ProtocolTransition: EndpointRule {
             transition
             ? "has TRUSTED_TO_AUTH_FOR_DELEGATION but lacks the HOST/RPCSS targets of CES-C2"
             : "lacks TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000)"
-        switch path.resourceBasedDelegationAllowsPrincipal {
-        case true?:
+        switch path.resourceBasedDelegation {
+        case .allows:
             return context.finding(
                 Self.id, .pass, path: path,
                 message: "resource-based delegation on the CA computer allows protocol transition",
                 evidence: evidence)
-        case nil:
+        case .unknown(let why):
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "userAccountControl \(control.hex) \(reason); whether resource-based delegation on the CA computer allows protocol transition instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                    "userAccountControl \(control.hex) \(reason); whether resource-based delegation on the CA computer allows protocol transition instead (CES-C5) is unknown: \(why)",
                 evidence: evidence)
-        case false?:
+        case .doesNotAllow:
             return context.finding(
                 Self.id, .fail, path: path, message: "userAccountControl \(control.hex) \(reason)", evidence: evidence)
         }

@@ -21,15 +21,16 @@ public struct C4UnconstrainedDelegationOnly: EndpointRule {
         }
         var evidence: [String: EvidenceValue] = ["userAccountControl": .integer(Int64(control))]
         let unconstrained = Self.hasUnconstrainedDelegation(UserAccountControl(rawValue: control))
-        let constrainedWorks =
-            path.missingTargets?.isEmpty == true || path.resourceBasedDelegationAllowsPrincipal == true
-        if unconstrained && !constrainedWorks && path.resourceBasedDelegationAllowsPrincipal == nil {
+        let targetsComplete = path.missingTargets?.isEmpty == true
+        let rbcd = unconstrained && !targetsComplete ? path.resourceBasedDelegation : .doesNotAllow
+        if case .unknown(let why) = rbcd {
             return context.finding(
                 Self.id, .unknown, path: path,
                 message:
-                    "userAccountControl \(control.hex) has TRUSTED_FOR_DELEGATION (0x80000) without the HOST/RPCSS targets; whether resource-based delegation covers the CA instead (CES-C5) is unknown: \(path.resourceBasedDelegationUnknownReason)",
+                    "userAccountControl \(control.hex) has TRUSTED_FOR_DELEGATION (0x80000) without the HOST/RPCSS targets; whether resource-based delegation covers the CA instead (CES-C5) is unknown: \(why)",
                 evidence: evidence)
         }
+        let constrainedWorks = targetsComplete || rbcd == .allows
         guard unconstrained && !constrainedWorks else {
             return context.finding(
                 Self.id, .pass, path: path,

@@ -13,22 +13,22 @@ public struct C5ResourceBasedDelegation: EndpointRule {
                 Self.id, .unknown, path: path,
                 message: "no computer account with dNSHostName \(path.ca.dnsHostName ?? "?")")
         }
-        switch path.resourceBasedDelegationAllowsPrincipal {
-        case true?:
+        switch path.resourceBasedDelegation {
+        case .allows:
             return context.finding(
                 Self.id, .pass, path: path,
                 message:
                     "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) allows \(account?.samAccountName ?? "?") (RBCD is not covered by Microsoft's CES documentation)"
             )
-        case false?:
+        case .doesNotAllow:
             return context.finding(
                 Self.id, .skipped, path: path,
                 message: caComputer.allowedToActOnBehalfOf == nil
                     ? "no resource-based delegation on \(caComputer.samAccountName); CES-C2 decides"
                     : "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName) grants \(account?.samAccountName ?? "?") no CONTROL_ACCESS in an access check with its groups (not named, or denied); CES-C2 decides"
             )
-        case nil:
-            return context.finding(Self.id, .unknown, path: path, message: path.resourceBasedDelegationUnknownReason)
+        case .unknown(let why):
+            return context.finding(Self.id, .unknown, path: path, message: why)
         }
     }
 }

@@ -24,7 +24,8 @@ public struct C11CrossForestAuthentication: EndpointRule {
         guard let records = trusts.value else {
             return context.finding(
                 Self.id, .unknown, path: path,
-                message: "whether a trust uses selective authentication is unknown: \(trusts.missingReason ?? "not read")")
+                message:
+                    "whether a trust uses selective authentication is unknown: \(trusts.missingReason ?? "not read")")
         }
         let rootTrusts = context.snapshot.forestRootTrusts
         let selective = (records + (rootTrusts?.value ?? [])).filter(\.isSelectiveInbound).map(\.partner).sorted()

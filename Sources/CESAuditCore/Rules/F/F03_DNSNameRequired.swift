@@ -11,6 +11,7 @@ public struct F3DNSNameRequired: RequiredAttributeRule {
     /// The check, with this rule's flags and attribute.
     static let check = RequiredAttributeCheck(
         ruleID: id, flags: [.subjectAltRequireDNS, .subjectRequireDNSAsCN, .subjectRequireCommonName],
-        attribute: "dNSHostName", value: \.dnsHostName, machineOnly: [.subjectRequireDNSAsCN, .subjectRequireCommonName]
+        attribute: "dNSHostName", value: \.dnsHostName,
+        machineOnly: [.subjectRequireDNSAsCN, .subjectRequireCommonName]
     )
 }

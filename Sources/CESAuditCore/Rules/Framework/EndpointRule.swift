@@ -45,39 +45,46 @@ public struct EndpointPath: Sendable {
         return requiredTargets.filter { !C2ConstrainedDelegationToCA.delegates(account, to: $0) }
     }
 
-    /// C5: the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity grants the principal. MS-SFU 3.2.5.2.3: the
-    /// KDC runs an access check of that descriptor with the token from the principal's PAC, so groups and deny
-    /// ACEs count; the right it asks for is CONTROL_ACCESS (Windows creates the descriptor with GENERIC_ALL but
-    /// checks only 0x100, as Samba's KDC notes). nil when it cannot be told (no CA computer, unparsable
-    /// descriptor, principal unknown, or its groups unread and the SID alone not decisive).
-    public var resourceBasedDelegationAllowsPrincipal: Bool? {
-        guard let caComputer, let account = principal.account else { return nil }
-        guard let bytes = caComputer.allowedToActOnBehalfOf else { return false }
-        guard let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes)) else { return nil }
+    /// C5's access check of the CA computer's msDS-AllowedToActOnBehalfOfOtherIdentity for the principal.
+    public enum ResourceBasedDelegation: Sendable, Equatable {
+        case allows
+        case doesNotAllow
+        /// It cannot be told (why): the alternative to C2/C3 can be neither counted nor ruled out.
+        case unknown(String)
+    }
+
+    /// MS-SFU 3.2.5.2.3: the KDC runs an access check of that descriptor with the token from the principal's PAC,
+    /// so groups and deny ACEs count; the right it asks for is CONTROL_ACCESS (Windows creates the descriptor with
+    /// GENERIC_ALL but checks only 0x100, as Samba's KDC notes).
+    public var resourceBasedDelegation: ResourceBasedDelegation {
+        guard let caComputer else { return .unknown("no computer account with dNSHostName \(ca.dnsHostName ?? "?")") }
+        guard let account = principal.account else { return .unknown("the principal is unknown") }
+        guard let bytes = caComputer.allowedToActOnBehalfOf else { return .doesNotAllow }
+        let attribute = "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName)"
+        guard let descriptor = try? SecurityDescriptor(selfRelative: Array(bytes)) else {
+            return .unknown("\(attribute) is malformed")
+        }
         if let token = account.token {
             return descriptor.check(token, desired: Self.rbcdRight, mapping: .directoryService).isGranted
+                ? .allows : .doesNotAllow
         }
         // Groups unread: a grant to the SID alone is certain only when no deny ACE could take it back.
-        guard let sidText = account.sid, let sid = try? SID(string: sidText) else { return nil }
+        guard let sidText = account.sid, let sid = try? SID(string: sidText) else {
+            return .unknown("the principal's SID was not read, so \(attribute) cannot be checked")
+        }
         let alone = AccessToken.authenticated(user: sid, groups: [])
         let hasDeny = descriptor.dacl?.aces.contains { $0.type.isDeny } ?? false
         return descriptor.check(alone, desired: Self.rbcdRight, mapping: .directoryService).isGranted && !hasDeny
-            ? true : nil
+            ? .allows : .unknown("the principal's groups were not read and its SID alone does not decide \(attribute)")
     }
 
-    /// Why `resourceBasedDelegationAllowsPrincipal` is nil: the alternative of CES-C5 can be neither counted nor
-    /// ruled out, so CES-C2, C3 and C4 are unknown rather than failed.
-    var resourceBasedDelegationUnknownReason: String {
-        guard let caComputer else { return "no computer account with dNSHostName \(ca.dnsHostName ?? "?")" }
-        let attribute = "msDS-AllowedToActOnBehalfOfOtherIdentity of \(caComputer.samAccountName)"
-        guard principal.account != nil else { return "the principal is unknown" }
-        if let bytes = caComputer.allowedToActOnBehalfOf, (try? SecurityDescriptor(selfRelative: Array(bytes))) == nil {
-            return "\(attribute) is malformed"
+    /// `resourceBasedDelegation` as true, false, or nil when it cannot be told.
+    public var resourceBasedDelegationAllowsPrincipal: Bool? {
+        switch resourceBasedDelegation {
+        case .allows: true
+        case .doesNotAllow: false
+        case .unknown: nil
         }
-        guard principal.account?.sid.flatMap({ try? SID(string: $0) }) != nil else {
-            return "the principal's SID was not read, so \(attribute) cannot be checked"
-        }
-        return "the principal's groups were not read and its SID alone does not decide \(attribute)"
     }
 
     /// The right the KDC's RBCD access check asks for.

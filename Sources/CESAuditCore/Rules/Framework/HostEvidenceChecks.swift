@@ -174,7 +174,8 @@ enum CARightCheck {
         }
         if names.contains(full) || names.contains(name) { return true }
         // Names of SIDs we can recognise that are not in the token: a known non-member.
-        if fixedAuthority || full == "everyone" || DomainRID.allCases.contains(where: { $0.name.lowercased() == name }) {
+        if fixedAuthority || full == "everyone" || DomainRID.allCases.contains(where: { $0.name.lowercased() == name })
+        {
             return false
         }
         return unnamed ? nil : false

@@ -189,7 +189,8 @@ struct RequiredAttributeCheck: Sendable {
     func verdict(_ requester: AccountRecord, _ path: TemplatePath) -> Status {
         guard takesAttribute(path) else { return .skipped }
         if let present = value(requester), !present.isEmpty { return .pass }
-        if path.template.isMachineTemplate == nil && path.nameFlags.intersection(flags.subtracting(machineOnly)).isEmpty {
+        if path.template.isMachineTemplate == nil && path.nameFlags.intersection(flags.subtracting(machineOnly)).isEmpty
+        {
             return .unknown
         }
         return .fail

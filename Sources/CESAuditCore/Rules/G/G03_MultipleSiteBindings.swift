@@ -72,7 +72,9 @@ public struct G3MultipleSiteBindings: EndpointRule {
         let suffix = Self.fileNamePart(instance?.authenticationSuffix ?? "")
         let qualified = Self.fileNamePart(instance?.caName ?? "") + "-" + suffix
         let config =
-            configs.first { ["ces-\(suffix).web.config", "ces-\(qualified).web.config"].contains($0.file.lowercased()) }
+            configs.first {
+                ["ces-\(suffix).web.config", "ces-\(qualified).web.config"].contains($0.file.lowercased())
+            }
             ?? (configs.count == 1 && configs[0].file.lowercased() == "web.config" ? configs[0] : nil)
         guard let config else {
             return context.finding(

@@ -95,7 +95,8 @@ public struct K2EndpointAnswerAgreement: EndpointProbeRule {
                 case (.pass, true) where !predictsAES && [23, 24].contains(ticket.encryptionType):
                     evidence["comparison:CES-C9"] = .string("agree")
                     lines.append(
-                        "CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree (the KDC's default still allows RC4)")
+                        "CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree (the KDC's default still allows RC4)"
+                    )
                 case (.pass, false):
                     evidence["comparison:CES-C9"] = .string("agree")
                     lines.append("CES-C9 \(c9.status.rawValue), ticket \(ticket.encryptionTypeName) — agree")

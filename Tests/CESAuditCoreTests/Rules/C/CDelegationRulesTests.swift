@@ -238,12 +238,15 @@ struct DelegationRulesAgainstTestBedTests {
         let finding = C2ConstrainedDelegationToCA().evaluate(path, in: Self.context)
         #expect(finding.status == .fail)
         let remediation = try #require(finding.remediation)
-        #expect(remediation.contains("-Add @{'msDS-AllowedToDelegateTo'=@('RPCSS/ca01.corp.example.test')}"), "\(remediation)")
+        #expect(
+            remediation.contains("-Add @{'msDS-AllowedToDelegateTo'=@('RPCSS/ca01.corp.example.test')}"),
+            "\(remediation)")
         #expect(!remediation.contains("'HOST/"), "\(remediation)")
         let none = C2ConstrainedDelegationToCA().evaluate(try Self.path(rbcd: nil), in: Self.context)
         #expect(
             none.remediation?.contains(
-                "=@('HOST/ca01.corp.example.test','RPCSS/ca01.corp.example.test')}") == true, "\(none.remediation ?? "")")
+                "=@('HOST/ca01.corp.example.test','RPCSS/ca01.corp.example.test')}") == true,
+            "\(none.remediation ?? "")")
     }
 
     @Test func targetsMatchCaseInsensitively() throws {

@@ -1,9 +1,9 @@
 import ADModel
-@testable import DirectoryAccess
 import Foundation
 import Testing
 
 @testable import CESAuditCore
+@testable import DirectoryAccess
 
 /// CES-K1's decision (static prediction × KDC answer) and the probe stage of the jobs, on hand-made data.
 @Suite struct ProbeDecisionTests {
@@ -211,10 +211,8 @@ import Testing
         var context = try Self.context(samba: samba)
         context.snapshot.domain.aesKeysSince = .value(Date(timeIntervalSince1970: 1_200_000_000))
         if let kdcDefault {
-            context.snapshot.evidence["dc01.corp"] = HostEvidence(
-                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
-                userRights: .missing(reason: "test"),
-                kdcEncryption: .value(KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil)))
+            context.snapshot.evidence["dc01.corp"] = .domainController(
+                kdc: KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil))
         }
         return K1KDCOutcomeAgreement().evaluate(path, requester: Self.alice, probe: .ran(report), in: context)
     }
@@ -376,11 +374,8 @@ actor FakeProber: DelegationProber {
         var context = try P.context(samba: false)
         context.snapshot.domain.aesKeysSince = .value(Date(timeIntervalSince1970: 1_200_000_000))
         if let kdcDefault {
-            context.snapshot.evidence["dc01.corp"] = HostEvidence(
-                host: "dc01.corp", caSecurity: .missing(reason: "test"), editFlags: .missing(reason: "test"),
-                userRights: .missing(reason: "test"),
-                kdcEncryption: .value(
-                    KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil)))
+            context.snapshot.evidence["dc01.corp"] = .domainController(
+                kdc: KDCEncryptionSettings(defaultDomainSupportedEncTypes: kdcDefault, rc4DefaultDisablementPhase: nil))
         }
         let spn = "HTTP/ces01.corp.example.test"
         let report = EndpointProbeReport(
